@@ -1,0 +1,29 @@
+# Production image of the CoP Portal: gunicorn serves the app, whitenoise the static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_ENV=production
+
+WORKDIR /app
+
+RUN groupadd --system portal && useradd --system --gid portal --home /app portal
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+
+# collectstatic needs settings to load; the key here is thrown away with the build step.
+RUN SECRET_KEY=collectstatic-only-build-step-key-0000000000000000000000 \
+    ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --no-input \
+    && mkdir -p /app/var/media \
+    && chown -R portal:portal /app/var
+
+USER portal
+
+EXPOSE 8000
+
+CMD ["gunicorn", "cop_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,76 @@
+# The CoP Portal: `make run` serves the portal, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format install install-dev vendor lock worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## Serve the portal on its embedded default (SQLite, eager tasks, console email, demo data).
+run: install
+	mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## Run every test (browser tests need Chromium and npm for axe-core).
+test: install-dev node_modules/axe-core/axe.min.js
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the browser tests need axe-core from the npm registry."; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Re-pin the Python dependencies from pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev --output-file requirements-dev.txt pyproject.toml
+
+## Copy the front-end assets from the npm registry into static/vendor.
+vendor:
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/bootstrap static/vendor/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+
+worker: install
+	$(BIN)/celery -A cop_portal worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A cop_portal beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

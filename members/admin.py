@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Notification, Organisation, PracticeArea, Region, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "organisation", "region", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "region", "organisation__sector"]
+    list_select_related = ["organisation", "region"]
+    search_fields = ["email", "display_name", "job_title"]
+    filter_horizontal = ["groups", "user_permissions", "practice_areas"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            "Profile",
+            {"fields": ["display_name", "job_title", "organisation", "region", "practice_areas"]},
+        ),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(PracticeArea)
+class PracticeAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "created_at", "read_at", "sent_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__email"]
+    readonly_fields = ["created_at", "sent_at"]

@@ -1,0 +1,19 @@
+from django import forms
+
+from .models import User
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "job_title", "organisation", "region", "practice_areas"]
+        widgets = {"practice_areas": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "practice_areas": "Choose the areas you work in; forums and issues are matched to them."
+        }
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the name other members should see.")
+        return name

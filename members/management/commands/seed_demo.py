@@ -1,0 +1,125 @@
+"""Demo data for the embedded mode: regions, organisations, practice areas and accounts.
+
+Running it again changes nothing: every row is found by a natural key first.
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from members.choices import Sector
+from members.models import Organisation, PracticeArea, Region, User
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+REGIONS = ["Northern", "Southern", "Eastern Hills", "Western", "Far North"]
+
+PRACTICE_AREAS = [
+    "Child protection",
+    "Family violence",
+    "Disability",
+    "Aboriginal children and families",
+    "Children and families",
+    "Housing",
+    "Mental health",
+    "Alcohol and other drugs",
+]
+
+ORGANISATIONS = [
+    ("Department for Child Protection", Sector.GOVERNMENT),
+    ("Department of Human Services", Sector.GOVERNMENT),
+    ("Department for Education", Sector.GOVERNMENT),
+    ("Families First Community Services", Sector.NON_GOVERNMENT),
+    ("Safe Homes Alliance", Sector.NON_GOVERNMENT),
+    ("Aboriginal Family Support Service", Sector.ACCO),
+    ("Kinship Circle Aboriginal Corporation", Sector.ACCO),
+]
+
+# email, display name, job title, organisation, region, practice areas, role flags
+ACCOUNTS = [
+    (
+        "practitioner@example.org",
+        "Priya Practitioner",
+        "Family support worker",
+        "Families First Community Services",
+        "Northern",
+        ["Children and families", "Family violence"],
+        {},
+    ),
+    (
+        "facilitator@example.org",
+        "Frank Facilitator",
+        "Regional practice lead",
+        "Department for Child Protection",
+        "Northern",
+        ["Child protection"],
+        {},
+    ),
+    (
+        "executive@example.org",
+        "Erin Executive",
+        "Executive Director, Practice and Reform",
+        "Department of Human Services",
+        "Southern",
+        ["Child protection", "Housing"],
+        {},
+    ),
+    (
+        "admin@example.org",
+        "Ada Administrator",
+        "Portal administrator",
+        "Department of Human Services",
+        "Western",
+        [],
+        {"is_staff": True, "is_superuser": True},
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo regions, organisations, practice areas and accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo creates well-known demo accounts; it never runs in production."
+            )
+        with transaction.atomic():
+            self.seed_members()
+            self.seed_more()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+
+    def seed_members(self) -> None:
+        regions = {
+            name: Region.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in REGIONS
+        }
+        areas = {
+            name: PracticeArea.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in PRACTICE_AREAS
+        }
+        orgs = {
+            name: Organisation.objects.get_or_create(name=name, defaults={"sector": sector})[0]
+            for name, sector in ORGANISATIONS
+        }
+        for email, name, title, org, region, area_names, flags in ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    display_name=name,
+                    job_title=title,
+                    organisation=orgs[org],
+                    region=regions[region],
+                    **flags,
+                )
+                user.practice_areas.set([areas[a] for a in area_names])
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+
+    def seed_more(self) -> None:
+        """Forums, meetings and issues build on the members above."""

@@ -1,0 +1,13 @@
+from django.db.models import QuerySet
+
+from .models import Notification, User
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def home_summary(user: User) -> dict:
+    """What the home page shows a person: their organisation, region and forums."""
+    member = User.objects.select_related("organisation", "region").get(pk=user.pk)
+    return {"member": member, "forums": []}

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/edit/", views.ProfileEditView.as_view(), name="profile-edit"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/read/",
+        views.MarkNotificationsReadView.as_view(),
+        name="notifications-read",
+    ),
+]

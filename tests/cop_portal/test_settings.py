@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "k7#Qz!p2Vw9@Lm4$Rt8^Yx1&Nb6*Hc3(Jd5)Fg0_Sa7-Ue2=Oi9+"
+
+
+def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DJANGO_ENV", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = run_manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="example.org")
+
+    assert result.returncode != 0
+    assert "Production mode needs SECRET_KEY" in result.stderr
+
+
+def test_production_with_embedded_default_key_refuses_to_start():
+    result = run_manage(
+        "check",
+        DJANGO_ENV="production",
+        ALLOWED_HOSTS="example.org",
+        SECRET_KEY="embedded-mode-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    )
+
+    assert result.returncode != 0
+    assert "Production mode needs SECRET_KEY" in result.stderr
+
+
+def test_production_check_deploy_reports_no_issues():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgres://cop:cop@127.0.0.1:5432/cop_portal",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_embedded_mode_is_debug_with_sqlite_and_eager_tasks():
+    result = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.EMAIL_BACKEND)",
+        DJANGO_ENV="embedded",
+        CELERY_BROKER_URL="memory://",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+@pytest.mark.parametrize("value", ["staging", "prod"])
+def test_unknown_mode_refuses_to_start(value):
+    result = run_manage("check", DJANGO_ENV=value)
+
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr

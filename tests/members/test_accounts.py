@@ -1,0 +1,196 @@
+import base64
+import hashlib
+import hmac
+import re
+import struct
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from members.models import User
+from tests.factories.members import UserFactory
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """RFC 6238 code, as an authenticator app on a phone computes it."""
+    counter = int((time.time() if at is None else at) // 30)
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def sign_up(client, email, password="a-long-new-password-2026"):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password},
+    )
+
+
+@pytest.mark.django_db
+def test_signup_with_allowed_domain_creates_member_and_signs_in(client):
+    response = sign_up(client, "new.worker@example.org")
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new.worker@example.org")
+    assert user.display_name == "new.worker"
+    assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signup_with_subdomain_of_allowed_domain_is_accepted(client):
+    response = sign_up(client, "lead@north.example.gov.au")
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="lead@north.example.gov.au").exists()
+
+
+@pytest.mark.django_db
+def test_signup_with_refused_domain_shows_message_and_keeps_email(client):
+    response = sign_up(client, "someone@gmail.com")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sign-up is open to staff of participating services only" in html
+    assert "@example.org" in html
+    assert 'value="someone@gmail.com"' in html
+    assert not User.objects.filter(email="someone@gmail.com").exists()
+
+
+@pytest.mark.django_db
+def test_signup_when_verification_mandatory_sends_link_that_verifies(client, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    response = sign_up(client, "verify.me@example.org")
+
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["verify.me@example.org"]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    assert link is not None
+    assert client.get(reverse("home")).status_code == 302
+
+    confirm = client.post(link.group(1))
+
+    assert confirm.status_code == 302
+    assert EmailAddress.objects.get(email="verify.me@example.org").verified is True
+
+
+@pytest.mark.django_db
+def test_login_when_verification_mandatory_and_unverified_is_held_back(client, settings, password):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    user = UserFactory(email="unverified@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_login_with_right_password_signs_in(client, member, password):
+    response = client.post(reverse("account_login"), {"login": member.email, "password": password})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_login_with_wrong_password_shows_error_and_keeps_email(client, member):
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "wrong-password"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in html
+    assert f'value="{member.email}"' in html
+
+
+@pytest.mark.django_db
+def test_login_after_too_many_failures_is_rate_limited(client, member, password):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": member.email, "password": "wrong"})
+
+    response = client.post(reverse("account_login"), {"login": member.email, "password": password})
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_logout_signs_out(member_client):
+    response = member_client.post(reverse("account_logout"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in member_client.session
+    assert member_client.get(reverse("home")).status_code == 302
+
+
+def _sign_in_and_confirm_password(client, member, password) -> None:
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    # Turning on MFA asks for the password again, as it should.
+    assert client.get(reverse("mfa_activate_totp")).url.startswith(
+        reverse("account_reauthenticate")
+    )
+    client.post(reverse("account_reauthenticate"), {"password": password})
+
+
+def _activate_totp(client, member, password) -> str:
+    _sign_in_and_confirm_password(client, member, password)
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    return secret
+
+
+@pytest.mark.django_db
+def test_mfa_setup_then_login_asks_for_code_and_accepts_right_one(client, member, password):
+    secret = _activate_totp(client, member, password)
+    client.post(reverse("account_logout"))
+
+    first = client.post(reverse("account_login"), {"login": member.email, "password": password})
+
+    assert first.status_code == 302
+    assert first.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    second = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, time.time() + 30)})
+    assert second.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_mfa_login_with_wrong_code_shows_error_and_stays_signed_out(client, member, password):
+    secret = _activate_totp(client, member, password)
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    wrong = f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}"
+
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_mfa_activation_with_wrong_code_shows_error_and_keeps_it(client, member, password):
+    _sign_in_and_confirm_password(client, member, password)
+    client.get(reverse("mfa_activate_totp"))
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert 'value="000000"' in response.content.decode()
