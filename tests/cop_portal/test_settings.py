@@ -13,7 +13,15 @@ def run_manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_ENV", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "DJANGO_ENV",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(env_overrides)
     return subprocess.run(
