@@ -4,6 +4,7 @@ DJANGO_ENV picks the mode: "embedded" (the default: SQLite under var/, eager tas
 console email, DEBUG on) or "production" (PostgreSQL, Redis, SMTP, hardened).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -129,8 +130,9 @@ if EMBEDDED and "DATABASE_URL" not in env:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    # A file, not memory, so a real Celery worker in the integration tests can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_cop_portal.sqlite3")}
+    # A file, not memory, so a real Celery worker in the integration tests can share it;
+    # one per test process, so two test runs never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_cop_portal_{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

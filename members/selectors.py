@@ -10,4 +10,5 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 def home_summary(user: User) -> dict:
     """What the home page shows a person: their organisation, region and forums."""
     member = User.objects.select_related("organisation", "region").get(pk=user.pk)
-    return {"member": member, "forums": []}
+    forums = member.forums.order_by("name")
+    return {"member": member, "forums": list(forums)}

@@ -1,0 +1,360 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import PracticeArea, Region
+
+from .choices import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    AgendaItemKind,
+    ForumEventKind,
+    MeetingStatus,
+    MembershipRole,
+    ResourceKind,
+    RsvpResponse,
+    Tier,
+)
+
+
+class Forum(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    region = models.OneToOneField(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="cfsn"
+    )
+    purpose = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="forums"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(tier=Tier.REGIONAL) & Q(region__isnull=False))
+                | (~Q(tier=Tier.REGIONAL) & Q(region__isnull=True)),
+                name="forum_region_only_for_regional",
+            ),
+            models.UniqueConstraint(
+                fields=["tier"],
+                condition=~Q(tier=Tier.REGIONAL),
+                name="forum_one_statewide_and_one_strategic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:forum-detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["forum", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "forum"], name="membership_once_per_forum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.forum})"
+
+
+class MeetingSeries(models.Model):
+    """Meetings scheduled together by one repeat rule; edited or cancelled as a group."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="series")
+    rule = models.TextField(help_text="RFC 5545 recurrence rule")
+    description = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+
+    def __str__(self) -> str:
+        return self.description or f"Series of {self.forum}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=[MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED])
+
+    def upcoming(self):
+        return self.filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self.filter(end__lt=timezone.now()).order_by("-start")
+
+    def open_for_items(self):
+        return self.filter(status=MeetingStatus.PUBLISHED, start__gt=timezone.now())
+
+
+class Meeting(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    title = models.CharField(max_length=200)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    online_link = models.URLField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Calendar revision: goes up on every change."
+    )
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["forum", "status", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.start):%d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:meeting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.OTHER
+    )
+    description = models.TextField(blank=True)
+    minutes_allotted = models.PositiveIntegerField(default=10)
+    presenter = models.CharField(max_length=200, blank=True)
+    notes = models.TextField("minutes", blank=True)
+    carried_over_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Rsvp(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    response = models.CharField(max_length=20, choices=RsvpResponse.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="rsvp_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_response_display()}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} attended {self.meeting}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionItem(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions"
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+
+class Resource(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="resources")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="resources"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices)
+    url = models.URLField(max_length=500, blank=True)
+    file = models.FileField(upload_to="resources/%Y/%m/", blank=True)
+    practice_areas = models.ManyToManyField(PracticeArea, blank=True, related_name="resources")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=ResourceKind.LINK) & ~Q(url=""))
+                | (Q(kind=ResourceKind.FILE) & ~Q(file="")),
+                name="resource_has_link_or_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def href(self) -> str:
+        return self.url if self.kind == ResourceKind.LINK else self.file.url
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar subscription; a new token revokes the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+
+class MeetingReminder(models.Model):
+    """One reminder per meeting and person, however often the reminder task runs."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="reminder_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.meeting} to {self.user}"
+
+
+class ForumEvent(models.Model):
+    """Append-only audit of every change made in a forum: who, when, what."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="events")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=ForumEventKind.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} in {self.forum}"

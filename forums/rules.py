@@ -1,0 +1,105 @@
+"""Who may do what in forums: one set of predicates for views, templates and the admin."""
+
+import rules
+
+from members.rules import is_administrator
+
+from .choices import FACILITATING_ROLES, MeetingStatus, Tier
+
+
+def forum_of(obj):
+    """The forum an object belongs to: a forum, meeting, agenda item, action or resource."""
+    if obj is None:
+        return None
+    if hasattr(obj, "tier"):
+        return obj
+    if hasattr(obj, "forum_id"):
+        return obj.forum
+    if hasattr(obj, "meeting_id"):
+        return obj.meeting.forum
+    return None
+
+
+def roles_of(user) -> dict[int, str]:
+    """forum id -> role for this person, read once per request and kept on the user."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_forum_roles", None)
+    if cached is None:
+        from .models import Membership
+
+        cached = dict(Membership.objects.filter(user=user).values_list("forum_id", "role"))
+        strategic = Membership.objects.filter(user=user, forum__tier=Tier.STRATEGIC).exists()
+        user._forum_roles = cached
+        user._is_executive = strategic
+    return cached
+
+
+@rules.predicate
+def is_executive(user) -> bool:
+    """A member of the Strategic Leadership Forum."""
+    if not user.is_authenticated:
+        return False
+    roles_of(user)
+    return user._is_executive
+
+
+@rules.predicate
+def is_forum_member(user, obj) -> bool:
+    forum = forum_of(obj)
+    return forum is not None and forum.pk in roles_of(user)
+
+
+@rules.predicate
+def is_forum_facilitator(user, obj) -> bool:
+    """Chairs and facilitators run their forum; executives run the strategic forum."""
+    forum = forum_of(obj)
+    if forum is None:
+        return False
+    role = roles_of(user).get(forum.pk)
+    if role in FACILITATING_ROLES:
+        return True
+    return forum.tier == Tier.STRATEGIC and role is not None
+
+
+@rules.predicate
+def is_facilitator_anywhere(user) -> bool:
+    roles = roles_of(user)
+    return any(role in FACILITATING_ROLES for role in roles.values()) or is_executive(user)
+
+
+@rules.predicate
+def is_published_meeting(user, meeting) -> bool:
+    return meeting is not None and meeting.status != MeetingStatus.DRAFT
+
+
+@rules.predicate
+def has_published_minutes(user, meeting) -> bool:
+    return meeting is not None and meeting.minutes_published_at is not None
+
+
+@rules.predicate
+def is_action_owner(user, action) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
+can_run = is_forum_facilitator | is_administrator
+
+rules.add_perm("forums.view_forum", rules.is_authenticated)
+rules.add_perm("forums.manage_forum", is_administrator)
+rules.add_perm("forums.manage_membership", can_run)
+rules.add_perm("forums.schedule_meeting", can_run)
+rules.add_perm("forums.change_meeting", can_run)
+rules.add_perm("forums.build_agenda", can_run)
+rules.add_perm("forums.record_minutes", can_run)
+rules.add_perm("forums.record_attendance", can_run)
+rules.add_perm("forums.add_resource", can_run)
+rules.add_perm("forums.view_meeting", rules.is_authenticated & (is_published_meeting | can_run))
+rules.add_perm(
+    "forums.view_minutes",
+    rules.is_authenticated
+    & (has_published_minutes | is_forum_member | is_executive | is_administrator),
+)
+rules.add_perm("forums.rsvp_meeting", is_forum_member & is_published_meeting)
+rules.add_perm("forums.update_action", is_action_owner | can_run)
+rules.add_perm("forums.run_any_forum", is_facilitator_anywhere | is_administrator)

@@ -1,0 +1,114 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from forums.choices import ActionStatus, AgendaItemKind, MeetingStatus, MembershipRole, Tier
+from forums.models import ActionItem, AgendaItem, Forum, Meeting, Membership, Resource, Rsvp
+
+from .members import RegionFactory, UserFactory
+
+
+class ForumFactory(factory.django.DjangoModelFactory):
+    """A Regional CFSN by default; use StatewideForumFactory or StrategicForumFactory."""
+
+    class Meta:
+        model = Forum
+
+    tier = Tier.REGIONAL
+    region = factory.SubFactory(RegionFactory)
+    name = factory.LazyAttribute(lambda o: f"{o.region.name} CFSN")
+    slug = factory.Sequence(lambda n: f"forum-{n}")
+    purpose = "Local coordination and reflection on practice."
+
+
+class StatewideForumFactory(ForumFactory):
+    class Meta:
+        model = Forum
+        django_get_or_create = ["tier"]
+
+    tier = Tier.STATEWIDE
+    region = None
+    name = "State-wide Practitioner Forum"
+    slug = "statewide"
+
+
+class StrategicForumFactory(ForumFactory):
+    class Meta:
+        model = Forum
+        django_get_or_create = ["tier"]
+
+    tier = Tier.STRATEGIC
+    region = None
+    name = "Strategic Leadership Forum"
+    slug = "strategic"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    forum = factory.SubFactory(ForumFactory)
+    role = MembershipRole.MEMBER
+
+
+def _next_week_at_ten():
+    day = timezone.localdate() + dt.timedelta(days=7)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A published meeting a week from now, 10:00 to 12:00 in the portal's time zone."""
+
+    class Meta:
+        model = Meeting
+
+    forum = factory.SubFactory(ForumFactory)
+    title = factory.LazyAttribute(lambda o: f"{o.forum.name} meeting")
+    start = factory.LazyFunction(_next_week_at_ten)
+    end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=2))
+    place = "Community Centre, Meeting Room 2"
+    status = MeetingStatus.PUBLISHED
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    kind = AgendaItemKind.STANDING
+    minutes_allotted = 15
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rsvp
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    response = "going"
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    forum = factory.LazyAttribute(lambda o: o.meeting.forum)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+    status = ActionStatus.OPEN
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    forum = factory.SubFactory(ForumFactory)
+    title = factory.Sequence(lambda n: f"Practice guide {n}")
+    kind = "link"
+    url = "https://example.org/guide"
