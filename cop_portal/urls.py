@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", HomeView.as_view(), name="home"),
     path("", include("members.urls")),
+    path("forums/", include("forums.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,11 @@
 Running it again changes nothing: every row is found by a natural key first.
 """
 
+from importlib import import_module
+from importlib.util import find_spec
+
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -88,7 +92,10 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             self.seed_members()
-            self.seed_more()
+            # Apps that build on members add their own demo data in <app>/demo.py: seed().
+            for app in apps.get_app_configs():
+                if app.name != "members" and find_spec(f"{app.name}.demo"):
+                    import_module(f"{app.name}.demo").seed()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
     def seed_members(self) -> None:
@@ -120,6 +127,3 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
-
-    def seed_more(self) -> None:
-        """Forums, meetings and issues build on the members above."""

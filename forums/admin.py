@@ -1,0 +1,139 @@
+from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    Forum,
+    ForumEvent,
+    Meeting,
+    MeetingReminder,
+    MeetingSeries,
+    Membership,
+    Resource,
+    Rsvp,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Forum)
+class ForumAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["name", "tier", "region"]
+    list_filter = ["tier"]
+    list_select_related = ["region"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "forum", "role", "joined_at"]
+    list_filter = ["role", "forum__tier", "forum"]
+    list_select_related = ["user", "forum"]
+    autocomplete_fields = ["user", "forum"]
+    search_fields = ["user__email", "user__display_name", "forum__name"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "title", "kind", "minutes_allotted", "presenter"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "forum", "start", "status"]
+    list_filter = ["status", "forum__tier", "forum"]
+    list_select_related = ["forum"]
+    date_hierarchy = "start"
+    search_fields = ["title", "forum__name"]
+    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "forum", "created_at"]
+    list_select_related = ["forum"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "position", "kind", "minutes_allotted"]
+    list_filter = ["kind"]
+    list_select_related = ["meeting", "meeting__forum"]
+    search_fields = ["title"]
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "response", "updated_at"]
+    list_filter = ["response"]
+    list_select_related = ["meeting", "user"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "recorded_at"]
+    list_select_related = ["meeting", "user"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "created_at"]
+    list_select_related = ["meeting"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "due_date", "status", "forum"]
+    list_filter = ["status", "forum"]
+    list_select_related = ["owner", "forum"]
+    search_fields = ["title"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "forum", "meeting", "created_at"]
+    list_filter = ["kind", "forum"]
+    list_select_related = ["forum", "meeting"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    exclude = ["token"]
+
+
+@admin.register(MeetingReminder)
+class MeetingReminderAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "sent_at"]
+    list_select_related = ["meeting", "user"]
+
+
+@admin.register(ForumEvent)
+class ForumEventAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: it can be read here, never changed."""
+
+    list_display = ["created_at", "forum", "meeting", "kind", "actor"]
+    list_filter = ["kind", "forum"]
+    list_select_related = ["forum", "meeting", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
