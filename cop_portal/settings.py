@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -211,6 +212,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Feedback loop ----------------------------------------------------------------
+
+# An issue endorsed from at least this many regions is flagged as possibly systemic.
+SYSTEMIC_REGION_THRESHOLD = env.int("SYSTEMIC_REGION_THRESHOLD", default=3)
+
 # --- Internationalisation ---------------------------------------------------------
 
 LANGUAGE_CODE = "en-au"
@@ -233,6 +239,15 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# --- Resources --------------------------------------------------------------------
+
+# Files attached to forums and meetings: the largest upload, and the types accepted.
+RESOURCE_MAX_UPLOAD_MB = env.int("RESOURCE_MAX_UPLOAD_MB", default=10)
+RESOURCE_ALLOWED_EXTENSIONS = env.list(
+    "RESOURCE_ALLOWED_EXTENSIONS",
+    default=["pdf", "docx", "doc", "xlsx", "pptx", "txt", "csv", "png", "jpg"],
+)
 
 # --- Email ------------------------------------------------------------------------
 
@@ -262,6 +277,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Members are reminded of a published meeting this many days before it starts.
+MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
 CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "forums.send_due_reminders",

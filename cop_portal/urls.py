@@ -17,6 +17,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("members.urls")),
     path("forums/", include("forums.urls")),
+    path("issues/", include("feedback.urls")),
 ]
 
 if settings.DEBUG:

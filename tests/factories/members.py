@@ -1,4 +1,5 @@
 import factory
+from django.utils.text import slugify
 
 from members.choices import Sector
 from members.models import Notification, Organisation, PracticeArea, Region, User
@@ -18,10 +19,10 @@ class RegionFactory(factory.django.DjangoModelFactory):
 class PracticeAreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PracticeArea
-        django_get_or_create = ["slug"]
+        django_get_or_create = ["name"]
 
     name = factory.Sequence(lambda n: f"Practice area {n}")
-    slug = factory.Sequence(lambda n: f"practice-area-{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,275 @@
+from django import forms
+from django.utils import timezone
+
+from forums.choices import Tier
+from forums.models import Forum, Meeting
+from members.models import PracticeArea, Region, User
+
+from .choices import MEETING_OUTCOMES, IssueStatus, Outcome, ResponseScope
+from .models import PracticeIssue
+from .privacy import find_identifying_details
+
+PRIVACY_HELP = (
+    "Describe the practice problem, not a person. Leave out names, phone numbers, email "
+    "and street addresses, dates of birth and card numbers."
+)
+
+
+def privacy_errors(form: forms.Form, *fields: str) -> None:
+    """Put a clear message next to each field that holds identifying details."""
+    for name in fields:
+        findings = find_identifying_details(form.cleaned_data.get(name) or "")
+        if findings:
+            found = "; ".join(f.describe() for f in findings)
+            form.add_error(
+                name,
+                f"This looks like identifying client information: {found}. "
+                "Remove it and describe the practice issue instead.",
+            )
+
+
+class IssueForm(forms.ModelForm):
+    attestation = forms.BooleanField(
+        required=False,
+        label="I confirm this issue holds no identifying information about a client.",
+    )
+
+    class Meta:
+        model = PracticeIssue
+        fields = ["title", "description", "practice_areas", "origin_forum", "restricted"]
+        labels = {
+            "origin_forum": "Raise it at",
+            "restricted": "Restrict who can see it",
+        }
+        help_texts = {"description": PRIVACY_HELP}
+        widgets = {
+            "practice_areas": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["origin_forum"].queryset = Forum.objects.order_by("tier", "name")
+        self.fields["origin_forum"].empty_label = None
+        self.fields["practice_areas"].queryset = PracticeArea.objects.order_by("name")
+        if not self.instance.pk and not self.is_bound:
+            own_cfsn = Forum.objects.filter(tier=Tier.REGIONAL, region_id=user.region_id).first()
+            if own_cfsn is not None:
+                self.initial["origin_forum"] = own_cfsn.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "title", "description")
+        return cleaned
+
+    def require_attestation(self) -> bool:
+        if not self.cleaned_data.get("attestation"):
+            self.add_error(
+                "attestation",
+                "Confirm that the issue holds no identifying information about a client.",
+            )
+            return False
+        return True
+
+
+class IssueFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status")]
+        + [c for c in IssueStatus.choices if c[0] != IssueStatus.DRAFT],
+    )
+    tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *Tier.choices])
+    forum = forms.ModelChoiceField(
+        required=False,
+        queryset=Forum.objects.order_by("name"),
+        empty_label="Any forum",
+        label="Current forum",
+    )
+    region = forms.ModelChoiceField(
+        required=False,
+        queryset=Region.objects.order_by("name"),
+        empty_label="Any region",
+        label="Region raised in",
+    )
+    practice_area = forms.ModelChoiceField(
+        required=False,
+        queryset=PracticeArea.objects.order_by("name"),
+        empty_label="Any practice area",
+    )
+    age = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Raised in the last",
+        choices=[("", "Any time"), (30, "30 days"), (90, "90 days"), (365, "year")],
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), help_text=PRIVACY_HELP
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "body")
+        return cleaned
+
+
+class ProvideInformationForm(forms.Form):
+    text = forms.CharField(
+        label="More information", widget=forms.Textarea(attrs={"rows": 5}), help_text=PRIVACY_HELP
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "text")
+        return cleaned
+
+
+class PlaceOnAgendaForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), empty_label=None, label="Meeting"
+    )
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            forum=forum, status__in=["draft", "published"], start__gt=timezone.now()
+        ).order_by("start")
+        first = self.fields["meeting"].queryset.filter(status="published").first()
+        if first is not None:
+            self.initial.setdefault("meeting", first.pk)
+
+
+class MergeForm(forms.Form):
+    primary = forms.ModelChoiceField(
+        queryset=PracticeIssue.objects.none(),
+        label="Primary issue",
+        empty_label=None,
+        help_text="Endorsements and watchers of this issue move to the primary issue.",
+    )
+
+    def __init__(self, *args, issue: PracticeIssue, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary"].queryset = candidates.exclude(pk=issue.pk)
+        self.fields["primary"].label_from_instance = lambda i: f"{i.reference}: {i.title}"
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, label: str = "Reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = label
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "note")
+        return cleaned
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(o.value, o.label) for o in MEETING_OUTCOMES],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note",
+        help_text="The resolution, or what information is needed.",
+    )
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Summary for the next tier",
+    )
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why it needs the next tier",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == Outcome.ESCALATED:
+            for name in ("summary", "rationale"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, "An escalation needs this.")
+        if (
+            outcome in (Outcome.RESOLVED, Outcome.RETURNED)
+            and not (cleaned.get("note") or "").strip()
+        ):
+            self.add_error(
+                "note",
+                "Write the resolution."
+                if outcome == Outcome.RESOLVED
+                else "Say what information is needed.",
+            )
+        privacy_errors(self, "note", "summary", "rationale")
+        return cleaned
+
+
+class DiscussedForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        label="What the meeting said about the response",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "note")
+        return cleaned
+
+
+class ResponseForm(forms.Form):
+    decision = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), label="Decision and response"
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("display_name", "email"),
+        label="Owner of the action",
+    )
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        choices=ResponseScope.choices,
+        widget=forms.RadioSelect,
+        initial=ResponseScope.ORIGIN,
+        label="Send the response to",
+    )
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        return due
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "decision")
+        return cleaned
+
+
+class ExecutiveFilterForm(forms.Form):
+    practice_area = forms.ModelChoiceField(
+        required=False,
+        queryset=PracticeArea.objects.order_by("name"),
+        empty_label="Any practice area",
+    )
+    region = forms.ModelChoiceField(
+        required=False,
+        queryset=Region.objects.order_by("name"),
+        empty_label="Any region",
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("age", "Oldest first"),
+            ("endorsements", "Most endorsed"),
+            ("regions", "Most regions affected"),
+        ],
+    )

@@ -1,0 +1,65 @@
+"""Who may do what with practice issues; the selectors filter lists the same way."""
+
+import rules
+
+from forums.rules import is_executive, is_forum_facilitator, roles_of
+from members.rules import is_administrator
+
+from .choices import IssueStatus
+
+
+@rules.predicate
+def is_issue_submitter(user, issue) -> bool:
+    return issue is not None and issue.raised_by_id == user.pk
+
+
+@rules.predicate
+def is_draft(user, issue) -> bool:
+    return issue is not None and issue.status == IssueStatus.DRAFT
+
+
+@rules.predicate
+def is_restricted(user, issue) -> bool:
+    return issue is not None and issue.restricted
+
+
+@rules.predicate
+def has_been_at_my_forum(user, issue) -> bool:
+    if issue is None:
+        return False
+    forum_ids = set(roles_of(user))
+    if not forum_ids:
+        return False
+    visited = getattr(issue, "visited_forum_ids", None)
+    if visited is None:
+        visited = set(issue.referrals.values_list("forum_id", flat=True))
+    return bool(forum_ids & set(visited))
+
+
+@rules.predicate
+def runs_current_forum(user, issue) -> bool:
+    return (
+        issue is not None
+        and issue.current_forum_id is not None
+        and is_forum_facilitator(user, issue.current_forum)
+    )
+
+
+can_see_published = (
+    rules.is_authenticated
+    & ~is_draft
+    & (~is_restricted | has_been_at_my_forum | is_executive | is_administrator)
+)
+
+rules.add_perm("feedback.raise_issue", rules.is_authenticated)
+rules.add_perm("feedback.view_issue", is_issue_submitter | can_see_published)
+rules.add_perm("feedback.change_draft", is_issue_submitter & is_draft)
+rules.add_perm("feedback.endorse_issue", can_see_published & ~is_issue_submitter)
+rules.add_perm("feedback.comment_issue", can_see_published | (is_issue_submitter & ~is_draft))
+rules.add_perm("feedback.provide_information", is_issue_submitter & ~is_draft)
+rules.add_perm("feedback.triage_issue", runs_current_forum | is_administrator)
+rules.add_perm("feedback.escalate_issue", runs_current_forum | is_administrator)
+rules.add_perm("feedback.respond_issue", is_executive | is_administrator)
+rules.add_perm("feedback.view_queue", is_forum_facilitator | is_administrator)
+rules.add_perm("feedback.view_executive_queue", is_executive | is_administrator)
+rules.add_perm("feedback.record_outcome", is_forum_facilitator | is_administrator)

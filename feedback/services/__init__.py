@@ -1,0 +1,1 @@
+"""Every change to a practice issue: one function, one transaction, one IssueEvent."""

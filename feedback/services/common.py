@@ -1,0 +1,52 @@
+from django.db.models import Q
+
+from forums.choices import FACILITATING_ROLES
+from members.services import notify
+
+from ..choices import ALLOWED_TRANSITIONS, IssueStatus
+from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
+from ..models import IssueEvent, PracticeIssue
+from ..privacy import find_identifying_details
+
+
+def guard_privacy(*texts: str) -> None:
+    findings = [f for text in texts for f in find_identifying_details(text)]
+    if findings:
+        raise IdentifyingDetailsFound(findings)
+
+
+def check_transition(issue: PracticeIssue, to_status: str) -> None:
+    if to_status not in ALLOWED_TRANSITIONS[issue.status]:
+        raise TransitionNotAllowed(
+            f"This issue is “{issue.get_status_display().lower()}”, so it cannot become "
+            f"“{IssueStatus(to_status).label.lower()}”."
+        )
+
+
+def log_event(
+    issue, *, actor, kind, from_status="", to_status="", forum=None, agenda_item=None, note=""
+) -> IssueEvent:
+    return IssueEvent.objects.create(
+        issue=issue,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        forum=forum,
+        agenda_item=agenda_item,
+        note=note,
+    )
+
+
+def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude=None) -> None:
+    """Notify everyone watching the issue (in-app now, email on commit)."""
+    url = issue.get_absolute_url()
+    for user in issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None)):
+        notify(user, subject=f"{issue.reference}: {subject}", body=body, url=url)
+
+
+def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
+    for membership in forum.memberships.filter(
+        Q(role__in=FACILITATING_ROLES), user__is_active=True
+    ).select_related("user"):
+        notify(membership.user, subject=subject, body=body, url=url)

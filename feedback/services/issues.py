@@ -1,0 +1,162 @@
+from django.db import transaction
+from django.utils import timezone
+
+from forums.models import Forum
+
+from ..choices import EventKind, IssueStatus, ReferralPurpose
+from ..exceptions import TransitionNotAllowed
+from ..models import Comment, Endorsement, PracticeIssue, Referral, Watch
+from .common import check_transition, guard_privacy, log_event, tell_facilitators, tell_watchers
+
+
+def _fill(issue, *, title, description, forum, restricted) -> None:
+    issue.title = title
+    issue.description = description
+    issue.origin_forum = forum
+    issue.restricted = restricted
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    by,
+    title: str,
+    description: str,
+    practice_areas,
+    forum: Forum,
+    restricted: bool = False,
+    issue: PracticeIssue | None = None,
+) -> PracticeIssue:
+    """Keep an unfinished issue for its author; the privacy guard applies to drafts too."""
+    guard_privacy(title, description)
+    if issue is None:
+        issue = PracticeIssue(raised_by=by)
+    else:
+        issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+        if not issue.is_draft or issue.raised_by_id != by.pk:
+            raise TransitionNotAllowed("Only your own drafts can be edited.")
+    _fill(issue, title=title, description=description, forum=forum, restricted=restricted)
+    issue.save()
+    issue.practice_areas.set(practice_areas)
+    log_event(issue, actor=by, kind=EventKind.DRAFTED, to_status=IssueStatus.DRAFT)
+    return issue
+
+
+@transaction.atomic
+def raise_issue(
+    *,
+    by,
+    title: str,
+    description: str,
+    practice_areas,
+    forum: Forum,
+    restricted: bool = False,
+    attested: bool,
+    draft: PracticeIssue | None = None,
+) -> PracticeIssue:
+    """Raise an issue at a forum: it joins that forum's triage queue; facilitators are told."""
+    if not attested:
+        raise TransitionNotAllowed(
+            "Confirm that the issue holds no identifying information about a client."
+        )
+    guard_privacy(title, description)
+    if draft is None:
+        issue = PracticeIssue(raised_by=by)
+    else:
+        issue = PracticeIssue.objects.select_for_update().get(pk=draft.pk)
+        if issue.raised_by_id != by.pk:
+            raise TransitionNotAllowed("Only the author can raise their draft.")
+    check_transition(issue, IssueStatus.QUEUED)
+    _fill(issue, title=title, description=description, forum=forum, restricted=restricted)
+    issue.status = IssueStatus.QUEUED
+    issue.current_forum = forum
+    issue.submitted_at = timezone.now()
+    issue.save()
+    issue.practice_areas.set(practice_areas)
+    Referral.objects.create(issue=issue, forum=forum, purpose=ReferralPurpose.CONSIDER)
+    Watch.objects.get_or_create(issue=issue, user=by)
+    log_event(
+        issue,
+        actor=by,
+        kind=EventKind.RAISED,
+        from_status=IssueStatus.DRAFT,
+        to_status=IssueStatus.QUEUED,
+        forum=forum,
+    )
+    tell_facilitators(
+        forum,
+        subject=f"New practice issue for {forum.name}: {title}",
+        body="A practice issue is waiting in your forum's triage queue.",
+        url=issue.get_absolute_url(),
+    )
+    return issue
+
+
+@transaction.atomic
+def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue:
+    """The submitter answers a request for information; the issue goes back to triage."""
+    guard_privacy(text)
+    issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.raised_by_id != by.pk:
+        raise TransitionNotAllowed("Only the person who raised the issue can add information.")
+    check_transition(issue, IssueStatus.QUEUED)
+    previous = issue.status
+    Comment.objects.create(issue=issue, author=by, body=text)
+    issue.status = IssueStatus.QUEUED
+    issue.save(update_fields=["status", "updated_at"])
+    log_event(
+        issue,
+        actor=by,
+        kind=EventKind.INFO_PROVIDED,
+        from_status=previous,
+        to_status=IssueStatus.QUEUED,
+        forum=issue.current_forum,
+        note=text,
+    )
+    tell_facilitators(
+        issue.current_forum,
+        subject=f"More information on {issue.reference}: {issue.title}",
+        body=text,
+        url=issue.get_absolute_url(),
+    )
+    return issue
+
+
+@transaction.atomic
+def endorse_issue(issue: PracticeIssue, *, by) -> Endorsement:
+    """'We see this too': once per member; the endorser starts watching the issue."""
+    issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.is_draft:
+        raise TransitionNotAllowed("A draft cannot be endorsed.")
+    if issue.raised_by_id == by.pk:
+        raise TransitionNotAllowed("You raised this issue, so you cannot endorse it.")
+    endorsement, created = Endorsement.objects.get_or_create(issue=issue, user=by)
+    if not created:
+        raise TransitionNotAllowed("You have already endorsed this issue.")
+    Watch.objects.get_or_create(issue=issue, user=by)
+    region = f" ({by.region})" if by.region_id else ""
+    log_event(issue, actor=by, kind=EventKind.ENDORSED, note=f"{by}{region}")
+    return endorsement
+
+
+@transaction.atomic
+def set_watching(issue: PracticeIssue, *, by, watching: bool) -> bool:
+    """Start or stop notifications about an issue for one person."""
+    if watching:
+        Watch.objects.get_or_create(issue=issue, user=by)
+    else:
+        Watch.objects.filter(issue=issue, user=by).delete()
+    return watching
+
+
+@transaction.atomic
+def add_comment(issue: PracticeIssue, *, by, body: str) -> Comment:
+    """A comment on an issue; watchers are told."""
+    guard_privacy(body)
+    issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.is_draft:
+        raise TransitionNotAllowed("A draft cannot be commented on.")
+    comment = Comment.objects.create(issue=issue, author=by, body=body)
+    log_event(issue, actor=by, kind=EventKind.COMMENTED)
+    tell_watchers(issue, subject=f"New comment from {by}", body=body, exclude=by)
+    return comment

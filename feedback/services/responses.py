@@ -1,0 +1,96 @@
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from forums.choices import Tier
+from forums.models import ActionItem, Forum
+
+from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
+from ..exceptions import TransitionNotAllowed
+from ..models import PracticeIssue, Referral, Response
+from .common import check_transition, guard_privacy, log_event, tell_watchers
+from .routing import next_open_meeting, route_referral
+
+
+@transaction.atomic
+def respond(
+    issue: PracticeIssue, *, by, decision: str, owner, due_date: dt.date, scope: str
+) -> Response:
+    """The Strategic Leadership Forum answers an escalated issue.
+
+    The decision becomes an action item for its owner and goes back onto the agenda of the
+    originating CFSN, or of every CFSN, as a response for reflection.
+    """
+    if not decision.strip():
+        raise TransitionNotAllowed("Write the decision that goes back to the CFSN.")
+    guard_privacy(decision)
+    issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+    strategic = Forum.objects.get(tier=Tier.STRATEGIC)
+    referral = (
+        Referral.objects.select_for_update()
+        .filter(issue=issue, forum=strategic, left_at__isnull=True)
+        .select_related("agenda_item")
+        .first()
+    )
+    if referral is None:
+        raise TransitionNotAllowed(
+            "Only an issue escalated to the Strategic Leadership Forum can be answered."
+        )
+    previous = issue.status
+    check_transition(issue, IssueStatus.RESPONDED)
+    action = ActionItem.objects.create(
+        forum=strategic,
+        meeting=referral.agenda_item.meeting if referral.agenda_item_id else None,
+        agenda_item=referral.agenda_item,
+        title=f"Carry out the response to {issue.reference}: {issue.title}"[:300],
+        owner=owner,
+        due_date=due_date,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                issue=issue,
+                decision=decision,
+                owner=owner,
+                due_date=due_date,
+                scope=scope,
+                action_item=action,
+                recorded_by=by,
+            )
+    except IntegrityError as exc:
+        raise TransitionNotAllowed("A response has already been recorded.") from exc
+    referral.outcome = Outcome.RESPONDED
+    referral.outcome_note = decision
+    referral.outcome_by = by
+    referral.left_at = response.created_at
+    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    issue.status = IssueStatus.RESPONDED
+    issue.current_forum = issue.origin_forum
+    issue.save(update_fields=["status", "current_forum", "updated_at"])
+    log_event(
+        issue,
+        actor=by,
+        kind=EventKind.RESPONDED,
+        from_status=previous,
+        to_status=issue.status,
+        forum=strategic,
+        agenda_item=referral.agenda_item,
+        note=decision,
+    )
+    tell_watchers(issue, subject="The Strategic Leadership Forum has responded", body=decision)
+    if scope == ResponseScope.ALL_CFSNS:
+        forums = list(Forum.objects.filter(tier=Tier.REGIONAL).order_by("name"))
+    else:
+        forums = [issue.origin_forum]
+    for forum in forums:
+        reflection = Referral.objects.create(
+            issue=issue,
+            forum=forum,
+            purpose=ReferralPurpose.REFLECT,
+            auto_place=True,
+            summary=decision,
+        )
+        reflection.issue = issue
+        route_referral(reflection, next_open_meeting(forum), by=by)
+    return response

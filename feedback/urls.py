@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.IssueListView.as_view(), name="issue-list"),
+    path("mine/", views.IssueListView.as_view(mine=True), name="my-issues"),
+    path("new/", views.IssueCreateView.as_view(), name="issue-create"),
+    path("<int:pk>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path("<int:pk>/edit/", views.IssueDraftEditView.as_view(), name="issue-edit"),
+    path("<int:pk>/endorse/", views.EndorseView.as_view(), name="issue-endorse"),
+    path("<int:pk>/watch/", views.WatchView.as_view(), name="issue-watch"),
+    path("<int:pk>/comment/", views.CommentView.as_view(), name="issue-comment"),
+    path(
+        "<int:pk>/information/",
+        views.ProvideInformationView.as_view(),
+        name="issue-provide-information",
+    ),
+    path("<int:pk>/place/", views.PlaceOnAgendaView.as_view(), name="issue-place"),
+    path("<int:pk>/merge/", views.MergeView.as_view(), name="issue-merge"),
+    path("<int:pk>/ask/", views.RequestInformationView.as_view(), name="issue-request-info"),
+    path("<int:pk>/decline/", views.DeclineView.as_view(), name="issue-decline"),
+    path("<int:pk>/respond/", views.RespondView.as_view(), name="issue-respond"),
+    path("agenda-items/<int:item_pk>/outcome/", views.OutcomeView.as_view(), name="outcome-record"),
+    path("queues/", views.QueuesView.as_view(), name="queues"),
+    path("queues/<slug:slug>/", views.ForumQueueView.as_view(), name="forum-queue"),
+    path("executive/", views.ExecutiveQueueView.as_view(), name="executive-queue"),
+]

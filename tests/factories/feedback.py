@@ -1,0 +1,64 @@
+import factory
+from django.utils import timezone
+
+from feedback.choices import IssueStatus, ReferralPurpose
+from feedback.models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Watch
+
+from .forums import ForumFactory
+from .members import UserFactory
+
+
+class PracticeIssueFactory(factory.django.DjangoModelFactory):
+    """A raised issue waiting in its CFSN's triage queue (status and referral agree)."""
+
+    class Meta:
+        model = PracticeIssue
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Practice issue {n}")
+    description = "Families are asked for the same information by three services at intake."
+    origin_forum = factory.SubFactory(ForumFactory)
+    current_forum = factory.SelfAttribute("origin_forum")
+    status = IssueStatus.QUEUED
+    raised_by = factory.SubFactory(UserFactory)
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def referral(obj, create, extracted, **kwargs):
+        if create and obj.status != IssueStatus.DRAFT and extracted is not False:
+            Referral.objects.create(issue=obj, forum=obj.current_forum)
+            Watch.objects.create(issue=obj, user=obj.raised_by)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    issue = factory.SubFactory(PracticeIssueFactory, referral=False)
+    forum = factory.SelfAttribute("issue.current_forum")
+    purpose = ReferralPurpose.CONSIDER
+
+
+class EndorsementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Endorsement
+
+    issue = factory.SubFactory(PracticeIssueFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    issue = factory.SubFactory(PracticeIssueFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "We see the same in our area."
+
+
+class IssueEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IssueEvent
+
+    issue = factory.SubFactory(PracticeIssueFactory)
+    kind = "commented"

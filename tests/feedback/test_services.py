@@ -1,0 +1,398 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from feedback.choices import EventKind, IssueStatus, Outcome, ResponseScope
+from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
+from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Watch
+from feedback.services import issues as issue_services
+from feedback.services import responses, routing
+from forums.choices import AgendaItemKind, MeetingStatus
+from forums.services.meetings import complete_meeting, create_meeting, publish_meeting
+from members.models import Notification
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import MeetingFactory
+from tests.factories.members import PracticeAreaFactory, UserFactory
+
+
+def raise_at_cfsn(loop, **overrides):
+    values = {
+        "by": loop.practitioner,
+        "title": "Intake forms repeat the same questions",
+        "description": "Three services ask families the same intake questions.",
+        "practice_areas": [PracticeAreaFactory(name="Children and families")],
+        "forum": loop.cfsn,
+        "attested": True,
+    }
+    values.update(overrides)
+    return issue_services.raise_issue(**values)
+
+
+def escalate_at(issue, *, by):
+    referral = issue.referrals.get(left_at__isnull=True)
+    return routing.record_outcome(
+        referral.agenda_item,
+        outcome=Outcome.ESCALATED,
+        note="",
+        by=by,
+        summary="Seen in several services",
+        rationale="Needs state-wide practice guidance",
+    )
+
+
+def test_raise_issue_queues_at_forum_and_tells_facilitators(loop):
+    issue = raise_at_cfsn(loop)
+
+    assert issue.status == IssueStatus.QUEUED
+    assert issue.current_forum == loop.cfsn
+    assert list(issue.referrals.values_list("forum", flat=True)) == [loop.cfsn.pk]
+    assert Watch.objects.filter(issue=issue, user=loop.practitioner).exists()
+    assert list(issue.events.values_list("kind", flat=True)) == [EventKind.RAISED]
+    assert Notification.objects.filter(recipient=loop.cfsn_facilitator).count() == 1
+
+
+def test_raise_issue_with_phone_number_is_refused_and_nothing_saved(loop):
+    with pytest.raises(IdentifyingDetailsFound, match="a phone number “0412 345 678”"):
+        raise_at_cfsn(loop, description="Mum asked us to call 0412 345 678.")
+
+    assert PracticeIssue.objects.count() == 0
+
+
+def test_raise_issue_without_attestation_is_refused(loop):
+    with pytest.raises(TransitionNotAllowed, match="no identifying information"):
+        raise_at_cfsn(loop, attested=False)
+
+
+def test_save_draft_then_raise_keeps_one_issue(loop):
+    draft = issue_services.save_draft(
+        by=loop.practitioner,
+        title="Draft",
+        description="Not finished",
+        practice_areas=[],
+        forum=loop.cfsn,
+    )
+
+    issue = raise_at_cfsn(loop, draft=draft)
+
+    assert issue.pk == draft.pk
+    assert PracticeIssue.objects.count() == 1
+    assert issue.status == IssueStatus.QUEUED
+
+
+def test_place_on_agenda_adds_practice_issue_item_and_notifies_submitter(loop):
+    issue = raise_at_cfsn(loop)
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    item = loop.cfsn_meeting.agenda_items.get()
+    assert (item.kind, item.title) == (AgendaItemKind.PRACTICE_ISSUE, issue.title)
+    assert item.referral.issue == issue
+    assert Notification.objects.filter(
+        recipient=loop.practitioner, subject__contains="On the agenda of Northern CFSN"
+    ).exists()
+
+
+def test_place_on_agenda_twice_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+
+    with pytest.raises(TransitionNotAllowed, match="already on the agenda"):
+        routing.place_on_agenda(issue, meeting=later, by=loop.cfsn_facilitator)
+
+    assert later.agenda_items.count() == 0
+
+
+def test_escalate_issue_places_it_on_next_statewide_meeting(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    escalate_at(issue, by=loop.cfsn_facilitator)
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    assert issue.current_forum == loop.statewide
+    item = loop.statewide_meeting.agenda_items.get()
+    assert item.referral.summary == "Seen in several services"
+    cfsn_referral = issue.referrals.get(forum=loop.cfsn)
+    assert (cfsn_referral.outcome, cfsn_referral.left_at is not None) == (Outcome.ESCALATED, True)
+
+
+def test_escalate_issue_without_summary_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    with pytest.raises(TransitionNotAllowed, match="summary and a rationale"):
+        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary=" ", rationale="x")
+
+
+def test_escalate_issue_with_no_open_meeting_waits_then_joins_published_meeting(
+    loop, django_capture_on_commit_callbacks
+):
+    loop.statewide_meeting.delete()
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+
+    start = timezone.now() + dt.timedelta(days=20)
+    with_capture = create_meeting(
+        loop.statewide,
+        by=loop.statewide_facilitator,
+        title="State-wide forum",
+        start=start,
+        end=start + dt.timedelta(hours=3),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(with_capture, by=loop.statewide_facilitator)
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    assert with_capture.agenda_items.get().referral.issue == issue
+
+
+def test_escalate_issue_pressed_twice_creates_one_referral(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    escalate_at(issue, by=loop.cfsn_facilitator)
+
+    with pytest.raises(TransitionNotAllowed):
+        routing.escalate_issue(
+            issue, by=loop.cfsn_facilitator, summary="again", rationale="again", agenda_item=item
+        )
+
+    assert issue.referrals.filter(forum=loop.statewide).count() == 1
+
+
+def test_record_outcome_carried_over_moves_item_to_next_meeting(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+    first_item = issue.referrals.get().agenda_item
+
+    routing.record_outcome(
+        first_item, outcome=Outcome.CARRIED_OVER, note="", by=loop.cfsn_facilitator
+    )
+
+    moved = later.agenda_items.get()
+    assert moved.carried_over_from == first_item
+    assert moved.referral.issue == issue
+    assert issue.events.filter(kind=EventKind.CARRIED_OVER).count() == 1
+
+
+def test_complete_meeting_carries_over_items_without_outcome(
+    loop, django_capture_on_commit_callbacks
+):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+    past = timezone.now() - dt.timedelta(hours=3)
+    type(loop.cfsn_meeting).objects.filter(pk=loop.cfsn_meeting.pk).update(
+        start=past, end=past + dt.timedelta(hours=2)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_meeting(loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    assert later.agenda_items.get().referral.issue == issue
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_record_outcome_resolved_closes_issue_with_note(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    routing.record_outcome(
+        item, outcome=Outcome.RESOLVED, note="Agreed one shared form.", by=loop.cfsn_facilitator
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED
+    assert issue.referrals.get().outcome_note == "Agreed one shared form."
+    assert Notification.objects.filter(
+        recipient=loop.practitioner, body="Agreed one shared form."
+    ).exists()
+
+
+def test_record_outcome_returned_then_information_provided_goes_back_to_queue(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    routing.record_outcome(
+        item, outcome=Outcome.RETURNED, note="Which services?", by=loop.cfsn_facilitator
+    )
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.INFO_REQUESTED
+
+    issue_services.provide_information(
+        issue, by=loop.practitioner, text="Housing, health and education intake."
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+    assert issue.comments.get().body == "Housing, health and education intake."
+
+
+def test_the_whole_loop_closes_where_it_began(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    later_cfsn = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+
+    response = responses.respond(
+        issue,
+        by=loop.executive,
+        decision="Fund a shared intake form.",
+        owner=loop.executive,
+        due_date=timezone.localdate() + dt.timedelta(days=90),
+        scope=ResponseScope.ORIGIN,
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESPONDED
+    assert response.action_item.owner == loop.executive
+    reflect_item = loop.cfsn_meeting.agenda_items.get(kind=AgendaItemKind.RESPONSE)
+    assert later_cfsn.agenda_items.count() == 0
+
+    routing.mark_discussed(reflect_item, by=loop.cfsn_facilitator, note="Welcomed.")
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CLOSED
+    assert list(issue.referrals.values_list("forum__slug", "outcome")) == [
+        ("northern-cfsn", Outcome.ESCALATED),
+        ("statewide", Outcome.ESCALATED),
+        ("strategic", Outcome.RESPONDED),
+        ("northern-cfsn", Outcome.DISCUSSED),
+    ]
+    kinds = list(issue.events.values_list("kind", flat=True))
+    assert kinds == [
+        EventKind.RAISED,
+        EventKind.PLACED,
+        EventKind.ESCALATED,
+        EventKind.PLACED,
+        EventKind.ESCALATED,
+        EventKind.PLACED,
+        EventKind.RESPONDED,
+        EventKind.PLACED,
+        EventKind.CLOSED,
+    ]
+    subjects = list(
+        Notification.objects.filter(recipient=loop.practitioner).values_list("subject", flat=True)
+    )
+    assert len(subjects) == 8
+
+
+def test_respond_to_every_cfsn_puts_response_on_each_cfsn_agenda(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+
+    responses.respond(
+        issue,
+        by=loop.executive,
+        decision="State-wide guidance issued.",
+        owner=loop.executive,
+        due_date=timezone.localdate(),
+        scope=ResponseScope.ALL_CFSNS,
+    )
+
+    reflections = Referral.objects.filter(issue=issue, purpose="reflect")
+    assert set(reflections.values_list("forum", flat=True)) == {loop.cfsn.pk, loop.other_cfsn.pk}
+
+
+def test_respond_to_issue_not_at_strategic_forum_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+
+    with pytest.raises(TransitionNotAllowed, match="Only an issue escalated"):
+        responses.respond(
+            issue,
+            by=loop.executive,
+            decision="x",
+            owner=loop.executive,
+            due_date=timezone.localdate(),
+            scope=ResponseScope.ORIGIN,
+        )
+
+
+def test_merge_issues_moves_endorsements_and_watchers(loop):
+    primary = raise_at_cfsn(loop)
+    other = UserFactory()
+    duplicate = raise_at_cfsn(loop, by=other, title="Same intake problem")
+    endorser = UserFactory()
+    issue_services.endorse_issue(duplicate, by=endorser)
+
+    routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into) == (IssueStatus.MERGED, primary)
+    assert set(primary.endorsements.values_list("user", flat=True)) == {other.pk, endorser.pk}
+    assert {other.pk, endorser.pk} <= set(primary.watches.values_list("user", flat=True))
+    assert duplicate.endorsements.count() == 0
+
+
+def test_endorse_issue_twice_is_refused_and_counts_once(loop):
+    issue = raise_at_cfsn(loop)
+    endorser = UserFactory()
+    issue_services.endorse_issue(issue, by=endorser)
+
+    with pytest.raises(TransitionNotAllowed, match="already endorsed"):
+        issue_services.endorse_issue(issue, by=endorser)
+
+    assert Endorsement.objects.filter(issue=issue).count() == 1
+
+
+def test_decline_issue_records_reason(loop):
+    issue = raise_at_cfsn(loop)
+
+    routing.decline_issue(
+        issue,
+        forum=loop.cfsn,
+        by=loop.cfsn_facilitator,
+        reason="A matter for the agency's own complaints process.",
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DECLINED
+    assert IssueEvent.objects.filter(issue=issue, kind=EventKind.DECLINED).get().note == (
+        "A matter for the agency's own complaints process."
+    )
+
+
+def test_request_information_on_resolved_issue_is_refused(loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, status=IssueStatus.RESOLVED)
+
+    with pytest.raises(TransitionNotAllowed):
+        routing.request_information(issue, forum=loop.cfsn, by=loop.cfsn_facilitator, note="more?")
+
+
+def test_draft_meeting_does_not_take_waiting_referrals(loop):
+    draft = MeetingFactory(forum=loop.statewide, status=MeetingStatus.DRAFT)
+
+    assert routing.place_waiting_referrals(draft) == 0
