@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
@@ -273,6 +274,7 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
             queue=selectors.triage_queue(forum),
             scheduled=selectors.scheduled_at(forum),
             patterns=patterns,
+            systemic_threshold=settings.SYSTEMIC_REGION_THRESHOLD,
             **kwargs,
         )
 

@@ -1,0 +1,237 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.choices import IssueStatus, Outcome
+from feedback.models import PracticeIssue
+from feedback.services import routing
+from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
+from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
+
+
+def issue_form(loop, **overrides):
+    data = {
+        "title": "Intake forms repeat the same questions",
+        "description": "Families answer the same intake questions three times.",
+        "practice_areas": [PracticeAreaFactory(name="Housing").pk],
+        "origin_forum": loop.cfsn.pk,
+        "attestation": "on",
+        "action": "raise",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_raise_issue_form_defaults_to_own_cfsn(client, loop):
+    client.force_login(loop.practitioner)
+
+    response = client.get(reverse("feedback:issue-create"))
+
+    assert response.context["form"].initial["origin_forum"] == loop.cfsn.pk
+
+
+def test_raise_issue_with_phone_number_reshows_form_with_input_and_message(client, loop):
+    client.force_login(loop.practitioner)
+    text = "Dad asked us to ring him on 0412 345 678 about intake."
+
+    response = client.post(reverse("feedback:issue-create"), issue_form(loop, description=text))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This looks like identifying client information: a phone number" in html
+    assert "“0412 345 678” on line 1" in html
+    assert text in html
+    assert 'value="Intake forms repeat the same questions"' in html
+    assert PracticeIssue.objects.count() == 0
+
+
+def test_raise_issue_without_attestation_reshows_form_with_message(client, loop):
+    client.force_login(loop.practitioner)
+
+    response = client.post(reverse("feedback:issue-create"), issue_form(loop, attestation=""))
+
+    assert response.status_code == 200
+    assert "Confirm that the issue holds no identifying information" in response.content.decode()
+    assert PracticeIssue.objects.count() == 0
+
+
+def test_raise_issue_valid_redirects_to_issue_page(client, loop):
+    client.force_login(loop.practitioner)
+
+    response = client.post(reverse("feedback:issue-create"), issue_form(loop), follow=True)
+
+    issue = PracticeIssue.objects.get()
+    assert issue.status == IssueStatus.QUEUED
+    assert response.redirect_chain[-1][0] == issue.get_absolute_url()
+    assert "Your issue has been raised at Northern CFSN" in response.content.decode()
+
+
+def test_save_draft_keeps_draft_private_to_author(client, loop):
+    client.force_login(loop.practitioner)
+    client.post(reverse("feedback:issue-create"), issue_form(loop, action="draft", attestation=""))
+    draft = PracticeIssue.objects.get()
+
+    assert draft.status == IssueStatus.DRAFT
+    client.force_login(loop.cfsn_facilitator)
+    assert client.get(draft.get_absolute_url()).status_code == 403
+
+
+def test_issue_detail_shows_timeline_and_endorsement_regions(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, raised_by=loop.practitioner)
+    EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory(name="East")))
+    EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory(name="West")))
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    client.force_login(loop.practitioner)
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "2 endorsements from 2 regions" in html
+    assert "Placed on an agenda" in html
+    assert loop.cfsn_meeting.title in html
+
+
+def test_endorse_button_adds_one_endorsement(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    client.force_login(loop.practitioner)
+
+    client.post(reverse("feedback:issue-endorse", args=[issue.pk]))
+    client.post(reverse("feedback:issue-endorse", args=[issue.pk]))
+
+    assert issue.endorsements.count() == 1
+
+
+def test_outcome_escalate_without_summary_reshows_form_with_messages(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.post(
+        reverse("feedback:outcome-record", args=[item.pk]),
+        {"outcome": Outcome.ESCALATED, "summary": "", "rationale": "Systemic"},
+    )
+
+    assert response.status_code == 200
+    assert "An escalation needs this." in response.content.decode()
+    assert "Systemic</textarea>" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.current_forum == loop.cfsn
+
+
+def test_outcome_escalate_moves_issue_to_statewide_agenda(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    client.post(
+        reverse("feedback:outcome-record", args=[item.pk]),
+        {"outcome": Outcome.ESCALATED, "summary": "Across regions", "rationale": "Needs guidance"},
+    )
+
+    issue.refresh_from_db()
+    assert issue.current_forum == loop.statewide
+    assert loop.statewide_meeting.agenda_items.get().referral.issue == issue
+
+
+def test_respond_with_past_due_date_reshows_form(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    client.force_login(loop.executive)
+
+    response = client.post(
+        reverse("feedback:issue-respond", args=[issue.pk]),
+        {
+            "decision": "Fund it.",
+            "owner": loop.executive.pk,
+            "due_date": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+            "scope": "origin",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The due date cannot be in the past." in response.content.decode()
+    assert "Fund it." in response.content.decode()
+
+
+def test_issue_list_search_finds_by_word(client, loop):
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Housing waitlists")
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Interpreter bookings")
+    client.force_login(loop.practitioner)
+
+    response = client.get(reverse("feedback:issue-list"), {"q": "interpreter"})
+
+    assert [i.title for i in response.context["issues"]] == ["Interpreter bookings"]
+
+
+def test_issue_list_filters_by_status_and_region(client, loop):
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Ours")
+    PracticeIssueFactory(origin_forum=loop.other_cfsn, title="Theirs")
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Done", status=IssueStatus.RESOLVED)
+    client.force_login(loop.practitioner)
+
+    response = client.get(
+        reverse("feedback:issue-list"), {"status": "queued", "region": loop.cfsn.region.pk}
+    )
+
+    assert [i.title for i in response.context["issues"]] == ["Ours"]
+
+
+def _many_issues(loop, size):
+    for n in range(size):
+        issue = PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Issue {n}")
+        issue.practice_areas.add(PracticeAreaFactory(name=f"Area {n % 3}"))
+        EndorsementFactory(issue=issue)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_issue_list_queries_do_not_grow(client, loop, size, django_assert_max_num_queries):
+    _many_issues(loop, size)
+    client.force_login(loop.practitioner)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("feedback:issue-list"))
+
+    assert len(response.context["issues"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_triage_queue_queries_do_not_grow(client, loop, size, django_assert_max_num_queries):
+    _many_issues(loop, size)
+    client.force_login(loop.cfsn_facilitator)
+
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
+
+    assert len(response.context["queue"]) == size
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_executive_queue_queries_do_not_grow(client, loop, size, django_assert_max_num_queries):
+    for n in range(size):
+        issue = PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Issue {n}")
+        routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+        routing.escalate_issue(issue, by=loop.statewide_facilitator, summary="s", rationale="r")
+    client.force_login(loop.executive)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("feedback:executive-queue"), {"sort": "endorsements"})
+
+    assert len(response.context["referrals"]) == size
+
+
+def test_statewide_queue_flags_issue_endorsed_from_three_regions(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Shared intake")
+    issue.practice_areas.add(PracticeAreaFactory(name="Housing"))
+    for name in ("A", "B", "C"):
+        EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory(name=name)))
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+    client.force_login(loop.statewide_facilitator)
+
+    html = client.get(reverse("feedback:forum-queue", args=["statewide"])).content.decode()
+
+    assert "Patterns across regions" in html
+    assert "Possibly systemic" in html
