@@ -27,7 +27,7 @@ def respond(
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     strategic = Forum.objects.get(tier=Tier.STRATEGIC)
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(issue=issue, forum=strategic, left_at__isnull=True)
         .select_related("agenda_item")
         .first()

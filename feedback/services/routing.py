@@ -27,7 +27,7 @@ def _lock_issue(issue: PracticeIssue) -> PracticeIssue:
 
 def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(issue=issue, forum=forum, left_at__isnull=True)
         .first()
     )
@@ -130,7 +130,7 @@ def escalate_issue(
         raise TransitionNotAllowed("An escalation needs a summary and a rationale.")
     issue = _lock_issue(issue)
     current = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("forum", "agenda_item")
         .filter(issue=issue, left_at__isnull=True, purpose=ReferralPurpose.CONSIDER)
     )
@@ -189,7 +189,7 @@ def record_outcome(
 ) -> PracticeIssue:
     """A facilitator records what the meeting decided about the issue on this item."""
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("forum")
         .filter(agenda_item=agenda_item, left_at__isnull=True)
         .first()
@@ -308,7 +308,7 @@ def place_waiting_referrals(meeting: Meeting) -> int:
     if meeting.status != MeetingStatus.PUBLISHED or meeting.start <= timezone.now():
         return 0
     waiting = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(forum=meeting.forum, left_at__isnull=True, auto_place=True)
         .exclude(issue__status=IssueStatus.INFO_REQUESTED)
         .select_related("issue", "agenda_item__meeting")
@@ -332,7 +332,7 @@ def place_waiting_referrals(meeting: Meeting) -> int:
 def carry_over_unfinished(meeting: Meeting) -> int:
     """Items of a completed meeting left without an outcome go to the next meeting."""
     unfinished = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .filter(agenda_item__meeting=meeting, left_at__isnull=True)
         .select_related("issue", "forum")
     )

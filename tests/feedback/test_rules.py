@@ -43,7 +43,7 @@ def status_for(client, loop, role, url, method="get"):
 MATRIX = [
     (
         "issue-list",
-        lambda l, i: reverse("feedback:issue-list"),
+        lambda lp, i: reverse("feedback:issue-list"),
         "get",
         {
             "practitioner",
@@ -56,7 +56,7 @@ MATRIX = [
     ),
     (
         "issue-create",
-        lambda l, i: reverse("feedback:issue-create"),
+        lambda lp, i: reverse("feedback:issue-create"),
         "get",
         {
             "practitioner",
@@ -69,43 +69,43 @@ MATRIX = [
     ),
     (
         "restricted-issue",
-        lambda l, i: i.get_absolute_url(),
+        lambda lp, i: i.get_absolute_url(),
         "get",
         {"practitioner", "cfsn_facilitator", "executive", "administrator"},
     ),
     (
         "triage-place",
-        lambda l, i: reverse("feedback:issue-place", args=[i.pk]),
+        lambda lp, i: reverse("feedback:issue-place", args=[i.pk]),
         "get",
         {"cfsn_facilitator", "administrator"},
     ),
     (
         "triage-decline",
-        lambda l, i: reverse("feedback:issue-decline", args=[i.pk]),
+        lambda lp, i: reverse("feedback:issue-decline", args=[i.pk]),
         "get",
         {"cfsn_facilitator", "administrator"},
     ),
     (
         "forum-queue",
-        lambda l, i: reverse("feedback:forum-queue", args=[l.cfsn.slug]),
+        lambda lp, i: reverse("feedback:forum-queue", args=[lp.cfsn.slug]),
         "get",
         {"cfsn_facilitator", "administrator"},
     ),
     (
         "executive-queue",
-        lambda l, i: reverse("feedback:executive-queue"),
+        lambda lp, i: reverse("feedback:executive-queue"),
         "get",
         {"executive", "administrator"},
     ),
     (
         "respond",
-        lambda l, i: reverse("feedback:issue-respond", args=[i.pk]),
+        lambda lp, i: reverse("feedback:issue-respond", args=[i.pk]),
         "get",
         {"executive", "administrator"},
     ),
     (
         "outcome",
-        lambda l, i: reverse("feedback:outcome-record", args=[i.referrals.get().agenda_item.pk]),
+        lambda lp, i: reverse("feedback:outcome-record", args=[i.referrals.get().agenda_item.pk]),
         "get",
         {"cfsn_facilitator", "administrator"},
     ),
