@@ -92,11 +92,13 @@ def route_referral(
         agenda_item=item,
         note=note or f"On the agenda of {meeting.title}, {when}.",
     )
-    tell_watchers(
-        issue,
-        subject=f"On the agenda of {referral.forum.name} on {when}",
-        body=f"“{issue.title}” will be discussed at {meeting.title}.",
-    )
+    if referral.purpose == ReferralPurpose.REFLECT:
+        subject = f"Response for reflection at {referral.forum.name} on {when}"
+        body = f"The response to “{issue.title}” will be discussed at {meeting.title}."
+    else:
+        subject = f"On the agenda of {referral.forum.name} on {when}"
+        body = f"“{issue.title}” will be discussed at {meeting.title}."
+    tell_watchers(issue, subject=subject, body=body)
     return meeting
 
 

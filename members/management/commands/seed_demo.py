@@ -11,12 +11,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from members.choices import Sector
 from members.models import Organisation, PracticeArea, Region, User
 
 DEMO_PASSWORD = "demo-portal-2026"
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 REGIONS = ["Northern", "Southern", "Eastern Hills", "Western", "Far North"]
 
@@ -90,7 +92,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates well-known demo accounts; it never runs in production."
             )
-        with transaction.atomic():
+        # Demo notifications are recorded in the portal but emailed to nobody.
+        with override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
             self.seed_members()
             # Apps that build on members add their own demo data in <app>/demo.py: seed().
             for app in apps.get_app_configs():
