@@ -187,3 +187,12 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.issue}"
+
+    def save(self, *args, **kwargs):
+        # The audit trail is append-only: an event, once written, is never rewritten.
+        if not self._state.adding:
+            raise PermissionError("Issue events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Issue events are append-only.")

@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from feedback.models import IssueEvent
+from tests.factories.feedback import IssueEventFactory
+from tests.factories.members import UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_issue_event_admin_lists_but_cannot_change_or_delete(admin_client):
+    event = IssueEventFactory(note="Placed on the agenda")
+
+    listing = admin_client.get(reverse("admin:feedback_issueevent_changelist"))
+    delete = admin_client.post(
+        reverse("admin:feedback_issueevent_delete", args=[event.pk]), {"post": "yes"}
+    )
+    add = admin_client.get(reverse("admin:feedback_issueevent_add"))
+
+    assert listing.status_code == 200
+    assert delete.status_code == 403
+    assert add.status_code == 403
+    assert IssueEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_issue_event_saved_again_is_refused(db):
+    event = IssueEventFactory(note="Raised")
+    event.note = "Rewritten"
+
+    with pytest.raises(PermissionError, match="append-only"):
+        event.save()
+    with pytest.raises(PermissionError, match="append-only"):
+        event.delete()
+
+    assert IssueEvent.objects.get(pk=event.pk).note == "Raised"
