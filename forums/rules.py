@@ -28,10 +28,12 @@ def roles_of(user) -> dict[int, str]:
     if cached is None:
         from .models import Membership
 
-        cached = dict(Membership.objects.filter(user=user).values_list("forum_id", "role"))
-        strategic = Membership.objects.filter(user=user, forum__tier=Tier.STRATEGIC).exists()
+        rows = list(
+            Membership.objects.filter(user=user).values_list("forum_id", "role", "forum__tier")
+        )
+        cached = {forum_id: role for forum_id, role, _ in rows}
         user._forum_roles = cached
-        user._is_executive = strategic
+        user._is_executive = any(tier == Tier.STRATEGIC for _, _, tier in rows)
     return cached
 
 

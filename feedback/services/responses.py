@@ -9,7 +9,7 @@ from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose, Response
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
 from .common import check_transition, guard_privacy, log_event, tell_watchers
-from .routing import next_open_meeting, route_referral
+from .routing import close_referral, next_open_meeting, route_referral
 
 
 @transaction.atomic
@@ -60,11 +60,9 @@ def respond(
             )
     except IntegrityError as exc:
         raise TransitionNotAllowed("A response has already been recorded.") from exc
-    referral.outcome = Outcome.RESPONDED
-    referral.outcome_note = decision
-    referral.outcome_by = by
-    referral.left_at = response.created_at
-    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    close_referral(
+        referral, outcome=Outcome.RESPONDED, note=decision, by=by, at=response.created_at
+    )
     issue.status = IssueStatus.RESPONDED
     issue.current_forum = issue.origin_forum
     issue.save(update_fields=["status", "current_forum", "updated_at"])

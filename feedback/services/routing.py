@@ -25,6 +25,15 @@ def _lock_issue(issue: PracticeIssue) -> PracticeIssue:
     return PracticeIssue.objects.select_for_update().get(pk=issue.pk)
 
 
+def close_referral(referral: Referral, *, outcome: str, note: str, by, at=None) -> None:
+    """End an issue's stay at a forum with its outcome; the caller holds the row lock."""
+    referral.outcome = outcome
+    referral.outcome_note = note
+    referral.outcome_by = by
+    referral.left_at = at or timezone.now()
+    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+
+
 def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",))
@@ -146,12 +155,7 @@ def escalate_issue(
             "The Strategic Leadership Forum answers an issue with a response, not an escalation."
         )
     next_forum = Forum.objects.get(tier=NEXT_TIER[referral.forum.tier])
-    now = timezone.now()
-    referral.outcome = Outcome.ESCALATED
-    referral.outcome_note = summary
-    referral.outcome_by = by
-    referral.left_at = now
-    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    close_referral(referral, outcome=Outcome.ESCALATED, note=summary, by=by)
     try:
         with transaction.atomic():
             onward = Referral.objects.create(
@@ -228,12 +232,7 @@ def record_outcome(
     if outcome == Outcome.RESOLVED:
         issue.closed_at = timezone.now()
         fields.append("closed_at")
-        referral.left_at = timezone.now()
-    if outcome == Outcome.RESOLVED:
-        referral.outcome = outcome
-        referral.outcome_note = note
-        referral.outcome_by = by
-        referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+        close_referral(referral, outcome=outcome, note=note, by=by)
     else:
         # Returned: the issue stays with this forum, off the agenda, until the submitter
         # answers; the timeline keeps which item it was returned from.
@@ -258,11 +257,7 @@ def record_outcome(
 def _discussed(issue: PracticeIssue, referral: Referral, *, note: str, by) -> PracticeIssue:
     if referral.purpose != ReferralPurpose.REFLECT:
         raise TransitionNotAllowed("Only a response for reflection can be marked as discussed.")
-    referral.outcome = Outcome.DISCUSSED
-    referral.outcome_note = note
-    referral.outcome_by = by
-    referral.left_at = timezone.now()
-    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    close_referral(referral, outcome=Outcome.DISCUSSED, note=note, by=by)
     previous = issue.status
     if referral.forum_id == issue.origin_forum_id:
         check_transition(issue, IssueStatus.CLOSED)
@@ -387,11 +382,7 @@ def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> Pra
     referral = _open_referral(issue, forum)
     previous = issue.status
     check_transition(issue, IssueStatus.DECLINED)
-    referral.outcome = Outcome.DECLINED
-    referral.outcome_note = reason
-    referral.outcome_by = by
-    referral.left_at = timezone.now()
-    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    close_referral(referral, outcome=Outcome.DECLINED, note=reason, by=by)
     issue.status = IssueStatus.DECLINED
     issue.closed_at = timezone.now()
     issue.save(update_fields=["status", "closed_at", "updated_at"])
@@ -435,11 +426,9 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     duplicate.endorsements.all().delete()
     now = timezone.now()
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
-        referral.outcome = Outcome.MERGED
-        referral.outcome_note = f"Merged into {into.reference}"
-        referral.outcome_by = by
-        referral.left_at = now
-        referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+        close_referral(
+            referral, outcome=Outcome.MERGED, note=f"Merged into {into.reference}", by=by
+        )
     duplicate.status = IssueStatus.MERGED
     duplicate.merged_into = into
     duplicate.closed_at = now

@@ -1,9 +1,14 @@
-from django.db import transaction
+import datetime as dt
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..choices import ForumEventKind, MeetingStatus
+from members.services import notify
+
+from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
-from ..models import Forum, Meeting
+from ..models import Forum, Meeting, MeetingReminder, MeetingSeries, Membership, Rsvp
+from ..selectors.meetings import due_reminders
 from ..signals import meeting_completed, meeting_published
 from .audit import record_event
 
@@ -67,7 +72,222 @@ def complete_meeting(meeting: Meeting, *, by) -> Meeting:
     if meeting.start > timezone.now():
         raise ForumActionRefused("A meeting can be marked as held only once it has started.")
     meeting.status = MeetingStatus.COMPLETED
-    meeting.save(update_fields=["status", "updated_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MEETING_COMPLETED, meeting=meeting)
     transaction.on_commit(lambda: meeting_completed.send(sender=Meeting, meeting=meeting))
     return meeting
+
+
+CHANGEABLE = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+
+
+def _when(meeting: Meeting) -> str:
+    start = timezone.localtime(meeting.start)
+    end = timezone.localtime(meeting.end)
+    return f"{start:%A %-d %B %Y, %H:%M}-{end:%H:%M}"
+
+
+def _notify_members(forum: Forum, *, subject: str, body: str, url: str) -> None:
+    for membership in Membership.objects.filter(forum=forum).select_related("user"):
+        notify(membership.user, subject=subject, body=body, url=url)
+
+
+def _locked_scope(meeting: Meeting, *, following: bool) -> list[Meeting]:
+    """This meeting, or it and the later meetings of its series still to be held."""
+    meetings = Meeting.objects.select_for_update().select_related("forum")
+    if following and meeting.series_id:
+        scope = list(
+            meetings.filter(
+                series_id=meeting.series_id, start__gte=meeting.start, status__in=CHANGEABLE
+            ).order_by("start")
+        )
+    else:
+        scope = list(meetings.filter(pk=meeting.pk))
+    if not scope or scope[0].pk != meeting.pk or scope[0].status not in CHANGEABLE:
+        current = Meeting.objects.get(pk=meeting.pk)
+        raise ForumActionRefused(
+            f"A {current.get_status_display().lower()} meeting cannot be changed."
+        )
+    return scope
+
+
+@transaction.atomic
+def schedule_meetings(
+    forum: Forum,
+    *,
+    by,
+    title: str,
+    spans: list[tuple[dt.datetime, dt.datetime]],
+    place: str = "",
+    online_link: str = "",
+    rule: str = "",
+    publish: bool = False,
+) -> list[Meeting]:
+    """Add one meeting, or a series when given a repeat rule; drafts unless published."""
+    if not spans:
+        raise ForumActionRefused("There is no meeting to schedule.")
+    if not place and not online_link:
+        raise ForumActionRefused("Give a place, an online link, or both.")
+    if any(end <= start for start, end in spans):
+        raise ForumActionRefused("A meeting must end after it starts.")
+    series = None
+    if rule:
+        series = MeetingSeries.objects.create(
+            forum=forum, rule=rule, description=title, created_by=by
+        )
+    status = MeetingStatus.PUBLISHED if publish else MeetingStatus.DRAFT
+    meetings = [
+        Meeting.objects.create(
+            forum=forum,
+            series=series,
+            title=title,
+            start=start,
+            end=end,
+            place=place,
+            online_link=online_link,
+            status=status,
+            created_by=by,
+        )
+        for start, end in spans
+    ]
+    note = title if len(meetings) == 1 else f"{title}: a series of {len(meetings)} meetings"
+    record_event(
+        forum, actor=by, kind=ForumEventKind.MEETING_SCHEDULED, meeting=meetings[0], note=note
+    )
+    if publish:
+        for meeting in meetings:
+            transaction.on_commit(
+                lambda m=meeting: meeting_published.send(sender=Meeting, meeting=m)
+            )
+    return meetings
+
+
+@transaction.atomic
+def update_meeting(
+    meeting: Meeting,
+    *,
+    by,
+    title: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    place: str = "",
+    online_link: str = "",
+    following: bool = False,
+) -> list[Meeting]:
+    """Change a meeting, or it and the rest of its series (moved by the same number of days).
+
+    Each changed meeting's calendar sequence goes up; members hear of published changes.
+    """
+    if end <= start:
+        raise ForumActionRefused("A meeting must end after it starts.")
+    if not place and not online_link:
+        raise ForumActionRefused("Give a place, an online link, or both.")
+    scope = _locked_scope(meeting, following=following)
+    shift = timezone.localtime(start).date() - timezone.localtime(scope[0].start).date()
+    start_time, length = timezone.localtime(start).time(), end - start
+    for current in scope:
+        if current.pk == scope[0].pk:
+            current.start = start
+        else:
+            day = timezone.localtime(current.start).date() + shift
+            current.start = timezone.make_aware(dt.datetime.combine(day, start_time))
+        current.end = current.start + length
+        current.title, current.place, current.online_link = title, place, online_link
+        current.sequence += 1
+        current.save(
+            update_fields=[
+                "title",
+                "start",
+                "end",
+                "place",
+                "online_link",
+                "sequence",
+                "updated_at",
+            ]
+        )
+    first = scope[0]
+    note = title if len(scope) == 1 else f"{title}: this and {len(scope) - 1} later meeting(s)"
+    record_event(
+        first.forum, actor=by, kind=ForumEventKind.MEETING_CHANGED, meeting=first, note=note
+    )
+    if any(m.status == MeetingStatus.PUBLISHED for m in scope):
+        _notify_members(
+            first.forum,
+            subject=f"Meeting changed: {title}",
+            body=f"{first.forum} now meets {_when(first)}"
+            + (
+                f" (and {len(scope) - 1} later meeting(s) of the series)."
+                if len(scope) > 1
+                else "."
+            ),
+            url=first.get_absolute_url(),
+        )
+    return scope
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Meeting]:
+    """Cancel a meeting, or it and the rest of its series; members hear of published ones."""
+    scope = _locked_scope(meeting, following=following)
+    was_published = any(m.status == MeetingStatus.PUBLISHED for m in scope)
+    for current in scope:
+        current.status = MeetingStatus.CANCELLED
+        current.sequence += 1
+        current.save(update_fields=["status", "sequence", "updated_at"])
+    first = scope[0]
+    note = first.title if len(scope) == 1 else f"{first.title} and {len(scope) - 1} later"
+    record_event(
+        first.forum, actor=by, kind=ForumEventKind.MEETING_CANCELLED, meeting=first, note=note
+    )
+    if was_published:
+        dates = "; ".join(_when(m) for m in scope)
+        _notify_members(
+            first.forum,
+            subject=f"Meeting cancelled: {first.title}",
+            body=f"{first.forum} has cancelled: {dates}.",
+            url=first.forum.get_absolute_url(),
+        )
+    return scope
+
+
+def send_reminder(meeting: Meeting, membership: Membership) -> bool:
+    """Remind one member of one meeting, once: the reminder row is the at-most-once guard."""
+    try:
+        with transaction.atomic():
+            MeetingReminder.objects.create(meeting=meeting, user=membership.user)
+            notify(
+                membership.user,
+                subject=f"Reminder: {meeting.title}",
+                body=f"{meeting.forum} meets {_when(meeting)}"
+                + (f" at {meeting.place}" if meeting.place else "")
+                + (f", online: {meeting.online_link}" if meeting.online_link else "")
+                + ".",
+                url=meeting.get_absolute_url(),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_due_reminders(now: dt.datetime | None = None) -> int:
+    """Remind each member who has not declined of each published meeting starting soon.
+
+    Safe to run twice or at once: a person gets one reminder per meeting.
+    """
+    meetings = list(due_reminders(now))
+    declined = set(
+        Rsvp.objects.filter(meeting__in=meetings, response=RsvpResponse.NOT_GOING).values_list(
+            "meeting_id", "user_id"
+        )
+    )
+    done = set(
+        MeetingReminder.objects.filter(meeting__in=meetings).values_list("meeting_id", "user_id")
+    )
+    sent = 0
+    for meeting in meetings:
+        for membership in meeting.forum.reminder_memberships:
+            key = (meeting.pk, membership.user_id)
+            if key not in declined and key not in done:
+                sent += send_reminder(meeting, membership)
+    return sent

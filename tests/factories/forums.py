@@ -112,3 +112,37 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Practice guide {n}")
     kind = "link"
     url = "https://example.org/guide"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.Decision"
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    meeting = factory.LazyAttribute(lambda o: o.agenda_item.meeting)
+    text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.MeetingSeries"
+
+    forum = factory.SubFactory(ForumFactory)
+    rule = "FREQ=MONTHLY;COUNT=3;BYDAY=+2TU"
+    description = "Monthly meetings"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.CalendarFeed"
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.Sequence(lambda n: f"feed-token-{n:04d}-secret")

@@ -1,0 +1,91 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from ..choices import ActionStatus
+from ..models import AgendaItem, Meeting
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name or obj.email
+
+
+class AttendanceForm(forms.Form):
+    """Tick who attended; each member's RSVP is shown beside their name."""
+
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended?",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, rsvps: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendees"]
+        field.queryset = members
+        field.label_from_instance = lambda user: (
+            f"{user.display_name or user.email} (RSVP: {rsvps.get(user.pk, 'no answer')})"
+        )
+
+
+class MinutesForm(forms.Form):
+    """Notes and an optional decision for every agenda item of the meeting."""
+
+    def __init__(self, *args, items: list[AgendaItem], decisions: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"notes_{item.pk}"] = forms.CharField(
+                label=f"Minutes for '{item.title}'",
+                required=False,
+                initial=item.notes,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[f"decision_{item.pk}"] = forms.CharField(
+                label=f"Decision on '{item.title}' (optional)",
+                required=False,
+                initial=decisions.get(item.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def item_fields(self):
+        """(item, notes field, decision field) for laying the form out item by item."""
+        return [
+            (item, self[f"notes_{item.pk}"], self[f"decision_{item.pk}"]) for item in self.items
+        ]
+
+    def notes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"notes_{item.pk}"] for item in self.items}
+
+    def decisions(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"decision_{item.pk}"] for item in self.items}
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(max_length=300, label="What is to be done")
+    owner = MemberChoiceField(queryset=None, label="Owner", empty_label="Choose a member")
+    due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    agenda_item = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="From agenda item (optional)",
+        empty_label="None",
+    )
+
+    def __init__(self, *args, meeting: Meeting, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(meeting=meeting)
+
+    def clean_due_date(self) -> dt.date:
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate() - dt.timedelta(days=365):
+            raise forms.ValidationError("The due date is more than a year ago; check the year.")
+        return due
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")

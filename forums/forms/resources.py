@@ -1,0 +1,69 @@
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+
+from members.models import PracticeArea
+
+
+def allowed_extensions() -> list[str]:
+    return [ext.lower().lstrip(".") for ext in settings.RESOURCE_ALLOWED_EXTENSIONS]
+
+
+class ResourceForm(forms.Form):
+    """A link or an uploaded file, within the size and type limits set in settings."""
+
+    title = forms.CharField(max_length=200)
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The address of a web page or document. Leave empty to upload a file.",
+    )
+    file = forms.FileField(label="File", required=False)
+    practice_areas = forms.ModelMultipleChoiceField(
+        label="Practice areas",
+        queryset=PracticeArea.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = ", ".join(allowed_extensions())
+        self.fields["file"].help_text = (
+            f"Up to {settings.RESOURCE_MAX_UPLOAD_MB} MB; types: {types}. "
+            "Leave empty to add a link."
+        )
+        self.fields["file"].widget.attrs["accept"] = ",".join(
+            f".{ext}" for ext in allowed_extensions()
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        extension = Path(upload.name).suffix.lower().lstrip(".")
+        if extension not in allowed_extensions():
+            raise forms.ValidationError(
+                f"Files of type .{extension or '(none)'} cannot be uploaded. "
+                f"Allowed types: {', '.join(allowed_extensions())}."
+            )
+        limit = settings.RESOURCE_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is {limit} MB."
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        url, upload = cleaned.get("url"), cleaned.get("file")
+        if self.errors.get("file") or self.errors.get("url"):
+            return cleaned
+        if url and upload:
+            self.add_error("url", "Give a link or a file, not both.")
+        elif not url and not upload:
+            self.add_error("url", "Give a link, or choose a file to upload.")
+        return cleaned

@@ -1,0 +1,270 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from members.models import Region
+
+from ..choices import Tier
+from ..exceptions import ForumActionRefused
+from ..models import Forum, Meeting
+from ..selectors.meetings import WHEN_PAST, WHEN_UPCOMING, clashes
+from ..services import scheduling
+from ..services.scheduling import Repeat
+
+REPEAT_CHOICES = [
+    (scheduling.NONE, "Does not repeat"),
+    (scheduling.WEEKLY, "Every N weeks"),
+    (scheduling.MONTHLY, "Every N months, on the same day of the month"),
+    (scheduling.MONTHLY_NTH, "On the Nth weekday of the month (e.g. the 2nd Tuesday)"),
+]
+NTH_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "Last")]
+WEEKDAY_CHOICES = list(
+    enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+)
+NTH_INTERVAL_CHOICES = [(1, "every month"), (2, "every 2 months"), (3, "every quarter")]
+SCOPE_ONE = "one"
+SCOPE_FOLLOWING = "following"
+
+
+class MeetingTimesForm(forms.Form):
+    """Title, day, times and place of a meeting; checks clashes with the person's forums."""
+
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(
+        max_length=300, required=False, help_text="Where people meet in person, if they do."
+    )
+    online_link = forms.URLField(
+        assume_scheme="https",
+        max_length=500,
+        required=False,
+        help_text="The video call link, if there is one.",
+    )
+    confirm_clash = forms.BooleanField(
+        required=False,
+        label="Schedule anyway, even though it overlaps the meetings listed above",
+    )
+
+    def __init__(self, *args, forum: Forum, user, **kwargs):
+        self.forum, self.user = forum, user
+        self.clashing: list[Meeting] = []
+        self.spans: list[tuple[dt.datetime, dt.datetime]] = []
+        super().__init__(*args, **kwargs)
+        self.fields["start_time"].help_text = f"In {timezone.get_current_timezone_name()} time."
+
+    def repeat(self) -> Repeat:
+        return Repeat()
+
+    def clash_exclude(self) -> list[int]:
+        return []
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("online_link") and "online_link" in data:
+            self.add_error("place", "Give a place, an online link, or both.")
+        start_time, end_time = data.get("start_time"), data.get("end_time")
+        if start_time and end_time and end_time <= start_time:
+            self.add_error("end_time", "The meeting must end after it starts.")
+        if self.errors or not data.get("date"):
+            return data
+        try:
+            self.spans = scheduling.occurrences(data["date"], start_time, end_time, self.repeat())
+        except ForumActionRefused as refused:
+            self.add_error(self.repeat_error_field, str(refused))
+            return data
+        self.clashing = clashes(self.user, self.forum, self.spans, exclude=self.clash_exclude())
+        if self.clashing and not data.get("confirm_clash"):
+            self.add_error(
+                "confirm_clash",
+                "This overlaps other meetings (listed above). Tick this box to go ahead anyway.",
+            )
+        return data
+
+    repeat_error_field = "date"
+
+
+class MeetingScheduleForm(MeetingTimesForm):
+    repeat_kind = forms.ChoiceField(label="Repeat", choices=REPEAT_CHOICES, initial="none")
+    interval = forms.IntegerField(
+        label="Every how many weeks or months",
+        min_value=1,
+        max_value=12,
+        initial=1,
+        required=False,
+        help_text="For \u201cevery N weeks\u201d and \u201cevery N months\u201d.",
+    )
+    nth = forms.TypedChoiceField(
+        label="Which weekday of the month",
+        choices=NTH_CHOICES,
+        coerce=int,
+        initial=2,
+        required=False,
+    )
+    weekday = forms.TypedChoiceField(
+        label="Weekday", choices=WEEKDAY_CHOICES, coerce=int, initial=1, required=False
+    )
+    nth_interval = forms.TypedChoiceField(
+        label="How often (for the Nth weekday)",
+        choices=NTH_INTERVAL_CHOICES,
+        coerce=int,
+        initial=1,
+        required=False,
+    )
+    until = forms.DateField(
+        label="Repeat until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day of the series; or give a number of meetings below.",
+    )
+    count = forms.IntegerField(
+        label="Or: number of meetings",
+        min_value=1,
+        max_value=scheduling.MAX_OCCURRENCES,
+        required=False,
+    )
+    publish = forms.TypedChoiceField(
+        label="Visible to members",
+        choices=[
+            ("0", "Draft: only the forum's facilitators see it for now"),
+            ("1", "Published: members see it now"),
+        ],
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+
+    field_order = [
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "place",
+        "online_link",
+        "repeat_kind",
+        "interval",
+        "nth",
+        "weekday",
+        "nth_interval",
+        "until",
+        "count",
+        "publish",
+        "confirm_clash",
+    ]
+    repeat_error_field = "until"
+
+    def repeat(self) -> Repeat:
+        data = self.cleaned_data
+        kind = data.get("repeat_kind") or scheduling.NONE
+        if kind == scheduling.NONE:
+            return Repeat()
+        if kind == scheduling.MONTHLY_NTH:
+            interval = data.get("nth_interval") or 1
+        else:
+            interval = data.get("interval") or 1
+        return Repeat(
+            kind=kind,
+            interval=interval,
+            nth=data.get("nth") or 2,
+            weekday=data.get("weekday") if data.get("weekday") is not None else 1,
+            until=data.get("until"),
+            count=data.get("count"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        until, date = data.get("until"), data.get("date")
+        if until and date and until < date and "until" not in self.errors:
+            self.add_error("until", "The series must end on or after the first meeting's date.")
+        return data
+
+    def rule(self) -> str:
+        repeat = self.repeat()
+        if not repeat.repeats:
+            return ""
+        data = self.cleaned_data
+        return scheduling.rule_text(scheduling.build_rule(data["date"], data["start_time"], repeat))
+
+
+class MeetingEditForm(MeetingTimesForm):
+    scope = forms.ChoiceField(
+        label="Change",
+        choices=[
+            (SCOPE_ONE, "Only this meeting"),
+            (SCOPE_FOLLOWING, "This and the following meetings in the series"),
+        ],
+        initial=SCOPE_ONE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, forum=meeting.forum, user=kwargs.pop("user"), **kwargs)
+        if not meeting.series_id:
+            del self.fields["scope"]
+        else:
+            self.order_fields(["scope"])
+
+    def clash_exclude(self) -> list[int]:
+        if not self.following:
+            return [self.meeting.pk]
+        # The later meetings of the series move with this one, so they are not clashes.
+        return list(
+            Meeting.objects.filter(
+                series_id=self.meeting.series_id, start__gte=self.meeting.start
+            ).values_list("pk", flat=True)
+        )
+
+    @property
+    def following(self) -> bool:
+        return self.cleaned_data.get("scope") == SCOPE_FOLLOWING
+
+    def start_end(self) -> tuple[dt.datetime, dt.datetime]:
+        return self.spans[0]
+
+
+class MeetingCancelForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="Cancel",
+        choices=[
+            (SCOPE_ONE, "Only this meeting"),
+            (SCOPE_FOLLOWING, "This and the following meetings in the series"),
+        ],
+        initial=SCOPE_ONE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not meeting.series_id:
+            self.fields["scope"].choices = self.fields["scope"].choices[:1]
+
+
+class MeetingFilterForm(forms.Form):
+    when = forms.ChoiceField(
+        label="When",
+        choices=[(WHEN_UPCOMING, "Upcoming"), (WHEN_PAST, "Past")],
+        required=False,
+    )
+    tier = forms.ChoiceField(
+        label="Tier", choices=[("", "All tiers"), *Tier.choices], required=False
+    )
+    forum = forms.ModelChoiceField(
+        label="Forum", queryset=Forum.objects.order_by("name"), required=False, empty_label="All"
+    )
+    region = forms.ModelChoiceField(
+        label="Region", queryset=Region.objects.order_by("name"), required=False, empty_label="All"
+    )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"when": WHEN_UPCOMING}
+        data = self.cleaned_data
+        return {
+            "when": data.get("when") or WHEN_UPCOMING,
+            "tier": data.get("tier") or "",
+            "forum": data.get("forum"),
+            "region": data.get("region"),
+        }

@@ -1,0 +1,38 @@
+"""Reads of action items: a person's own, a forum's open ones, a meeting's."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from ..choices import OPEN_ACTION_STATUSES
+from ..models import ActionItem, Forum, Meeting
+
+
+@dataclass(frozen=True)
+class MyActions:
+    open: list[ActionItem]
+    done: list[ActionItem]
+
+
+def _with_context(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    return queryset.select_related("forum", "meeting", "owner", "agenda_item")
+
+
+def open_actions_for_forum(forum: Forum) -> QuerySet[ActionItem]:
+    """The forum's open and in-progress actions, soonest due first."""
+    return _with_context(
+        ActionItem.objects.filter(forum=forum, status__in=OPEN_ACTION_STATUSES)
+    ).order_by("due_date", "id")
+
+
+def actions_for_meeting(meeting: Meeting) -> QuerySet[ActionItem]:
+    return _with_context(ActionItem.objects.filter(meeting=meeting)).order_by("due_date", "id")
+
+
+def actions_owned_by(user) -> MyActions:
+    """A person's actions split into still open (soonest due first) and finished."""
+    actions = list(_with_context(ActionItem.objects.filter(owner=user)).order_by("due_date", "id"))
+    return MyActions(
+        open=[a for a in actions if a.is_open],
+        done=sorted((a for a in actions if not a.is_open), key=lambda a: a.due_date, reverse=True),
+    )

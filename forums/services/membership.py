@@ -1,0 +1,57 @@
+from django.db import transaction
+
+from members.models import User
+
+from ..choices import ForumEventKind, MembershipRole
+from ..exceptions import ForumActionRefused
+from ..models import Forum, Membership
+from .audit import record_event
+
+
+@transaction.atomic
+def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBER) -> Membership:
+    """Add a registered person to a forum with a role; a person belongs to a forum once."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ForumActionRefused(f"No one with the email address {email} has an account yet.")
+    Forum.objects.select_for_update().get(pk=forum.pk)
+    if Membership.objects.filter(forum=forum, user=user).exists():
+        raise ForumActionRefused(f"{user} is already a member of {forum}.")
+    membership = Membership.objects.create(forum=forum, user=user, role=role)
+    record_event(
+        forum,
+        actor=by,
+        kind=ForumEventKind.MEMBERSHIP_CHANGED,
+        note=f"Added {user} as {membership.get_role_display().lower()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def change_member_role(membership: Membership, *, by, role: str) -> Membership:
+    """Give a member another role in their forum."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "forum").get(pk=membership.pk)
+    )
+    old = membership.get_role_display().lower()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        membership.forum,
+        actor=by,
+        kind=ForumEventKind.MEMBERSHIP_CHANGED,
+        note=f"{membership.user}: {old} -> {membership.get_role_display().lower()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by) -> Forum:
+    """Take a person out of a forum; their past contributions stay."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "forum").get(pk=membership.pk)
+    )
+    forum, user = membership.forum, membership.user
+    membership.delete()
+    record_event(forum, actor=by, kind=ForumEventKind.MEMBERSHIP_CHANGED, note=f"Removed {user}")
+    return forum

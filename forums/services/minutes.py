@@ -1,0 +1,133 @@
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.services import notify
+
+from ..choices import ActionStatus, ForumEventKind, MeetingStatus
+from ..exceptions import ForumActionRefused
+from ..models import ActionItem, AgendaItem, Decision, Meeting, Membership
+from .agenda import notify_members
+from .audit import record_event
+
+MINUTES_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
+
+
+def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_related("forum").select_for_update().get(pk=meeting.pk)
+    if meeting.status not in MINUTES_STATUSES:
+        raise ForumActionRefused(
+            f"Minutes cannot be kept for a {meeting.get_status_display().lower()} meeting."
+        )
+    return meeting
+
+
+@transaction.atomic
+def record_minutes(
+    meeting: Meeting, *, by, notes: dict[int, str], decisions: dict[int, str]
+) -> Meeting:
+    """Save the notes of each agenda item and its decision (empty text removes the decision)."""
+    meeting = _locked_meeting_for_minutes(meeting)
+    items = AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
+    existing = {
+        d.agenda_item_id: d
+        for d in Decision.objects.select_for_update().filter(meeting=meeting).order_by("id")
+    }
+    for item in items:
+        text = notes.get(item.pk)
+        if text is not None and text != item.notes:
+            item.notes = text
+            item.save(update_fields=["notes"])
+        decision_text = (decisions.get(item.pk) or "").strip()
+        decision = existing.get(item.pk)
+        if decision and not decision_text:
+            decision.delete()
+        elif decision and decision.text != decision_text:
+            decision.text = decision_text
+            decision.save(update_fields=["text"])
+        elif decision is None and decision_text:
+            Decision.objects.create(
+                meeting=meeting, agenda_item=item, text=decision_text, recorded_by=by
+            )
+    record_event(meeting.forum, actor=by, kind=ForumEventKind.MINUTES_RECORDED, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def publish_minutes(meeting: Meeting, *, by) -> Meeting:
+    """Make the minutes readable by anyone signed in; every member is notified (on commit)."""
+    meeting = _locked_meeting_for_minutes(meeting)
+    if meeting.start > timezone.now():
+        raise ForumActionRefused("Minutes can be published once the meeting has started.")
+    republished = meeting.minutes_published_at is not None
+    meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes_published_at", "updated_at"])
+    record_event(meeting.forum, actor=by, kind=ForumEventKind.MINUTES_PUBLISHED, meeting=meeting)
+    subject = f"{'Updated minutes' if republished else 'Minutes'}: {meeting}"
+    notify_members(meeting, subject=subject, body=f"The minutes of {meeting} are ready to read.")
+    return meeting
+
+
+@transaction.atomic
+def add_action_item(
+    meeting: Meeting,
+    *,
+    by,
+    title: str,
+    owner,
+    due_date: dt.date,
+    agenda_item: AgendaItem | None = None,
+) -> ActionItem:
+    """Give a forum member an action from a meeting; the owner is notified (on commit)."""
+    meeting = _locked_meeting_for_minutes(meeting)
+    if not Membership.objects.filter(forum_id=meeting.forum_id, user=owner).exists():
+        raise ForumActionRefused("An action's owner must be a member of the forum.")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ForumActionRefused("That agenda item belongs to another meeting.")
+    action = ActionItem.objects.create(
+        forum=meeting.forum,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        created_by=by,
+    )
+    record_event(
+        meeting.forum,
+        actor=by,
+        kind=ForumEventKind.ACTION_CHANGED,
+        meeting=meeting,
+        note=f"Action for {owner}: {title}",
+    )
+    notify(
+        owner,
+        subject=f"New action: {title}",
+        body=f"From {meeting}, due {due_date:%d %b %Y}.",
+        url=meeting.get_absolute_url(),
+    )
+    return action
+
+
+@transaction.atomic
+def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
+    """Change an action's status; done stamps completed_at, any other status clears it."""
+    action = ActionItem.objects.select_related("forum").select_for_update().get(pk=action.pk)
+    if status not in ActionStatus.values:
+        raise ForumActionRefused("Choose open, in progress, done or cancelled.")
+    before = action.get_status_display()
+    action.status = status
+    if status != ActionStatus.DONE:
+        action.completed_at = None
+    elif action.completed_at is None:
+        action.completed_at = timezone.now()
+    action.save(update_fields=["status", "completed_at"])
+    record_event(
+        action.forum,
+        actor=by,
+        kind=ForumEventKind.ACTION_CHANGED,
+        meeting=action.meeting_id and action.meeting,
+        note=f"{action.title}: {before} -> {action.get_status_display()}",
+    )
+    return action

@@ -1,0 +1,113 @@
+"""Repeat rules for meeting series (RFC 5545 RRULE via python-dateutil), and feed tokens."""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from dateutil import rrule
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import ForumActionRefused
+from ..models import CalendarFeed
+
+MAX_OCCURRENCES = 60
+
+NONE = "none"
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+MONTHLY_NTH = "monthly_nth"
+
+WEEKDAYS = [rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """How a meeting repeats: kind, interval, (nth, weekday) for "the 2nd Tuesday", and an end."""
+
+    kind: str = NONE
+    interval: int = 1
+    nth: int | None = None  # 1..4, or -1 for the last
+    weekday: int | None = None  # 0 = Monday
+    until: dt.date | None = None
+    count: int | None = None
+
+    @property
+    def repeats(self) -> bool:
+        return self.kind != NONE
+
+
+def build_rule(first_day: dt.date, start_time: dt.time, repeat: Repeat) -> rrule.rrule:
+    """The dateutil rule for a series; refuses a series with no end."""
+    if repeat.until is None and repeat.count is None:
+        raise ForumActionRefused(
+            "Choose an end date or a number of meetings: a series cannot repeat forever."
+        )
+    options: dict = {"interval": repeat.interval}
+    if repeat.kind == WEEKLY:
+        freq = rrule.WEEKLY
+    elif repeat.kind == MONTHLY:
+        freq = rrule.MONTHLY
+    elif repeat.kind == MONTHLY_NTH:
+        freq = rrule.MONTHLY
+        options["byweekday"] = WEEKDAYS[repeat.weekday](repeat.nth)
+    else:
+        raise ForumActionRefused("Unknown kind of repeat.")
+    if repeat.count is not None:
+        options["count"] = repeat.count
+    else:
+        options["until"] = dt.datetime.combine(repeat.until, dt.time.max)
+    return rrule.rrule(freq, dtstart=dt.datetime.combine(first_day, start_time), **options)
+
+
+def rule_text(rule: rrule.rrule) -> str:
+    """Only the RRULE line (the start lives on each meeting)."""
+    lines = [line for line in str(rule).splitlines() if line.startswith("RRULE:")]
+    return lines[0].removeprefix("RRULE:")
+
+
+def occurrences(
+    first_day: dt.date, start_time: dt.time, end_time: dt.time, repeat: Repeat
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Aware (start, end) pairs in the portal's time zone; wall-clock times hold across DST."""
+    if end_time <= start_time:
+        raise ForumActionRefused("A meeting must end after it starts.")
+    if not repeat.repeats:
+        days = [first_day]
+    else:
+        days = []
+        for moment in build_rule(first_day, start_time, repeat):
+            days.append(moment.date())
+            if len(days) > MAX_OCCURRENCES:
+                raise ForumActionRefused(
+                    f"A series can have at most {MAX_OCCURRENCES} meetings; "
+                    "choose an earlier end date or fewer meetings."
+                )
+        if not days:
+            raise ForumActionRefused("This repeat rule gives no meetings before the end date.")
+    return [
+        (
+            timezone.make_aware(dt.datetime.combine(day, start_time)),
+            timezone.make_aware(dt.datetime.combine(day, end_time)),
+        )
+        for day in days
+    ]
+
+
+@transaction.atomic
+def regenerate_calendar_feed(user) -> CalendarFeed:
+    """Give a person a new secret feed address; the old address stops working at once."""
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return CalendarFeed.objects.create(user=user, token=token)
+    feed.token = token
+    feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+@transaction.atomic
+def revoke_calendar_feed(user) -> int:
+    """Stop a person's feed address from working; returns how many addresses were revoked."""
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return deleted

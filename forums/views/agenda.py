@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from ..exceptions import ForumActionRefused
+from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm
+from ..models import AgendaItem
+from ..selectors.agenda import meeting_resources, minutes_total, timed_agenda
+from ..services import agenda as services
+from .mixins import MeetingPermissionMixin
+
+
+class AgendaContextMixin(MeetingPermissionMixin):
+    """The agenda builder's pages: the meeting, its items in order and the running total."""
+
+    permission_required = "forums.build_agenda"
+
+    def get_context_data(self, **kwargs):
+        timed = timed_agenda(self.meeting)
+        total = minutes_total(timed)
+        return super().get_context_data(
+            timed_agenda=timed,
+            minutes_total=total,
+            minutes_over=max(total - self.meeting.duration_minutes, 0),
+            **kwargs,
+        )
+
+    def agenda_url(self) -> str:
+        return reverse("forums:agenda-edit", kwargs={"pk": self.meeting.pk})
+
+
+class AgendaEditView(AgendaContextMixin, FormView):
+    """The agenda builder: the items with their tools, and a form to add one more."""
+
+    form_class = AgendaItemForm
+    template_name = "forums/agenda_edit.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            item = services.add_agenda_item(self.meeting, by=self.request.user, **data)
+        except ForumActionRefused as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added '{item.title}' to the agenda.")
+        return redirect(self.agenda_url())
+
+
+class AgendaItemMixin(AgendaContextMixin):
+    @cached_property
+    def item(self) -> AgendaItem:
+        return get_object_or_404(AgendaItem, pk=self.kwargs["item_pk"], meeting=self.meeting)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.item, **kwargs)
+
+
+class AgendaItemEditView(AgendaItemMixin, FormView):
+    form_class = AgendaItemChangeForm
+    template_name = "forums/agenda_item_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        ordered = list(self.meeting.agenda_items.values_list("pk", flat=True))
+        position = ordered.index(self.item.pk) + 1
+        return {**kwargs, "instance": self.item, "initial": {"position": position}}
+
+    def form_valid(self, form):
+        try:
+            item = services.change_agenda_item(self.item, by=self.request.user, **form.cleaned_data)
+        except ForumActionRefused as exc:
+            form.add_error("position" if "position" in str(exc) else None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved '{item.title}'.")
+        return redirect(self.agenda_url())
+
+
+class AgendaItemDeleteView(AgendaItemMixin, FormView):
+    """Asks before taking an item off the agenda."""
+
+    form_class = forms.Form
+    template_name = "forums/agenda_item_confirm_delete.html"
+
+    def form_valid(self, form):
+        try:
+            services.remove_agenda_item(self.item, by=self.request.user)
+        except ForumActionRefused as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.agenda_url())
+        messages.success(self.request, f"Removed '{self.item.title}' from the agenda.")
+        return redirect(self.agenda_url())
+
+
+class AgendaItemMoveView(AgendaItemMixin, FormView):
+    """Move up / Move down buttons: plain forms, so the keyboard and no-JS browsers work."""
+
+    form_class = AgendaMoveForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        direction = form.cleaned_data["direction"]
+        try:
+            services.move_agenda_item(self.item, by=self.request.user, direction=direction)
+        except ForumActionRefused as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.agenda_url())
+        messages.success(self.request, f"Moved '{self.item.title}' {direction}.")
+        return redirect(f"{self.agenda_url()}#item-{self.item.pk}")
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose whether to move the item up or down.")
+        return redirect(self.agenda_url())
+
+
+class AgendaPublishView(MeetingPermissionMixin, FormView):
+    permission_required = "forums.build_agenda"
+    form_class = forms.Form
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            services.publish_agenda(self.meeting, by=self.request.user)
+        except ForumActionRefused as exc:
+            messages.error(self.request, str(exc))
+            return redirect("forums:agenda-edit", pk=self.meeting.pk)
+        messages.success(self.request, "The agenda is published and members have been told.")
+        return redirect(self.meeting.get_absolute_url())
+
+
+class AgendaPackView(MeetingPermissionMixin, TemplateView):
+    """The printable agenda pack: meeting details, items with their times, and resources."""
+
+    permission_required = "forums.view_meeting"
+    template_name = "forums/agenda_pack.html"
+
+    def get_context_data(self, **kwargs):
+        timed = timed_agenda(self.meeting)
+        return super().get_context_data(
+            timed_agenda=timed,
+            minutes_total=minutes_total(timed),
+            resources=meeting_resources(self.meeting),
+            **kwargs,
+        )

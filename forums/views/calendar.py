@@ -1,0 +1,113 @@
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from ..calendar import meetings_calendar
+from ..forms.scheduling import MeetingFilterForm
+from ..models import CalendarFeed
+from ..selectors.meetings import (
+    WHEN_PAST,
+    feed_meetings,
+    filtered_meetings,
+    meetings_for,
+    meetings_visible_to,
+    month_grid,
+)
+from ..services.scheduling import regenerate_calendar_feed
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class CalendarMonthView(LoginRequiredMixin, TemplateView):
+    template_name = "forums/calendar_month.html"
+
+    def month(self) -> dt.date:
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year))
+            month = int(self.request.GET.get("month", today.month))
+            return dt.date(year, month, 1)
+        except (TypeError, ValueError):
+            return today.replace(day=1)
+
+    def get_context_data(self, **kwargs):
+        first = self.month()
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return super().get_context_data(
+            first=first,
+            previous=previous,
+            following=following,
+            today=timezone.localdate(),
+            weekdays=WEEKDAY_NAMES,
+            weeks=month_grid(self.request.user, first.year, first.month),
+            **kwargs,
+        )
+
+
+class MeetingListView(LoginRequiredMixin, ListView):
+    """Upcoming or past meetings, filtered by tier, forum and region."""
+
+    template_name = "forums/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 20
+    mine = False
+
+    def get_queryset(self):
+        self.filter_form = MeetingFilterForm(self.request.GET or None)
+        base = meetings_for if self.mine else meetings_visible_to
+        self.filters = self.filter_form.filters()
+        return filtered_meetings(base(self.request.user), **self.filters)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            past=self.filters["when"] == WHEN_PAST,
+            mine=self.mine,
+            query_string=query.urlencode(),
+            **kwargs,
+        )
+
+
+class MyMeetingsView(MeetingListView):
+    mine = True
+
+
+class CalendarFeedView(View):
+    """A person's meetings as a subscription feed; the secret token is the only key."""
+
+    def get(self, request, token: str):
+        feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+        if feed is None or not feed.user.is_active:
+            raise Http404("No such calendar feed.")
+        body = meetings_calendar(feed_meetings(feed.user), name="My CoP Portal meetings")
+        return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+class CalendarSubscribeView(LoginRequiredMixin, FormView):
+    template_name = "forums/calendar_subscribe.html"
+    form_class = forms.Form
+
+    def get_context_data(self, **kwargs):
+        feed = CalendarFeed.objects.filter(user=self.request.user).first()
+        url = None
+        if feed is not None:
+            path = reverse("forums:calendar-feed", kwargs={"token": feed.token})
+            url = self.request.build_absolute_uri(path)
+        return super().get_context_data(feed=feed, feed_url=url, **kwargs)
+
+    def form_valid(self, form):
+        regenerate_calendar_feed(self.request.user)
+        messages.success(
+            self.request, "Your calendar address is ready. Any earlier address no longer works."
+        )
+        return redirect("forums:calendar-subscribe")

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from ..choices import MembershipRole, Tier
+from ..exceptions import ForumActionRefused
+from ..forms.membership import AddMemberForm, ChangeRoleForm, RemoveMemberForm
+from ..models import Membership
+from ..selectors.meetings import forum_directory, forum_page, members_of
+from ..services import membership as services
+from .mixins import ForumPermissionMixin
+
+
+class ForumListView(LoginRequiredMixin, TemplateView):
+    template_name = "forums/forum_list.html"
+
+    def get_context_data(self, **kwargs):
+        groups = [(Tier(tier).label, forums) for tier, forums in forum_directory().items()]
+        return super().get_context_data(groups=groups, **kwargs)
+
+
+class ForumDetailView(ForumPermissionMixin, TemplateView):
+    permission_required = "forums.view_forum"
+    template_name = "forums/forum_detail.html"
+
+    def get_context_data(self, **kwargs):
+        page = forum_page(self.forum, self.request.user)
+        roles = [
+            (MembershipRole(role).label, page["members_by_role"][role])
+            for role in MembershipRole.values
+            if role in page["members_by_role"]
+        ]
+        return super().get_context_data(roles=roles, **page, **kwargs)
+
+
+class ForumMembersView(ForumPermissionMixin, FormView):
+    """The membership page: everyone in the forum, and a form to add someone."""
+
+    permission_required = "forums.manage_membership"
+    template_name = "forums/forum_members.html"
+    form_class = AddMemberForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            memberships=members_of(self.forum), roles=MembershipRole.choices, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            membership = services.add_member(
+                self.forum,
+                by=self.request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ForumActionRefused as refused:
+            form.add_error("email", str(refused))
+            return self.form_invalid(form)
+        messages.success(self.request, f"{membership.user} has been added to {self.forum}.")
+        return redirect("forums:forum-members", slug=self.forum.slug)
+
+
+class MembershipActionMixin(ForumPermissionMixin):
+    permission_required = "forums.manage_membership"
+    http_method_names = ["post"]
+
+    @cached_property
+    def membership(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("user"), pk=self.kwargs["pk"], forum=self.forum
+        )
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose one of the roles listed.")
+        return redirect("forums:forum-members", slug=self.forum.slug)
+
+
+class ForumMemberRoleView(MembershipActionMixin, FormView):
+    form_class = ChangeRoleForm
+
+    def form_valid(self, form):
+        membership = services.change_member_role(
+            self.membership, by=self.request.user, role=form.cleaned_data["role"]
+        )
+        messages.success(
+            self.request,
+            f"{membership.user} is now {membership.get_role_display().lower()} of {self.forum}.",
+        )
+        return redirect("forums:forum-members", slug=self.forum.slug)
+
+
+class ForumMemberRemoveView(MembershipActionMixin, FormView):
+    form_class = RemoveMemberForm
+
+    def form_valid(self, form):
+        person = self.membership.user
+        services.remove_member(self.membership, by=self.request.user)
+        messages.success(self.request, f"{person} has been removed from {self.forum}.")
+        return redirect("forums:forum-members", slug=self.forum.slug)

@@ -1,0 +1,41 @@
+from django.views.generic import TemplateView
+
+from ..forms.agenda import RsvpForm
+from ..selectors.actions import actions_for_meeting
+from ..selectors.agenda import (
+    meeting_attendees,
+    meeting_resources,
+    minutes_total,
+    rsvp_groups,
+    timed_agenda,
+)
+from .mixins import MeetingPermissionMixin
+
+
+class MeetingDetailView(MeetingPermissionMixin, TemplateView):
+    """The meeting page: details, agenda, RSVPs, resources and, when they may be seen, minutes."""
+
+    permission_required = "forums.view_meeting"
+    template_name = "forums/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting, user = self.meeting, self.request.user
+        timed = timed_agenda(meeting)
+        groups = rsvp_groups(meeting)
+        my_rsvp = next(
+            (group.response for group in groups for person in group.people if person.pk == user.pk),
+            None,
+        )
+        total = minutes_total(timed)
+        return super().get_context_data(
+            timed_agenda=timed,
+            minutes_total=total,
+            minutes_over=max(total - meeting.duration_minutes, 0),
+            rsvp_groups=groups,
+            rsvp_form=RsvpForm(initial={"response": my_rsvp}),
+            my_rsvp=my_rsvp,
+            resources=meeting_resources(meeting),
+            attendees=meeting_attendees(meeting) if meeting.attendance_recorded_at else [],
+            actions=actions_for_meeting(meeting),
+            **kwargs,
+        )

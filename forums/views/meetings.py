@@ -1,0 +1,151 @@
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import FormView, View
+
+from ..calendar import meetings_calendar
+from ..exceptions import ForumActionRefused
+from ..forms.scheduling import MeetingCancelForm, MeetingEditForm, MeetingScheduleForm
+from ..services import meetings as services
+from .mixins import ForumPermissionMixin, MeetingPermissionMixin
+
+
+class MeetingCreateView(ForumPermissionMixin, FormView):
+    """Schedule one meeting or a series; overlaps are shown and must be confirmed."""
+
+    permission_required = "forums.schedule_meeting"
+    template_name = "forums/meeting_form.html"
+    form_class = MeetingScheduleForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forum": self.forum, "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meetings = services.schedule_meetings(
+                self.forum,
+                by=self.request.user,
+                title=data["title"],
+                spans=form.spans,
+                place=data["place"],
+                online_link=data["online_link"],
+                rule=form.rule(),
+                publish=data["publish"],
+            )
+        except ForumActionRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        state = "published" if data["publish"] else "saved as drafts"
+        what = "1 meeting" if len(meetings) == 1 else f"{len(meetings)} meetings"
+        messages.success(self.request, f"Scheduled {what} of {self.forum}: {state}.")
+        return redirect(meetings[0])
+
+
+class MeetingEditView(MeetingPermissionMixin, FormView):
+    permission_required = "forums.change_meeting"
+    template_name = "forums/meeting_form.html"
+    form_class = MeetingEditForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting, "user": self.request.user}
+
+    def get_initial(self):
+        meeting = self.meeting
+        start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+        return {
+            "title": meeting.title,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+        }
+
+    def form_valid(self, form):
+        start, end = form.start_end()
+        data = form.cleaned_data
+        try:
+            changed = services.update_meeting(
+                self.meeting,
+                by=self.request.user,
+                title=data["title"],
+                start=start,
+                end=end,
+                place=data["place"],
+                online_link=data["online_link"],
+                following=form.following,
+            )
+        except ForumActionRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        if len(changed) == 1:
+            messages.success(self.request, "The meeting has been changed.")
+        else:
+            messages.success(self.request, f"{len(changed)} meetings have been changed.")
+        return redirect(changed[0])
+
+
+class MeetingCancelView(MeetingPermissionMixin, FormView):
+    permission_required = "forums.change_meeting"
+    template_name = "forums/meeting_confirm_cancel.html"
+    form_class = MeetingCancelForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        try:
+            cancelled = services.cancel_meeting(
+                self.meeting,
+                by=self.request.user,
+                following=form.cleaned_data["scope"] == "following",
+            )
+        except ForumActionRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        what = "The meeting" if len(cancelled) == 1 else f"{len(cancelled)} meetings"
+        messages.success(self.request, f"{what} cancelled; members have been told.")
+        return redirect(self.meeting.forum)
+
+
+class MeetingStatusView(MeetingPermissionMixin, FormView):
+    """Confirm, then move the meeting on by one service call."""
+
+    permission_required = "forums.change_meeting"
+    form_class = forms.Form
+    service = None
+    done = ""
+
+    def form_valid(self, form):
+        try:
+            type(self).service(self.meeting, by=self.request.user)
+        except ForumActionRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        messages.success(self.request, self.done)
+        return redirect(self.meeting)
+
+
+class MeetingPublishView(MeetingStatusView):
+    template_name = "forums/meeting_confirm_publish.html"
+    service = services.publish_meeting
+    done = "The meeting is published: members can see it now."
+
+
+class MeetingCompleteView(MeetingStatusView):
+    template_name = "forums/meeting_confirm_complete.html"
+    service = services.complete_meeting
+    done = "The meeting is marked as held."
+
+
+class MeetingIcsView(MeetingPermissionMixin, View):
+    permission_required = "forums.view_meeting"
+
+    def get(self, request, *args, **kwargs):
+        body = meetings_calendar([self.meeting], name=self.meeting.title)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{self.meeting.pk}.ics"'
+        return response

@@ -1,0 +1,142 @@
+"""A facilitator runs one meeting end to end; the practitioner answers and sees their action."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forums.choices import MeetingStatus, MembershipRole, Tier
+from forums.models import Forum, Meeting, Membership
+from members.models import Region, User
+
+from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _northern_meeting() -> Meeting:
+    """A published meeting of the Northern CFSN that started half an hour ago."""
+    region = Region.objects.get(name="Northern")
+    forum, _ = Forum.objects.get_or_create(
+        slug="northern-cfsn",
+        defaults={"name": "Northern CFSN", "tier": Tier.REGIONAL, "region": region},
+    )
+    for role, email in (
+        (MembershipRole.FACILITATOR, DEMO_ACCOUNTS["facilitator"]),
+        (MembershipRole.MEMBER, DEMO_ACCOUNTS["practitioner"]),
+    ):
+        Membership.objects.get_or_create(
+            forum=forum, user=User.objects.get(email=email), defaults={"role": role}
+        )
+    start = timezone.now() - dt.timedelta(minutes=30)
+    return Meeting.objects.create(
+        forum=forum,
+        title="Northern CFSN agenda walk-through",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        place="Northern Community Hub",
+        status=MeetingStatus.PUBLISHED,
+    )
+
+
+def _add_item(page, title: str, kind: str, minutes: str, presenter: str = "") -> None:
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Kind").select_option(label=kind)
+    page.get_by_label("Minutes allotted").fill(minutes)
+    page.get_by_label("Presenter").fill(presenter)
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_text(f"Added '{title}' to the agenda.")).to_be_visible()
+
+
+def _tab_to(page, locator, limit: int = 120) -> None:
+    """Press Tab until the locator has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError("Tab never reached the element")
+
+
+def _switch_to(page, who: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, DEMO_ACCOUNTS[who])
+
+
+def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, axe_source):
+    meeting = _northern_meeting()
+    meeting_url = f"/forums/meetings/{meeting.pk}/"
+
+    # The facilitator builds the agenda.
+    sign_in(page, DEMO_ACCOUNTS["facilitator"])
+    page.goto(meeting_url)
+    page.get_by_role("link", name="Edit agenda").click()
+    _add_item(page, "Welcome", "Standing item", "10", "Chair")
+    _add_item(page, "Referral pathways", "Practice issue", "30", "Priya Practitioner")
+    _add_item(page, "Voice of lived experience", "Lived-experience voice", "30")
+    expect(page.get_by_role("alert").filter(has_text="Over time")).to_contain_text(
+        "10 more than the meeting's 60 minutes"
+    )
+    assert axe_violations(page, axe_source) == []
+
+    # ... reorders with the keyboard only ...
+    page.locator("main").focus()
+    move_up = page.get_by_role("button", name="Move 'Voice of lived experience' up")
+    _tab_to(page, move_up)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Moved 'Voice of lived experience' up.")).to_be_visible()
+    expect(page.locator("table.agenda-builder tbody th")).to_have_text(
+        ["Welcome", "Voice of lived experience", "Referral pathways"]
+    )
+
+    # ... and publishes it.
+    page.get_by_role("button", name="Publish agenda").click()
+    expect(page.get_by_text("The agenda is published")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+
+    # The practitioner reads the agenda and answers.
+    _switch_to(page, "practitioner")
+    page.goto(meeting_url)
+    expect(page.locator("table.agenda-table tbody th").nth(1)).to_contain_text(
+        "Voice of lived experience"
+    )
+    page.get_by_label("Going", exact=True).check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Your answer is saved: Going.")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+
+    # The facilitator records attendance, minutes and an action for the practitioner.
+    _switch_to(page, "facilitator")
+    page.goto(meeting_url)
+    expect(page.get_by_text("Going: 1")).to_be_visible()
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_label("Priya Practitioner (RSVP: Going)").check()
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance is recorded.")).to_be_visible()
+
+    page.get_by_role("link", name="Record minutes").click()
+    page.get_by_label("Minutes for 'Referral pathways'").fill("Shared the draft pathway.")
+    page.get_by_label("Decision on 'Referral pathways' (optional)").fill("Trial it for 3 months.")
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Save minutes").click()
+    expect(page.get_by_text("Decision: Trial it for 3 months.")).to_be_visible()
+
+    page.get_by_role("link", name="Add an action").click()
+    page.get_by_label("What is to be done").fill("Circulate the referral pathway")
+    page.get_by_label("Owner").select_option(label="Priya Practitioner")
+    page.get_by_label("Due date").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Add action").click()
+    expect(page.get_by_text("Action 'Circulate the referral pathway' given to")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+
+    # The practitioner finds it on "My actions".
+    _switch_to(page, "practitioner")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
+    expect(
+        page.get_by_role("row").filter(has_text="Circulate the referral pathway")
+    ).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    assert page.console_errors == []

@@ -1,0 +1,230 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forums.choices import ActionStatus, ForumEventKind, MeetingStatus, MembershipRole
+from forums.exceptions import ForumActionRefused
+from forums.models import ActionItem, Decision, ForumEvent
+from forums.selectors.actions import actions_owned_by, open_actions_for_forum
+from forums.services.minutes import (
+    add_action_item,
+    publish_minutes,
+    record_minutes,
+    update_action_status,
+)
+from members.models import Notification
+from tests.factories.forums import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    MeetingFactory,
+    MembershipFactory,
+)
+from tests.factories.members import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting():
+    start = timezone.now() - dt.timedelta(hours=3)
+    return MeetingFactory(start=start, end=start + dt.timedelta(hours=2))
+
+
+@pytest.fixture
+def facilitator(meeting):
+    return MembershipFactory(forum=meeting.forum, role=MembershipRole.FACILITATOR).user
+
+
+def test_record_minutes_saves_notes_and_one_decision_per_item(meeting, facilitator):
+    item = AgendaItemFactory(meeting=meeting)
+    other = AgendaItemFactory(meeting=meeting)
+    DecisionFactory(agenda_item=other, text="Old decision")
+
+    record_minutes(
+        meeting,
+        by=facilitator,
+        notes={item.pk: "Discussed the referral pathway.", other.pk: ""},
+        decisions={item.pk: "Adopt the pathway.", other.pk: ""},
+    )
+
+    item.refresh_from_db()
+    assert item.notes == "Discussed the referral pathway."
+    assert list(Decision.objects.values_list("agenda_item", "text")) == [
+        (item.pk, "Adopt the pathway.")
+    ]
+    assert ForumEvent.objects.filter(kind=ForumEventKind.MINUTES_RECORDED).count() == 1
+
+
+def test_record_minutes_of_draft_meeting_is_refused(facilitator):
+    with pytest.raises(ForumActionRefused, match="draft"):
+        record_minutes(
+            MeetingFactory(status=MeetingStatus.DRAFT), by=facilitator, notes={}, decisions={}
+        )
+
+
+def test_publish_minutes_stamps_and_notifies_members(
+    meeting, facilitator, django_capture_on_commit_callbacks
+):
+    member = MembershipFactory(forum=meeting.forum).user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_minutes(meeting, by=facilitator)
+
+    meeting.refresh_from_db()
+    assert meeting.minutes_published_at is not None
+    assert Notification.objects.filter(recipient=member, url=meeting.get_absolute_url()).exists()
+
+
+def test_add_action_item_for_non_member_owner_is_refused(meeting, facilitator):
+    with pytest.raises(ForumActionRefused, match="member of the forum"):
+        add_action_item(
+            meeting,
+            by=facilitator,
+            title="Write it up",
+            owner=UserFactory(),
+            due_date=timezone.localdate(),
+        )
+
+
+def test_add_action_item_notifies_owner(meeting, facilitator):
+    owner = MembershipFactory(forum=meeting.forum).user
+
+    action = add_action_item(
+        meeting, by=facilitator, title="Write it up", owner=owner, due_date=timezone.localdate()
+    )
+
+    assert (action.forum, action.status) == (meeting.forum, ActionStatus.OPEN)
+    assert Notification.objects.filter(recipient=owner, subject="New action: Write it up").exists()
+
+
+def test_update_action_status_done_sets_completed_at_and_reopen_clears_it(member):
+    action = ActionItemFactory(owner=member)
+
+    update_action_status(action, by=member, status=ActionStatus.DONE)
+    action.refresh_from_db()
+    done_at = action.completed_at
+    update_action_status(action, by=member, status=ActionStatus.OPEN)
+    action.refresh_from_db()
+
+    assert done_at is not None
+    assert action.completed_at is None
+
+
+def test_open_actions_for_forum_leaves_out_done_and_other_forums():
+    action = ActionItemFactory()
+    ActionItemFactory(meeting=action.meeting, status=ActionStatus.DONE)
+    ActionItemFactory()
+
+    assert list(open_actions_for_forum(action.forum)) == [action]
+
+
+def test_actions_owned_by_splits_open_and_done(member):
+    open_action = ActionItemFactory(owner=member)
+    done = ActionItemFactory(owner=member, status=ActionStatus.DONE)
+
+    actions = actions_owned_by(member)
+
+    assert (actions.open, actions.done) == ([open_action], [done])
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+def test_minutes_edit_view_saves_notes_and_decision(client, meeting, facilitator):
+    item = AgendaItemFactory(meeting=meeting, title="Referrals")
+    client.force_login(facilitator)
+    url = reverse("forums:minutes-edit", kwargs={"pk": meeting.pk})
+
+    html = client.get(url).content.decode()
+    response = client.post(
+        url, {f"notes_{item.pk}": "Went well.", f"decision_{item.pk}": "Keep going."}
+    )
+
+    assert "Minutes for &#x27;Referrals&#x27;" in html
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.notes, Decision.objects.get().text) == ("Went well.", "Keep going.")
+
+
+def test_action_create_view_bad_date_reshows_form_with_input_kept(client, meeting, facilitator):
+    owner = MembershipFactory(forum=meeting.forum).user
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:action-create", kwargs={"pk": meeting.pk}),
+        {"title": "Draft the letter", "owner": owner.pk, "due_date": "not a date"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_date"]
+    assert 'value="Draft the letter"' in response.content.decode()
+    assert ActionItem.objects.count() == 0
+
+
+def test_action_create_view_refuses_owner_outside_forum(client, meeting, facilitator):
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:action-create", kwargs={"pk": meeting.pk}),
+        {"title": "Draft", "owner": UserFactory().pk, "due_date": "2031-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner"]
+
+
+def test_action_update_view_by_owner_marks_done_and_returns_to_next(client, member):
+    action = ActionItemFactory(owner=member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("forums:action-update", kwargs={"pk": action.pk}),
+        {"status": "done", "next": reverse("forums:my-actions")},
+    )
+
+    assert response.url == reverse("forums:my-actions")
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+
+
+def test_action_update_view_ignores_offsite_next(client, member):
+    action = ActionItemFactory(owner=member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("forums:action-update", kwargs={"pk": action.pk}),
+        {"status": "in_progress", "next": "https://evil.example/"},
+    )
+
+    assert response.url == reverse("forums:my-actions")
+
+
+def test_my_actions_marks_overdue_with_class_and_word(client, member):
+    ActionItemFactory(
+        owner=member, title="Late one", due_date=timezone.localdate() - dt.timedelta(1)
+    )
+    client.force_login(member)
+
+    html = client.get(reverse("forums:my-actions")).content.decode()
+
+    assert 'class="overdue"' in html
+    assert "Overdue" in html
+    assert "Late one" in html
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_my_actions_query_count_is_fixed_whatever_the_rows(
+    client, member, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        ActionItemFactory(owner=member)
+        ActionItemFactory(owner=member, status=ActionStatus.DONE)
+    client.force_login(member)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("forums:my-actions"))
+
+    assert response.content.decode().count('name="status"') == 2 * size

@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from forums.choices import MeetingStatus, RsvpResponse
+from forums.models import MeetingReminder
+from forums.tasks import send_due_reminders
+from members.models import Notification
+from tests.factories.forums import MeetingFactory, MembershipFactory, RsvpFactory
+
+
+def soon(hours: int) -> dt.datetime:
+    return timezone.now() + dt.timedelta(hours=hours)
+
+
+@pytest.fixture
+def meeting(db):
+    return MeetingFactory(title="CFSN meeting", start=soon(24), end=soon(26))
+
+
+@pytest.mark.django_db
+def test_send_due_reminders_run_twice_sends_one_notification_and_one_email(
+    meeting, django_capture_on_commit_callbacks
+):
+    member = MembershipFactory(forum=meeting.forum).user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_due_reminders.delay().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = send_due_reminders.delay().get()
+
+    assert (first, second) == (1, 0)
+    assert (
+        Notification.objects.filter(recipient=member, subject="Reminder: CFSN meeting").count() == 1
+    )
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert MeetingReminder.objects.filter(meeting=meeting, user=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_send_due_reminders_skips_members_who_are_not_going(meeting):
+    going = MembershipFactory(forum=meeting.forum).user
+    declined = MembershipFactory(forum=meeting.forum).user
+    RsvpFactory(meeting=meeting, user=declined, response=RsvpResponse.NOT_GOING)
+    RsvpFactory(meeting=meeting, user=going, response=RsvpResponse.MAYBE)
+
+    send_due_reminders()
+
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [going.pk]
+
+
+@pytest.mark.django_db
+def test_send_due_reminders_ignores_far_off_draft_cancelled_and_past_meetings(settings):
+    settings.MEETING_REMINDER_DAYS = 2
+    for start, status in [
+        (soon(24 * 3), MeetingStatus.PUBLISHED),
+        (soon(24), MeetingStatus.DRAFT),
+        (soon(24), MeetingStatus.CANCELLED),
+        (soon(-2), MeetingStatus.PUBLISHED),
+    ]:
+        meeting = MeetingFactory(start=start, end=start + dt.timedelta(hours=1), status=status)
+        MembershipFactory(forum=meeting.forum)
+
+    assert send_due_reminders() == 0
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_send_due_reminders_reminder_already_recorded_sends_nothing(meeting):
+    member = MembershipFactory(forum=meeting.forum).user
+    MeetingReminder.objects.create(meeting=meeting, user=member)
+
+    assert send_due_reminders() == 0
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_send_due_reminders_setting_widens_the_window(settings):
+    settings.MEETING_REMINDER_DAYS = 5
+    meeting = MeetingFactory(start=soon(24 * 4), end=soon(24 * 4 + 2))
+    MembershipFactory(forum=meeting.forum)
+
+    assert send_due_reminders() == 1

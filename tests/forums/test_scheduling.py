@@ -1,0 +1,479 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from forums.choices import ForumEventKind, MeetingStatus, MembershipRole
+from forums.exceptions import ForumActionRefused
+from forums.models import ForumEvent, Meeting, MeetingSeries
+from forums.services import meetings as services
+from forums.services import scheduling
+from forums.services.scheduling import Repeat
+from members.models import Notification
+from tests.factories.forums import (
+    ForumFactory,
+    MeetingFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+)
+
+
+def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def next_year(month: int, day: int) -> dt.date:
+    return dt.date(timezone.localdate().year + 1, month, day)
+
+
+@pytest.fixture
+def forum(db):
+    return ForumFactory()
+
+
+@pytest.fixture
+def facilitator(forum):
+    return MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+def schedule_data(**overrides) -> dict:
+    data = {
+        "title": "Northern CFSN meeting",
+        "date": next_year(3, 10).isoformat(),
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "place": "Community Hub",
+        "online_link": "",
+        "repeat_kind": "none",
+        "interval": "1",
+        "nth": "2",
+        "weekday": "1",
+        "nth_interval": "1",
+        "until": "",
+        "count": "",
+        "publish": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Repeat rules --------------------------------------------------------------------
+
+
+def test_occurrences_second_tuesday_monthly_for_six_gives_second_tuesdays():
+    spans = scheduling.occurrences(
+        dt.date(2030, 1, 1),
+        dt.time(10),
+        dt.time(12),
+        Repeat(kind=scheduling.MONTHLY_NTH, interval=1, nth=2, weekday=1, count=6),
+    )
+
+    days = [timezone.localtime(start).date() for start, _ in spans]
+    assert days == [
+        dt.date(2030, 1, 8),
+        dt.date(2030, 2, 12),
+        dt.date(2030, 3, 12),
+        dt.date(2030, 4, 9),
+        dt.date(2030, 5, 14),
+        dt.date(2030, 6, 11),
+    ]
+
+
+def test_occurrences_last_friday_quarterly_until_date_gives_last_fridays():
+    spans = scheduling.occurrences(
+        dt.date(2030, 1, 1),
+        dt.time(9),
+        dt.time(11),
+        Repeat(
+            kind=scheduling.MONTHLY_NTH, interval=3, nth=-1, weekday=4, until=dt.date(2030, 12, 31)
+        ),
+    )
+
+    days = [timezone.localtime(start).date() for start, _ in spans]
+    assert days == [
+        dt.date(2030, 1, 25),
+        dt.date(2030, 4, 26),
+        dt.date(2030, 7, 26),
+        dt.date(2030, 10, 25),
+    ]
+
+
+def test_occurrences_every_two_weeks_for_three_gives_fortnightly_days():
+    spans = scheduling.occurrences(
+        dt.date(2030, 5, 6), dt.time(14), dt.time(15), Repeat(kind="weekly", interval=2, count=3)
+    )
+
+    assert [timezone.localtime(s).date() for s, _ in spans] == [
+        dt.date(2030, 5, 6),
+        dt.date(2030, 5, 20),
+        dt.date(2030, 6, 3),
+    ]
+
+
+def test_occurrences_across_daylight_saving_keep_the_wall_clock_time():
+    # Adelaide moves its clocks forward on the first Sunday of October.
+    spans = scheduling.occurrences(
+        dt.date(2030, 9, 10), dt.time(10), dt.time(12), Repeat(kind="monthly", count=2)
+    )
+
+    starts = [timezone.localtime(start) for start, _ in spans]
+    assert [(s.date(), s.time()) for s in starts] == [
+        (dt.date(2030, 9, 10), dt.time(10)),
+        (dt.date(2030, 10, 10), dt.time(10)),
+    ]
+    assert starts[0].utcoffset() != starts[1].utcoffset()
+
+
+def test_occurrences_series_without_end_is_refused():
+    with pytest.raises(ForumActionRefused, match="cannot repeat forever"):
+        scheduling.occurrences(dt.date(2030, 1, 1), dt.time(10), dt.time(12), Repeat(kind="weekly"))
+
+
+def test_occurrences_more_than_sixty_is_refused():
+    with pytest.raises(ForumActionRefused, match="at most 60 meetings"):
+        scheduling.occurrences(
+            dt.date(2030, 1, 1),
+            dt.time(10),
+            dt.time(12),
+            Repeat(kind="weekly", until=dt.date(2032, 1, 1)),
+        )
+
+
+def test_rule_text_monthly_nth_gives_rfc5545_rule():
+    rule = scheduling.build_rule(
+        dt.date(2030, 1, 1),
+        dt.time(10),
+        Repeat(kind=scheduling.MONTHLY_NTH, interval=2, nth=2, weekday=1, count=6),
+    )
+
+    assert scheduling.rule_text(rule) == "FREQ=MONTHLY;INTERVAL=2;COUNT=6;BYDAY=+2TU"
+
+
+# --- Services --------------------------------------------------------------------------
+
+
+def test_schedule_meetings_series_creates_meetings_and_one_event(forum, facilitator):
+    spans = [(local(next_year(1, d), 10), local(next_year(1, d), 12)) for d in (5, 12)]
+
+    meetings = services.schedule_meetings(
+        forum,
+        by=facilitator,
+        title="Planning",
+        spans=spans,
+        place="Hub",
+        rule="FREQ=WEEKLY;COUNT=2",
+        publish=True,
+    )
+
+    assert [m.status for m in meetings] == [MeetingStatus.PUBLISHED] * 2
+    assert MeetingSeries.objects.get().rule == "FREQ=WEEKLY;COUNT=2"
+    assert {m.series_id for m in meetings} == {MeetingSeries.objects.get().pk}
+    assert ForumEvent.objects.filter(kind=ForumEventKind.MEETING_SCHEDULED).count() == 1
+
+
+def test_schedule_meetings_without_place_or_link_is_refused(forum, facilitator):
+    day = next_year(1, 5)
+
+    with pytest.raises(ForumActionRefused, match="place, an online link"):
+        services.schedule_meetings(
+            forum, by=facilitator, title="Planning", spans=[(local(day, 10), local(day, 12))]
+        )
+
+    assert Meeting.objects.count() == 0
+
+
+def test_update_meeting_following_moves_later_meetings_and_bumps_sequence(forum, facilitator):
+    series = MeetingSeriesFactory(forum=forum)
+    days = [next_year(2, 10), next_year(3, 10), next_year(4, 14)]
+    first, second, third = (
+        MeetingFactory(forum=forum, series=series, start=local(d, 10), end=local(d, 12))
+        for d in days
+    )
+
+    services.update_meeting(
+        second,
+        by=facilitator,
+        title="Moved",
+        start=local(next_year(3, 11), 13, 30),
+        end=local(next_year(3, 11), 15),
+        place="New hall",
+        following=True,
+    )
+
+    for meeting in (first, second, third):
+        meeting.refresh_from_db()
+    assert (first.title, first.sequence) == (f"{forum.name} meeting", 0)
+    assert timezone.localtime(second.start) == local(next_year(3, 11), 13, 30)
+    assert timezone.localtime(third.start) == local(next_year(4, 15), 13, 30)
+    assert timezone.localtime(third.end) == local(next_year(4, 15), 15)
+    assert (second.sequence, third.sequence) == (1, 1)
+    assert (third.title, third.place) == ("Moved", "New hall")
+
+
+def test_update_meeting_cancelled_is_refused(forum, facilitator):
+    meeting = MeetingFactory(forum=forum, status=MeetingStatus.CANCELLED)
+
+    with pytest.raises(ForumActionRefused, match="cancelled meeting cannot be changed"):
+        services.update_meeting(
+            meeting,
+            by=facilitator,
+            title="x",
+            start=meeting.start,
+            end=meeting.end,
+            place="Hall",
+        )
+
+
+def test_cancel_meeting_following_cancels_rest_and_notifies_members(forum, facilitator):
+    series = MeetingSeriesFactory(forum=forum)
+    member = MembershipFactory(forum=forum).user
+    days = [next_year(2, 10), next_year(3, 10), next_year(4, 14)]
+    first, second, third = (
+        MeetingFactory(forum=forum, series=series, start=local(d, 10), end=local(d, 12))
+        for d in days
+    )
+
+    with pytest.raises(ForumActionRefused):
+        services.cancel_meeting(MeetingFactory(forum=forum, status="completed"), by=facilitator)
+    with_commit = services.cancel_meeting(second, by=facilitator, following=True)
+
+    assert [m.pk for m in with_commit] == [second.pk, third.pk]
+    statuses = list(Meeting.objects.filter(series=series).values_list("status", "sequence"))
+    assert statuses == [("published", 0), ("cancelled", 1), ("cancelled", 1)]
+    assert (
+        Notification.objects.filter(
+            recipient=member, subject__startswith="Meeting cancelled"
+        ).count()
+        == 1
+    )
+    assert first.pk not in [m.pk for m in with_commit]
+
+
+def test_complete_meeting_bumps_sequence(forum, facilitator):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    meeting = MeetingFactory(forum=forum, start=local(yesterday, 10), end=local(yesterday, 12))
+
+    services.complete_meeting(meeting, by=facilitator)
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.COMPLETED, 1)
+
+
+# --- Views -----------------------------------------------------------------------------
+
+
+def test_meeting_create_monthly_series_of_six_creates_drafts_and_redirects(
+    facilitator_client, forum
+):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(
+            date=next_year(1, 1).isoformat(),
+            repeat_kind="monthly_nth",
+            nth="2",
+            weekday="1",
+            nth_interval="1",
+            count="6",
+        ),
+    )
+
+    meetings = list(Meeting.objects.order_by("start"))
+    assert len(meetings) == 6
+    assert {m.status for m in meetings} == {MeetingStatus.DRAFT}
+    assert {timezone.localtime(m.start).weekday() for m in meetings} == {1}
+    assert {timezone.localtime(m.start).time() for m in meetings} == {dt.time(10)}
+    assert meetings[0].series.rule == "FREQ=MONTHLY;COUNT=6;BYDAY=+2TU"
+    assert response.status_code == 302
+    assert response.url == reverse("forums:meeting-detail", args=[meetings[0].pk])
+
+
+def test_meeting_create_single_published_creates_one_meeting(facilitator_client, forum):
+    facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(publish="1", online_link="https://meet.example.org/x", place=""),
+    )
+
+    meeting = Meeting.objects.get()
+    assert (meeting.status, meeting.series, meeting.online_link) == (
+        MeetingStatus.PUBLISHED,
+        None,
+        "https://meet.example.org/x",
+    )
+    assert timezone.localtime(meeting.start) == local(next_year(3, 10), 10)
+
+
+def test_meeting_create_end_before_start_shows_error_and_keeps_input(facilitator_client, forum):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(title="Kept title", start_time="14:00", end_time="13:00"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The meeting must end after it starts." in html
+    assert 'value="Kept title"' in html
+    assert response.context["form"].errors["end_time"] == ["The meeting must end after it starts."]
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_create_series_without_end_shows_error_and_keeps_input(facilitator_client, forum):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(repeat_kind="weekly", interval="2"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["until"] == [
+        "Choose an end date or a number of meetings: a series cannot repeat forever."
+    ]
+    assert 'value="Community Hub"' in response.content.decode()
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_create_without_place_or_link_shows_error(facilitator_client, forum):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]), schedule_data(place="")
+    )
+
+    assert response.context["form"].errors["place"] == ["Give a place, an online link, or both."]
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_create_clash_in_other_forum_warns_then_confirmed_schedules(
+    facilitator_client, forum, facilitator
+):
+    other = ForumFactory(name="Southern CFSN")
+    MembershipFactory(forum=other, user=facilitator, role=MembershipRole.CHAIR)
+    day = next_year(3, 10)
+    MeetingFactory(forum=other, title="Southern planning", start=local(day, 11), end=local(day, 13))
+    url = reverse("forums:meeting-create", args=[forum.slug])
+
+    warned = facilitator_client.post(url, schedule_data(title="Clashing"))
+    confirmed = facilitator_client.post(url, schedule_data(title="Clashing", confirm_clash="on"))
+
+    html = warned.content.decode()
+    assert warned.status_code == 200
+    assert "This overlaps 1 other meeting" in html
+    assert "Southern planning" in html
+    assert 'value="Clashing"' in html
+    assert confirmed.status_code == 302
+    assert Meeting.objects.filter(title="Clashing").count() == 1
+
+
+def test_meeting_create_cancelled_or_unrelated_overlap_gives_no_warning(facilitator_client, forum):
+    day = next_year(3, 10)
+    MeetingFactory(forum=forum, start=local(day, 11), end=local(day, 13), status="cancelled")
+    MeetingFactory(start=local(day, 11), end=local(day, 13))
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]), schedule_data(title="Free")
+    )
+
+    assert response.status_code == 302
+    assert Meeting.objects.filter(title="Free").count() == 1
+
+
+def test_meeting_edit_this_and_following_changes_series_and_keeps_earlier(
+    facilitator_client, forum
+):
+    series = MeetingSeriesFactory(forum=forum)
+    days = [next_year(2, 10), next_year(3, 10), next_year(4, 14)]
+    first, second, third = (
+        MeetingFactory(forum=forum, series=series, start=local(d, 10), end=local(d, 12))
+        for d in days
+    )
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-edit", args=[second.pk]),
+        schedule_data(
+            title="Renamed",
+            date=next_year(3, 10).isoformat(),
+            start_time="11:00",
+            end_time="12:30",
+            scope="following",
+        ),
+    )
+
+    assert response.status_code == 302
+    titles = list(
+        Meeting.objects.filter(series=series).order_by("start").values_list("title", "sequence")
+    )
+    assert titles == [(first.title, 0), ("Renamed", 1), ("Renamed", 1)]
+    third.refresh_from_db()
+    assert timezone.localtime(third.start) == local(next_year(4, 14), 11)
+
+
+def test_meeting_edit_get_shows_current_values(facilitator_client, forum):
+    meeting = MeetingFactory(forum=forum, title="Current title")
+
+    response = facilitator_client.get(reverse("forums:meeting-edit", args=[meeting.pk]))
+
+    html = response.content.decode()
+    assert 'value="Current title"' in html
+    assert 'value="10:00"' in html
+    assert "scope" not in response.context["form"].fields
+
+
+def test_meeting_cancel_one_sets_cancelled_and_redirects_to_forum(facilitator_client, forum):
+    meeting = MeetingFactory(forum=forum)
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-cancel", args=[meeting.pk]), {"scope": "one"}
+    )
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.CANCELLED, 1)
+    assert response.url == forum.get_absolute_url()
+
+
+def test_meeting_publish_draft_becomes_published(facilitator_client, forum):
+    meeting = MeetingFactory(forum=forum, status=MeetingStatus.DRAFT)
+
+    response = facilitator_client.post(reverse("forums:meeting-publish", args=[meeting.pk]))
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.PUBLISHED, 1)
+    assert response.status_code == 302
+
+
+def test_meeting_publish_already_published_shows_reason(facilitator_client, forum):
+    meeting = MeetingFactory(forum=forum)
+
+    response = facilitator_client.post(reverse("forums:meeting-publish", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert "Only a draft meeting can be published; this one is published." in (
+        response.content.decode()
+    )
+
+
+def test_meeting_complete_future_meeting_shows_reason(facilitator_client, forum):
+    meeting = MeetingFactory(forum=forum)
+
+    response = facilitator_client.post(reverse("forums:meeting-complete", args=[meeting.pk]))
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PUBLISHED
+    assert "only once it has started" in response.content.decode()
+
+
+def test_meeting_cancel_published_emails_members_once(
+    facilitator_client, forum, django_capture_on_commit_callbacks
+):
+    member = MembershipFactory(forum=forum).user
+    meeting = MeetingFactory(forum=forum)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_client.post(
+            reverse("forums:meeting-cancel", args=[meeting.pk]), {"scope": "one"}
+        )
+
+    assert [m.to for m in mail.outbox if "cancelled" in m.subject].count([member.email]) == 1
