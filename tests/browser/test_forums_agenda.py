@@ -1,9 +1,11 @@
 """A facilitator runs one meeting end to end; the practitioner answers and sees their action."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from forums.choices import MeetingStatus, MembershipRole, Tier
@@ -94,9 +96,11 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     expect(page.get_by_text("The agenda is published")).to_be_visible()
     assert axe_violations(page, axe_source) == []
 
-    # The practitioner reads the agenda and answers.
+    # The practitioner finds the meeting in "My meetings", reads the agenda and answers.
     _switch_to(page, "practitioner")
-    page.goto(meeting_url)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My meetings").click()
+    page.get_by_role("link", name=meeting.title).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(meeting.title)
     expect(page.locator("table.agenda-table tbody th").nth(1)).to_contain_text(
         "Voice of lived experience"
     )
@@ -104,6 +108,13 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_text("Your answer is saved: Going.")).to_be_visible()
     assert axe_violations(page, axe_source) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"{meeting.title} (Northern CFSN)"
+    assert event.decoded("DTSTART") == meeting.start.replace(microsecond=0)
+    assert str(event["UID"]) == f"{meeting.uid}@cop-portal"
 
     # The facilitator records attendance, minutes and an action for the practitioner.
     _switch_to(page, "facilitator")
