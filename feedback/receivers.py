@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from forums.signals import meeting_completed, meeting_published
+from forums.signals import meeting_cancelled, meeting_completed, meeting_published
 
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
@@ -14,4 +14,9 @@ def on_meeting_published(sender, meeting, **kwargs) -> None:
 
 @receiver(meeting_completed, dispatch_uid="feedback.carry_over_unfinished")
 def on_meeting_completed(sender, meeting, **kwargs) -> None:
+    carry_over_unfinished(meeting)
+
+
+@receiver(meeting_cancelled, dispatch_uid="feedback.carry_over_from_cancelled")
+def on_meeting_cancelled(sender, meeting, **kwargs) -> None:
     carry_over_unfinished(meeting)

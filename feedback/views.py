@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -150,8 +151,6 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
         try:
             return selectors.issue_detail(self.kwargs["pk"])
         except PracticeIssue.DoesNotExist as exc:
-            from django.http import Http404
-
             raise Http404("No such issue.") from exc
 
     def get_object(self, queryset=None):

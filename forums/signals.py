@@ -7,3 +7,6 @@ meeting_published = Signal()  # sender=Meeting, meeting=Meeting
 
 # Sent (on commit) when a meeting is marked completed: items not reached carry over.
 meeting_completed = Signal()  # sender=Meeting, meeting=Meeting
+
+# Sent (on commit) for each meeting that is cancelled: its items need another meeting.
+meeting_cancelled = Signal()  # sender=Meeting, meeting=Meeting

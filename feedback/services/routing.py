@@ -327,7 +327,7 @@ def place_waiting_referrals(meeting: Meeting) -> int:
 
 @transaction.atomic
 def carry_over_unfinished(meeting: Meeting) -> int:
-    """Items of a completed meeting left without an outcome go to the next meeting."""
+    """Items of a held or cancelled meeting left without an outcome go to the next meeting."""
     unfinished = (
         Referral.objects.select_for_update(of=("self",))
         .filter(agenda_item__meeting=meeting, left_at__isnull=True)
@@ -343,7 +343,9 @@ def carry_over_unfinished(meeting: Meeting) -> int:
             next_open_meeting(referral.forum, after=meeting),
             by=None,
             kind=EventKind.CARRIED_OVER,
-            note=f"Not reached at {meeting.title}; carried over automatically.",
+            note=f"Not reached at {meeting.title}"
+            f"{' (cancelled)' if meeting.status == MeetingStatus.CANCELLED else ''}; "
+            "carried over automatically.",
         )
         moved += 1
     return moved

@@ -9,7 +9,7 @@ from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
 from ..models import Forum, Meeting, MeetingReminder, MeetingSeries, Membership, Rsvp
 from ..selectors.meetings import due_reminders
-from ..signals import meeting_completed, meeting_published
+from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .audit import record_event
 
 
@@ -235,6 +235,7 @@ def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Mee
         current.status = MeetingStatus.CANCELLED
         current.sequence += 1
         current.save(update_fields=["status", "sequence", "updated_at"])
+        transaction.on_commit(lambda m=current: meeting_cancelled.send(sender=Meeting, meeting=m))
     first = scope[0]
     note = first.title if len(scope) == 1 else f"{first.title} and {len(scope) - 1} later"
     record_event(

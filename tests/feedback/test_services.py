@@ -396,3 +396,24 @@ def test_draft_meeting_does_not_take_waiting_referrals(loop):
     draft = MeetingFactory(forum=loop.statewide, status=MeetingStatus.DRAFT)
 
     assert routing.place_waiting_referrals(draft) == 0
+
+
+def test_cancel_meeting_carries_its_issues_to_the_next_meeting(
+    loop, django_capture_on_commit_callbacks
+):
+    from forums.services.meetings import cancel_meeting
+
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_meeting(loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    assert later.agenda_items.get().referral.issue == issue
+    event = issue.events.get(kind=EventKind.CARRIED_OVER)
+    assert "(cancelled); carried over automatically" in event.note
