@@ -225,6 +225,7 @@ def _meetings(forum: Forum, anchor: dt.date, users: dict[str, User]) -> None:
                 "online_link": link,
                 "status": MeetingStatus.COMPLETED if past else MeetingStatus.PUBLISHED,
                 "created_by": by,
+                "published_at": start - dt.timedelta(days=30),
                 "agenda_published_at": start - dt.timedelta(days=7),
                 "minutes_published_at": start + dt.timedelta(days=3) if past else None,
             },

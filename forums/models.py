@@ -93,9 +93,19 @@ class MeetingSeries(models.Model):
         return self.description or f"Series of {self.forum}"
 
 
+# Published, held, or cancelled after members had seen it; never a draft, and never a
+# draft that was cancelled before anyone saw it.
+SEEN_BY_MEMBERS = ~Q(status=MeetingStatus.DRAFT) & ~Q(
+    status=MeetingStatus.CANCELLED, published_at__isnull=True
+)
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=[MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED])
+
+    def seen_by_members(self):
+        return self.filter(SEEN_BY_MEMBERS)
 
     def upcoming(self):
         return self.filter(end__gte=timezone.now()).order_by("start")
@@ -123,6 +133,9 @@ class Meeting(models.Model):
     )
     sequence = models.PositiveIntegerField(
         default=0, help_text="Calendar revision: goes up on every change."
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When members could first see the meeting."
     )
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +166,12 @@ class Meeting(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def is_seen_by_members(self) -> bool:
+        if self.status == MeetingStatus.DRAFT:
+            return False
+        return self.status != MeetingStatus.CANCELLED or self.published_at is not None
 
     @property
     def is_cancelled(self) -> bool:

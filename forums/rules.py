@@ -4,7 +4,7 @@ import rules
 
 from members.rules import is_administrator
 
-from .choices import FACILITATING_ROLES, MeetingStatus, Tier
+from .choices import FACILITATING_ROLES, Tier
 
 
 def forum_of(obj):
@@ -65,6 +65,13 @@ def is_forum_facilitator(user, obj) -> bool:
 
 
 @rules.predicate
+def has_facilitating_role(user, obj) -> bool:
+    """A chair or facilitator of the forum itself (not merely an executive member)."""
+    forum = forum_of(obj)
+    return forum is not None and roles_of(user).get(forum.pk) in FACILITATING_ROLES
+
+
+@rules.predicate
 def is_facilitator_anywhere(user) -> bool:
     roles = roles_of(user)
     return any(role in FACILITATING_ROLES for role in roles.values()) or is_executive(user)
@@ -72,7 +79,7 @@ def is_facilitator_anywhere(user) -> bool:
 
 @rules.predicate
 def is_published_meeting(user, meeting) -> bool:
-    return meeting is not None and meeting.status != MeetingStatus.DRAFT
+    return meeting is not None and meeting.is_seen_by_members
 
 
 @rules.predicate
@@ -89,7 +96,7 @@ can_run = is_forum_facilitator | is_administrator
 
 rules.add_perm("forums.view_forum", rules.is_authenticated)
 rules.add_perm("forums.manage_forum", is_administrator)
-rules.add_perm("forums.manage_membership", can_run)
+rules.add_perm("forums.manage_membership", has_facilitating_role | is_administrator)
 rules.add_perm("forums.schedule_meeting", can_run)
 rules.add_perm("forums.change_meeting", can_run)
 rules.add_perm("forums.build_agenda", can_run)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.models import User
 
 from ..choices import FACILITATING_ROLES, OPEN_ACTION_STATUSES, MeetingStatus, Tier
-from ..models import ActionItem, Forum, Meeting, Membership, Resource
+from ..models import SEEN_BY_MEMBERS, ActionItem, Forum, Meeting, Membership, Resource
 from ..rules import roles_of
 
 WHEN_UPCOMING = "upcoming"
@@ -39,7 +39,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
         return meetings.none()
     if user.is_superuser:
         return meetings
-    return meetings.filter(~Q(status=MeetingStatus.DRAFT) | Q(forum_id__in=forums_run_by(user)))
+    return meetings.filter(SEEN_BY_MEMBERS | Q(forum_id__in=forums_run_by(user)))
 
 
 def meetings_for(user) -> QuerySet[Meeting]:

@@ -38,6 +38,7 @@ def create_meeting(
         online_link=online_link,
         series=series,
         status=status,
+        published_at=timezone.now() if status == MeetingStatus.PUBLISHED else None,
         created_by=by,
     )
     record_event(
@@ -56,8 +57,9 @@ def publish_meeting(meeting: Meeting, *, by) -> Meeting:
         status = meeting.get_status_display().lower()
         raise ForumActionRefused(f"Only a draft meeting can be published; this one is {status}.")
     meeting.status = MeetingStatus.PUBLISHED
+    meeting.published_at = timezone.now()
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    meeting.save(update_fields=["status", "published_at", "sequence", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MEETING_PUBLISHED, meeting=meeting)
     transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=meeting))
     return meeting
@@ -147,6 +149,7 @@ def schedule_meetings(
             place=place,
             online_link=online_link,
             status=status,
+            published_at=timezone.now() if publish else None,
             created_by=by,
         )
         for start, end in spans
@@ -232,9 +235,11 @@ def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Mee
     scope = _locked_scope(meeting, following=following)
     was_published = any(m.status == MeetingStatus.PUBLISHED for m in scope)
     for current in scope:
+        if current.status == MeetingStatus.PUBLISHED and current.published_at is None:
+            current.published_at = current.updated_at
         current.status = MeetingStatus.CANCELLED
         current.sequence += 1
-        current.save(update_fields=["status", "sequence", "updated_at"])
+        current.save(update_fields=["status", "published_at", "sequence", "updated_at"])
         transaction.on_commit(lambda m=current: meeting_cancelled.send(sender=Meeting, meeting=m))
     first = scope[0]
     note = first.title if len(scope) == 1 else f"{first.title} and {len(scope) - 1} later"

@@ -70,6 +70,10 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=2))
     place = "Community Centre, Meeting Room 2"
     status = MeetingStatus.PUBLISHED
+    # Anything but a draft was published first (a cancelled one, too, unless told).
+    published_at = factory.LazyAttribute(
+        lambda o: None if o.status == MeetingStatus.DRAFT else timezone.now()
+    )
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -55,6 +55,9 @@ PAGES = [
     ("forums:forum-members", lambda w: [w["forum"].slug], RUNNERS),
     ("forums:meeting-create", lambda w: [w["forum"].slug], RUNNERS),
     ("forums:meeting-create", lambda w: [w["strategic"].slug], STRATEGIC_RUNNERS),
+    # Executives run the strategic forum's meetings, but only its chair and the
+    # administrators manage who belongs to it.
+    ("forums:forum-members", lambda w: [w["strategic"].slug], {"administrator"}),
     ("forums:meeting-edit", lambda w: [w["meeting"].pk], RUNNERS),
     ("forums:meeting-cancel", lambda w: [w["meeting"].pk], RUNNERS),
     ("forums:meeting-publish", lambda w: [w["draft"].pk], RUNNERS),
