@@ -56,7 +56,18 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["forum"]
     date_hierarchy = "start"
     search_fields = ["title", "forum__name"]
-    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    # Times and status change through the portal, which raises the calendar SEQUENCE,
+    # writes the audit event and tells members; here they can only be read.
+    readonly_fields = [
+        "uid",
+        "start",
+        "end",
+        "status",
+        "sequence",
+        "published_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AgendaItemInline]
 
 

@@ -6,8 +6,12 @@ from .tasks import send_notification_email
 
 
 @transaction.atomic
-def notify(recipient: User, *, subject: str, body: str = "", url: str = "") -> Notification:
-    """Record a notification for one person and email it once the transaction commits."""
+def notify(recipient: User, *, subject: str, body: str = "", url: str = "") -> Notification | None:
+    """Record a notification for one person and email it once the transaction commits.
+
+    A deactivated account is told nothing."""
+    if not recipient.is_active:
+        return None
     notification = Notification.objects.create(
         recipient=recipient, subject=subject, body=body, url=url
     )

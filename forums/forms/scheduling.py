@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils import timezone
 
 from members.models import Region
@@ -178,6 +179,17 @@ class MeetingScheduleForm(MeetingTimesForm):
         until, date = data.get("until"), data.get("date")
         if until and date and until < date and "until" not in self.errors:
             self.add_error("until", "The series must end on or after the first meeting's date.")
+        kind = data.get("repeat_kind") or scheduling.NONE
+        if kind != scheduling.NONE and until and data.get("count"):
+            self.add_error("count", "Give an end date or a number of meetings, not both.")
+        if kind == scheduling.MONTHLY and date and date.day > 28:
+            self.add_error(
+                "repeat_kind",
+                f"Not every month has a {ordinal(date.day)} day, so some meetings would be "
+                "skipped. "
+                "Choose a date up to the 28th, or repeat on a weekday of the month "
+                "(for example the last Tuesday).",
+            )
         return data
 
     def rule(self) -> str:
@@ -264,6 +276,27 @@ class MeetingFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "when": data.get("when") or WHEN_UPCOMING,
+            "tier": data.get("tier") or "",
+            "forum": data.get("forum"),
+            "region": data.get("region"),
+        }
+
+
+class CalendarFilterForm(MeetingFilterForm):
+    """The month view's filters: no "when" (the month says when), plus "only my forums"."""
+
+    mine = forms.BooleanField(label="Only my forums", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["when"]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"mine": False}
+        data = self.cleaned_data
+        return {
+            "mine": data.get("mine", False),
             "tier": data.get("tier") or "",
             "forum": data.get("forum"),
             "region": data.get("region"),

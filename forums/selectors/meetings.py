@@ -50,21 +50,26 @@ def meetings_for(user) -> QuerySet[Meeting]:
 def filtered_meetings(
     meetings: QuerySet[Meeting],
     *,
-    when: str = WHEN_UPCOMING,
+    when: str | None = WHEN_UPCOMING,
     tier: str = "",
     forum: Forum | None = None,
     region=None,
 ) -> QuerySet[Meeting]:
+    """Meetings by tier, forum and region; upcoming or past, or any time when when=None."""
     if tier:
         meetings = meetings.filter(forum__tier=tier)
     if forum is not None:
         meetings = meetings.filter(forum=forum)
     if region is not None:
         meetings = meetings.filter(forum__region=region)
+    if when is None:
+        return meetings
     return meetings.past() if when == WHEN_PAST else meetings.upcoming()
 
 
-def month_grid(user, year: int, month: int) -> list[list[dict]]:
+def month_grid(
+    user, year: int, month: int, meetings: QuerySet[Meeting] | None = None
+) -> list[list[dict]]:
     """Weeks (Monday first) of days, each with the visible meetings starting that day."""
     tz = timezone.get_current_timezone()
     first = dt.date(year, month, 1)
@@ -72,7 +77,9 @@ def month_grid(user, year: int, month: int) -> list[list[dict]]:
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     by_day: dict[dt.date, list[Meeting]] = {}
-    for meeting in meetings_visible_to(user).filter(start__gte=start, start__lt=end):
+    if meetings is None:
+        meetings = meetings_visible_to(user)
+    for meeting in meetings.filter(start__gte=start, start__lt=end).order_by("start", "id"):
         by_day.setdefault(timezone.localtime(meeting.start, tz).date(), []).append(meeting)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     return [

@@ -51,7 +51,9 @@ def add_agenda_item(
 
 def _locked_agenda(meeting: Meeting) -> tuple[Meeting, list[AgendaItem]]:
     """Lock the meeting first, then its items, so two facilitators take turns."""
-    meeting = Meeting.objects.select_related("forum").select_for_update().get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
+    )
     items = list(
         AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position", "id")
     )

@@ -97,7 +97,7 @@ def _notify_members(forum: Forum, *, subject: str, body: str, url: str) -> None:
 
 def _locked_scope(meeting: Meeting, *, following: bool) -> list[Meeting]:
     """This meeting, or it and the later meetings of its series still to be held."""
-    meetings = Meeting.objects.select_for_update().select_related("forum")
+    meetings = Meeting.objects.select_for_update(of=("self",)).select_related("forum")
     if following and meeting.series_id:
         scope = list(
             meetings.filter(

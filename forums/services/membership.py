@@ -31,7 +31,9 @@ def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBE
 def change_member_role(membership: Membership, *, by, role: str) -> Membership:
     """Give a member another role in their forum."""
     membership = (
-        Membership.objects.select_for_update().select_related("user", "forum").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "forum")
+        .get(pk=membership.pk)
     )
     old = membership.get_role_display().lower()
     membership.role = role
@@ -49,7 +51,9 @@ def change_member_role(membership: Membership, *, by, role: str) -> Membership:
 def remove_member(membership: Membership, *, by) -> Forum:
     """Take a person out of a forum; their past contributions stay."""
     membership = (
-        Membership.objects.select_for_update().select_related("user", "forum").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "forum")
+        .get(pk=membership.pk)
     )
     forum, user = membership.forum, membership.user
     membership.delete()

@@ -15,7 +15,9 @@ MINUTES_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
 
 
 def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
-    meeting = Meeting.objects.select_related("forum").select_for_update().get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
+    )
     if meeting.status not in MINUTES_STATUSES:
         raise ForumActionRefused(
             f"Minutes cannot be kept for a {meeting.get_status_display().lower()} meeting."
@@ -113,7 +115,9 @@ def add_action_item(
 @transaction.atomic
 def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
     """Change an action's status; done stamps completed_at, any other status clears it."""
-    action = ActionItem.objects.select_related("forum").select_for_update().get(pk=action.pk)
+    action = (
+        ActionItem.objects.select_related("forum").select_for_update(of=("self",)).get(pk=action.pk)
+    )
     if status not in ActionStatus.values:
         raise ForumActionRefused("Choose open, in progress, done or cancelled.")
     before = action.get_status_display()

@@ -12,7 +12,9 @@ from .audit import record_event
 @transaction.atomic
 def answer_rsvp(meeting: Meeting, *, user, response: str) -> Rsvp:
     """A member says going, maybe or not going to a published meeting; they may change it."""
-    meeting = Meeting.objects.select_related("forum").select_for_update().get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
+    )
     if response not in RsvpResponse.values:
         raise ForumActionRefused("Answer going, maybe or not going.")
     if meeting.status != MeetingStatus.PUBLISHED or meeting.is_past:
@@ -38,7 +40,9 @@ def answer_rsvp(meeting: Meeting, *, user, response: str) -> Rsvp:
 @transaction.atomic
 def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
     """Record who came, once the meeting has started; recording again replaces the list."""
-    meeting = Meeting.objects.select_related("forum").select_for_update().get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
+    )
     if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED):
         raise ForumActionRefused(
             f"Attendance cannot be recorded for a {meeting.get_status_display().lower()} meeting."

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ..calendar import meetings_calendar
-from ..forms.scheduling import MeetingFilterForm
+from ..forms.scheduling import CalendarFilterForm, MeetingFilterForm
 from ..models import CalendarFeed
 from ..selectors.meetings import (
     WHEN_PAST,
@@ -33,12 +33,20 @@ class CalendarMonthView(LoginRequiredMixin, TemplateView):
         try:
             year = int(self.request.GET.get("year", today.year))
             month = int(self.request.GET.get("month", today.month))
-            return dt.date(year, month, 1)
+            # Keep a month either side within the calendar's range.
+            return dt.date(min(max(year, 1900), 2999), month, 1)
         except (TypeError, ValueError):
             return today.replace(day=1)
 
     def get_context_data(self, **kwargs):
         first = self.month()
+        filter_form = CalendarFilterForm(self.request.GET or None)
+        filters = filter_form.filters()
+        base = meetings_for if filters.pop("mine") else meetings_visible_to
+        meetings = filtered_meetings(base(self.request.user), when=None, **filters)
+        query = self.request.GET.copy()
+        for key in ("year", "month"):
+            query.pop(key, None)
         previous = (first - dt.timedelta(days=1)).replace(day=1)
         following = (first + dt.timedelta(days=32)).replace(day=1)
         return super().get_context_data(
@@ -47,7 +55,9 @@ class CalendarMonthView(LoginRequiredMixin, TemplateView):
             following=following,
             today=timezone.localdate(),
             weekdays=WEEKDAY_NAMES,
-            weeks=month_grid(self.request.user, first.year, first.month),
+            weeks=month_grid(self.request.user, first.year, first.month, meetings),
+            filter_form=filter_form,
+            filter_query=query.urlencode(),
             **kwargs,
         )
 

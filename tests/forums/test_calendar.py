@@ -258,3 +258,32 @@ def test_meeting_pages_keep_a_fixed_number_of_queries(
         response = member_client.get(reverse(name), params)
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_calendar_month_filters_by_forum_and_only_my_forums(member_client, member):
+    mine = MembershipFactory(user=member).forum
+    start = local(timezone.localdate().replace(day=15), 10)
+    MeetingFactory(forum=mine, title="Our meeting", start=start, end=start + dt.timedelta(hours=2))
+    other = MeetingFactory(title="Their meeting", start=start, end=start + dt.timedelta(hours=2))
+    url = reverse("forums:calendar")
+
+    everyone = member_client.get(url).content.decode()
+    only_mine = member_client.get(url, {"mine": "on"}).content.decode()
+    theirs = member_client.get(url, {"forum": other.forum.pk}).content.decode()
+
+    assert "Our meeting" in everyone
+    assert "Their meeting" in everyone
+    assert "Our meeting" in only_mine
+    assert "Their meeting" not in only_mine
+    assert "Their meeting" in theirs
+    assert "Our meeting" not in theirs
+    assert "mine=on" in member_client.get(url, {"mine": "on"}).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("year", "month"), [("9999", "12"), ("1", "1"), ("2026", "13")])
+def test_calendar_month_out_of_range_shows_a_month_not_an_error(member_client, year, month):
+    response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})
+
+    assert response.status_code == 200

@@ -477,3 +477,25 @@ def test_meeting_cancel_published_emails_members_once(
         )
 
     assert [m.to for m in mail.outbox if "cancelled" in m.subject].count([member.email]) == 1
+
+
+def test_schedule_view_monthly_from_the_31st_is_refused_with_advice(facilitator_client, forum):
+    data = schedule_data(date=next_year(1, 31).isoformat(), repeat_kind="monthly", count="6")
+
+    response = facilitator_client.post(reverse("forums:meeting-create", args=[forum.slug]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not every month has a 31st day" in html
+    assert 'value="6"' in html
+    assert Meeting.objects.count() == 0
+
+
+def test_schedule_view_series_with_end_date_and_count_is_refused(facilitator_client, forum):
+    data = schedule_data(repeat_kind="weekly", until=next_year(6, 1).isoformat(), count="4")
+
+    response = facilitator_client.post(reverse("forums:meeting-create", args=[forum.slug]), data)
+
+    assert response.status_code == 200
+    assert "Give an end date or a number of meetings, not both." in response.content.decode()
+    assert Meeting.objects.count() == 0
