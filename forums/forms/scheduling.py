@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from members.models import Region
 
-from ..choices import Tier
+from ..choices import MeetingStatus, Tier
 from ..exceptions import ForumActionRefused
 from ..models import Forum, Meeting
 from ..selectors.meetings import WHEN_PAST, WHEN_UPCOMING, clashes
@@ -62,6 +62,9 @@ class MeetingTimesForm(forms.Form):
     def clash_exclude(self) -> list[int]:
         return []
 
+    def clash_spans(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        return self.spans
+
     def clean(self):
         data = super().clean()
         if not data.get("place") and not data.get("online_link") and "online_link" in data:
@@ -76,7 +79,9 @@ class MeetingTimesForm(forms.Form):
         except ForumActionRefused as refused:
             self.add_error(self.repeat_error_field, str(refused))
             return data
-        self.clashing = clashes(self.user, self.forum, self.spans, exclude=self.clash_exclude())
+        self.clashing = clashes(
+            self.user, self.forum, self.clash_spans(), exclude=self.clash_exclude()
+        )
         if self.clashing and not data.get("confirm_clash"):
             self.add_error(
                 "confirm_clash",
@@ -228,6 +233,20 @@ class MeetingEditForm(MeetingTimesForm):
                 series_id=self.meeting.series_id, start__gte=self.meeting.start
             ).values_list("pk", flat=True)
         )
+
+    def clash_spans(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        if not self.following:
+            return self.spans
+        # The later meetings of the series move too: check where each of them lands.
+        later = list(
+            Meeting.objects.filter(
+                series_id=self.meeting.series_id,
+                start__gte=self.meeting.start,
+                status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED],
+            ).order_by("start")
+        )
+        start, end = self.spans[0]
+        return [(s, e) for _, s, e in scheduling.moved_spans(later, start, end)]
 
     @property
     def following(self) -> bool:

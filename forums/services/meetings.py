@@ -11,6 +11,7 @@ from ..models import Forum, Meeting, MeetingReminder, MeetingSeries, Membership,
 from ..selectors.meetings import due_reminders
 from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .audit import record_event
+from .scheduling import moved_spans
 
 
 @transaction.atomic
@@ -187,15 +188,8 @@ def update_meeting(
     if not place and not online_link:
         raise ForumActionRefused("Give a place, an online link, or both.")
     scope = _locked_scope(meeting, following=following)
-    shift = timezone.localtime(start).date() - timezone.localtime(scope[0].start).date()
-    start_time, length = timezone.localtime(start).time(), end - start
-    for current in scope:
-        if current.pk == scope[0].pk:
-            current.start = start
-        else:
-            day = timezone.localtime(current.start).date() + shift
-            current.start = timezone.make_aware(dt.datetime.combine(day, start_time))
-        current.end = current.start + length
+    for current, new_start, new_end in moved_spans(scope, start, end):
+        current.start, current.end = new_start, new_end
         current.title, current.place, current.online_link = title, place, online_link
         current.sequence += 1
         current.save(

@@ -111,3 +111,22 @@ def revoke_calendar_feed(user) -> int:
     """Stop a person's feed address from working; returns how many addresses were revoked."""
     deleted, _ = CalendarFeed.objects.filter(user=user).delete()
     return deleted
+
+
+def moved_spans(meetings, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """Where a meeting and the later ones of its series land when the first moves to
+    start..end: the later ones move by the same number of days, to the same clock time."""
+    if not meetings:
+        return []
+    first = meetings[0]
+    shift = timezone.localtime(start).date() - timezone.localtime(first.start).date()
+    start_time, length = timezone.localtime(start).time(), end - start
+    spans = []
+    for meeting in meetings:
+        if meeting.pk == first.pk:
+            new_start = start
+        else:
+            day = timezone.localtime(meeting.start).date() + shift
+            new_start = timezone.make_aware(dt.datetime.combine(day, start_time))
+        spans.append((meeting, new_start, new_start + length))
+    return spans

@@ -20,7 +20,7 @@ from ..selectors.meetings import (
     meetings_visible_to,
     month_grid,
 )
-from ..services.scheduling import regenerate_calendar_feed
+from ..services.scheduling import regenerate_calendar_feed, revoke_calendar_feed
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -116,8 +116,12 @@ class CalendarSubscribeView(LoginRequiredMixin, FormView):
         return super().get_context_data(feed=feed, feed_url=url, **kwargs)
 
     def form_valid(self, form):
-        regenerate_calendar_feed(self.request.user)
-        messages.success(
-            self.request, "Your calendar address is ready. Any earlier address no longer works."
-        )
+        if self.request.POST.get("action") == "revoke":
+            revoke_calendar_feed(self.request.user)
+            messages.success(self.request, "Your calendar address is turned off.")
+        else:
+            regenerate_calendar_feed(self.request.user)
+            messages.success(
+                self.request, "Your calendar address is ready. Any earlier address no longer works."
+            )
         return redirect("forums:calendar-subscribe")

@@ -232,9 +232,9 @@ def test_my_meetings_lists_only_forums_i_belong_to(member_client, member):
 def _many_meetings(count: int, member) -> None:
     forum = MembershipFactory(user=member).forum
     for n in range(count):
-        MeetingFactory(
-            forum=forum, start=local(timezone.localdate() + dt.timedelta(days=n + 1), 10)
-        )
+        for offset in (n + 1, -(n + 1)):
+            start = local(timezone.localdate() + dt.timedelta(days=offset), 10)
+            MeetingFactory(forum=forum, start=start, end=start + dt.timedelta(hours=2))
         MeetingFactory(forum=StatewideForumFactory())
 
 
@@ -258,6 +258,8 @@ def test_meeting_pages_keep_a_fixed_number_of_queries(
         response = member_client.get(reverse(name), params)
 
     assert response.status_code == 200
+    if "meetings" in response.context:
+        assert len(response.context["meetings"]) >= count
 
 
 @pytest.mark.django_db
@@ -287,3 +289,16 @@ def test_calendar_month_out_of_range_shows_a_month_not_an_error(member_client, y
     response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_calendar_subscribe_turn_off_makes_the_address_stop_working(member_client, member):
+    feed = CalendarFeedFactory(user=member)
+
+    response = member_client.post(
+        reverse("forums:calendar-subscribe"), {"action": "revoke"}, follow=True
+    )
+
+    assert "Your calendar address is turned off." in response.content.decode()
+    assert member_client.get(reverse("forums:calendar-feed", args=[feed.token])).status_code == 404
+    assert not CalendarFeed.objects.filter(user=member).exists()

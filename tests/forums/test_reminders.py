@@ -1,7 +1,9 @@
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.utils import timezone
 
 from forums.choices import MeetingStatus, RsvpResponse
@@ -83,3 +85,32 @@ def test_send_due_reminders_setting_widens_the_window(settings):
     MembershipFactory(forum=meeting.forum)
 
     assert send_due_reminders() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_send_due_reminders_two_runs_at_once_remind_each_member_once():
+    meeting = MeetingFactory(title="CFSN meeting", start=soon(24), end=soon(26))
+    members = [MembershipFactory(forum=meeting.forum).user for _ in range(3)]
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(send_due_reminders())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sum(results) == 3
+    for member in members:
+        assert Notification.objects.filter(recipient=member).count() == 1

@@ -499,3 +499,29 @@ def test_schedule_view_series_with_end_date_and_count_is_refused(facilitator_cli
     assert response.status_code == 200
     assert "Give an end date or a number of meetings, not both." in response.content.decode()
     assert Meeting.objects.count() == 0
+
+
+def test_edit_view_following_warns_when_a_later_meeting_lands_on_a_clash(
+    facilitator_client, forum, facilitator
+):
+    series = MeetingSeries.objects.create(forum=forum, rule="FREQ=MONTHLY;COUNT=3")
+    days = [next_year(3, 10), next_year(4, 14), next_year(5, 12)]
+    meetings = [
+        MeetingFactory(forum=forum, series=series, start=local(d, 10), end=local(d, 12))
+        for d in days
+    ]
+    other = MembershipFactory(user=facilitator, role=MembershipRole.FACILITATOR).forum
+    landing = days[2] + dt.timedelta(days=1)
+    MeetingFactory(
+        forum=other, title="Other forum day", start=local(landing, 11), end=local(landing, 13)
+    )
+    data = schedule_data(date=(days[0] + dt.timedelta(days=1)).isoformat(), scope="following")
+
+    response = facilitator_client.post(reverse("forums:meeting-edit", args=[meetings[0].pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Other forum day" in html
+    assert "Tick this box to go ahead anyway" in html
+    meetings[2].refresh_from_db()
+    assert timezone.localtime(meetings[2].start).date() == days[2]
