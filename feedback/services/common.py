@@ -1,9 +1,10 @@
 from django.db.models import Q
+from django.utils import timezone
 
 from forums.choices import FACILITATING_ROLES
 from members.services import notify
 
-from ..choices import ALLOWED_TRANSITIONS, IssueStatus
+from ..choices import ALLOWED_TRANSITIONS, FINISHED_STATUSES, IssueStatus
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from ..models import IssueEvent, PracticeIssue
 from ..privacy import find_identifying_details
@@ -21,6 +22,40 @@ def check_transition(issue: PracticeIssue, to_status: str) -> None:
             f"This issue is “{issue.get_status_display().lower()}”, so it cannot become "
             f"“{IssueStatus(to_status).label.lower()}”."
         )
+
+
+def move_issue(
+    issue: PracticeIssue,
+    to_status: str,
+    *,
+    by,
+    kind: str,
+    forum=None,
+    agenda_item=None,
+    note: str = "",
+    fields: tuple[str, ...] = (),
+) -> IssueEvent:
+    """Move an issue to a status the workflow allows, save it and write its one event.
+
+    Finishing statuses stamp closed_at; `fields` names other attributes the caller set."""
+    check_transition(issue, to_status)
+    previous = issue.status
+    issue.status = to_status
+    update = ["status", "updated_at", *fields]
+    if to_status in FINISHED_STATUSES:
+        issue.closed_at = timezone.now()
+        update.append("closed_at")
+    issue.save(update_fields=update)
+    return log_event(
+        issue,
+        actor=by,
+        kind=kind,
+        from_status=previous,
+        to_status=to_status,
+        forum=forum,
+        agenda_item=agenda_item,
+        note=note,
+    )
 
 
 def log_event(

@@ -6,7 +6,14 @@ from forums.models import Forum
 from ..choices import EventKind, IssueStatus, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
 from ..models import Comment, Endorsement, PracticeIssue, Referral, Watch
-from .common import check_transition, guard_privacy, log_event, tell_facilitators, tell_watchers
+from .common import (
+    check_transition,
+    guard_privacy,
+    log_event,
+    move_issue,
+    tell_facilitators,
+    tell_watchers,
+)
 
 
 def _fill(issue, *, title, description, forum, restricted) -> None:
@@ -100,16 +107,12 @@ def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue
     if issue.raised_by_id != by.pk:
         raise TransitionNotAllowed("Only the person who raised the issue can add information.")
     check_transition(issue, IssueStatus.QUEUED)
-    previous = issue.status
     Comment.objects.create(issue=issue, author=by, body=text)
-    issue.status = IssueStatus.QUEUED
-    issue.save(update_fields=["status", "updated_at"])
-    log_event(
+    move_issue(
         issue,
-        actor=by,
+        IssueStatus.QUEUED,
+        by=by,
         kind=EventKind.INFO_PROVIDED,
-        from_status=previous,
-        to_status=IssueStatus.QUEUED,
         forum=issue.current_forum,
         note=text,
     )

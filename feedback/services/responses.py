@@ -8,7 +8,7 @@ from forums.models import ActionItem, Forum
 from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
-from .common import check_transition, guard_privacy, log_event, tell_watchers
+from .common import check_transition, guard_privacy, move_issue, tell_watchers
 from .routing import close_referral, next_open_meeting, route_referral
 
 
@@ -36,7 +36,6 @@ def respond(
         raise TransitionNotAllowed(
             "Only an issue escalated to the Strategic Leadership Forum can be answered."
         )
-    previous = issue.status
     check_transition(issue, IssueStatus.RESPONDED)
     action = ActionItem.objects.create(
         forum=strategic,
@@ -63,18 +62,16 @@ def respond(
     close_referral(
         referral, outcome=Outcome.RESPONDED, note=decision, by=by, at=response.created_at
     )
-    issue.status = IssueStatus.RESPONDED
     issue.current_forum = issue.origin_forum
-    issue.save(update_fields=["status", "current_forum", "updated_at"])
-    log_event(
+    move_issue(
         issue,
-        actor=by,
+        IssueStatus.RESPONDED,
+        by=by,
         kind=EventKind.RESPONDED,
-        from_status=previous,
-        to_status=issue.status,
         forum=strategic,
         agenda_item=referral.agenda_item,
         note=decision,
+        fields=("current_forum",),
     )
     tell_watchers(issue, subject="The Strategic Leadership Forum has responded", body=decision)
     if scope == ResponseScope.ALL_CFSNS:

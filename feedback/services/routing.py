@@ -10,7 +10,7 @@ from forums.services.agenda import add_agenda_item
 from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, PracticeIssue, Referral, Watch
-from .common import check_transition, log_event, tell_facilitators, tell_watchers
+from .common import check_transition, log_event, move_issue, tell_facilitators, tell_watchers
 
 
 def next_open_meeting(forum: Forum, *, after: Meeting | None = None) -> Meeting | None:
@@ -225,27 +225,20 @@ def record_outcome(
         raise TransitionNotAllowed("That outcome cannot be recorded for this item.")
     if not note.strip():
         raise TransitionNotAllowed("Add a note explaining the outcome.")
-    previous = issue.status
     check_transition(issue, targets[outcome])
-    issue.status = targets[outcome]
-    fields = ["status", "updated_at"]
     if outcome == Outcome.RESOLVED:
-        issue.closed_at = timezone.now()
-        fields.append("closed_at")
         close_referral(referral, outcome=outcome, note=note, by=by)
     else:
         # Returned: the issue stays with this forum, off the agenda, until the submitter
         # answers; the timeline keeps which item it was returned from.
         referral.agenda_item = None
         referral.save(update_fields=["agenda_item"])
-    issue.save(update_fields=fields)
     kind = EventKind.RESOLVED if outcome == Outcome.RESOLVED else EventKind.INFO_REQUESTED
-    log_event(
+    move_issue(
         issue,
-        actor=by,
+        targets[outcome],
+        by=by,
         kind=kind,
-        from_status=previous,
-        to_status=issue.status,
         forum=referral.forum,
         agenda_item=agenda_item,
         note=note,
@@ -260,16 +253,11 @@ def _discussed(issue: PracticeIssue, referral: Referral, *, note: str, by) -> Pr
     close_referral(referral, outcome=Outcome.DISCUSSED, note=note, by=by)
     previous = issue.status
     if referral.forum_id == issue.origin_forum_id:
-        check_transition(issue, IssueStatus.CLOSED)
-        issue.status = IssueStatus.CLOSED
-        issue.closed_at = timezone.now()
-        issue.save(update_fields=["status", "closed_at", "updated_at"])
-        log_event(
+        move_issue(
             issue,
-            actor=by,
+            IssueStatus.CLOSED,
+            by=by,
             kind=EventKind.CLOSED,
-            from_status=previous,
-            to_status=issue.status,
             forum=referral.forum,
             agenda_item=referral.agenda_item,
             note=note or f"{referral.forum.name} reflected on the response.",
@@ -358,16 +346,11 @@ def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) ->
         raise TransitionNotAllowed("Say what information is needed.")
     issue = _lock_issue(issue)
     _open_referral(issue, forum)
-    previous = issue.status
-    check_transition(issue, IssueStatus.INFO_REQUESTED)
-    issue.status = IssueStatus.INFO_REQUESTED
-    issue.save(update_fields=["status", "updated_at"])
-    log_event(
+    move_issue(
         issue,
-        actor=by,
+        IssueStatus.INFO_REQUESTED,
+        by=by,
         kind=EventKind.INFO_REQUESTED,
-        from_status=previous,
-        to_status=issue.status,
         forum=forum,
         note=note,
     )
@@ -382,20 +365,10 @@ def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> Pra
         raise TransitionNotAllowed("Give the reason for declining.")
     issue = _lock_issue(issue)
     referral = _open_referral(issue, forum)
-    previous = issue.status
     check_transition(issue, IssueStatus.DECLINED)
     close_referral(referral, outcome=Outcome.DECLINED, note=reason, by=by)
-    issue.status = IssueStatus.DECLINED
-    issue.closed_at = timezone.now()
-    issue.save(update_fields=["status", "closed_at", "updated_at"])
-    log_event(
-        issue,
-        actor=by,
-        kind=EventKind.DECLINED,
-        from_status=previous,
-        to_status=issue.status,
-        forum=forum,
-        note=reason,
+    move_issue(
+        issue, IssueStatus.DECLINED, by=by, kind=EventKind.DECLINED, forum=forum, note=reason
     )
     tell_watchers(issue, subject=f"Declined by {forum.name}", body=reason)
     return issue
@@ -416,7 +389,6 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if into.status in (IssueStatus.MERGED, IssueStatus.DRAFT):
         raise TransitionNotAllowed("Choose a primary issue that is still open.")
-    previous = duplicate.status
     check_transition(duplicate, IssueStatus.MERGED)
     supporters = set(duplicate.endorsements.values_list("user_id", flat=True))
     supporters.add(duplicate.raised_by_id)
@@ -426,23 +398,19 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     for user_id in watchers:
         Watch.objects.get_or_create(issue=into, user_id=user_id)
     duplicate.endorsements.all().delete()
-    now = timezone.now()
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
         close_referral(
             referral, outcome=Outcome.MERGED, note=f"Merged into {into.reference}", by=by
         )
-    duplicate.status = IssueStatus.MERGED
     duplicate.merged_into = into
-    duplicate.closed_at = now
-    duplicate.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
-    log_event(
+    move_issue(
         duplicate,
-        actor=by,
+        IssueStatus.MERGED,
+        by=by,
         kind=EventKind.MERGED,
-        from_status=previous,
-        to_status=duplicate.status,
         forum=duplicate.current_forum,
         note=f"Merged into {into.reference}: {into.title}",
+        fields=("merged_into",),
     )
     tell_watchers(
         duplicate,
