@@ -194,3 +194,26 @@ def test_mfa_activation_with_wrong_code_shows_error_and_keeps_it(client, member,
     assert response.status_code == 200
     assert "Incorrect code." in response.content.decode()
     assert 'value="000000"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_reset_emails_link_that_sets_new_password(client, member):
+    client.post(reverse("account_reset_password"), {"email": member.email})
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    assert link is not None
+    form_page = client.get(link.group(1), follow=True)
+    new_password = "a-brand-new-password-2026"
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": new_password, "password2": new_password},
+    )
+
+    assert done.status_code == 302
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": new_password}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
