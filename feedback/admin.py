@@ -33,7 +33,13 @@ class PracticeIssueAdmin(admin.ModelAdmin):
     list_filter = ["status", "restricted", "current_forum__tier", "practice_areas"]
     list_select_related = ["origin_forum", "current_forum", "raised_by"]
     search_fields = ["title", "description"]
+    # Text passes the privacy guard and every change writes an event only through the
+    # portal, so here an issue can be read (and deleted by an administrator), not edited.
     readonly_fields = [
+        "title",
+        "description",
+        "practice_areas",
+        "restricted",
         "status",
         "origin_forum",
         "current_forum",

@@ -35,6 +35,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         IssueStatus.INFO_REQUESTED,
         IssueStatus.DECLINED,
         IssueStatus.MERGED,
+        IssueStatus.RESPONDED,  # executives may answer before the next strategic meeting
     },
     IssueStatus.ON_AGENDA: {
         IssueStatus.ON_AGENDA,  # carried over, or escalated straight onto the next agenda
@@ -42,7 +43,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         IssueStatus.RESOLVED,
         IssueStatus.INFO_REQUESTED,
         IssueStatus.RESPONDED,
-        IssueStatus.MERGED,
     },
     IssueStatus.INFO_REQUESTED: {IssueStatus.QUEUED, IssueStatus.DECLINED},
     IssueStatus.RESPONDED: {IssueStatus.CLOSED},

@@ -49,7 +49,11 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["origin_forum"].queryset = Forum.objects.order_by("tier", "name")
+        # Issues start at a CFSN or the State-wide Forum and travel up from there; the
+        # Strategic Leadership Forum hears only what the tiers below escalate.
+        self.fields["origin_forum"].queryset = Forum.objects.exclude(tier=Tier.STRATEGIC).order_by(
+            "tier", "name"
+        )
         self.fields["origin_forum"].empty_label = None
         self.fields["practice_areas"].queryset = PracticeArea.objects.order_by("name")
         if not self.instance.pk and not self.is_bound:

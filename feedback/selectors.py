@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from forums.choices import Tier
+from forums.choices import FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
 from forums.rules import is_executive
 
@@ -115,6 +115,26 @@ def issue_detail(pk: int) -> PracticeIssue:
     )
     issue.visited_forum_ids = {r.forum_id for r in issue.referrals.all()}
     return issue
+
+
+# An open referral waits for triage when it is not on the agenda of a coming meeting.
+WAITING_FOR_TRIAGE = Q(referrals__left_at__isnull=True) & (
+    Q(referrals__agenda_item__isnull=True)
+    | Q(referrals__agenda_item__meeting__status__in=["completed", "cancelled"])
+)
+
+
+def forums_to_triage(user) -> QuerySet[Forum]:
+    """The forums this person runs, each with how many issues wait in its queue."""
+    forums = Forum.objects.all()
+    if not user.is_superuser:
+        runs = Q(memberships__user=user) & (
+            Q(memberships__role__in=FACILITATING_ROLES) | Q(tier=Tier.STRATEGIC)
+        )
+        forums = forums.filter(pk__in=Forum.objects.filter(runs).values("pk"))
+    return forums.annotate(
+        waiting=Count("referrals", filter=WAITING_FOR_TRIAGE, distinct=True)
+    ).order_by("tier", "name")
 
 
 def triage_queue(forum: Forum) -> QuerySet[Referral]:

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,8 +10,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from forums.choices import FACILITATING_ROLES
-from forums.models import AgendaItem, Forum
+from forums.models import AgendaItem
 from forums.views.mixins import ForumPermissionMixin
 
 from . import selectors
@@ -245,21 +244,9 @@ class QueuesView(LoginRequiredMixin, TemplateView):
     template_name = "feedback/queue_index.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        forums = (
-            Forum.objects.all()
-            if user.is_superuser
-            else Forum.objects.filter(
-                memberships__user=user, memberships__role__in=FACILITATING_ROLES
-            )
-            | Forum.objects.filter(memberships__user=user, tier="strategic")
+        return super().get_context_data(
+            forums=selectors.forums_to_triage(self.request.user), **kwargs
         )
-        forums = (
-            forums.distinct()
-            .annotate(waiting=Count("referrals", filter=Q(referrals__left_at__isnull=True)))
-            .order_by("tier", "name")
-        )
-        return super().get_context_data(forums=forums, **kwargs)
 
 
 class ForumQueueView(ForumPermissionMixin, TemplateView):
@@ -280,6 +267,12 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
 
 class TriageActionMixin(IssuePermissionMixin):
     permission_required = "feedback.triage_issue"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Drafts and finished issues sit with no forum: there is nothing to triage.
+        if self.issue.current_forum_id is None:
+            raise Http404("This issue is not with a forum.")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         forum = self.issue.current_forum
@@ -380,12 +373,21 @@ class OutcomeView(PermissionRequiredMixin, FormView):
         )
 
     @cached_property
-    def referral(self) -> Referral:
-        return get_object_or_404(
-            Referral.objects.select_related("issue", "forum"),
-            agenda_item=self.agenda_item,
-            left_at__isnull=True,
+    def referral(self) -> Referral | None:
+        return (
+            Referral.objects.select_related("issue", "forum")
+            .filter(agenda_item=self.agenda_item, left_at__isnull=True)
+            .first()
         )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.referral is None:
+            if not request.user.has_perm(self.permission_required, self.agenda_item):
+                raise PermissionDenied
+            # Pressed twice, or somebody else was quicker: say so rather than fail.
+            messages.info(request, "An outcome has already been recorded for this item.")
+            return redirect(self.agenda_item.meeting)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_permission_object(self):
         return self.agenda_item

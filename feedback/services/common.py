@@ -77,7 +77,9 @@ def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude
     """Notify everyone watching the issue (in-app now, email on commit)."""
     url = issue.get_absolute_url()
     for user in issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None)):
-        notify(user, subject=f"{issue.reference}: {subject}", body=body, url=url)
+        # A watcher who can no longer see the issue (restricted, merged) hears nothing of it.
+        if user.has_perm("feedback.view_issue", issue):
+            notify(user, subject=f"{issue.reference}: {subject}", body=body, url=url)
 
 
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:

@@ -9,7 +9,7 @@ from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose, Response
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
 from .common import check_transition, guard_privacy, move_issue, tell_watchers
-from .routing import close_referral, next_open_meeting, route_referral
+from .routing import close_referral, next_open_meeting, place_referral
 
 
 @transaction.atomic
@@ -63,21 +63,11 @@ def respond(
         referral, outcome=Outcome.RESPONDED, note=decision, by=by, at=response.created_at
     )
     issue.current_forum = issue.origin_forum
-    move_issue(
-        issue,
-        IssueStatus.RESPONDED,
-        by=by,
-        kind=EventKind.RESPONDED,
-        forum=strategic,
-        agenda_item=referral.agenda_item,
-        note=decision,
-        fields=("current_forum",),
-    )
-    tell_watchers(issue, subject="The Strategic Leadership Forum has responded", body=decision)
     if scope == ResponseScope.ALL_CFSNS:
         forums = list(Forum.objects.filter(tier=Tier.REGIONAL).order_by("name"))
     else:
         forums = [issue.origin_forum]
+    placed = []
     for forum in forums:
         reflection = Referral.objects.create(
             issue=issue,
@@ -87,5 +77,23 @@ def respond(
             summary=decision,
         )
         reflection.issue = issue
-        route_referral(reflection, next_open_meeting(forum), by=by)
+        placed.append(
+            f"{forum.name}: {place_referral(reflection, next_open_meeting(forum), by=by)}"
+        )
+    where = "\n".join(placed)
+    move_issue(
+        issue,
+        IssueStatus.RESPONDED,
+        by=by,
+        kind=EventKind.RESPONDED,
+        forum=strategic,
+        agenda_item=referral.agenda_item,
+        note=f"{decision}\nSent back for reflection to:\n{where}",
+        fields=("current_forum",),
+    )
+    tell_watchers(
+        issue,
+        subject="The Strategic Leadership Forum has responded",
+        body=f"{decision}\n\nIt goes back for reflection to:\n{where}",
+    )
     return response

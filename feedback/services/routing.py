@@ -7,7 +7,7 @@ from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
 from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item
 
-from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose
+from ..choices import ACTIVE_STATUSES, EventKind, IssueStatus, Outcome, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, PracticeIssue, Referral, Watch
 from .common import check_transition, log_event, move_issue, tell_facilitators, tell_watchers
@@ -49,13 +49,16 @@ def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
 def _attach(referral: Referral, meeting: Meeting, *, by) -> AgendaItem:
     issue = referral.issue
     reflect = referral.purpose == ReferralPurpose.REFLECT
+    # An agenda is read by people who may not see a restricted issue: it shows only the
+    # reference there, and the issue page shows the rest to those allowed.
+    title = f"Restricted practice issue {issue.reference}" if issue.restricted else issue.title
     item = add_agenda_item(
         meeting,
         by=by,
-        title=f"{'Response for reflection: ' if reflect else ''}{issue.title}",
+        title=f"{'Response for reflection: ' if reflect else ''}{title}",
         kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
         minutes_allotted=15,
-        description=referral.summary or issue.description[:500],
+        description="" if issue.restricted else (referral.summary or issue.description[:500]),
         carried_over_from=referral.agenda_item,
     )
     referral.agenda_item = item
@@ -63,12 +66,15 @@ def _attach(referral: Referral, meeting: Meeting, *, by) -> AgendaItem:
     return item
 
 
-def route_referral(
-    referral: Referral, meeting: Meeting | None, *, by, kind=EventKind.PLACED, note: str = ""
-) -> Meeting | None:
-    """Put the referral on the meeting's agenda, or leave it waiting in the forum's queue."""
+def _when(meeting: Meeting) -> str:
+    return timezone.localtime(meeting.start).strftime("%-d %B %Y")
+
+
+def place_referral(referral: Referral, meeting: Meeting | None, *, by) -> str:
+    """Put the referral on the meeting's agenda, or leave it waiting in the forum's queue;
+    the issue's status follows. Returns a sentence saying where it is now. The calling
+    service writes the event and tells the watchers."""
     issue = referral.issue
-    previous = issue.status
     if referral.purpose == ReferralPurpose.CONSIDER:
         target = IssueStatus.ON_AGENDA if meeting else IssueStatus.QUEUED
         check_transition(issue, target)
@@ -79,18 +85,20 @@ def route_referral(
         if referral.agenda_item_id:
             referral.agenda_item = None
             referral.save(update_fields=["agenda_item"])
-        log_event(
-            issue,
-            actor=by,
-            kind=EventKind.QUEUED if kind == EventKind.PLACED else kind,
-            from_status=previous,
-            to_status=issue.status,
-            forum=referral.forum,
-            note=note or f"Waiting for the next meeting of {referral.forum.name}.",
-        )
-        return None
-    item = _attach(referral, meeting, by=by)
-    when = timezone.localtime(meeting.start).strftime("%-d %B %Y")
+        return f"Waiting for the next meeting of {referral.forum.name}."
+    _attach(referral, meeting, by=by)
+    return f"On the agenda of {meeting.title}, {_when(meeting)}."
+
+
+def route_referral(
+    referral: Referral, meeting: Meeting | None, *, by, kind=EventKind.PLACED, note: str = ""
+) -> Meeting | None:
+    """Place the referral (or queue it), write the one event and tell the watchers."""
+    issue = referral.issue
+    previous = issue.status
+    where = place_referral(referral, meeting, by=by)
+    if meeting is None and kind == EventKind.PLACED:
+        kind = EventKind.QUEUED
     log_event(
         issue,
         actor=by,
@@ -98,14 +106,16 @@ def route_referral(
         from_status=previous,
         to_status=issue.status,
         forum=referral.forum,
-        agenda_item=item,
-        note=note or f"On the agenda of {meeting.title}, {when}.",
+        agenda_item=referral.agenda_item if meeting else None,
+        note=note or where,
     )
+    if meeting is None:
+        return None
     if referral.purpose == ReferralPurpose.REFLECT:
-        subject = f"Response for reflection at {referral.forum.name} on {when}"
+        subject = f"Response for reflection at {referral.forum.name} on {_when(meeting)}"
         body = f"The response to “{issue.title}” will be discussed at {meeting.title}."
     else:
-        subject = f"On the agenda of {referral.forum.name} on {when}"
+        subject = f"On the agenda of {referral.forum.name} on {_when(meeting)}"
         body = f"“{issue.title}” will be discussed at {meeting.title}."
     tell_watchers(issue, subject=subject, body=body)
     return meeting
@@ -168,18 +178,20 @@ def escalate_issue(
             )
     except IntegrityError as exc:
         raise TransitionNotAllowed(f"This issue is already with {next_forum.name}.") from exc
+    previous = issue.status
+    onward.issue = issue
+    where = place_referral(onward, next_open_meeting(next_forum), by=by)
     log_event(
         issue,
         actor=by,
         kind=EventKind.ESCALATED,
-        from_status=issue.status,
+        from_status=previous,
         to_status=issue.status,
         forum=referral.forum,
         agenda_item=referral.agenda_item,
-        note=f"Escalated to {next_forum.name}. {summary}\nWhy: {rationale}",
+        note=f"Escalated to {next_forum.name}. {summary}\nWhy: {rationale}\n{where}",
     )
-    tell_watchers(issue, subject=f"Escalated to {next_forum.name}", body=summary)
-    route_referral(onward, next_open_meeting(next_forum), by=by)
+    tell_watchers(issue, subject=f"Escalated to {next_forum.name}", body=f"{summary}\n{where}")
     tell_facilitators(
         next_forum,
         subject=f"Escalated to {next_forum.name}: {issue.title}",
@@ -194,15 +206,17 @@ def record_outcome(
     agenda_item: AgendaItem, *, outcome: str, note: str, by, summary: str = "", rationale: str = ""
 ) -> PracticeIssue:
     """A facilitator records what the meeting decided about the issue on this item."""
-    referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("forum")
-        .filter(agenda_item=agenda_item, left_at__isnull=True)
-        .first()
-    )
+    # Lock the issue before its referral, the order every service uses, so two people
+    # acting on one issue at once wait for each other instead of deadlocking.
+    open_here = Referral.objects.filter(agenda_item=agenda_item, left_at__isnull=True)
+    issue_id = open_here.values_list("issue_id", flat=True).first()
+    if issue_id is None:
+        raise TransitionNotAllowed("An outcome has already been recorded for this item.")
+    issue = _lock_issue(PracticeIssue(pk=issue_id))
+    referral = open_here.select_for_update(of=("self",)).select_related("forum").first()
     if referral is None:
         raise TransitionNotAllowed("An outcome has already been recorded for this item.")
-    issue = referral.issue = _lock_issue(referral.issue)
+    referral.issue = issue
     if outcome == Outcome.ESCALATED:
         escalate_issue(issue, by=by, summary=summary, rationale=rationale, agenda_item=agenda_item)
         return PracticeIssue.objects.get(pk=issue.pk)
@@ -345,7 +359,12 @@ def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) ->
     if not note.strip():
         raise TransitionNotAllowed("Say what information is needed.")
     issue = _lock_issue(issue)
-    _open_referral(issue, forum)
+    referral = _open_referral(issue, forum)
+    if referral.agenda_item_id and issue.status == IssueStatus.ON_AGENDA:
+        raise TransitionNotAllowed(
+            "This issue is on a meeting's agenda: record the outcome there, or return it to "
+            "the submitter at the meeting."
+        )
     move_issue(
         issue,
         IssueStatus.INFO_REQUESTED,
@@ -387,8 +406,13 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         .order_by("pk")
     }
     duplicate, into = locked[duplicate.pk], locked[into.pk]
-    if into.status in (IssueStatus.MERGED, IssueStatus.DRAFT):
+    if into.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed("Choose a primary issue that is still open.")
+    if into.restricted and not duplicate.restricted:
+        raise TransitionNotAllowed(
+            "A public issue cannot be merged into a restricted one: its supporters could "
+            "no longer follow it."
+        )
     check_transition(duplicate, IssueStatus.MERGED)
     supporters = set(duplicate.endorsements.values_list("user_id", flat=True))
     supporters.add(duplicate.raised_by_id)

@@ -1,12 +1,9 @@
 """Panels the feedback app lends to other pages (the home page)."""
 
 from django import template
-from django.db.models import Count, Q
-
-from forums.choices import FACILITATING_ROLES, Tier
-from forums.models import Forum
 
 from ..models import PracticeIssue
+from ..selectors import forums_to_triage
 
 register = template.Library()
 
@@ -24,18 +21,4 @@ def my_issues_panel(user, limit: int = 5) -> dict:
 @register.inclusion_tag("feedback/_panel_triage.html")
 def triage_panel(user) -> dict:
     """Forums this person runs, with how many issues wait for triage in each."""
-    runs = Q(memberships__user=user) & (
-        Q(memberships__role__in=FACILITATING_ROLES) | Q(tier=Tier.STRATEGIC)
-    )
-    forums = list(
-        Forum.objects.filter(runs)
-        .annotate(
-            waiting=Count(
-                "referrals",
-                filter=Q(referrals__left_at__isnull=True, referrals__agenda_item__isnull=True),
-                distinct=True,
-            )
-        )
-        .order_by("tier", "name")
-    )
-    return {"forums": forums}
+    return {"forums": list(forums_to_triage(user)) if not user.is_superuser else []}

@@ -80,3 +80,32 @@ def test_place_on_agenda_at_once_puts_issue_on_one_agenda(loop):
 
     assert sum(isinstance(o, TransitionNotAllowed) for o in outcomes) == 1
     assert loop.cfsn_meeting.agenda_items.count() + later.agenda_items.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_outcome_two_different_outcomes_at_once_one_wins_without_deadlock(
+    loop, placed_issue
+):
+    from feedback.choices import Outcome
+
+    item = placed_issue.referrals.get().agenda_item
+
+    outcomes = run_at_once(
+        lambda: routing.record_outcome(
+            item,
+            outcome=Outcome.ESCALATED,
+            note="",
+            by=loop.cfsn_facilitator,
+            summary="s",
+            rationale="r",
+        ),
+        lambda: routing.record_outcome(
+            item, outcome=Outcome.RESOLVED, note="Sorted locally.", by=loop.cfsn_facilitator
+        ),
+    )
+
+    assert sum(isinstance(o, TransitionNotAllowed) for o in outcomes) == 1
+    assert not any(
+        isinstance(o, Exception) and not isinstance(o, TransitionNotAllowed) for o in outcomes
+    )
+    assert Referral.objects.filter(issue=placed_issue, left_at__isnull=True).count() <= 1

@@ -46,6 +46,9 @@ def test_find_identifying_details_names_kind_and_text(text, kind, found):
         "Since 1 July 2024 the intake policy changed; referrals dropped 30%.",
         "Three agencies ask for the same consent form (version 2.1) at intake.",
         "Meeting room 12 at the community centre is not accessible.",
+        "The 2024-2025 financial year budget and 2019/20 funding both fell short.",
+        "Policy 01/07/2024 applies, effective 1.7.2024, reviewed 2025-01-15.",
+        "At 10:30 on Tuesdays the ratio is 1:5 staff to families; version 2.1 of the form.",
         "",
     ],
 )

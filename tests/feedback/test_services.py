@@ -295,17 +295,27 @@ def test_the_whole_loop_closes_where_it_began(loop):
         EventKind.RAISED,
         EventKind.PLACED,
         EventKind.ESCALATED,
-        EventKind.PLACED,
         EventKind.ESCALATED,
-        EventKind.PLACED,
         EventKind.RESPONDED,
-        EventKind.PLACED,
         EventKind.CLOSED,
     ]
-    subjects = list(
-        Notification.objects.filter(recipient=loop.practitioner).values_list("subject", flat=True)
+    assert (
+        "On the agenda of State-wide Practitioner Forum meeting"
+        in issue.events.filter(kind=EventKind.ESCALATED).first().note
     )
-    assert len(subjects) == 8
+    subjects = list(
+        Notification.objects.filter(recipient=loop.practitioner)
+        .order_by("id")
+        .values_list("subject", flat=True)
+    )
+    ref = issue.reference
+    assert [s.removeprefix(f"{ref}: ").split(" on ")[0] for s in subjects] == [
+        "On the agenda of Northern CFSN",
+        "Escalated to State-wide Practitioner Forum",
+        "Escalated to Strategic Leadership Forum",
+        "The Strategic Leadership Forum has responded",
+        "The loop is closed",
+    ]
 
 
 def test_respond_to_every_cfsn_puts_response_on_each_cfsn_agenda(loop):
@@ -417,3 +427,77 @@ def test_cancel_meeting_carries_its_issues_to_the_next_meeting(
     assert later.agenda_items.get().referral.issue == issue
     event = issue.events.get(kind=EventKind.CARRIED_OVER)
     assert "(cancelled); carried over automatically" in event.note
+
+
+def test_place_on_agenda_restricted_issue_shows_only_its_reference_on_the_agenda(loop):
+    issue = raise_at_cfsn(loop, restricted=True, title="Sensitive practice concern")
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    item = loop.cfsn_meeting.agenda_items.get()
+    assert item.title == f"Restricted practice issue {issue.reference}"
+    assert item.description == ""
+
+
+def test_tell_watchers_skips_a_watcher_who_cannot_see_the_restricted_issue(loop):
+    issue = raise_at_cfsn(loop, restricted=True)
+    outsider = UserFactory()
+    Watch.objects.create(issue=issue, user=outsider)
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    assert Notification.objects.filter(recipient=outsider).count() == 0
+    assert Notification.objects.filter(recipient=loop.practitioner).count() == 1
+
+
+def test_merge_public_issue_into_restricted_one_is_refused(loop):
+    primary = raise_at_cfsn(loop, restricted=True)
+    duplicate = raise_at_cfsn(loop, by=UserFactory(), title="Public duplicate")
+
+    with pytest.raises(TransitionNotAllowed, match="cannot be merged into a restricted one"):
+        routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+
+
+def test_merge_into_a_finished_issue_is_refused(loop):
+    primary = raise_at_cfsn(loop)
+    routing.decline_issue(primary, forum=loop.cfsn, by=loop.cfsn_facilitator, reason="Out of scope")
+    duplicate = raise_at_cfsn(loop, by=UserFactory(), title="Duplicate")
+
+    with pytest.raises(TransitionNotAllowed, match="still open"):
+        routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+
+
+def test_respond_to_escalated_issue_still_waiting_for_a_strategic_meeting(loop):
+    loop.strategic_meeting.delete()
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+
+    responses.respond(
+        issue,
+        by=loop.executive,
+        decision="Agreed out of session.",
+        owner=loop.executive,
+        due_date=timezone.localdate(),
+        scope=ResponseScope.ORIGIN,
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESPONDED
+    assert issue.referrals.get(forum=loop.strategic).outcome == Outcome.RESPONDED
+
+
+def test_request_information_for_issue_on_an_agenda_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    with pytest.raises(TransitionNotAllowed, match="record the outcome there"):
+        routing.request_information(
+            issue, forum=loop.cfsn, by=loop.cfsn_facilitator, note="Which services?"
+        )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA

@@ -235,3 +235,36 @@ def test_statewide_queue_flags_issue_endorsed_from_three_regions(client, loop):
 
     assert "Patterns across regions" in html
     assert "Possibly systemic" in html
+
+
+def test_raise_issue_form_does_not_offer_the_strategic_forum(client, loop):
+    client.force_login(loop.practitioner)
+
+    form = client.get(reverse("feedback:issue-create")).context["form"]
+
+    assert loop.strategic not in form.fields["origin_forum"].queryset
+    assert loop.statewide in form.fields["origin_forum"].queryset
+
+
+def test_triage_action_on_a_draft_is_not_found_even_for_an_administrator(client, loop):
+    draft = PracticeIssueFactory(
+        origin_forum=loop.cfsn, status=IssueStatus.DRAFT, current_forum=None, referral=False
+    )
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.post(reverse("feedback:issue-decline", args=[draft.pk]), {"note": "x"})
+
+    assert response.status_code == 404
+
+
+def test_outcome_pressed_twice_says_it_is_already_recorded(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+    data = {"outcome": Outcome.RESOLVED, "note": "Sorted."}
+    client.post(reverse("feedback:outcome-record", args=[item.pk]), data)
+
+    again = client.post(reverse("feedback:outcome-record", args=[item.pk]), data, follow=True)
+
+    assert "An outcome has already been recorded for this item." in again.content.decode()
