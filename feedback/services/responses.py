@@ -41,7 +41,11 @@ def respond(
         forum=strategic,
         meeting=referral.agenda_item.meeting if referral.agenda_item_id else None,
         agenda_item=referral.agenda_item,
-        title=f"Carry out the response to {issue.reference}: {issue.title}"[:300],
+        # Action lists are read widely: a restricted issue is named by its reference only.
+        title=(
+            f"Carry out the response to {issue.reference}"
+            + ("" if issue.restricted else f": {issue.title}")
+        )[:300],
         owner=owner,
         due_date=due_date,
         created_by=by,

@@ -501,3 +501,21 @@ def test_request_information_for_issue_on_an_agenda_is_refused(loop):
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_respond_to_restricted_issue_names_only_its_reference_in_the_action(loop):
+    issue = raise_at_cfsn(loop, restricted=True, title="Sensitive practice concern")
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+
+    response = responses.respond(
+        issue,
+        by=loop.executive,
+        decision="Agreed.",
+        owner=loop.executive,
+        due_date=timezone.localdate(),
+        scope=ResponseScope.ORIGIN,
+    )
+
+    assert response.action_item.title == f"Carry out the response to {issue.reference}"
