@@ -54,3 +54,35 @@ def test_dockerfile_collects_static_files_and_runs_unprivileged():
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "\nUSER " in dockerfile
+
+
+def test_collectstatic_in_production_mode_as_the_image_build_runs_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    }
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="collectstatic-only-build-step-key-0000000000000000000000",
+        ALLOWED_HOSTS="localhost",
+        STATIC_ROOT=str(tmp_path),
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert (tmp_path / "vendor" / "bootstrap" / "bootstrap.min.css").exists()
