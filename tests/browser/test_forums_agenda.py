@@ -1,6 +1,7 @@
 """A facilitator runs one meeting end to end; the practitioner answers and sees their action."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -8,38 +9,31 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from forums.choices import MeetingStatus, MembershipRole, Tier
-from forums.models import Forum, Meeting, Membership
-from members.models import Region, User
+from forums.models import Meeting
 
 from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _northern_meeting() -> Meeting:
-    """A published meeting of the Northern CFSN that started half an hour ago."""
-    region = Region.objects.get(name="Northern")
-    forum, _ = Forum.objects.get_or_create(
-        slug="northern-cfsn",
-        defaults={"name": "Northern CFSN", "tier": Tier.REGIONAL, "region": region},
-    )
-    for role, email in (
-        (MembershipRole.FACILITATOR, DEMO_ACCOUNTS["facilitator"]),
-        (MembershipRole.MEMBER, DEMO_ACCOUNTS["practitioner"]),
-    ):
-        Membership.objects.get_or_create(
-            forum=forum, user=User.objects.get(email=email), defaults={"role": role}
-        )
-    start = timezone.now() - dt.timedelta(minutes=30)
-    return Meeting.objects.create(
-        forum=forum,
-        title="Northern CFSN agenda walk-through",
-        start=start,
-        end=start + dt.timedelta(hours=1),
-        place="Northern Community Hub",
-        status=MeetingStatus.PUBLISHED,
-    )
+def _schedule_series(page, title: str) -> Meeting:
+    """The facilitator schedules a published monthly series of six, starting next week."""
+    first_day = timezone.localdate() + dt.timedelta(days=7)
+    page.goto("/forums/northern-cfsn/")
+    page.get_by_role("link", name="Schedule a meeting").click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Date").fill(first_day.isoformat())
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("End time").fill("11:00")
+    page.get_by_label("Place").fill("Northern Community Hub")
+    page.get_by_role("combobox", name=re.compile(r"^Repeat")).select_option("monthly")
+    page.get_by_label("Or: number of meetings").fill("6")
+    page.get_by_label("Published: members see it now").check()
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_text("Scheduled 6 meetings of Northern CFSN: published.")).to_be_visible()
+    meetings = Meeting.objects.filter(title=title).order_by("start")
+    assert meetings.count() == 6
+    return meetings.first()
 
 
 def _add_item(page, title: str, kind: str, minutes: str, presenter: str = "") -> None:
@@ -66,11 +60,10 @@ def _switch_to(page, who: str) -> None:
 
 
 def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, axe_source):
-    meeting = _northern_meeting()
-    meeting_url = f"/forums/meetings/{meeting.pk}/"
-
-    # The facilitator builds the agenda.
+    # The facilitator schedules a monthly series of six, then builds the first agenda.
     sign_in(page, DEMO_ACCOUNTS["facilitator"])
+    meeting = _schedule_series(page, "Northern CFSN agenda walk-through")
+    meeting_url = f"/forums/meetings/{meeting.pk}/"
     page.goto(meeting_url)
     page.get_by_role("link", name="Edit agenda").click()
     _add_item(page, "Welcome", "Standing item", "10", "Chair")
@@ -115,6 +108,12 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     assert str(event["SUMMARY"]) == f"{meeting.title} (Northern CFSN)"
     assert event.decoded("DTSTART") == meeting.start.replace(microsecond=0)
     assert str(event["UID"]) == f"{meeting.uid}@cop-portal"
+
+    # The day of the meeting comes: it started half an hour ago.
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(minutes=30)
+    )
 
     # The facilitator records attendance, minutes and an action for the practitioner.
     _switch_to(page, "facilitator")
