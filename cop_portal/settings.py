@@ -214,6 +214,9 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Feedback loop ----------------------------------------------------------------
 
+# The one privacy guard every form uses: it finds identifying client information in text.
+PRIVACY_GUARD = "feedback.privacy.find_identifying_details"
+
 # An issue endorsed from at least this many regions is flagged as possibly systemic.
 SYSTEMIC_REGION_THRESHOLD = env.int("SYSTEMIC_REGION_THRESHOLD", default=3)
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from members.validators import no_identifying_details
+
 from ..choices import RsvpResponse
 from ..models import AgendaItem
 
@@ -16,6 +18,11 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["title", "kind", "minutes_allotted", "presenter", "description"]
         help_texts = {"presenter": "Who leads this item (optional)."}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "description", "presenter"):
+            self.fields[name].validators.append(no_identifying_details)
 
 
 class AgendaItemChangeForm(AgendaItemForm):

@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from members.validators import no_identifying_details
+
 from ..choices import ActionStatus
 from ..models import AgendaItem, Meeting
 
@@ -41,12 +43,14 @@ class MinutesForm(forms.Form):
             self.fields[f"notes_{item.pk}"] = forms.CharField(
                 label=f"Minutes for '{item.title}'",
                 required=False,
+                validators=[no_identifying_details],
                 initial=item.notes,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
             self.fields[f"decision_{item.pk}"] = forms.CharField(
                 label=f"Decision on '{item.title}' (optional)",
                 required=False,
+                validators=[no_identifying_details],
                 initial=decisions.get(item.pk, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -65,7 +69,9 @@ class MinutesForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(max_length=300, label="What is to be done")
+    title = forms.CharField(
+        max_length=300, label="What is to be done", validators=[no_identifying_details]
+    )
     owner = MemberChoiceField(queryset=None, label="Owner", empty_label="Choose a member")
     due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     agenda_item = forms.ModelChoiceField(

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from members.models import PracticeArea
+from members.validators import no_identifying_details
 
 
 def allowed_extensions() -> list[str]:
@@ -13,7 +14,7 @@ def allowed_extensions() -> list[str]:
 class ResourceForm(forms.Form):
     """A link or an uploaded file, within the size and type limits set in settings."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[no_identifying_details])
     url = forms.URLField(
         label="Link",
         required=False,

@@ -334,3 +334,26 @@ def test_move_agenda_item_two_facilitators_at_once_keep_positions_unique():
     positions = list(meeting.agenda_items.values_list("position", flat=True))
     assert positions == [1, 2, 3, 4]
     assert sorted(_titles(meeting)) == ["A", "B", "C", "D"]
+
+
+def test_agenda_item_add_with_an_email_address_is_refused_and_kept(client):
+    meeting = MeetingFactory()
+    facilitator = MembershipFactory(forum=meeting.forum, role=MembershipRole.FACILITATOR).user
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:agenda-item-add", kwargs={"pk": meeting.pk}),
+        {
+            "title": "Family case",
+            "kind": "other",
+            "minutes_allotted": "10",
+            "presenter": "",
+            "description": "Write to jo.citizen@mail.example.com first.",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "an email address “jo.citizen@mail.example.com”" in html
+    assert 'value="Family case"' in html
+    assert meeting.agenda_items.count() == 0

@@ -228,3 +228,23 @@ def test_my_actions_query_count_is_fixed_whatever_the_rows(
         response = client.get(reverse("forums:my-actions"))
 
     assert response.content.decode().count('name="status"') == 2 * size
+
+
+def test_minutes_edit_view_with_a_client_phone_number_is_refused_and_kept(
+    client, meeting, facilitator
+):
+    item = AgendaItemFactory(meeting=meeting, title="Referrals")
+    client.force_login(facilitator)
+    text = "Mum can be reached on 0412 345 678."
+
+    response = client.post(
+        reverse("forums:minutes-edit", kwargs={"pk": meeting.pk}),
+        {f"notes_{item.pk}": text, f"decision_{item.pk}": ""},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "identifying client information: a phone number “0412 345 678” on line 1" in html
+    assert text in html
+    item.refresh_from_db()
+    assert item.notes == ""
