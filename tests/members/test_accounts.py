@@ -217,3 +217,19 @@ def test_password_reset_emails_link_that_sets_new_password(client, member):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_mfa_recovery_code_signs_in_when_phone_is_lost(client, member, password):
+    _activate_totp(client, member, password)
+    codes_page = client.get(reverse("mfa_view_recovery_codes"))
+    assert codes_page.status_code == 200
+    codes = codes_page.context["unused_codes"]
+    assert len(codes) == 10
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+
+    response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
