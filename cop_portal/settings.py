@@ -296,4 +296,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per task run is noise when tasks run in-process; workers keep their own log.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if EMBEDDED else "INFO"}},
 }

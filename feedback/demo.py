@@ -71,8 +71,12 @@ def seed() -> None:
             attested=True,
         )
 
-    def placed(issue, forum):
+    def placed(issue, forum, *, later=False):
+        # Issues that travel on are discussed at the meeting after next, so neither agenda
+        # runs over time.
         meeting = routing.next_open_meeting(forum)
+        if later:
+            meeting = routing.next_open_meeting(forum, after=meeting) or meeting
         routing.place_on_agenda(issue, meeting=meeting, by=facilitator)
         return issue.referrals.get(left_at__isnull=True).agenda_item
 
@@ -138,7 +142,7 @@ def seed() -> None:
     endorse(statewide, 3)
     escalate(
         statewide,
-        placed(statewide, north),
+        placed(statewide, north, later=True),
         facilitator,
         "Seen in every region represented at the CFSN.",
         "Housing pathways are set state-wide, not locally.",
@@ -157,7 +161,7 @@ def seed() -> None:
         endorse(issue, count)
         issue = escalate(
             issue,
-            placed(issue, north),
+            placed(issue, north, later=True),
             facilitator,
             "A barrier between agencies that practitioners cannot remove.",
             "Needs a decision across departments.",

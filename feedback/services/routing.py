@@ -6,6 +6,7 @@ from django.utils import timezone
 from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
 from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item
+from forums.services.minutes import record_item_decision
 
 from ..choices import ACTIVE_STATUSES, EventKind, IssueStatus, Outcome, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
@@ -26,12 +27,29 @@ def _lock_issue(issue: PracticeIssue) -> PracticeIssue:
 
 
 def close_referral(referral: Referral, *, outcome: str, note: str, by, at=None) -> None:
-    """End an issue's stay at a forum with its outcome; the caller holds the row lock."""
+    """End an issue's stay at a forum with its outcome; the caller holds the row lock.
+
+    When the stay ended at a meeting, the outcome goes into that item's minutes too."""
     referral.outcome = outcome
     referral.outcome_note = note
     referral.outcome_by = by
     referral.left_at = at or timezone.now()
     referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
+    minute_outcome(referral, Outcome(outcome).label, note=note, by=by)
+
+
+def minute_outcome(referral: Referral, label: str, *, note: str, by) -> None:
+    """Write what the forum decided about the issue into the agenda item's minutes."""
+    item = referral.agenda_item
+    if item is None or item.meeting.status not in (
+        MeetingStatus.PUBLISHED,
+        MeetingStatus.COMPLETED,
+    ):
+        return
+    issue = referral.issue
+    # Minutes can be read by anyone once published: a restricted issue gets no details.
+    detail = "" if issue.restricted or not note else f" {note}"
+    record_item_decision(item, by=by, text=f"{issue.reference}: {label}.{detail}")
 
 
 def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
@@ -222,6 +240,7 @@ def record_outcome(
         return PracticeIssue.objects.get(pk=issue.pk)
     if outcome == Outcome.CARRIED_OVER:
         meeting = agenda_item.meeting
+        minute_outcome(referral, Outcome.CARRIED_OVER.label, note=note, by=by)
         referral.auto_place = True
         referral.save(update_fields=["auto_place"])
         route_referral(
@@ -245,6 +264,7 @@ def record_outcome(
     else:
         # Returned: the issue stays with this forum, off the agenda, until the submitter
         # answers; the timeline keeps which item it was returned from.
+        minute_outcome(referral, Outcome.RETURNED.label, note=note, by=by)
         referral.agenda_item = None
         referral.save(update_fields=["agenda_item"])
     kind = EventKind.RESOLVED if outcome == Outcome.RESOLVED else EventKind.INFO_REQUESTED

@@ -135,3 +135,23 @@ def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
         note=f"{action.title}: {before} -> {action.get_status_display()}",
     )
     return action
+
+
+@transaction.atomic
+def record_item_decision(item: AgendaItem, *, by, text: str) -> Decision:
+    """Add a line to an agenda item's decision (made if there is none yet) in the minutes."""
+    meeting = _locked_meeting_for_minutes(item.meeting)
+    decision = (
+        Decision.objects.select_for_update().filter(meeting=meeting, agenda_item=item).first()
+    )
+    if decision is None:
+        decision = Decision.objects.create(
+            meeting=meeting, agenda_item=item, text=text, recorded_by=by
+        )
+    else:
+        decision.text = f"{decision.text}\n{text}"
+        decision.save(update_fields=["text"])
+    record_event(
+        meeting.forum, actor=by, kind=ForumEventKind.MINUTES_RECORDED, meeting=meeting, note=text
+    )
+    return decision

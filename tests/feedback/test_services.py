@@ -519,3 +519,27 @@ def test_respond_to_restricted_issue_names_only_its_reference_in_the_action(loop
     )
 
     assert response.action_item.title == f"Carry out the response to {issue.reference}"
+
+
+def test_record_outcome_writes_it_into_the_items_minutes(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    routing.record_outcome(
+        item, outcome=Outcome.RESOLVED, note="Agreed one shared form.", by=loop.cfsn_facilitator
+    )
+
+    assert item.decisions.get().text == (
+        f"{issue.reference}: Resolved at this tier. Agreed one shared form."
+    )
+
+
+def test_record_outcome_for_restricted_issue_minutes_only_its_reference(loop):
+    issue = raise_at_cfsn(loop, restricted=True)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    escalate_at(issue, by=loop.cfsn_facilitator)
+
+    assert item.decisions.get().text == f"{issue.reference}: Escalated to the next tier."
