@@ -377,3 +377,12 @@ class ForumEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.forum}"
+
+    def save(self, *args, **kwargs):
+        # The audit trail is append-only: an event, once written, is never rewritten.
+        if not self._state.adding:
+            raise PermissionError("Forum events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Forum events are append-only.")

@@ -107,3 +107,18 @@ def test_forum_member_remove_view_membership_of_other_forum_is_not_found(facilit
 
     assert response.status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def test_forum_event_saved_again_or_deleted_is_refused(db):
+    from forums.models import ForumEvent
+    from tests.factories.forums import ForumFactory
+
+    event = ForumEvent.objects.create(forum=ForumFactory(), kind="meeting_published")
+    event.note = "Rewritten"
+
+    with pytest.raises(PermissionError, match="append-only"):
+        event.save()
+    with pytest.raises(PermissionError, match="append-only"):
+        event.delete()
+
+    assert ForumEvent.objects.get(pk=event.pk).note == ""
