@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from forums.models import ActionItem, AgendaItem, Forum
-from members.models import PracticeArea
+from members.models import AppendOnlyModel, PracticeArea
 
 from .choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
 
@@ -163,7 +163,7 @@ class Response(models.Model):
         return f"Response to {self.issue}"
 
 
-class IssueEvent(models.Model):
+class IssueEvent(AppendOnlyModel):
     """Append-only audit of every change to an issue; the timeline shows these."""
 
     issue = models.ForeignKey(PracticeIssue, on_delete=models.CASCADE, related_name="events")
@@ -187,12 +187,3 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.issue}"
-
-    def save(self, *args, **kwargs):
-        # The audit trail is append-only: an event, once written, is never rewritten.
-        if not self._state.adding:
-            raise PermissionError("Issue events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Issue events are append-only.")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import PracticeArea, Region
+from members.models import AppendOnlyModel, PracticeArea, Region
 
 from .choices import (
     OPEN_ACTION_STATUSES,
@@ -358,7 +358,7 @@ class MeetingReminder(models.Model):
         return f"Reminder of {self.meeting} to {self.user}"
 
 
-class ForumEvent(models.Model):
+class ForumEvent(AppendOnlyModel):
     """Append-only audit of every change made in a forum: who, when, what."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="events")
@@ -377,12 +377,3 @@ class ForumEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.forum}"
-
-    def save(self, *args, **kwargs):
-        # The audit trail is append-only: an event, once written, is never rewritten.
-        if not self._state.adding:
-            raise PermissionError("Forum events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Forum events are append-only.")
