@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from members.admin import AuditTrailAdmin
+
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 
 
@@ -52,22 +54,11 @@ class PracticeIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssueEvent)
-class IssueEventAdmin(admin.ModelAdmin):
-    """The audit trail is append-only: it can be read here, never changed or deleted."""
-
+class IssueEventAdmin(AuditTrailAdmin):
     list_display = ["created_at", "issue", "kind", "actor", "from_status", "to_status"]
     list_filter = ["kind"]
     list_select_related = ["issue", "actor"]
     search_fields = ["issue__title", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Referral)

@@ -34,10 +34,9 @@ from .services import issues as issue_services
 from .services import responses, routing
 
 
-def refused(form, exc: Exception):
+def refused(form, exc: Exception) -> None:
     """Show a refused service call next to the form, keeping everything typed."""
     form.add_error(None, str(exc))
-    return None
 
 
 class IssuePermissionMixin(PermissionRequiredMixin):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from members.admin import AuditTrailAdmin
+
 from .models import (
     ActionItem,
     AgendaItem,
@@ -133,18 +135,7 @@ class MeetingReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumEvent)
-class ForumEventAdmin(admin.ModelAdmin):
-    """The audit trail is append-only: it can be read here, never changed."""
-
+class ForumEventAdmin(AuditTrailAdmin):
     list_display = ["created_at", "forum", "meeting", "kind", "actor"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

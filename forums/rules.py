@@ -95,7 +95,6 @@ def is_action_owner(user, action) -> bool:
 can_run = is_forum_facilitator | is_administrator
 
 rules.add_perm("forums.view_forum", rules.is_authenticated)
-rules.add_perm("forums.manage_forum", is_administrator)
 rules.add_perm("forums.manage_membership", has_facilitating_role | is_administrator)
 rules.add_perm("forums.schedule_meeting", can_run)
 rules.add_perm("forums.change_meeting", can_run)

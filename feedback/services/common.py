@@ -76,6 +76,8 @@ def log_event(
 def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude=None) -> None:
     """Notify everyone watching the issue (in-app now, email on commit)."""
     url = issue.get_absolute_url()
+    # Read once which forums the issue has been at, not once per watcher.
+    issue.visited_forum_ids = set(issue.referrals.values_list("forum_id", flat=True))
     for user in issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None)):
         # A watcher who can no longer see the issue (restricted, merged) hears nothing of it.
         if user.has_perm("feedback.view_issue", issue):

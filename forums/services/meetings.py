@@ -10,44 +10,9 @@ from ..exceptions import ForumActionRefused
 from ..models import Forum, Meeting, MeetingReminder, MeetingSeries, Membership, Rsvp
 from ..selectors.meetings import due_reminders
 from ..signals import meeting_cancelled, meeting_completed, meeting_published
+from .agenda import notify_members
 from .audit import record_event
 from .scheduling import moved_spans
-
-
-@transaction.atomic
-def create_meeting(
-    forum: Forum,
-    *,
-    by,
-    title: str,
-    start,
-    end,
-    place: str = "",
-    online_link: str = "",
-    series=None,
-    status: str = MeetingStatus.DRAFT,
-) -> Meeting:
-    """Add one meeting to a forum (a draft unless told otherwise)."""
-    if end <= start:
-        raise ForumActionRefused("A meeting must end after it starts.")
-    meeting = Meeting.objects.create(
-        forum=forum,
-        title=title,
-        start=start,
-        end=end,
-        place=place,
-        online_link=online_link,
-        series=series,
-        status=status,
-        published_at=timezone.now() if status == MeetingStatus.PUBLISHED else None,
-        created_by=by,
-    )
-    record_event(
-        forum, actor=by, kind=ForumEventKind.MEETING_SCHEDULED, meeting=meeting, note=title
-    )
-    if status == MeetingStatus.PUBLISHED:
-        transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=meeting))
-    return meeting
 
 
 @transaction.atomic
@@ -89,11 +54,6 @@ def _when(meeting: Meeting) -> str:
     start = timezone.localtime(meeting.start)
     end = timezone.localtime(meeting.end)
     return f"{start:%A %-d %B %Y, %H:%M}-{end:%H:%M}"
-
-
-def _notify_members(forum: Forum, *, subject: str, body: str, url: str) -> None:
-    for membership in Membership.objects.filter(forum=forum).select_related("user"):
-        notify(membership.user, subject=subject, body=body, url=url)
 
 
 def _locked_scope(meeting: Meeting, *, following: bool) -> list[Meeting]:
@@ -209,8 +169,8 @@ def update_meeting(
         first.forum, actor=by, kind=ForumEventKind.MEETING_CHANGED, meeting=first, note=note
     )
     if any(m.status == MeetingStatus.PUBLISHED for m in scope):
-        _notify_members(
-            first.forum,
+        notify_members(
+            first,
             subject=f"Meeting changed: {title}",
             body=f"{first.forum} now meets {_when(first)}"
             + (
@@ -218,7 +178,6 @@ def update_meeting(
                 if len(scope) > 1
                 else "."
             ),
-            url=first.get_absolute_url(),
         )
     return scope
 
@@ -242,11 +201,10 @@ def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Mee
     )
     if was_published:
         dates = "; ".join(_when(m) for m in scope)
-        _notify_members(
-            first.forum,
+        notify_members(
+            first,
             subject=f"Meeting cancelled: {first.title}",
             body=f"{first.forum} has cancelled: {dates}.",
-            url=first.forum.get_absolute_url(),
         )
     return scope
 

@@ -9,7 +9,7 @@ from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Wa
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
 from forums.choices import AgendaItemKind, MeetingStatus
-from forums.services.meetings import complete_meeting, create_meeting, publish_meeting
+from forums.services.meetings import complete_meeting, publish_meeting, schedule_meetings
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory
@@ -39,6 +39,13 @@ def escalate_at(issue, *, by):
         summary="Seen in several services",
         rationale="Needs state-wide practice guidance",
     )
+
+
+def escalate_to_strategic(loop, issue):
+    """The CFSN places and escalates the issue; the State-wide Forum escalates it again."""
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    escalate_at(issue, by=loop.cfsn_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
 
 
 def test_raise_issue_queues_at_forum_and_tells_facilitators(loop):
@@ -145,12 +152,12 @@ def test_escalate_issue_with_no_open_meeting_waits_then_joins_published_meeting(
     assert issue.status == IssueStatus.QUEUED
 
     start = timezone.now() + dt.timedelta(days=20)
-    with_capture = create_meeting(
+    [with_capture] = schedule_meetings(
         loop.statewide,
         by=loop.statewide_facilitator,
         title="State-wide forum",
-        start=start,
-        end=start + dt.timedelta(hours=3),
+        spans=[(start, start + dt.timedelta(hours=3))],
+        place="Adelaide",
     )
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(with_capture, by=loop.statewide_facilitator)
@@ -256,9 +263,7 @@ def test_record_outcome_returned_then_information_provided_goes_back_to_queue(lo
 
 def test_the_whole_loop_closes_where_it_began(loop):
     issue = raise_at_cfsn(loop)
-    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    escalate_at(issue, by=loop.cfsn_facilitator)
-    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    escalate_to_strategic(loop, issue)
     later_cfsn = MeetingFactory(
         forum=loop.cfsn,
         start=loop.cfsn_meeting.start + dt.timedelta(days=30),
@@ -320,9 +325,7 @@ def test_the_whole_loop_closes_where_it_began(loop):
 
 def test_respond_to_every_cfsn_puts_response_on_each_cfsn_agenda(loop):
     issue = raise_at_cfsn(loop)
-    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    escalate_at(issue, by=loop.cfsn_facilitator)
-    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    escalate_to_strategic(loop, issue)
 
     responses.respond(
         issue,
@@ -470,9 +473,7 @@ def test_merge_into_a_finished_issue_is_refused(loop):
 def test_respond_to_escalated_issue_still_waiting_for_a_strategic_meeting(loop):
     loop.strategic_meeting.delete()
     issue = raise_at_cfsn(loop)
-    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    escalate_at(issue, by=loop.cfsn_facilitator)
-    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    escalate_to_strategic(loop, issue)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED
 
@@ -505,9 +506,7 @@ def test_request_information_for_issue_on_an_agenda_is_refused(loop):
 
 def test_respond_to_restricted_issue_names_only_its_reference_in_the_action(loop):
     issue = raise_at_cfsn(loop, restricted=True, title="Sensitive practice concern")
-    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    escalate_at(issue, by=loop.cfsn_facilitator)
-    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    escalate_to_strategic(loop, issue)
 
     response = responses.respond(
         issue,
