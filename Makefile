@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format install install-dev vendor lock worker beat clean
+.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,17 @@ node_modules/axe-core/axe.min.js: package.json
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Django's deployment checks in production mode, and no model change without a migration.
+checks: install-dev
+	DJANGO_ENV=production SECRET_KEY=checks-only-$$(printf '%050d' 0) ALLOWED_HOSTS=example.org \
+		DATABASE_URL=postgres://cop:cop@127.0.0.1:5432/cop_portal REDIS_URL=redis://127.0.0.1:6379/0 \
+		$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+## Look the locked dependencies up in the Python Packaging Advisory Database.
+audit: install-dev
+	$(BIN)/pip-audit --requirement requirements.txt --disable-pip --progress-spinner off
 
 format: install-dev
 	$(BIN)/ruff check --fix .
