@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cop_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "cop_portal.urls"
@@ -138,10 +140,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # When Redis is unreachable, reads miss and writes are dropped with a warning in the log,
+    # so sign-in (whose rate limits live here) keeps working; sessions are in the database.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -174,19 +179,48 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Limits count per client address and per account ("key" is the email typed in).
 ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "reset_password": env.str("RESET_PASSWORD_RATE_LIMIT", default="20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
 }
+# The client's address for those limits. Behind a load balancer, set TRUSTED_PROXY_COUNT to
+# the number of proxies in front of the portal (X-Forwarded-For is read from the right), or
+# TRUSTED_CLIENT_IP_HEADER to a header the proxy sets and clients cannot forge.
+# Without either, every request seems to come from the load balancer itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 # Sign-up is open only to people from these email domains (and their subdomains).
 SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@")
     for d in env.list("SIGNUP_EMAIL_DOMAINS", default=["example.org", "example.gov.au"])
 ]
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CoP Portal"
 # One period either side, so a phone whose clock drifts a little still signs in.
 MFA_TOTP_TOLERANCE = 1
+# A passkey (a security key that checks who holds it) signs in on its own, without a password.
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Administrators, staff and members of the Strategic Leadership Forum must use two-factor
+# authentication, as must anyone holding one of MFA_REQUIRED_ROLES (membership roles, e.g.
+# "facilitator"). Off in the embedded mode so the demo accounts sign in with a password alone.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=PRODUCTION)
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+
+# The admin is reached only through the portal's own sign-in (with its second factor and
+# rate limits); its address can be moved away from the well-known one.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Argon2 first: hashes made with the others are upgraded when their owner next signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 # --- Forms and UI -----------------------------------------------------------------
 
@@ -216,6 +250,28 @@ CONTENT_SECURITY_POLICY = {
 
 # The one privacy guard every form uses: it finds identifying client information in text.
 PRIVACY_GUARD = "feedback.privacy.find_identifying_details"
+# Public service numbers the guard lets through, compared digit for digit (spaces ignored).
+# Default: emergency 000 and 112, Lifeline, Police Assistance Line, Child Abuse Report Line,
+# Crisis Care, 13YARN, 1800RESPECT, Kids Helpline, Healthdirect, MensLine, Beyond Blue and
+# the Parent Helpline (listed in feedback/privacy.py).
+PRIVACY_ALLOWED_NUMBERS = env.list(
+    "PRIVACY_ALLOWED_NUMBERS",
+    default=[
+        "000",
+        "112",
+        "13 11 14",
+        "131 444",
+        "13 14 78",
+        "13 16 11",
+        "13 92 76",
+        "1800 737 732",
+        "1800 55 1800",
+        "1800 022 222",
+        "1300 78 99 78",
+        "1300 22 4636",
+        "1300 364 100",
+    ],
+)
 
 # An issue endorsed from at least this many regions is flagged as possibly systemic.
 SYSTEMIC_REGION_THRESHOLD = env.int("SYSTEMIC_REGION_THRESHOLD", default=3)
@@ -234,6 +290,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Nothing serves MEDIA_ROOT directly: every uploaded file goes through a download view that
+# checks who is asking. The view sends the file itself, or, when this prefix is set (e.g.
+# "/protected-media/"), answers with X-Accel-Redirect to an nginx `internal` location that
+# aliases MEDIA_ROOT, so nginx sends the bytes.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+if MEDIA_ACCEL_REDIRECT_PREFIX and not (
+    MEDIA_ACCEL_REDIRECT_PREFIX.startswith("/") and MEDIA_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. '/protected-media/'."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -279,13 +346,34 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task never waits long for a broker that is down: the notification
+# is already saved, and the sweeper sends it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Members are reminded of a published meeting this many days before it starts.
 MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
+# Notifications are an outbox: an email that could not be sent is tried again after
+# NOTIFICATION_RETRY_BASE_DELAY seconds, doubling each time up to NOTIFICATION_RETRY_MAX_DELAY,
+# and given up after NOTIFICATION_MAX_ATTEMPTS tries. /healthz reports "degraded" when an
+# email still owed is older than NOTIFICATION_MAX_UNSENT_AGE seconds.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+NOTIFICATION_RETRY_BASE_DELAY = env.int("NOTIFICATION_RETRY_BASE_DELAY", default=60)
+NOTIFICATION_RETRY_MAX_DELAY = env.int("NOTIFICATION_RETRY_MAX_DELAY", default=3600)
+NOTIFICATION_MAX_UNSENT_AGE = env.int("NOTIFICATION_MAX_UNSENT_AGE", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "forums.send_due_reminders",
         "schedule": crontab(minute=0, hour="*"),
+    },
+    "send-unsent-notifications": {
+        "task": "members.send_unsent_notifications",
+        "schedule": crontab(),
     },
 }
 

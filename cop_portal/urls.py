@@ -1,5 +1,5 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,16 +9,15 @@ from . import health
 
 admin.site.site_header = "CoP Portal administration"
 admin.site.site_title = "CoP Portal"
+# The admin signs in through the portal's own sign-in, with its second factor and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", HomeView.as_view(), name="home"),
     path("", include("members.urls")),
     path("forums/", include("forums.urls")),
     path("issues/", include("feedback.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

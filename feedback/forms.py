@@ -3,7 +3,14 @@ from django.utils import timezone
 
 from forums.choices import Tier
 from forums.models import Forum, Meeting
+from members.fields import (
+    LONG_TEXT_MAX_LENGTH,
+    SEARCH_MAX_LENGTH,
+    MultiLineCharField,
+    SingleLineCharField,
+)
 from members.models import PracticeArea, Region, User
+from members.validators import describe_findings
 
 from .choices import MEETING_OUTCOMES, IssueStatus, Outcome, ResponseScope
 from .models import PracticeIssue
@@ -20,15 +27,21 @@ def privacy_errors(form: forms.Form, *fields: str) -> None:
     for name in fields:
         findings = find_identifying_details(form.cleaned_data.get(name) or "")
         if findings:
-            found = "; ".join(f.describe() for f in findings)
             form.add_error(
                 name,
-                f"This looks like identifying client information: {found}. "
+                f"This looks like identifying client information: {describe_findings(findings)}. "
                 "Remove it and describe the practice issue instead.",
             )
 
 
 class IssueForm(forms.ModelForm):
+    title = SingleLineCharField(label="Title")
+    description = MultiLineCharField(
+        label="Description",
+        max_length=LONG_TEXT_MAX_LENGTH,
+        help_text=PRIVACY_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     attestation = forms.BooleanField(
         required=False,
         label="I confirm this issue holds no identifying information about a client.",
@@ -41,11 +54,7 @@ class IssueForm(forms.ModelForm):
             "origin_forum": "Raise it at",
             "restricted": "Restrict who can see it",
         }
-        help_texts = {"description": PRIVACY_HELP}
-        widgets = {
-            "practice_areas": forms.CheckboxSelectMultiple,
-            "description": forms.Textarea(attrs={"rows": 8}),
-        }
+        widgets = {"practice_areas": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +86,7 @@ class IssueForm(forms.ModelForm):
 
 
 class IssueFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    q = SingleLineCharField(label="Search", required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Any status")]
@@ -111,7 +120,7 @@ class IssueFilterForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = MultiLineCharField(
         label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), help_text=PRIVACY_HELP
     )
 
@@ -122,7 +131,7 @@ class CommentForm(forms.Form):
 
 
 class ProvideInformationForm(forms.Form):
-    text = forms.CharField(
+    text = MultiLineCharField(
         label="More information", widget=forms.Textarea(attrs={"rows": 5}), help_text=PRIVACY_HELP
     )
 
@@ -162,7 +171,7 @@ class MergeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    note = MultiLineCharField(widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, label: str = "Reason", **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,18 +188,18 @@ class OutcomeForm(forms.Form):
         choices=[(o.value, o.label) for o in MEETING_OUTCOMES],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note",
         help_text="The resolution, or what information is needed.",
     )
-    summary = forms.CharField(
+    summary = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Summary for the next tier",
     )
-    rationale = forms.CharField(
+    rationale = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why it needs the next tier",
@@ -218,7 +227,7 @@ class OutcomeForm(forms.Form):
 
 
 class DiscussedForm(forms.Form):
-    note = forms.CharField(
+    note = MultiLineCharField(
         required=False,
         label="What the meeting said about the response",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -231,8 +240,10 @@ class DiscussedForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    decision = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), label="Decision and response"
+    decision = MultiLineCharField(
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Decision and response",
     )
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("display_name", "email"),

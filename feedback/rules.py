@@ -2,10 +2,11 @@
 
 import rules
 
+from forums.choices import Tier
 from forums.rules import is_executive, is_forum_facilitator, roles_of
 from members.rules import is_administrator
 
-from .choices import IssueStatus
+from .choices import ALLOWED_TRANSITIONS, IssueStatus
 
 
 @rules.predicate
@@ -45,19 +46,35 @@ def runs_current_forum(user, issue) -> bool:
     )
 
 
+@rules.predicate
+def is_awaiting_response(user, issue) -> bool:
+    """At the Strategic Leadership Forum, in a state that may still move to responded."""
+    return (
+        issue is not None
+        and issue.current_forum_id is not None
+        and issue.current_forum.tier == Tier.STRATEGIC
+        and IssueStatus.RESPONDED in ALLOWED_TRANSITIONS.get(issue.status, set())
+    )
+
+
 can_see_published = (
-    rules.is_authenticated
-    & ~is_draft
-    & (~is_restricted | has_been_at_my_forum | is_executive | is_administrator)
+    rules.is_authenticated & ~is_draft & (~is_restricted | has_been_at_my_forum | is_administrator)
 )
 
-rules.add_perm("feedback.view_issue", is_issue_submitter | can_see_published)
+can_view_issue = is_issue_submitter | can_see_published
+
+rules.add_perm("feedback.view_issue", can_view_issue)
 rules.add_perm("feedback.change_draft", is_issue_submitter & is_draft)
 rules.add_perm("feedback.endorse_issue", can_see_published & ~is_issue_submitter)
 rules.add_perm("feedback.comment_issue", can_see_published | (is_issue_submitter & ~is_draft))
 rules.add_perm("feedback.provide_information", is_issue_submitter & ~is_draft)
 rules.add_perm("feedback.triage_issue", runs_current_forum | is_administrator)
-rules.add_perm("feedback.respond_issue", is_executive | is_administrator)
+# The issue itself is the permission object: executives answer what they may see and what
+# is still waiting for an answer, never a draft or someone else's private issue.
+rules.add_perm(
+    "feedback.respond_issue",
+    (is_executive | is_administrator) & can_view_issue & is_awaiting_response,
+)
 rules.add_perm("feedback.view_queue", is_forum_facilitator | is_administrator)
 rules.add_perm("feedback.view_executive_queue", is_executive | is_administrator)
 rules.add_perm("feedback.record_outcome", is_forum_facilitator | is_administrator)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from forums.choices import FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
-from forums.rules import is_executive
 
 from .choices import FINISHED_STATUSES, EventKind, IssueStatus, ReferralPurpose
 from .models import IssueEvent, PracticeIssue, Referral
@@ -28,14 +27,12 @@ def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
 
 def issues_visible_to(user) -> QuerySet[PracticeIssue]:
     """Every issue this person may see: drafts only their own; restricted ones to members
-    of forums it has been at, executives and administrators."""
+    of forums it has been at (so executives once it reached them) and administrators."""
     issues = PracticeIssue.objects.all()
     own = Q(raised_by=user)
     published = ~Q(status=IssueStatus.DRAFT)
     if user.is_superuser:
         return issues
-    if is_executive(user):
-        return issues.filter(own | published)
     visited_mine = Exists(
         Referral.objects.filter(
             issue=OuterRef("pk"),

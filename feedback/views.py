@@ -30,6 +30,7 @@ from .forms import (
     ResponseForm,
 )
 from .models import PracticeIssue, Referral
+from .rules import is_awaiting_response
 from .services import issues as issue_services
 from .services import responses, routing
 
@@ -460,6 +461,15 @@ class RespondView(IssuePermissionMixin, FormView):
     permission_required = "feedback.respond_issue"
     form_class = ResponseForm
     template_name = "feedback/response_form.html"
+
+    def has_permission(self) -> bool:
+        # Superusers pass every has_perm, so the issue's state is checked here as well: only
+        # an issue waiting at the Strategic Leadership Forum has a response page at all.
+        if not super().has_permission():
+            return False
+        if not is_awaiting_response(self.request.user, self.issue):
+            raise Http404("This issue is not waiting for a response.")
+        return True
 
     def form_valid(self, form):
         data = form.cleaned_data

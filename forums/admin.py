@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from members.admin import AuditTrailAdmin
@@ -119,6 +120,16 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "forum", "meeting", "created_at"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting"]
+    # Files are added in the portal, where their content is checked; here they are only
+    # downloaded, through the same permission-checked view.
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description="File")
+    def download(self, resource):
+        if not resource.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', resource.href, resource.file.name)
 
 
 @admin.register(CalendarFeed)

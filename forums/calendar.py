@@ -1,5 +1,6 @@
 """RFC 5545 calendars of meetings, for downloads and subscription feeds."""
 
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -18,6 +19,15 @@ ICS_STATUS = {
 }
 
 
+# Control characters (line breaks, tabs, NUL ...) have no place in a one-line calendar value.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str) -> str:
+    """Text as a single calendar line: control characters become one space."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
 def event_uid(meeting: Meeting) -> str:
     return f"{meeting.uid}@cop-portal"
 
@@ -29,17 +39,17 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("dtstamp", meeting.updated_at or timezone.now())
     event.add("sequence", meeting.sequence)
     event.add("status", ICS_STATUS[meeting.status])
-    event.add("summary", f"{meeting.title} ({meeting.forum.name})")
+    event.add("summary", one_line(f"{meeting.title} ({meeting.forum.name})"))
     event.add("dtstart", timezone.localtime(meeting.start, tz))
     event.add("dtend", timezone.localtime(meeting.end, tz))
-    location = ", ".join(part for part in (meeting.place, meeting.online_link) if part)
+    location = one_line(", ".join(part for part in (meeting.place, meeting.online_link) if part))
     if location:
         event.add("location", location)
     url = f"{settings.PORTAL_BASE_URL}{meeting.get_absolute_url()}"
     event.add("url", url)
-    lines = [f"{meeting.forum.name}: {meeting.title}"]
+    lines = [one_line(f"{meeting.forum.name}: {meeting.title}")]
     if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
+        lines.append(one_line(f"Join online: {meeting.online_link}"))
     lines.append(f"Details and agenda: {url}")
     event.add("description", "\n".join(lines))
     return event
@@ -52,7 +62,7 @@ def meetings_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     calendar.add_missing_timezones()

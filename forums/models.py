@@ -19,6 +19,7 @@ from .choices import (
     RsvpResponse,
     Tier,
 )
+from .files import resource_upload_to
 
 
 class Forum(models.Model):
@@ -304,7 +305,7 @@ class Resource(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=ResourceKind.choices)
     url = models.URLField(max_length=500, blank=True)
-    file = models.FileField(upload_to="resources/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=resource_upload_to, blank=True)
     practice_areas = models.ManyToManyField(PracticeArea, blank=True, related_name="resources")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -326,7 +327,10 @@ class Resource(models.Model):
 
     @property
     def href(self) -> str:
-        return self.url if self.kind == ResourceKind.LINK else self.file.url
+        """Where the resource opens: its link, or the permission-checked download of its file."""
+        if self.kind == ResourceKind.LINK:
+            return self.url
+        return reverse("forums:resource-download", kwargs={"pk": self.pk})
 
 
 class CalendarFeed(models.Model):

@@ -92,6 +92,14 @@ def is_action_owner(user, action) -> bool:
     return action is not None and action.owner_id == user.pk
 
 
+@rules.predicate
+def is_shared_with_members(user, resource) -> bool:
+    """A forum's own resource, or one attached to a meeting its members may already see."""
+    return resource is not None and (
+        resource.meeting_id is None or resource.meeting.is_seen_by_members
+    )
+
+
 can_run = is_forum_facilitator | is_administrator
 
 rules.add_perm("forums.view_forum", rules.is_authenticated)
@@ -102,12 +110,18 @@ rules.add_perm("forums.build_agenda", can_run)
 rules.add_perm("forums.record_minutes", can_run)
 rules.add_perm("forums.record_attendance", can_run)
 rules.add_perm("forums.add_resource", can_run)
-rules.add_perm("forums.view_meeting", rules.is_authenticated & (is_published_meeting | can_run))
+can_view_meeting = rules.is_authenticated & (is_published_meeting | can_run)
+
+rules.add_perm("forums.view_meeting", can_view_meeting)
+# Unpublished minutes stay inside the forum: executives read them for the Strategic forum's
+# own meetings (as its members), and everyone else's once they are published.
 rules.add_perm(
     "forums.view_minutes",
-    rules.is_authenticated
-    & (has_published_minutes | is_forum_member | is_executive | is_administrator),
+    can_view_meeting & (has_published_minutes | is_forum_member | is_administrator),
 )
 rules.add_perm("forums.rsvp_meeting", is_forum_member & is_published_meeting)
 rules.add_perm("forums.update_action", is_action_owner | can_run)
+# A file stays inside its forum: members may open it (a meeting's once they may see the
+# meeting), and so may those who run the forum.
+rules.add_perm("forums.download_resource", can_run | (is_forum_member & is_shared_with_members))
 rules.add_perm("forums.run_any_forum", is_facilitator_anywhere | is_administrator)

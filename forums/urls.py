@@ -109,4 +109,9 @@ urlpatterns = [
         resources.ForumResourceAddView.as_view(),
         name="resource-add",
     ),
+    path(
+        "resources/<int:pk>/download/",
+        resources.ResourceDownloadView.as_view(),
+        name="resource-download",
+    ),
 ]

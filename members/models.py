@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .choices import Sector
 
@@ -116,7 +117,11 @@ class User(AbstractUser):
 
 
 class Notification(models.Model):
-    """A message to one person: listed in the portal and sent by email once."""
+    """A message to one person: listed in the portal and sent by email once.
+
+    The row is the outbox entry: while `sent_at` is empty an email is owed, and it is tried
+    again at `next_attempt_at`. A row given up on keeps `sent_at` and `next_attempt_at` empty.
+    """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=200)
@@ -125,10 +130,21 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The sweeper's question, "which owed emails are due?", reads only this small index.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_unsent_due_idx",
+                condition=models.Q(sent_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -136,3 +152,7 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def is_given_up(self) -> bool:
+        return self.sent_at is None and self.next_attempt_at is None

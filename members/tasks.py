@@ -1,31 +1,40 @@
-from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone
+import logging
 
-from .models import Notification
+from celery import Task, shared_task
+
+from . import outbox
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(name="members.send_notification_email")
-def send_notification_email(notification_id: int) -> bool:
-    """Email one notification; a second run of the same id sends nothing."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        link = f"\n\n{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
-        send_mail(
-            subject=f"[{settings.PORTAL_NAME}] {notification.subject}",
-            message=f"{notification.body}{link}",
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["sent_at"])
+def enqueue(task: Task, *args) -> bool:
+    """Hand a task to the broker; a broker that cannot be reached is logged, never raised.
+
+    Whatever is enqueued from a request must be recorded first (an outbox row, a reminder row),
+    so a lost message delays the work until the next sweep and loses nothing.
+    """
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("Could not enqueue %s with %r", task.name, args)
+        return False
     return True
+
+
+@shared_task(name="members.send_notification_email", bind=True, max_retries=None)
+def send_notification_email(self: Task, notification_id: int) -> bool:
+    """Email one notification; a second run of the same id sends nothing.
+
+    A failed send is retried after the row's back-off; run in-process, the sweep retries it.
+    """
+    attempt = outbox.deliver(notification_id)
+    in_worker = not (self.request.called_directly or self.request.is_eager)
+    if attempt.retry_in is not None and in_worker:
+        raise self.retry(countdown=attempt.retry_in)
+    return attempt.sent
+
+
+@shared_task(name="members.send_unsent_notifications")
+def send_unsent_notifications() -> int:
+    """Email every notification still owed whose next attempt is due; safe to run twice at once."""
+    return outbox.send_due()

@@ -2,17 +2,31 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
+from .text import LONG_TEXT_MAX_LENGTH
+
+# A message lists this many findings and counts the rest.
+FINDINGS_SHOWN = 10
+
+
+def describe_findings(findings) -> str:
+    """What the guard found and where, in one sentence part: the first few, then a count."""
+    shown = "; ".join(f.describe() for f in findings[:FINDINGS_SHOWN])
+    rest = len(findings) - FINDINGS_SHOWN
+    return f"{shown}; and {rest} more" if rest > 0 else shown
+
 
 def no_identifying_details(value: str) -> None:
     """Refuse text that looks like identifying client information, saying what and where.
 
     The guard itself is named by settings.PRIVACY_GUARD, so every app uses the one guard
     without importing the app that owns it."""
+    if len(value or "") > LONG_TEXT_MAX_LENGTH:
+        # No field takes this much: its length limit refuses it, without the wait for a scan.
+        return
     findings = import_string(settings.PRIVACY_GUARD)(value or "")
     if findings:
-        found = "; ".join(f.describe() for f in findings)
         raise ValidationError(
-            f"This looks like identifying client information: {found}. "
+            f"This looks like identifying client information: {describe_findings(findings)}. "
             "Remove it: the portal records practice, never details of a client.",
             code="identifying_details",
         )

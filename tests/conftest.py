@@ -28,3 +28,16 @@ def member(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks are sent (not run in-process) to a broker that refuses connections."""
+    # The URL tasks are published to (the worker's own URL, from the environment, stays).
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    # Connections are pooled per process; drop the pool so the next message uses the new URL.
+    celery_app._after_fork()
+    yield
+    celery_app.conf.broker_write_url = None
+    celery_app._after_fork()

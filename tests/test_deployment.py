@@ -14,7 +14,7 @@ def compose() -> dict:
 def test_compose_defines_the_production_like_services():
     services = compose()["services"]
 
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "web", "worker", "beat", "nginx"}
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
 
@@ -23,7 +23,7 @@ def test_compose_services_have_health_checks_and_data_on_named_volumes():
     spec = compose()
     services = spec["services"]
 
-    for name in ("db", "redis", "web", "worker"):
+    for name in ("db", "redis", "web", "worker", "nginx"):
         assert "test" in services[name]["healthcheck"], name
     assert set(spec["volumes"]) >= {"postgres-data", "redis-data", "media"}
     assert "postgres-data:/var/lib/postgresql/data" in services["db"]["volumes"]
@@ -86,3 +86,54 @@ def test_collectstatic_in_production_mode_as_the_image_build_runs_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert (tmp_path / "vendor" / "bootstrap" / "bootstrap.min.css").exists()
+
+
+def nginx_conf() -> str:
+    return (BASE_DIR / "deploy" / "nginx.conf").read_text()
+
+
+def nginx_location(prefix: str) -> str:
+    """The body of one `location <prefix> { ... }` block of the nginx config."""
+    config = nginx_conf()
+    start = config.index(f"location {prefix} {{")
+    return config[start : config.index("}", start)]
+
+
+def test_compose_nginx_fronts_web_and_reads_media_read_only():
+    services = compose()["services"]
+    nginx = services["nginx"]
+
+    assert nginx["image"].startswith("nginx:")
+    assert nginx["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in nginx["volumes"]
+    assert "media:/srv/media:ro" in nginx["volumes"]
+    assert nginx["ports"] == ["${HTTP_PORT:-8000}:80"]
+    assert "ports" not in services["web"]
+    assert services["web"]["expose"] == ["8000"]
+    assert "media:/app/var/media" in services["web"]["volumes"]
+
+
+def test_compose_web_hands_downloads_to_nginx_and_others_do_not():
+    services = compose()["services"]
+
+    assert services["web"]["environment"]["MEDIA_ACCEL_REDIRECT_PREFIX"] == "/protected-media/"
+    for name in ("worker", "beat"):
+        assert "MEDIA_ACCEL_REDIRECT_PREFIX" not in services[name]["environment"], name
+
+
+def test_nginx_protected_media_is_internal_and_aliases_the_media_volume():
+    location = nginx_location("/protected-media/")
+
+    assert "internal;" in location
+    assert "alias /srv/media/;" in location
+    assert 'add_header X-Content-Type-Options "nosniff" always;' in location
+
+
+def test_nginx_proxies_to_gunicorn_with_forwarded_headers():
+    location = nginx_location("/")
+
+    assert "server web:8000;" in nginx_conf()
+    assert "proxy_pass http://portal;" in location
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in location
+    assert "proxy_set_header X-Forwarded-Proto $forwarded_proto;" in location
+    assert "location /media/" not in nginx_conf()

@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forums.choices import FACILITATING_ROLES
-from members.services import notify
+from members.services import notify_many
 
 from ..choices import ALLOWED_TRANSITIONS, FINISHED_STATUSES, IssueStatus
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -78,14 +78,13 @@ def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude
     url = issue.get_absolute_url()
     # Read once which forums the issue has been at, not once per watcher.
     issue.visited_forum_ids = set(issue.referrals.values_list("forum_id", flat=True))
-    for user in issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None)):
-        # A watcher who can no longer see the issue (restricted, merged) hears nothing of it.
-        if user.has_perm("feedback.view_issue", issue):
-            notify(user, subject=f"{issue.reference}: {subject}", body=body, url=url)
+    watchers = issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None))
+    # A watcher who can no longer see the issue (restricted, merged) hears nothing of it.
+    recipients = [user for user in watchers if user.has_perm("feedback.view_issue", issue)]
+    notify_many(recipients, subject=f"{issue.reference}: {subject}", body=body, url=url)
 
 
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
-    for membership in forum.memberships.filter(
-        Q(role__in=FACILITATING_ROLES), user__is_active=True
-    ).select_related("user"):
-        notify(membership.user, subject=subject, body=body, url=url)
+    memberships = forum.memberships.filter(Q(role__in=FACILITATING_ROLES), user__is_active=True)
+    recipients = [membership.user for membership in memberships.select_related("user")]
+    notify_many(recipients, subject=subject, body=body, url=url)

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forums.models import Forum
+from members.text import one_line
 
 from ..choices import EventKind, IssueStatus, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
@@ -35,6 +36,7 @@ def save_draft(
     issue: PracticeIssue | None = None,
 ) -> PracticeIssue:
     """Keep an unfinished issue for its author; the privacy guard applies to drafts too."""
+    title = one_line(title)
     guard_privacy(title, description)
     if issue is None:
         issue = PracticeIssue(raised_by=by)
@@ -66,6 +68,8 @@ def raise_issue(
         raise TransitionNotAllowed(
             "Confirm that the issue holds no identifying information about a client."
         )
+    # A title goes into email subjects and page headings: one line, whoever calls.
+    title = one_line(title)
     guard_privacy(title, description)
     if draft is None:
         issue = PracticeIssue(raised_by=by)

@@ -1,5 +1,6 @@
 from django import forms
 
+from members.fields import MultiLineCharField, SingleLineCharField
 from members.validators import no_identifying_details
 
 from ..choices import RsvpResponse
@@ -9,6 +10,18 @@ from ..models import AgendaItem
 class AgendaItemForm(forms.ModelForm):
     """An agenda item's details; the service saves them."""
 
+    title = SingleLineCharField(label="Title", validators=[no_identifying_details])
+    description = MultiLineCharField(
+        label="Description",
+        required=False,
+        validators=[no_identifying_details],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Who leads the item is a member or a guest of the forum, named on purpose: the guard
+    # for client details does not apply to it.
+    presenter = SingleLineCharField(
+        label="Presenter", required=False, help_text="Who leads this item (optional)."
+    )
     minutes_allotted = forms.IntegerField(
         label="Minutes allotted", min_value=1, max_value=600, initial=10
     )
@@ -16,13 +29,6 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "kind", "minutes_allotted", "presenter", "description"]
-        help_texts = {"presenter": "Who leads this item (optional)."}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("title", "description", "presenter"):
-            self.fields[name].validators.append(no_identifying_details)
 
 
 class AgendaItemChangeForm(AgendaItemForm):

@@ -4,7 +4,7 @@ from ..choices import MembershipRole
 
 
 class AddMemberForm(forms.Form):
-    email = forms.EmailField(label="Email address of the person to add")
+    email = forms.EmailField(label="Email address of the person to add", max_length=254)
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
 
 

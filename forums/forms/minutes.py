@@ -3,6 +3,11 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from members.fields import (
+    LONG_TEXT_MAX_LENGTH,
+    MultiLineCharField,
+    SingleLineCharField,
+)
 from members.validators import no_identifying_details
 
 from ..choices import ActionStatus
@@ -40,14 +45,15 @@ class MinutesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
-            self.fields[f"notes_{item.pk}"] = forms.CharField(
+            self.fields[f"notes_{item.pk}"] = MultiLineCharField(
                 label=f"Minutes for '{item.title}'",
+                max_length=LONG_TEXT_MAX_LENGTH,
                 required=False,
                 validators=[no_identifying_details],
                 initial=item.notes,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
-            self.fields[f"decision_{item.pk}"] = forms.CharField(
+            self.fields[f"decision_{item.pk}"] = MultiLineCharField(
                 label=f"Decision on '{item.title}' (optional)",
                 required=False,
                 validators=[no_identifying_details],
@@ -69,9 +75,7 @@ class MinutesForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(
-        max_length=300, label="What is to be done", validators=[no_identifying_details]
-    )
+    title = SingleLineCharField(label="What is to be done", validators=[no_identifying_details])
     owner = MemberChoiceField(queryset=None, label="Owner", empty_label="Choose a member")
     due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     agenda_item = forms.ModelChoiceField(

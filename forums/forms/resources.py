@@ -6,13 +6,18 @@ from django.conf import settings
 from members.models import PracticeArea
 from members.validators import no_identifying_details
 
+from ..files import file_type_problem
+
 
 def allowed_extensions() -> list[str]:
     return [ext.lower().lstrip(".") for ext in settings.RESOURCE_ALLOWED_EXTENSIONS]
 
 
 class ResourceForm(forms.Form):
-    """A link or an uploaded file, within the size and type limits set in settings."""
+    """A link or an uploaded file, within the size and type limits set in settings.
+
+    A file's contents must match its extension, so a renamed web page is refused.
+    """
 
     title = forms.CharField(max_length=200, validators=[no_identifying_details])
     url = forms.URLField(
@@ -56,6 +61,9 @@ class ResourceForm(forms.Form):
             raise forms.ValidationError(
                 f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is {limit} MB."
             )
+        problem = file_type_problem(upload, extension)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
     def clean(self):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils import timezone
 
+from members.fields import SingleLineCharField
 from members.models import Region
 
 from ..choices import MeetingStatus, Tier
@@ -31,11 +32,11 @@ SCOPE_FOLLOWING = "following"
 class MeetingTimesForm(forms.Form):
     """Title, day, times and place of a meeting; checks clashes with the person's forums."""
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineCharField()
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    place = forms.CharField(
+    place = SingleLineCharField(
         max_length=300, required=False, help_text="Where people meet in person, if they do."
     )
     online_link = forms.URLField(

@@ -2,7 +2,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from members.services import notify
+from members.services import notify_many
 
 from ..choices import AgendaItemKind, ForumEventKind, MeetingStatus
 from ..exceptions import ForumActionRefused
@@ -195,5 +195,5 @@ def notify_members(meeting: Meeting, *, subject: str, body: str) -> None:
     """One notification per forum member, linking to the meeting; emails go on commit."""
     url = meeting.get_absolute_url()
     members = Membership.objects.filter(forum_id=meeting.forum_id, user__is_active=True)
-    for membership in members.select_related("user"):
-        notify(membership.user, subject=subject, body=body, url=url)
+    recipients = [membership.user for membership in members.select_related("user")]
+    notify_many(recipients, subject=subject, body=body, url=url)

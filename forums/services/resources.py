@@ -1,10 +1,12 @@
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from ..choices import ForumEventKind, MeetingStatus, ResourceKind
 from ..exceptions import ForumActionRefused
+from ..files import file_type_problem
 from ..models import Forum, Meeting, Resource
 from .audit import record_event
 
@@ -20,9 +22,13 @@ def add_resource(
     practice_areas: Iterable = (),
     meeting: Meeting | None = None,
 ) -> Resource:
-    """Attach a link or an uploaded file to a forum, or to one of its meetings."""
+    """Attach a link or an uploaded file to a forum, or to one of its meetings.
+
+    A file must hold what its extension says, whatever form it came through."""
     if bool(url) == bool(file):
         raise ForumActionRefused("A resource is either a link or a file.")
+    if file and (problem := file_type_problem(file, Path(file.name).suffix.lower().lstrip("."))):
+        raise ForumActionRefused(problem)
     if meeting is not None:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.forum_id != forum.pk:

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import messages
@@ -25,18 +26,32 @@ from ..services.scheduling import regenerate_calendar_feed, revoke_calendar_feed
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+# The calendar's range, kept a month inside what datetime.date can hold either side.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def number_in(value: str | None, low: int, high: int, default: int) -> int | None:
+    """A short whole number within [low, high]; the default when absent, else None."""
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(high)):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
 class CalendarMonthView(LoginRequiredMixin, TemplateView):
     template_name = "forums/calendar_month.html"
 
     def month(self) -> dt.date:
-        today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year", today.year))
-            month = int(self.request.GET.get("month", today.month))
-            # Keep a month either side within the calendar's range.
-            return dt.date(min(max(year, 1900), 2999), month, 1)
-        except (TypeError, ValueError):
-            return today.replace(day=1)
+        """The month asked for; anything malformed or out of range shows this month."""
+        this_month = timezone.localdate().replace(day=1)
+        year = number_in(self.request.GET.get("year"), FIRST_YEAR, LAST_YEAR, this_month.year)
+        month = number_in(self.request.GET.get("month"), 1, 12, this_month.month)
+        if year is None or month is None:
+            return this_month
+        return dt.date(year, month, 1)
 
     def get_context_data(self, **kwargs):
         first = self.month()
@@ -96,6 +111,9 @@ class CalendarFeedView(View):
     """A person's meetings as a subscription feed; the secret token is the only key."""
 
     def get(self, request, token: str):
+        # Only the shape regenerate_calendar_feed makes reaches the database (no NUL bytes).
+        if not FEED_TOKEN.fullmatch(token):
+            raise Http404("No such calendar feed.")
         feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
             raise Http404("No such calendar feed.")

@@ -1,10 +1,22 @@
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.urls import NoReverseMatch
-from django.views.generic import FormView
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.views.generic import FormView, View
+from rules.contrib.views import PermissionRequiredMixin
+
+from ..choices import ResourceKind
 from ..exceptions import ForumActionRefused
+from ..files import content_type_for
 from ..forms.resources import ResourceForm
+from ..models import Resource
 from ..services.resources import add_resource
 from .mixins import ForumPermissionMixin, MeetingPermissionMixin
 
@@ -51,3 +63,45 @@ class MeetingResourceAddView(MeetingPermissionMixin, FormView):
         if _add(self, form, forum=self.meeting.forum, meeting=self.meeting) is None:
             return self.form_invalid(form)
         return redirect(self.meeting.get_absolute_url())
+
+
+class ResourceDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """An uploaded file, for those who may open it, always as a download.
+
+    Anonymous people go to sign in; signed-in people without the permission get 403.
+    With MEDIA_ACCEL_REDIRECT_PREFIX set, nginx sends the bytes after this check.
+    """
+
+    permission_required = "forums.download_resource"
+
+    @cached_property
+    def resource(self) -> Resource:
+        return get_object_or_404(
+            Resource.objects.select_related("forum", "meeting"),
+            pk=self.kwargs["pk"],
+            kind=ResourceKind.FILE,
+        )
+
+    def get_permission_object(self):
+        return self.resource
+
+    def get(self, request, *args, **kwargs):
+        stored = self.resource.file
+        filename = PurePosixPath(stored.name).name
+        content_type = content_type_for(PurePosixPath(filename).suffix.lstrip("."))
+        prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+        if prefix:
+            response = HttpResponse(content_type=content_type)
+            response["X-Accel-Redirect"] = prefix + quote(stored.name)
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+        else:
+            try:
+                handle = stored.open("rb")
+            except FileNotFoundError as missing:
+                raise Http404("The file is no longer stored.") from missing
+            response = FileResponse(
+                handle, as_attachment=True, filename=filename, content_type=content_type
+            )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -42,3 +42,21 @@ def test_practitioner_turns_on_mfa_and_signs_in_with_a_code(page, demo_data, axe
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Priya Practitioner")
     assert problems == []
     assert page.console_errors == []
+
+
+def test_executive_when_mfa_required_is_sent_to_set_it_up_first(
+    page, demo_data, axe_source, settings
+):
+    settings.MFA_REQUIRED = True
+    sign_in(page, DEMO_ACCOUNTS["executive"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    expect(
+        page.get_by_text("Your role in the portal needs two-factor authentication.")
+    ).to_be_visible()
+    problems = axe_violations(page, axe_source)
+
+    page.goto("/issues/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    assert problems == []
+    assert page.console_errors == []

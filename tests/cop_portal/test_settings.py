@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,40 @@ def test_unknown_mode_refuses_to_start(value):
 
     assert result.returncode != 0
     assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr
+
+
+def env_example() -> dict[str, str | None]:
+    """The settings .env.example sets, and the names it only mentions (commented out)."""
+    values: dict[str, str] = {}
+    for line in (BASE_DIR / ".env.example").read_text().splitlines():
+        match = re.match(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$", line)
+        if match:
+            values[match.group(2)] = None if match.group(1) else match.group(3)
+    return values
+
+
+def test_env_example_names_every_setting_read_from_the_environment():
+    settings_source = (BASE_DIR / "cop_portal" / "settings.py").read_text()
+    read = set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_source))
+
+    missing = read - set(env_example())
+
+    assert read >= {"SECRET_KEY", "MFA_REQUIRED", "TRUSTED_PROXY_COUNT"}
+    assert missing == set()
+
+
+def test_env_example_values_start_the_embedded_portal():
+    values = {name: value for name, value in env_example().items() if value is not None}
+    values.pop("DATABASE_URL")  # the test keeps its own database out of var/
+
+    result = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; print(s.MFA_REQUIRED, s.ADMIN_URL)",
+        **values,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "admin/"]

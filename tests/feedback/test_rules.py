@@ -1,8 +1,10 @@
 """The permission matrix: each view for each role, and the selectors agree with the rules."""
 
 import pytest
+import rules
 from django.urls import reverse
 
+from feedback.choices import IssueStatus
 from feedback.selectors import issues_visible_to
 from feedback.services import routing
 from tests.factories.feedback import PracticeIssueFactory
@@ -71,7 +73,7 @@ MATRIX = [
         "restricted-issue",
         lambda lp, i: i.get_absolute_url(),
         "get",
-        {"practitioner", "cfsn_facilitator", "executive", "administrator"},
+        {"practitioner", "cfsn_facilitator", "administrator"},
     ),
     (
         "triage-place",
@@ -94,12 +96,6 @@ MATRIX = [
     (
         "executive-queue",
         lambda lp, i: reverse("feedback:executive-queue"),
-        "get",
-        {"executive", "administrator"},
-    ),
-    (
-        "respond",
-        lambda lp, i: reverse("feedback:issue-respond", args=[i.pk]),
         "get",
         {"executive", "administrator"},
     ),
@@ -143,3 +139,95 @@ def test_issues_visible_to_agrees_with_view_permission(loop, role, restricted):
 
     assert (issue in visible) == user.has_perm("feedback.view_issue", issue)
     assert (draft in visible) == user.has_perm("feedback.view_issue", draft)
+
+
+# --- Responding: only to an issue waiting at the Strategic Leadership Forum ------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_respond_page_for_role_on_issue_waiting_at_strategic_forum(client, loop, role):
+    issue = PracticeIssueFactory(
+        origin_forum=loop.cfsn, current_forum=loop.strategic, restricted=True
+    )
+
+    result = status_for(client, loop, role, reverse("feedback:issue-respond", args=[issue.pk]))
+
+    expected = {"anonymous": "login", "executive": 200, "administrator": 200}
+    assert result == expected.get(role, 403)
+
+
+@pytest.mark.parametrize(("role", "expected"), [("executive", 403), ("administrator", 404)])
+def test_respond_page_of_someone_elses_draft_is_refused_without_its_title(
+    client, loop, role, expected
+):
+    draft = PracticeIssueFactory(
+        origin_forum=loop.cfsn,
+        current_forum=loop.strategic,
+        status=IssueStatus.DRAFT,
+        title="Private draft about intake",
+        referral=False,
+    )
+    client.force_login(user_for(loop, role))
+
+    response = client.get(reverse("feedback:issue-respond", args=[draft.pk]))
+
+    assert response.status_code == expected
+    assert "Private draft about intake" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["executive", "administrator"])
+@pytest.mark.parametrize(
+    ("status", "at_strategic"),
+    [
+        (IssueStatus.QUEUED, False),
+        (IssueStatus.ON_AGENDA, False),
+        (IssueStatus.RESPONDED, True),
+        (IssueStatus.CLOSED, True),
+        (IssueStatus.DECLINED, True),
+        (IssueStatus.MERGED, True),
+    ],
+)
+def test_respond_page_of_issue_not_waiting_for_a_response_is_refused(
+    client, loop, role, status, at_strategic
+):
+    issue = PracticeIssueFactory(
+        origin_forum=loop.cfsn,
+        current_forum=loop.strategic if at_strategic else loop.cfsn,
+        status=status,
+        title="Already dealt with",
+    )
+
+    result = status_for(client, loop, role, reverse("feedback:issue-respond", args=[issue.pk]))
+
+    assert result == (403 if role == "executive" else 404)
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize(
+    ("status", "at_strategic", "raised_by_role"),
+    [
+        (IssueStatus.QUEUED, True, None),
+        (IssueStatus.ON_AGENDA, True, None),
+        (IssueStatus.QUEUED, False, None),
+        (IssueStatus.RESPONDED, True, None),
+        (IssueStatus.DRAFT, True, None),
+        (IssueStatus.DRAFT, True, "executive"),
+    ],
+)
+def test_respond_issue_permission_needs_executive_visible_and_waiting(
+    loop, role, status, at_strategic, raised_by_role
+):
+    user = user_for(loop, role)
+    issue = PracticeIssueFactory(
+        origin_forum=loop.cfsn,
+        current_forum=loop.strategic if at_strategic else loop.cfsn,
+        status=status,
+        raised_by=user_for(loop, raised_by_role) if raised_by_role else loop.practitioner,
+        referral=False,
+    )
+    waiting = at_strategic and status in (IssueStatus.QUEUED, IssueStatus.ON_AGENDA)
+
+    # The rule itself: superusers would pass user.has_perm through Django's ModelBackend.
+    allowed = rules.has_perm("feedback.respond_issue", user, issue)
+
+    assert allowed == (waiting and role in {"executive", "administrator"})

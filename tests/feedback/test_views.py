@@ -1,11 +1,12 @@
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import IssueStatus, Outcome
-from feedback.models import PracticeIssue
+from feedback.models import Comment, PracticeIssue
 from feedback.services import routing
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
@@ -137,7 +138,7 @@ def test_outcome_escalate_moves_issue_to_statewide_agenda(client, loop):
 
 
 def test_respond_with_past_due_date_reshows_form(client, loop):
-    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, current_forum=loop.strategic)
     client.force_login(loop.executive)
 
     response = client.post(
@@ -268,3 +269,58 @@ def test_outcome_pressed_twice_says_it_is_already_recorded(client, loop):
     again = client.post(reverse("feedback:outcome-record", args=[item.pk]), data, follow=True)
 
     assert "An outcome has already been recorded for this item." in again.content.decode()
+
+
+# --- Length limits and one-line titles -------------------------------------------------
+
+
+def test_raise_issue_with_100_kb_description_answers_quickly_with_length_message(client, loop):
+    client.force_login(loop.practitioner)
+    description = "1 " * 25_000 + "a." * 25_000
+
+    start = time.perf_counter()
+    response = client.post(
+        reverse("feedback:issue-create"), issue_form(loop, description=description)
+    )
+    elapsed = time.perf_counter() - start
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 20000 characters (it has 100000)." in html
+    assert 'value="Intake forms repeat the same questions"' in html
+    assert PracticeIssue.objects.count() == 0
+    assert elapsed < 1.0
+
+
+def test_raise_issue_form_tells_the_browser_the_length_limits(client, loop):
+    client.force_login(loop.practitioner)
+
+    html = client.get(reverse("feedback:issue-create")).content.decode()
+
+    assert 'name="title" maxlength="200"' in html
+    assert 'maxlength="20000"' in html
+
+
+def test_raise_issue_title_with_line_breaks_is_stored_on_one_line(client, loop):
+    client.force_login(loop.practitioner)
+
+    client.post(
+        reverse("feedback:issue-create"),
+        issue_form(loop, title="Intake forms\r\nrepeat\tthe  same questions\u2028again"),
+    )
+
+    assert PracticeIssue.objects.get().title == "Intake forms repeat the same questions again"
+
+
+def test_comment_longer_than_the_limit_reshows_with_length_message(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, current_forum=loop.cfsn)
+    client.force_login(loop.practitioner)
+
+    response = client.post(
+        reverse("feedback:issue-comment", args=[issue.pk]), {"body": "x" * 10_001}
+    )
+
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in (
+        response.content.decode()
+    )
+    assert Comment.objects.count() == 0

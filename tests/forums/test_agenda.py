@@ -357,3 +357,41 @@ def test_agenda_item_add_with_an_email_address_is_refused_and_kept(client):
     assert "an email address “jo.citizen@mail.example.com”" in html
     assert 'value="Family case"' in html
     assert meeting.agenda_items.count() == 0
+
+
+def test_agenda_edit_view_title_naming_a_person_reshows_form_with_message(
+    client, meeting, facilitator
+):
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:agenda-item-add", kwargs={"pk": meeting.pk}),
+        {
+            "title": "Jane Smith missed her meeting",
+            "kind": AgendaItemKind.OTHER,
+            "minutes_allotted": 10,
+        },
+    )
+
+    assert response.context["form"].errors["title"] == [
+        "This looks like identifying client information: a person's name “Jane Smith” on "
+        "line 1. Remove it: the portal records practice, never details of a client."
+    ]
+    assert AgendaItem.objects.count() == 0
+
+
+def test_agenda_edit_view_title_with_line_break_is_stored_on_one_line(client, meeting, facilitator):
+    client.force_login(facilitator)
+
+    client.post(
+        reverse("forums:agenda-item-add", kwargs={"pk": meeting.pk}),
+        {
+            "title": "Voice of\r\nlived experience",
+            "kind": AgendaItemKind.OTHER,
+            "minutes_allotted": 10,
+            "presenter": "Sam\nLee",
+        },
+    )
+
+    item = AgendaItem.objects.get()
+    assert (item.title, item.presenter) == ("Voice of lived experience", "Sam Lee")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from forums.calendar import one_line
 from forums.choices import MeetingStatus, MembershipRole, Tier
 from forums.models import CalendarFeed
 from forums.services.meetings import cancel_meeting
@@ -302,3 +303,94 @@ def test_calendar_subscribe_turn_off_makes_the_address_stop_working(member_clien
     assert "Your calendar address is turned off." in response.content.decode()
     assert member_client.get(reverse("forums:calendar-feed", args=[feed.token])).status_code == 404
     assert not CalendarFeed.objects.filter(user=member).exists()
+
+
+# --- Odd input never breaks the calendar ----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Line\nbreak", "Line break"),
+        ("Carriage\r\nreturn", "Carriage return"),
+        ("Tab\tand\x0bvertical\x1bescape", "Tab and vertical escape"),
+        ("Semi; colon, comma \\ slash", "Semi; colon, comma \\ slash"),
+        ("Ünïcødé — 会议 🎉", "Ünïcødé — 会议 🎉"),
+        ("Separator\u2028line", "Separator line"),
+    ],
+)
+def test_meeting_ics_with_odd_title_is_one_valid_line(client, title, summary):
+    facilitator = MembershipFactory(role=MembershipRole.FACILITATOR).user
+    meeting = MeetingFactory(
+        forum=facilitator.memberships.get().forum, title=title, place="Room\n2"
+    )
+    client.force_login(facilitator)
+
+    response = client.get(reverse("forums:meeting-ics", args=[meeting.pk]))
+
+    calendar = Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")
+    assert response.status_code == 200
+    assert str(event["SUMMARY"]) == f"{summary} ({meeting.forum.name})"
+    assert str(event["LOCATION"]) == "Room 2"
+    assert str(calendar["X-WR-CALNAME"]) == summary
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["\x00", "a" * 65, "..", "<script>", "tok en", "é"])
+def test_calendar_feed_malformed_token_is_not_found(client, token):
+    response = client.get(reverse("forums:calendar-feed", args=[token]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_calendar_feed_nul_in_path_is_not_found(client):
+    response = client.get("/forums/feed/%00.ics")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "month"),
+    [
+        ("2026", "9" * 30),
+        ("9" * 30, "1"),
+        ("9" * 5000, "1"),
+        ("-2026", "1"),
+        ("2026", "-1"),
+        ("2026", "0"),
+        ("1899", "12"),
+        ("3000", "1"),
+        ("\uff12\uff10\uff12\uff16", "\uff11"),  # full-width digits
+        ("", ""),
+        ("2026.0", "1"),
+    ],
+)
+def test_calendar_month_malformed_or_out_of_range_shows_this_month(member_client, year, month):
+    response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})
+
+    assert response.status_code == 200
+    assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "month", "first"),
+    [
+        ("1900", "1", dt.date(1900, 1, 1)),
+        ("2999", "12", dt.date(2999, 12, 1)),
+        ("2030", "07", dt.date(2030, 7, 1)),
+    ],
+)
+def test_calendar_month_edges_of_the_range_are_shown(member_client, year, month, first):
+    response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})
+
+    assert response.status_code == 200
+    assert response.context["first"] == first
+
+
+def test_one_line_turns_control_characters_and_line_separators_into_one_space():
+    assert one_line(" a\r\n\x00b\u2028c\x85d\t\x7fe ") == "a b c d e"

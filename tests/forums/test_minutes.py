@@ -248,3 +248,37 @@ def test_minutes_edit_view_with_a_client_phone_number_is_refused_and_kept(
     assert text in html
     item.refresh_from_db()
     assert item.notes == ""
+
+
+def test_minutes_edit_view_refuses_notes_over_the_limit_and_keeps_them(
+    client, meeting, facilitator
+):
+    item = AgendaItemFactory(meeting=meeting, title="Referrals")
+    client.force_login(facilitator)
+    notes = "Went well. " * 2_000
+
+    response = client.post(
+        reverse("forums:minutes-edit", kwargs={"pk": meeting.pk}),
+        {f"notes_{item.pk}": notes, f"decision_{item.pk}": ""},
+    )
+
+    assert response.context["form"].errors[f"notes_{item.pk}"] == [
+        "Ensure this value has at most 20000 characters (it has 21999)."
+    ]
+    assert 'maxlength="20000"' in response.content.decode()
+    item.refresh_from_db()
+    assert item.notes == ""
+
+
+def test_action_create_view_title_with_line_break_is_stored_on_one_line(
+    client, meeting, facilitator
+):
+    owner = MembershipFactory(forum=meeting.forum).user
+    client.force_login(facilitator)
+
+    client.post(
+        reverse("forums:action-create", kwargs={"pk": meeting.pk}),
+        {"title": "Draft\r\nthe letter", "owner": owner.pk, "due_date": "2031-01-01"},
+    )
+
+    assert ActionItem.objects.get().title == "Draft the letter"

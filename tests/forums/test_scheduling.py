@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from forums.choices import ForumEventKind, MeetingStatus, MembershipRole
 from forums.exceptions import ForumActionRefused
@@ -525,3 +526,35 @@ def test_edit_view_following_warns_when_a_later_meeting_lands_on_a_clash(
     assert "Tick this box to go ahead anyway" in html
     meetings[2].refresh_from_db()
     assert timezone.localtime(meetings[2].start).date() == days[2]
+
+
+def test_meeting_create_title_with_line_breaks_is_stored_on_one_line_and_gives_valid_ics(
+    facilitator_client, forum
+):
+    facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(title="Northern CFSN\r\nmeeting\x0b March", place="Hub\nRoom 2"),
+    )
+    meeting = Meeting.objects.get()
+
+    response = facilitator_client.get(reverse("forums:meeting-ics", args=[meeting.pk]))
+
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert (meeting.title, meeting.place) == ("Northern CFSN meeting March", "Hub Room 2")
+    assert response.status_code == 200
+    assert str(event["SUMMARY"]) == f"Northern CFSN meeting March ({forum.name})"
+
+
+def test_meeting_create_title_longer_than_200_characters_shows_error_and_keeps_input(
+    facilitator_client, forum
+):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]), schedule_data(title="M" * 201)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "Ensure this value has at most 200 characters (it has 201)."
+    ]
+    assert f'value="{"M" * 201}"' in response.content.decode()
+    assert Meeting.objects.count() == 0

@@ -1,19 +1,22 @@
-"""A real Celery worker on a real broker executes the email task."""
+"""A real Celery worker on a real broker sends the emails the outbox owes, each once."""
 
 import os
 import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
 from cop_portal.celery import app as celery_app
 from members import services
 from members.models import Notification
+from tests.factories.members import NotificationFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -35,6 +38,15 @@ def database_url_for_worker() -> str:
     return (
         f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+@dataclass(frozen=True)
+class Worker:
+    queue: str
+    mail_dir: Path
+
+    def sent_messages(self) -> str:
+        return "".join(path.read_text() for path in self.mail_dir.iterdir())
 
 
 @pytest.fixture
@@ -74,7 +86,7 @@ def worker(tmp_path, transactional_db):
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
-        yield tmp_path
+        yield Worker(queue=queue, mail_dir=tmp_path)
     finally:
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
         process.terminate()
@@ -84,16 +96,45 @@ def worker(tmp_path, transactional_db):
             process.kill()
 
 
+def wait_until_sent(notification: Notification, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=False).exists():
+            return
+        time.sleep(0.5)
+
+
 def test_notify_with_real_worker_sends_email_through_broker(worker, member):
     notification = services.notify(member, subject="Agenda published", body="See the agenda.")
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if Notification.objects.filter(pk=notification.pk, sent_at__isnull=False).exists():
-            break
-        time.sleep(0.5)
+    wait_until_sent(notification)
 
     assert Notification.objects.get(pk=notification.pk).sent_at is not None
-    sent = "".join(p.read_text() for p in worker.iterdir())
+    sent = worker.sent_messages()
     assert "Subject: [CoP Portal] Agenda published" in sent
     assert f"To: {member.email}" in sent
+
+
+def test_sweep_with_real_worker_after_broker_outage_emails_each_notice_once(broker_down, worker):
+    members = UserFactory.create_batch(3)
+    owed = services.notify_many(members, subject="Minutes published")
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 3
+    # Beat is its own process with its own connection to the (now running) broker.
+    beat = Celery("beat", broker=os.environ["CELERY_BROKER_URL"], set_as_current=False)
+
+    beat.send_task("members.send_unsent_notifications", queue=worker.queue)
+    beat.send_task("members.send_unsent_notifications", queue=worker.queue)
+    # The worker takes one message at a time, in order: once this is sent, both sweeps ran.
+    last = NotificationFactory(recipient=members[0], subject="Agenda published")
+    beat.send_task("members.send_notification_email", args=[last.pk], queue=worker.queue)
+    wait_until_sent(last)
+    beat.close()
+
+    sent = worker.sent_messages()
+    assert sent.count("Subject: [CoP Portal] Minutes published") == 3
+    assert sent.count("Subject: [CoP Portal] Agenda published") == 1
+    recipients = [
+        line.removeprefix("To: ") for line in sent.splitlines() if line.startswith("To: ")
+    ]
+    assert sorted(recipients) == sorted([m.email for m in members] + [members[0].email])
+    assert Notification.objects.filter(pk__in=[n.pk for n in owed], sent_at=None).count() == 0

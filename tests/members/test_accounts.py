@@ -1,12 +1,14 @@
 import base64
 import hashlib
 import hmac
+import logging
 import re
 import struct
 import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 
@@ -71,7 +73,9 @@ def test_signup_when_verification_mandatory_sends_link_that_verifies(client, set
     assert response.url == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["verify.me@example.org"]
-    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        rf"{re.escape(settings.PORTAL_BASE_URL)}(/accounts/confirm-email/\S+/)", mail.outbox[0].body
+    )
     assert link is not None
     assert client.get(reverse("home")).status_code == 302
 
@@ -197,11 +201,14 @@ def test_mfa_activation_with_wrong_code_shows_error_and_keeps_it(client, member,
 
 
 @pytest.mark.django_db
-def test_password_reset_emails_link_that_sets_new_password(client, member):
+def test_password_reset_emails_link_that_sets_new_password(client, member, settings):
     client.post(reverse("account_reset_password"), {"email": member.email})
 
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    link = re.search(
+        rf"{re.escape(settings.PORTAL_BASE_URL)}(/accounts/password/reset/key/\S+/)",
+        mail.outbox[0].body,
+    )
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
     new_password = "a-brand-new-password-2026"
@@ -233,3 +240,156 @@ def test_mfa_recovery_code_signs_in_when_phone_is_lost(client, member, password)
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_login_with_pbkdf2_hash_upgrades_it_to_argon2(client, settings, password):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    user = UserFactory()
+    User.objects.filter(pk=user.pk).update(password=make_password(password, hasher="pbkdf2_sha256"))
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": password})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+
+
+def _fail_login(client, email: str, address: str):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+@pytest.mark.django_db
+def test_login_failures_behind_trusted_proxy_are_limited_per_client_address(
+    client, settings, member, password
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        _fail_login(client, f"someone{n}@example.org", "203.0.113.7")
+
+    limited = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": password},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    other_address = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": password},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+
+    assert "Too many failed login attempts" in limited.content.decode()
+    assert other_address.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+@pytest.mark.django_db
+def test_login_failures_without_trusted_proxy_ignore_forwarded_for(client, settings, member):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    for n in range(10):
+        _fail_login(client, f"someone{n}@example.org", f"203.0.113.{n}")
+
+    response = _fail_login(client, member.email, "198.51.100.20")
+
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_sixth_failure_for_one_account_from_many_addresses_is_refused(
+    client, settings, member, password
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(5):
+        _fail_login(client, member.email, f"203.0.113.{n}")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": password},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_login_when_cache_unreachable_signs_in_and_logs_warning(
+    client, settings, member, password, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
+            # Nothing listens on port 1: connections are refused at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+    with caplog.at_level(logging.WARNING, logger="cop_portal.cache"):
+        response = client.post(
+            reverse("account_login"), {"login": member.email, "password": password}
+        )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+    assert [r.getMessage().split(";")[0] for r in caplog.records] == [
+        "Cache unreachable (Error 111 connecting to 127.0.0.1:1. Connection refused.)"
+    ]
+
+
+@pytest.mark.django_db
+def test_password_reset_link_uses_portal_base_url_not_request_host(client, settings, member):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+
+    client.post(
+        reverse("account_reset_password"), {"email": member.email}, HTTP_HOST="evil.example"
+    )
+
+    body = mail.outbox[0].body
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", body)
+    assert link is not None
+    assert link.group(0).startswith("https://portal.example.org/accounts/password/reset/key/")
+    assert "evil.example" not in body
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_email_links_to_portal_base_url(client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+
+    client.post(
+        reverse("account_reset_password"), {"email": "nobody@example.org"}, HTTP_HOST="evil.example"
+    )
+
+    body = mail.outbox[0].body
+    assert "https://portal.example.org/accounts/signup/" in body
+    assert "evil.example" not in body
+
+
+@pytest.mark.django_db
+def test_signup_confirmation_link_uses_portal_base_url_not_request_host(client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "new.lead@example.org",
+            "password1": "a-long-new-password-2026",
+            "password2": "a-long-new-password-2026",
+        },
+        HTTP_HOST="evil.example",
+    )
+
+    body = mail.outbox[0].body
+    assert re.search(r"https://portal\.example\.org/accounts/confirm-email/\S+/", body)
+    assert "evil.example" not in body

@@ -1,0 +1,52 @@
+"""Form fields for the text people type, with the portal's one set of length limits.
+
+The limits themselves live in members/text.py.
+
+Every free-text field of every form takes one of these limits, so a form refuses an
+over-long entry next to the field (keeping what was typed) and the browser stops typing
+at the same length through the ``maxlength`` attribute.
+"""
+
+from django import forms
+
+from .text import (
+    LONG_TEXT_MAX_LENGTH,
+    SEARCH_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    one_line,
+)
+
+__all__ = [
+    "LONG_TEXT_MAX_LENGTH",
+    "SEARCH_MAX_LENGTH",
+    "TEXT_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "MultiLineCharField",
+    "SingleLineCharField",
+]
+
+
+class SingleLineCharField(forms.CharField):
+    """A title or name: always one line, whatever was pasted into it."""
+
+    def __init__(self, *, max_length: int | None = TITLE_MAX_LENGTH, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return one_line(value) if value else value
+
+
+class MultiLineCharField(forms.CharField):
+    """A paragraph or more, in a text area; a line break counts as one character, as in the
+    browser's own ``maxlength`` count."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, max_length: int | None = TEXT_MAX_LENGTH, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value

@@ -1,0 +1,60 @@
+from urllib.parse import urlsplit
+
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from .rules import must_use_mfa
+
+# Pages someone who must set up a second factor can still reach: the set-up pages themselves,
+# the password confirmation they ask for, and the way out.
+MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_reauthenticate",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_list_webauthn",
+        "mfa_add_webauthn",
+        "mfa_reauthenticate_webauthn",
+        "account_reauthenticate",
+        "account_logout",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "healthz",
+    }
+)
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+class MFARequiredMiddleware:
+    """Sends anyone who must use two-factor authentication (members.rules.must_use_mfa) and
+    has no authenticator yet to set one up, before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.static_path = urlsplit(settings.STATIC_URL).path
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            not settings.MFA_REQUIRED
+            or not request.user.is_authenticated
+            or request.resolver_match.url_name in MFA_SETUP_URL_NAMES
+            or request.path.startswith(self.static_path)
+            or not must_use_mfa(request.user)
+            or get_mfa_adapter().is_mfa_enabled(request.user, types=SECOND_FACTORS)
+        ):
+            return None
+        messages.warning(
+            request,
+            "Your role in the portal needs two-factor authentication. Set up an authenticator "
+            "app or a security key to continue.",
+        )
+        return redirect("mfa_index")
