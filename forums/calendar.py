@@ -1,11 +1,12 @@
 """RFC 5545 calendars of meetings, for downloads and subscription feeds."""
 
-import re
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from members.text import one_line
 
 from .choices import MeetingStatus
 from .models import Meeting
@@ -17,15 +18,6 @@ ICS_STATUS = {
     MeetingStatus.COMPLETED: "CONFIRMED",
     MeetingStatus.CANCELLED: "CANCELLED",
 }
-
-
-# Control characters (line breaks, tabs, NUL ...) have no place in a one-line calendar value.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-def one_line(text: str) -> str:
-    """Text as a single calendar line: control characters become one space."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
 
 
 def event_uid(meeting: Meeting) -> str:

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Notification
+from .text import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,6 @@ class Attempt:
 
     sent: bool
     retry_in: int | None = None
-
-
-def one_line(text: str) -> str:
-    """Email headers must not break lines: every run of whitespace becomes one space."""
-    return " ".join(text.split())
 
 
 def retry_delay(attempts: int) -> int:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from .models import Notification, User
-from .outbox import one_line
 from .tasks import enqueue, send_notification_email
+from .text import one_line
 
 logger = logging.getLogger(__name__)
 

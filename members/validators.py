@@ -15,7 +15,11 @@ def describe_findings(findings) -> str:
     return f"{shown}; and {rest} more" if rest > 0 else shown
 
 
-def no_identifying_details(value: str) -> None:
+# The guard's description of a personal name (feedback/privacy.py).
+NAME_FINDING = "a person's name"
+
+
+def no_identifying_details(value: str, *, names_allowed: bool = False) -> None:
     """Refuse text that looks like identifying client information, saying what and where.
 
     The guard itself is named by settings.PRIVACY_GUARD, so every app uses the one guard
@@ -24,9 +28,17 @@ def no_identifying_details(value: str) -> None:
         # No field takes this much: its length limit refuses it, without the wait for a scan.
         return
     findings = import_string(settings.PRIVACY_GUARD)(value or "")
+    if names_allowed:
+        findings = [finding for finding in findings if finding.kind != NAME_FINDING]
     if findings:
         raise ValidationError(
             f"This looks like identifying client information: {describe_findings(findings)}. "
             "Remove it: the portal records practice, never details of a client.",
             code="identifying_details",
         )
+
+
+def no_contact_details(value: str) -> None:
+    """The privacy guard for a field that names a member or guest on purpose (a presenter):
+    their name may stand, but no email, phone number, address or other identifying detail."""
+    no_identifying_details(value, names_allowed=True)

@@ -1,7 +1,7 @@
 from django import forms
 
 from members.fields import MultiLineCharField, SingleLineCharField
-from members.validators import no_identifying_details
+from members.validators import no_contact_details, no_identifying_details
 
 from ..choices import RsvpResponse
 from ..models import AgendaItem
@@ -17,10 +17,13 @@ class AgendaItemForm(forms.ModelForm):
         validators=[no_identifying_details],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # Who leads the item is a member or a guest of the forum, named on purpose: the guard
-    # for client details does not apply to it.
+    # Who leads the item is a member or a guest of the forum, named on purpose; contact
+    # details and other identifying information are still refused.
     presenter = SingleLineCharField(
-        label="Presenter", required=False, help_text="Who leads this item (optional)."
+        label="Presenter",
+        required=False,
+        validators=[no_contact_details],
+        help_text="Who leads this item (optional).",
     )
     minutes_allotted = forms.IntegerField(
         label="Minutes allotted", min_value=1, max_value=600, initial=10

@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
+from members.fields import SingleLineCharField
 from members.models import PracticeArea
 from members.validators import no_identifying_details
 
@@ -19,7 +20,7 @@ class ResourceForm(forms.Form):
     A file's contents must match its extension, so a renamed web page is refused.
     """
 
-    title = forms.CharField(max_length=200, validators=[no_identifying_details])
+    title = SingleLineCharField(validators=[no_identifying_details])
     url = forms.URLField(
         label="Link",
         required=False,

@@ -395,3 +395,28 @@ def test_agenda_edit_view_title_with_line_break_is_stored_on_one_line(client, me
 
     item = AgendaItem.objects.get()
     assert (item.title, item.presenter) == ("Voice of lived experience", "Sam Lee")
+
+
+def test_agenda_edit_view_presenter_with_phone_number_is_refused_and_name_kept(
+    client, meeting, facilitator
+):
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:agenda-item-add", kwargs={"pk": meeting.pk}),
+        {
+            "title": "Practice reflection",
+            "kind": AgendaItemKind.OTHER,
+            "minutes_allotted": 10,
+            "presenter": "Dr Sam Lee 0412 345 678",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["presenter"]
+    assert errors == [
+        "This looks like identifying client information: a phone number “0412 345 678” on "
+        "line 1. Remove it: the portal records practice, never details of a client."
+    ]
+    assert 'value="Dr Sam Lee 0412 345 678"' in response.content.decode()
+    assert AgendaItem.objects.count() == 0

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from forums.calendar import one_line
 from forums.choices import MeetingStatus, MembershipRole, Tier
 from forums.models import CalendarFeed
 from forums.services.meetings import cancel_meeting
@@ -390,7 +389,3 @@ def test_calendar_month_edges_of_the_range_are_shown(member_client, year, month,
 
     assert response.status_code == 200
     assert response.context["first"] == first
-
-
-def test_one_line_turns_control_characters_and_line_separators_into_one_space():
-    assert one_line(" a\r\n\x00b\u2028c\x85d\t\x7fe ") == "a b c d e"

@@ -349,3 +349,12 @@ def test_add_resource_web_page_named_pdf_is_refused_by_the_service_too(meeting, 
         add_resource(meeting.forum, by=member, title="Agenda", file=page)
 
     assert Resource.objects.count() == 0
+
+
+def test_resource_add_view_title_with_line_break_is_stored_on_one_line(facilitator_client, meeting):
+    facilitator_client.post(
+        reverse("forums:resource-add", kwargs={"slug": meeting.forum.slug}),
+        {"title": "Agenda\r\npapers", "url": "https://example.org/papers"},
+    )
+
+    assert Resource.objects.get().title == "Agenda papers"
