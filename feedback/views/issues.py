@@ -1,0 +1,196 @@
+"""Practice issues: list, raise, drafts, the issue page, endorsing, watching, comments."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView
+
+from .. import selectors
+from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
+from ..forms import (
+    CommentForm,
+    IssueFilterForm,
+    IssueForm,
+    ProvideInformationForm,
+)
+from ..models import PracticeIssue
+from ..services import issues as issue_services
+from .common import IssuePermissionMixin, refused
+
+
+class IssueListView(LoginRequiredMixin, ListView):
+    template_name = "feedback/practiceissue_list.html"
+    context_object_name = "issues"
+    paginate_by = 20
+    mine = False
+
+    def get_queryset(self):
+        self.filter_form = IssueFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.issue_list(
+            self.request.user,
+            status=filters.get("status", ""),
+            tier=filters.get("tier", ""),
+            forum=filters.get("forum"),
+            region=filters.get("region"),
+            practice_area=filters.get("practice_area"),
+            age_days=filters.get("age"),
+            text=filters.get("q", ""),
+            mine=self.mine,
+        )
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            mine=self.mine,
+            query_string=query.urlencode(),
+            **kwargs,
+        )
+
+
+class IssueCreateView(LoginRequiredMixin, FormView):
+    form_class = IssueForm
+    template_name = "feedback/practiceissue_form.html"
+    draft = None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.draft}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        values = {
+            "by": self.request.user,
+            "title": data["title"],
+            "description": data["description"],
+            "practice_areas": data["practice_areas"],
+            "forum": data["origin_forum"],
+            "restricted": data["restricted"],
+        }
+        try:
+            if self.request.POST.get("action") == "draft":
+                issue = issue_services.save_draft(issue=self.draft, **values)
+                messages.success(self.request, "Your draft has been saved.")
+            else:
+                if not form.require_attestation():
+                    return self.form_invalid(form)
+                issue = issue_services.raise_issue(draft=self.draft, attested=True, **values)
+                messages.success(
+                    self.request,
+                    f"Your issue has been raised at {issue.origin_forum}. You will be told "
+                    "about every step.",
+                )
+        except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        return redirect(issue)
+
+
+class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
+    permission_required = "feedback.change_draft"
+
+    @property
+    def draft(self):
+        return self.issue
+
+
+class IssueDetailView(IssuePermissionMixin, DetailView):
+    permission_required = "feedback.view_issue"
+    template_name = "feedback/practiceissue_detail.html"
+    context_object_name = "issue"
+
+    @cached_property
+    def issue(self) -> PracticeIssue:
+        try:
+            return selectors.issue_detail(self.kwargs["pk"])
+        except PracticeIssue.DoesNotExist as exc:
+            raise Http404("No such issue.") from exc
+
+    def get_object(self, queryset=None):
+        return self.issue
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        issue = self.issue
+        referrals = list(issue.referrals.all())
+        open_referrals = [r for r in referrals if r.left_at is None]
+        return super().get_context_data(
+            timeline=selectors.timeline(issue),
+            referrals=referrals,
+            open_referrals=open_referrals,
+            comments=issue.comments.select_related("author"),
+            comment_form=CommentForm(),
+            endorsed=issue.endorsements.filter(user=user).exists(),
+            watching=issue.watches.filter(user=user).exists(),
+            **kwargs,
+        )
+
+
+class EndorseView(IssuePermissionMixin, FormView):
+    permission_required = "feedback.endorse_issue"
+    form_class = forms.Form
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            issue_services.endorse_issue(self.issue, by=self.request.user)
+            messages.success(self.request, "Thank you: your endorsement has been added.")
+        except TransitionNotAllowed as exc:
+            messages.error(self.request, str(exc))
+        return redirect(self.issue)
+
+
+class WatchView(IssuePermissionMixin, FormView):
+    permission_required = "feedback.view_issue"
+    form_class = forms.Form
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        watching = self.request.POST.get("watch") == "on"
+        issue_services.set_watching(self.issue, by=self.request.user, watching=watching)
+        messages.success(
+            self.request,
+            "You will be told about every step." if watching else "You will no longer be told.",
+        )
+        return redirect(self.issue)
+
+
+class CommentView(IssuePermissionMixin, FormView):
+    permission_required = "feedback.comment_issue"
+    form_class = CommentForm
+    template_name = "feedback/comment_form.html"
+
+    def form_valid(self, form):
+        try:
+            issue_services.add_comment(
+                self.issue, by=self.request.user, body=form.cleaned_data["body"]
+            )
+        except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Your comment has been added.")
+        return redirect(self.issue)
+
+
+class ProvideInformationView(IssuePermissionMixin, FormView):
+    permission_required = "feedback.provide_information"
+    form_class = ProvideInformationForm
+    template_name = "feedback/provide_information_form.html"
+
+    def form_valid(self, form):
+        try:
+            issue_services.provide_information(
+                self.issue, by=self.request.user, text=form.cleaned_data["text"]
+            )
+        except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you: the forum's facilitators have been told.")
+        return redirect(self.issue)
+
+
+# --- Triage -------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""A forum's queue and its triage actions: place, merge, ask for information, decline."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
+
+from forums.views.mixins import ForumPermissionMixin
+
+from .. import selectors
+from ..choices import IssueStatus
+from ..exceptions import TransitionNotAllowed
+from ..forms import (
+    MergeForm,
+    PlaceOnAgendaForm,
+    ReasonForm,
+)
+from ..services import routing
+from .common import IssuePermissionMixin, refused
+
+
+class QueuesView(LoginRequiredMixin, TemplateView):
+    """The forums this person runs, with how much waits in each queue."""
+
+    template_name = "feedback/queue_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            forums=selectors.forums_to_triage(self.request.user), **kwargs
+        )
+
+
+class ForumQueueView(ForumPermissionMixin, TemplateView):
+    permission_required = "feedback.view_queue"
+    template_name = "feedback/forum_queue.html"
+
+    def get_context_data(self, **kwargs):
+        forum = self.forum
+        patterns = selectors.patterns_across_regions(forum) if forum.tier == "statewide" else []
+        return super().get_context_data(
+            queue=selectors.triage_queue(forum),
+            scheduled=selectors.scheduled_at(forum),
+            patterns=patterns,
+            systemic_threshold=settings.SYSTEMIC_REGION_THRESHOLD,
+            **kwargs,
+        )
+
+
+class TriageActionMixin(IssuePermissionMixin):
+    permission_required = "feedback.triage_issue"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Drafts and finished issues sit with no forum: there is nothing to triage.
+        if self.issue.current_forum_id is None:
+            raise Http404("This issue is not with a forum.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        forum = self.issue.current_forum
+        return reverse("feedback:forum-queue", kwargs={"slug": forum.slug})
+
+
+class PlaceOnAgendaView(TriageActionMixin, FormView):
+    form_class = PlaceOnAgendaForm
+    template_name = "feedback/place_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forum": self.issue.current_forum}
+
+    def form_valid(self, form):
+        meeting = form.cleaned_data["meeting"]
+        try:
+            routing.place_on_agenda(self.issue, meeting=meeting, by=self.request.user)
+        except TransitionNotAllowed as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{self.issue.title}” is on the agenda of {meeting}.")
+        return redirect(self.get_success_url())
+
+
+class MergeView(TriageActionMixin, FormView):
+    form_class = MergeForm
+    template_name = "feedback/merge_form.html"
+
+    def get_form_kwargs(self):
+        candidates = (
+            selectors.issues_visible_to(self.request.user)
+            .exclude(status__in=[IssueStatus.DRAFT, IssueStatus.MERGED])
+            .order_by("-submitted_at")
+        )
+        return {**super().get_form_kwargs(), "issue": self.issue, "candidates": candidates}
+
+    def form_valid(self, form):
+        primary = form.cleaned_data["primary"]
+        try:
+            routing.merge_issues(self.issue, into=primary, by=self.request.user)
+        except TransitionNotAllowed as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Merged into {primary.reference}.")
+        return redirect(self.get_success_url())
+
+
+class RequestInformationView(TriageActionMixin, FormView):
+    form_class = ReasonForm
+    template_name = "feedback/reason_form.html"
+    heading = "Ask for more information"
+    label = "What information is needed"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "label": self.label}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def act(self, note: str) -> str:
+        routing.request_information(
+            self.issue, forum=self.issue.current_forum, by=self.request.user, note=note
+        )
+        return "The person who raised the issue has been asked for more information."
+
+    def form_valid(self, form):
+        try:
+            message = self.act(form.cleaned_data["note"])
+        except TransitionNotAllowed as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+
+class DeclineView(RequestInformationView):
+    heading = "Decline this issue"
+    label = "Reason for declining"
+
+    def act(self, note: str) -> str:
+        routing.decline_issue(
+            self.issue, forum=self.issue.current_forum, by=self.request.user, reason=note
+        )
+        return "The issue has been declined and the person who raised it told why."
+
+
+# --- Outcomes at a meeting -------------------------------------------------------------
