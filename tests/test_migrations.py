@@ -1,0 +1,153 @@
+"""Data written under an earlier schema survives every later migration."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+# The schema of the feedback loop before outcomes were tied to held meetings, time budgets,
+# follow-through, matters arising, executive roles and reversible merges.
+BEFORE = [
+    ("members", "0002_notification_outbox"),
+    ("forums", "0002_resource_file_random_path"),
+    ("feedback", "0001_initial"),
+]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def _latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+@pytest.fixture
+def old_apps():
+    apps = _migrate(BEFORE)
+    yield apps
+    call_command("migrate", verbosity=0)
+
+
+def _seed(apps) -> dict[str, int]:
+    User = apps.get_model("members", "User")
+    Region = apps.get_model("members", "Region")
+    Forum = apps.get_model("forums", "Forum")
+    Membership = apps.get_model("forums", "Membership")
+    Meeting = apps.get_model("forums", "Meeting")
+    AgendaItem = apps.get_model("forums", "AgendaItem")
+    ActionItem = apps.get_model("forums", "ActionItem")
+    PracticeIssue = apps.get_model("feedback", "PracticeIssue")
+    Referral = apps.get_model("feedback", "Referral")
+    Endorsement = apps.get_model("feedback", "Endorsement")
+    IssueEvent = apps.get_model("feedback", "IssueEvent")
+    Response = apps.get_model("feedback", "Response")
+
+    start = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
+    region = Region.objects.create(name="Northern", slug="northern")
+    raiser = User.objects.create(email="raiser@example.org", display_name="Raiser")
+    chair = User.objects.create(email="chair@example.org", display_name="Chair")
+    cfsn = Forum.objects.create(
+        name="Northern CFSN", slug="northern", tier="regional", region=region
+    )
+    strategic = Forum.objects.create(name="Strategic", slug="strategic", tier="strategic")
+    Membership.objects.create(user=chair, forum=strategic, role="chair")
+    Membership.objects.create(user=raiser, forum=strategic, role="member")
+    meeting = Meeting.objects.create(
+        forum=cfsn,
+        title="March CFSN",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        status="completed",
+    )
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Intake delays")
+    action = ActionItem.objects.create(
+        forum=cfsn,
+        meeting=meeting,
+        title="Write to intake",
+        owner=chair,
+        due_date=dt.date(2026, 6, 1),
+    )
+    issue = PracticeIssue.objects.create(
+        title="Intake delays",
+        description="Referrals wait weeks for intake.",
+        origin_forum=cfsn,
+        current_forum=cfsn,
+        status="responded",
+        raised_by=raiser,
+        submitted_at=start - dt.timedelta(days=20),
+    )
+    duplicate = PracticeIssue.objects.create(
+        title="Intake waits",
+        description="Same as above.",
+        origin_forum=cfsn,
+        status="merged",
+        raised_by=chair,
+        merged_into=issue,
+    )
+    Referral.objects.create(
+        issue=issue,
+        forum=cfsn,
+        agenda_item=item,
+        outcome="escalated",
+        outcome_note="Seen in every region",
+        left_at=start + dt.timedelta(minutes=40),
+    )
+    Endorsement.objects.create(issue=issue, user=chair)
+    IssueEvent.objects.create(issue=issue, actor=raiser, kind="raised", to_status="queued")
+    Response.objects.create(
+        issue=issue,
+        decision="Fund two intake workers",
+        owner=chair,
+        due_date=dt.date(2026, 9, 30),
+        scope="origin",
+        action_item=action,
+        recorded_by=chair,
+    )
+    return {"issue": issue.pk, "duplicate": duplicate.pk, "action": action.pk}
+
+
+def test_migrate_forward_from_before_the_loop_changes_keeps_every_row(old_apps):
+    ids = _seed(old_apps)
+
+    apps = _migrate(_latest())
+
+    PracticeIssue = apps.get_model("feedback", "PracticeIssue")
+    issue = PracticeIssue.objects.get(pk=ids["issue"])
+    assert (issue.title, issue.status, issue.current_forum.slug) == (
+        "Intake delays",
+        "responded",
+        "northern",
+    )
+    assert PracticeIssue.objects.get(pk=ids["duplicate"]).merged_into_id == ids["issue"]
+    referral = apps.get_model("feedback", "Referral").objects.get(issue_id=ids["issue"])
+    assert (referral.outcome, referral.outcome_note, referral.agenda_item.title) == (
+        "escalated",
+        "Seen in every region",
+        "Intake delays",
+    )
+    response = apps.get_model("feedback", "Response").objects.get(issue_id=ids["issue"])
+    assert (response.decision, response.due_date, response.action_item_id) == (
+        "Fund two intake workers",
+        dt.date(2026, 9, 30),
+        ids["action"],
+    )
+    assert (
+        apps.get_model("feedback", "Endorsement").objects.filter(issue_id=ids["issue"]).count() == 1
+    )
+    assert (
+        apps.get_model("feedback", "IssueEvent").objects.filter(issue_id=ids["issue"]).count() == 1
+    )
+    memberships = apps.get_model("forums", "Membership").objects.order_by("user__email")
+    assert [(m.user.email, m.role) for m in memberships] == [
+        ("chair@example.org", "chair"),
+        ("raiser@example.org", "member"),
+    ]
