@@ -375,6 +375,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.send_unsent_notifications",
         "schedule": crontab(),
     },
+    # Daily, early: each overdue action's owner hears once a day, however often it runs.
+    "send-overdue-reminders": {
+        "task": "feedback.send_overdue_reminders",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------

@@ -31,7 +31,9 @@ FINISHED_STATUSES = (
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     IssueStatus.DRAFT: {IssueStatus.QUEUED},
     IssueStatus.QUEUED: {
+        IssueStatus.QUEUED,  # escalated out of session to a forum with no open meeting yet
         IssueStatus.ON_AGENDA,
+        IssueStatus.RESOLVED,  # resolved out of session between meetings
         IssueStatus.INFO_REQUESTED,
         IssueStatus.DECLINED,
         IssueStatus.MERGED,
@@ -50,6 +52,13 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     IssueStatus.DECLINED: set(),
     IssueStatus.CLOSED: set(),
     IssueStatus.MERGED: set(),
+}
+
+# Moves that undo an earlier one, made only by the service that undoes it and never by
+# any other: a merged duplicate goes back to the queue it was merged from (merging takes
+# only a queued issue) when feedback.services.merging.unmerge_issue undoes the merge.
+REVERSALS: dict[str, set[str]] = {
+    IssueStatus.MERGED: {IssueStatus.QUEUED},
 }
 
 
@@ -74,6 +83,10 @@ MEETING_OUTCOMES = (
     Outcome.RETURNED,
 )
 
+# Decisions a forum's chair or facilitator may take between meetings, with a reason.
+OUT_OF_SESSION_OUTCOMES = (Outcome.RESOLVED, Outcome.ESCALATED, Outcome.DISCUSSED)
+OUT_OF_SESSION_LABEL = "Out-of-session decision"
+
 
 class ReferralPurpose(models.TextChoices):
     CONSIDER = "consider", "For consideration"
@@ -83,6 +96,46 @@ class ReferralPurpose(models.TextChoices):
 class ResponseScope(models.TextChoices):
     ORIGIN = "origin", "The CFSN where the issue was raised"
     ALL_CFSNS = "all", "Every Regional CFSN"
+
+
+class DeliveryStatus(models.TextChoices):
+    """How far the owner has carried out a response."""
+
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    NOT_PROCEEDING = "not_proceeding", "Not proceeding"
+
+
+# Delivered and not proceeding are the response's two ends: nothing follows either.
+FINAL_DELIVERY_STATUSES = (DeliveryStatus.DELIVERED, DeliveryStatus.NOT_PROCEEDING)
+
+# Every progress update a response may take; post_progress refuses anything else. A
+# planned or in-progress update may repeat, with a new note.
+DELIVERY_TRANSITIONS: dict[str, set[str]] = {
+    DeliveryStatus.PLANNED: {
+        DeliveryStatus.PLANNED,
+        DeliveryStatus.IN_PROGRESS,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.NOT_PROCEEDING,
+    },
+    DeliveryStatus.IN_PROGRESS: {
+        DeliveryStatus.IN_PROGRESS,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.NOT_PROCEEDING,
+    },
+    DeliveryStatus.DELIVERED: set(),
+    DeliveryStatus.NOT_PROCEEDING: set(),
+}
+
+
+# The issue list's delivery filter; "not delivered" means a response still being carried out.
+DELIVERY_FILTERS = (
+    ("delivered", "Delivered"),
+    ("not_delivered", "Not delivered yet"),
+    ("not_proceeding", "Not proceeding"),
+    ("overdue", "Overdue"),
+)
 
 
 class EventKind(models.TextChoices):
@@ -97,8 +150,12 @@ class EventKind(models.TextChoices):
     INFO_PROVIDED = "info_provided", "More information provided"
     DECLINED = "declined", "Declined"
     MERGED = "merged", "Merged"
+    UNMERGED = "unmerged", "Merge undone"
     RESPONDED = "responded", "Response recorded"
     DISCUSSED = "discussed", "Response discussed"
     CLOSED = "closed", "Loop closed"
+    PROGRESS = "progress", "Progress on the response"
+    DELIVERED = "delivered", "Response delivered"
+    NOT_PROCEEDING = "not_proceeding", "Response not proceeding"
     ENDORSED = "endorsed", "Endorsed"
     COMMENTED = "commented", "Commented"

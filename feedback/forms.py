@@ -12,7 +12,16 @@ from members.fields import (
 from members.models import PracticeArea, Region, User
 from members.validators import describe_findings
 
-from .choices import MEETING_OUTCOMES, IssueStatus, Outcome, ResponseScope
+from .choices import (
+    DELIVERY_FILTERS,
+    DELIVERY_TRANSITIONS,
+    MEETING_OUTCOMES,
+    DeliveryStatus,
+    IssueStatus,
+    Outcome,
+    ReferralPurpose,
+    ResponseScope,
+)
 from .models import PracticeIssue
 from .privacy import find_identifying_details
 
@@ -117,6 +126,11 @@ class IssueFilterForm(forms.Form):
         label="Raised in the last",
         choices=[("", "Any time"), (30, "30 days"), (90, "90 days"), (365, "year")],
     )
+    delivery = forms.ChoiceField(
+        required=False,
+        label="Delivery of the response",
+        choices=[("", "Any"), *DELIVERY_FILTERS],
+    )
 
 
 class CommentForm(forms.Form):
@@ -192,7 +206,7 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note",
-        help_text="The resolution, or what information is needed.",
+        help_text="The resolution, what information is needed, or a note kept with the escalation.",
     )
     summary = MultiLineCharField(
         required=False,
@@ -226,6 +240,43 @@ class OutcomeForm(forms.Form):
         return cleaned
 
 
+OUT_OF_SESSION_REASON_HELP = (
+    "Why this could not wait for the forum's next meeting. The decision is labelled "
+    "out of session on the issue's path and timeline, and noted in the next meeting's minutes."
+)
+
+
+class OutOfSessionForm(OutcomeForm):
+    """A decision taken between meetings by the forum's chair or facilitator, with a reason."""
+
+    reason = MultiLineCharField(
+        label="Reason for deciding out of session",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=OUT_OF_SESSION_REASON_HELP,
+    )
+
+    field_order = ["outcome", "reason", "note", "summary", "rationale"]
+
+    def __init__(self, *args, purpose: str = ReferralPurpose.CONSIDER, **kwargs):
+        super().__init__(*args, **kwargs)
+        if purpose == ReferralPurpose.REFLECT:
+            outcomes = [Outcome.DISCUSSED]
+            for name in ("summary", "rationale"):
+                del self.fields[name]
+            self.fields["note"].label = "What was said about the response"
+            self.fields["note"].help_text = ""
+        else:
+            outcomes = [Outcome.RESOLVED, Outcome.ESCALATED]
+        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+        if len(outcomes) == 1:
+            self.initial.setdefault("outcome", outcomes[0].value)
+
+    def clean(self):
+        cleaned = super().clean()
+        privacy_errors(self, "reason")
+        return cleaned
+
+
 class DiscussedForm(forms.Form):
     note = MultiLineCharField(
         required=False,
@@ -250,6 +301,11 @@ class ResponseForm(forms.Form):
         label="Owner of the action",
     )
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    review_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the owner reviews whether the response still answers the issue; "
+        "they are reminded on the day.",
+    )
     scope = forms.ChoiceField(
         choices=ResponseScope.choices,
         widget=forms.RadioSelect,
@@ -257,15 +313,60 @@ class ResponseForm(forms.Form):
         label="Send the response to",
     )
 
+    def __init__(self, *args, out_of_session: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Between Strategic meetings the chair or facilitator responds out of session, and
+        # says why; at a meeting that has started no reason is asked for.
+        if out_of_session:
+            self.fields["out_of_session_reason"] = MultiLineCharField(
+                label="Reason for responding out of session",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=OUT_OF_SESSION_REASON_HELP,
+            )
+
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
             raise forms.ValidationError("The due date cannot be in the past.")
         return due
 
+    def clean_review_date(self):
+        review = self.cleaned_data["review_date"]
+        if review < timezone.localdate():
+            raise forms.ValidationError("The review date cannot be in the past.")
+        return review
+
     def clean(self):
         cleaned = super().clean()
         privacy_errors(self, "decision")
+        if "out_of_session_reason" in self.fields:
+            privacy_errors(self, "out_of_session_reason")
+        return cleaned
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(widget=forms.RadioSelect, label="How is the response going?")
+    note = MultiLineCharField(
+        required=False,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has been done or is next. Required when the response is not "
+        "proceeding: say why.",
+    )
+
+    def __init__(self, *args, current: str = DeliveryStatus.PLANNED, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = DELIVERY_TRANSITIONS[current]
+        self.fields["status"].choices = [c for c in DeliveryStatus.choices if c[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == DeliveryStatus.NOT_PROCEEDING
+            and not (cleaned.get("note") or "").strip()
+        ):
+            self.add_error("note", "Say why the response is not proceeding.")
+        privacy_errors(self, "note")
         return cleaned
 
 

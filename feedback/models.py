@@ -2,11 +2,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from forums.models import ActionItem, AgendaItem, Forum
 from members.models import AppendOnlyModel, PracticeArea
 
-from .choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
+from .choices import (
+    FINAL_DELIVERY_STATUSES,
+    DeliveryStatus,
+    EventKind,
+    IssueStatus,
+    Outcome,
+    ReferralPurpose,
+    ResponseScope,
+)
 
 
 class PracticeIssue(models.Model):
@@ -78,6 +87,10 @@ class Referral(models.Model):
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Decided between meetings by the forum's chair or facilitator rather than at a meeting
+    # that had started; counted apart, and labelled wherever the outcome is shown.
+    out_of_session = models.BooleanField(default=False)
+    out_of_session_reason = models.TextField(blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -150,10 +163,19 @@ class Response(models.Model):
     decision = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField()
+    # When the owner looks again at whether the response still answers the issue; asked
+    # for on every new response, empty on those recorded before it was.
+    review_date = models.DateField(null=True, blank=True)
+    review_reminded_at = models.DateTimeField(null=True, blank=True)
     scope = models.CharField(max_length=10, choices=ResponseScope.choices)
     action_item = models.OneToOneField(
         ActionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )
+    # The latest progress update's status, kept here so lists can filter on it.
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PLANNED
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -161,6 +183,58 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response to {self.issue}"
+
+    @property
+    def is_delivered(self) -> bool:
+        """Done, or formally not proceeding with a reason: either way the loop is delivered."""
+        return self.delivery_status in FINAL_DELIVERY_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_delivered and self.due_date < timezone.localdate()
+
+    @property
+    def is_due_for_review(self) -> bool:
+        return (
+            not self.is_delivered
+            and self.review_date is not None
+            and self.review_date <= timezone.localdate()
+        )
+
+
+class ResponseProgress(AppendOnlyModel):
+    """One progress update on a response by its owner: append-only, newest last."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.response}"
+
+
+class OverdueReminder(models.Model):
+    """One overdue reminder sent for an action on one day; the constraint makes it once."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "day"], name="overdue_reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.action} on {self.day}"
 
 
 class IssueEvent(AppendOnlyModel):
@@ -180,6 +254,7 @@ class IssueEvent(AppendOnlyModel):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    out_of_session = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -187,3 +262,51 @@ class IssueEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.issue}"
+
+
+class MergeRecord(models.Model):
+    """What merging a duplicate into a primary issue moved, so the merge can be undone
+    exactly: the rows it added to the primary, the duplicate's endorsements it removed,
+    the stays it closed and the status and forum the duplicate had."""
+
+    duplicate = models.ForeignKey(
+        PracticeIssue, on_delete=models.CASCADE, related_name="merge_records"
+    )
+    into = models.ForeignKey(PracticeIssue, on_delete=models.CASCADE, related_name="+")
+    # Endorsement and Watch ids created on the primary by the merge.
+    added_endorsement_ids = models.JSONField(default=list, blank=True)
+    added_watch_ids = models.JSONField(default=list, blank=True)
+    # The duplicate's endorsements the merge removed: [user id, ISO time endorsed].
+    removed_endorsements = models.JSONField(default=list, blank=True)
+    # The duplicate's open referrals the merge closed.
+    closed_referral_ids = models.JSONField(default=list, blank=True)
+    previous_status = models.CharField(max_length=20, choices=IssueStatus.choices)
+    previous_forum = models.ForeignKey(
+        Forum, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["merged_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=Q(undone_at__isnull=True),
+                name="merge_record_one_standing_per_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate} merged into {self.into}"
+
+    @property
+    def endorser_count(self) -> int:
+        """How many people had endorsed the duplicate when it was merged."""
+        return len(self.removed_endorsements)

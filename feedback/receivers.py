@@ -1,9 +1,18 @@
 """feedback answers the forums app's hand-offs."""
 
 from django.dispatch import receiver
+from django.urls import reverse
 
-from forums.signals import meeting_cancelled, meeting_completed, meeting_published
+from forums.signals import (
+    action_issue_links,
+    agenda_item_issues,
+    meeting_cancelled,
+    meeting_completed,
+    meeting_published,
+)
 
+from .models import Referral, Response
+from .selectors import carried_over_count
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
 
@@ -20,3 +29,44 @@ def on_meeting_completed(sender, meeting, **kwargs) -> None:
 @receiver(meeting_cancelled, dispatch_uid="feedback.carry_over_from_cancelled")
 def on_meeting_cancelled(sender, meeting, **kwargs) -> None:
     carry_over_unfinished(meeting)
+
+
+@receiver(action_issue_links, dispatch_uid="feedback.issues_of_actions")
+def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str]]:
+    """The issue each action serves: a response's own, else the issue of its agenda item.
+    A restricted issue is named by its reference only."""
+    by_item: dict[int, list[int]] = {}
+    for action in actions:
+        if action.agenda_item_id:
+            by_item.setdefault(action.agenda_item_id, []).append(action.pk)
+    links: dict[int, tuple[str, str]] = {}
+    for referral in Referral.objects.filter(agenda_item_id__in=by_item).select_related("issue"):
+        for action_pk in by_item[referral.agenda_item_id]:
+            links[action_pk] = _issue_link(referral.issue)
+    responses = Response.objects.filter(action_item__in=[action.pk for action in actions])
+    for response in responses.select_related("issue"):
+        links[response.action_item_id] = _issue_link(response.issue)
+    return links
+
+
+@receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")
+def on_agenda_item_issues(sender, items, **kwargs) -> dict[int, dict]:
+    """For each item bringing an open referral: how often its issue was carried over at
+    the forum, and where it moves to a later meeting; one query."""
+    referrals = Referral.objects.filter(
+        agenda_item__in=[item.pk for item in items], left_at__isnull=True
+    ).annotate(carried_over=carried_over_count())
+    return {
+        referral.agenda_item_id: {
+            "carried_over": referral.carried_over,
+            "move_url": reverse(
+                "feedback:agenda-item-later", kwargs={"item_pk": referral.agenda_item_id}
+            ),
+        }
+        for referral in referrals
+    }
+
+
+def _issue_link(issue) -> tuple[str, str]:
+    label = issue.reference if issue.restricted else f"{issue.reference}: {issue.title}"
+    return label, issue.get_absolute_url()

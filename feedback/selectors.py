@@ -4,14 +4,36 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from forums.choices import FACILITATING_ROLES, Tier
+from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
 
-from .choices import FINISHED_STATUSES, EventKind, IssueStatus, ReferralPurpose
-from .models import IssueEvent, PracticeIssue, Referral
+from .choices import (
+    FINAL_DELIVERY_STATUSES,
+    FINISHED_STATUSES,
+    DeliveryStatus,
+    EventKind,
+    IssueStatus,
+    ReferralPurpose,
+)
+from .models import IssueEvent, MergeRecord, PracticeIssue, Referral, ResponseProgress
 
 
 def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
@@ -74,6 +96,7 @@ def issue_list(
     age_days=None,
     text="",
     mine=False,
+    delivery="",
 ) -> QuerySet[PracticeIssue]:
     issues = issues_visible_to(user)
     if mine:
@@ -92,8 +115,35 @@ def issue_list(
         issues = issues.filter(practice_areas=practice_area)
     if age_days:
         issues = issues.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=age_days))
-    issues = search_issues(issues, text)
+    issues = with_delivery(search_issues(issues, text))
+    if delivery:
+        issues = issues.filter(DELIVERY_FILTER_CONDITIONS[delivery])
     return _with_counts(issues).order_by("-submitted_at", "-id")
+
+
+def with_delivery(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
+    """Each issue's two ends in one join: `delivery_status` (empty before a response) and
+    `delivery_overdue` (its action still being carried out past the due date)."""
+    return issues.annotate(
+        delivery_status=Coalesce(F("response__delivery_status"), Value("")),
+        delivery_overdue=Case(
+            When(
+                Q(response__due_date__lt=timezone.localdate())
+                & ~Q(response__delivery_status__in=FINAL_DELIVERY_STATUSES),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+DELIVERY_FILTER_CONDITIONS = {
+    "delivered": Q(delivery_status=DeliveryStatus.DELIVERED),
+    "not_proceeding": Q(delivery_status=DeliveryStatus.NOT_PROCEEDING),
+    "not_delivered": Q(response__isnull=False) & ~Q(delivery_status__in=FINAL_DELIVERY_STATUSES),
+    "overdue": Q(delivery_overdue=True),
+}
 
 
 def issue_detail(pk: int) -> PracticeIssue:
@@ -101,12 +151,29 @@ def issue_detail(pk: int) -> PracticeIssue:
         "forum", "agenda_item__meeting", "outcome_by"
     ).order_by("entered_at", "id")
     events = IssueEvent.objects.select_related("actor", "forum", "agenda_item__meeting")
+    # The duplicates merged into it, each with the record of its standing merge.
+    duplicates = (
+        PracticeIssue.objects.select_related("origin_forum__region")
+        .prefetch_related(
+            Prefetch(
+                "merge_records",
+                queryset=MergeRecord.objects.filter(undone_at__isnull=True),
+                to_attr="standing_merges",
+            )
+        )
+        .order_by("pk")
+    )
     issue = (
         _with_counts(PracticeIssue.objects.filter(pk=pk))
         .select_related("merged_into", "response__owner", "response__action_item")
         .prefetch_related(
+            Prefetch(
+                "response__progress",
+                queryset=ResponseProgress.objects.select_related("by"),
+            ),
             Prefetch("referrals", queryset=referrals),
             Prefetch("events", queryset=events),
+            Prefetch("duplicates", queryset=duplicates),
         )
         .get()
     )
@@ -126,12 +193,31 @@ def forums_to_triage(user) -> QuerySet[Forum]:
     forums = Forum.objects.all()
     if not user.is_superuser:
         runs = Q(memberships__user=user) & (
-            Q(memberships__role__in=FACILITATING_ROLES) | Q(tier=Tier.STRATEGIC)
+            Q(memberships__role__in=FACILITATING_ROLES)
+            | Q(tier=Tier.STRATEGIC, memberships__role__in=EXECUTIVE_ROLES)
         )
         forums = forums.filter(pk__in=Forum.objects.filter(runs).values("pk"))
     return forums.annotate(
         waiting=Count("referrals", filter=WAITING_FOR_TRIAGE, distinct=True)
     ).order_by("tier", "name")
+
+
+def carried_over_count() -> Coalesce:
+    """For a referral: how often its issue was carried over during this stay at the forum
+    (an outcome or an automatic carry-over), as one subquery."""
+    events = (
+        IssueEvent.objects.filter(
+            issue=OuterRef("issue"),
+            forum=OuterRef("forum"),
+            kind=EventKind.CARRIED_OVER,
+            created_at__gte=OuterRef("entered_at"),
+        )
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
 
 
 def triage_queue(forum: Forum) -> QuerySet[Referral]:
@@ -148,6 +234,7 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
         .annotate(
             endorsement_count=Count("issue__endorsements", distinct=True),
             region_count=Count("issue__endorsements__user__region", distinct=True),
+            carried_over=carried_over_count(),
         )
         .order_by("entered_at", "id")
     )
@@ -162,6 +249,7 @@ def scheduled_at(forum: Forum) -> QuerySet[Referral]:
             agenda_item__meeting__status__in=["draft", "published"],
         )
         .select_related("issue", "agenda_item__meeting")
+        .annotate(carried_over=carried_over_count())
         .order_by("agenda_item__meeting__start", "agenda_item__position")
     )
 

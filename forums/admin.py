@@ -11,6 +11,7 @@ from .models import (
     CalendarFeed,
     Decision,
     Forum,
+    ForumAgendaDefault,
     ForumEvent,
     Meeting,
     MeetingReminder,
@@ -19,6 +20,12 @@ from .models import (
     Resource,
     Rsvp,
 )
+
+
+class ForumAgendaDefaultInline(admin.TabularInline):
+    model = ForumAgendaDefault
+    extra = 0
+    verbose_name_plural = "default minutes per kind of agenda item"
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,7 +41,7 @@ class ForumAdmin(ObjectPermissionsModelAdmin):
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ForumAgendaDefaultInline]
 
 
 @admin.register(Membership)
@@ -48,6 +55,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    fk_name = "meeting"
     extra = 0
     fields = ["position", "title", "kind", "minutes_allotted", "presenter"]
 

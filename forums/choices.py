@@ -20,6 +20,7 @@ NEXT_TIER: dict[str, str] = {
 class MembershipRole(models.TextChoices):
     CHAIR = "chair", "Chair"
     FACILITATOR = "facilitator", "Facilitator"
+    EXECUTIVE = "executive", "Executive member"
     MEMBER = "member", "Member"
     GUEST_EXPERT = "guest_expert", "Guest expert"
     LIVED_EXPERIENCE = "lived_experience", "Lived-experience adviser"
@@ -29,6 +30,11 @@ class MembershipRole(models.TextChoices):
 # Roles that run a forum: schedule meetings, build agendas, record minutes, triage.
 FACILITATING_ROLES = (MembershipRole.CHAIR, MembershipRole.FACILITATOR)
 
+# The executives: at the Strategic Leadership Forum these roles run the forum, read its
+# queue and record its responses. Its other members (observers, guest experts,
+# lived-experience advisers, plain members) take part without deciding.
+EXECUTIVE_ROLES = (*FACILITATING_ROLES, MembershipRole.EXECUTIVE)
+
 
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -37,7 +43,13 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# A meeting members can see that is happening or has been held: once it has started, what
+# it decided (outcomes, responses, reflections) may be recorded against its agenda.
+TAKES_OUTCOMES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
+
+
 class AgendaItemKind(models.TextChoices):
+    MATTERS_ARISING = "matters_arising", "Matters arising"
     STANDING = "standing", "Standing item"
     PRACTICE_ISSUE = "practice_issue", "Practice issue"
     RESPONSE = "response", "Response for reflection"
@@ -45,6 +57,20 @@ class AgendaItemKind(models.TextChoices):
     LIVED_EXPERIENCE = "lived_experience", "Lived-experience voice"
     DECISION = "decision", "Decision"
     OTHER = "other", "Other"
+
+
+# Minutes an item of each kind is given when nobody says otherwise; a forum may set its
+# own (ForumAgendaDefault), and auto-placement uses the forum's.
+DEFAULT_MINUTES: dict[str, int] = {
+    AgendaItemKind.MATTERS_ARISING: 10,
+    AgendaItemKind.STANDING: 10,
+    AgendaItemKind.PRACTICE_ISSUE: 15,
+    AgendaItemKind.RESPONSE: 10,
+    AgendaItemKind.PRESENTATION: 20,
+    AgendaItemKind.LIVED_EXPERIENCE: 15,
+    AgendaItemKind.DECISION: 5,
+    AgendaItemKind.OTHER: 10,
+}
 
 
 class RsvpResponse(models.TextChoices):

@@ -6,19 +6,26 @@ from allauth.account.models import EmailAddress
 from dateutil import rrule
 from django.utils import timezone
 
+from members.demo import ACCOUNTS_OPENED, at
 from members.models import Organisation, PracticeArea, Region, User
 
-from .choices import ActionStatus, AgendaItemKind, MeetingStatus, MembershipRole, Tier
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Decision,
-    Forum,
-    Meeting,
-    MeetingSeries,
-    Membership,
-    Resource,
+from .choices import (
+    FACILITATING_ROLES,
+    ActionStatus,
+    AgendaItemKind,
+    MeetingStatus,
+    MembershipRole,
+    Tier,
 )
+from .models import ActionItem, AgendaItem, Forum, Meeting, MeetingSeries, Membership, Resource
+from .services.meetings import complete_meeting
+from .services.minutes import (
+    add_action_item,
+    publish_minutes,
+    record_item_decision,
+    update_action_status,
+)
+from .signals import meeting_completed
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - the documented demo password
 
@@ -100,7 +107,7 @@ MEMBERSHIPS = [
     ("stella.statewide@example.org", "statewide", MembershipRole.CHAIR),
     ("stella.statewide@example.org", "strategic", MembershipRole.MEMBER),
     ("executive@example.org", "strategic", MembershipRole.CHAIR),
-    ("grace.gov@example.org", "strategic", MembershipRole.MEMBER),
+    ("grace.gov@example.org", "strategic", MembershipRole.EXECUTIVE),
 ]
 
 # Cadence per tier: months between meetings, (nth, weekday), start hour, meeting length.
@@ -110,28 +117,72 @@ CADENCES = {
     Tier.STRATEGIC: (3, (1, rrule.TH), 9, 2),
 }
 
-FUTURE_AGENDA = [
+AGENDA = [
     ("Acknowledgement of Country and welcome", AgendaItemKind.STANDING, 10),
     ("Practice issues raised since the last meeting", AgendaItemKind.PRACTICE_ISSUE, 45),
 ]
-PAST_AGENDA = [
-    ("Acknowledgement of Country and welcome", AgendaItemKind.STANDING, 10),
-    ("Practice issues raised since the last meeting", AgendaItemKind.PRACTICE_ISSUE, 45),
-    ("Actions from the last meeting", AgendaItemKind.STANDING, 15),
-]
+HELD_DECISION = "Members agreed to share the local referral pathways before the next meeting."
+
+# The meetings reach this far back, so the demo holds a year of loop traffic.
+HISTORY_DAYS = 365
+# A meeting is marked held, and its minutes published, this long after it ends.
+HELD_AFTER = dt.timedelta(minutes=30)
 
 
 def seed() -> None:
-    users = _members()
-    forums = _forums()
-    for email, slug, role in MEMBERSHIPS:
-        Membership.objects.get_or_create(
-            user=users[email], forum=forums[slug], defaults={"role": role}
-        )
+    with at(timezone.now() - ACCOUNTS_OPENED):
+        users = _members()
+        forums = _forums()
+        for email, slug, role in MEMBERSHIPS:
+            Membership.objects.get_or_create(
+                user=users[email], forum=forums[slug], defaults={"role": role}
+            )
     anchor = timezone.localdate().replace(day=1)
     for forum in forums.values():
-        _meetings(forum, anchor, users)
+        _meetings(forum, anchor)
     _resources(forums)
+
+
+def finish() -> None:
+    """After every app's demo: the meetings held so far are marked held, with their
+    minutes, and the forums get their actions."""
+    complete_held(timezone.now())
+    users = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
+    for forum in Forum.objects.order_by("pk"):
+        held = list(forum.meetings.filter(status=MeetingStatus.COMPLETED).order_by("start", "pk"))
+        _actions(forum, held, users, runner(forum))
+
+
+def runner(forum: Forum) -> User | None:
+    membership = (
+        Membership.objects.filter(forum=forum, role__in=FACILITATING_ROLES)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def complete_held(until: dt.datetime) -> int:
+    """Mark held, in the order they ended, the published meetings that ended by `until`,
+    as their facilitator would have that afternoon: minutes kept and published, and the
+    items not reached carried over (the hand-off runs now, on the demo's clock, instead
+    of after the seed's one transaction commits)."""
+    ended = Meeting.objects.filter(
+        status=MeetingStatus.PUBLISHED, end__lte=until - HELD_AFTER
+    ).order_by("end", "pk")
+    count = 0
+    for meeting in ended.select_related("forum"):
+        by = runner(meeting.forum)
+        with at(meeting.end + HELD_AFTER):
+            complete_meeting(meeting, by=by)
+            meeting_completed.send(sender=Meeting, meeting=meeting)
+            first = meeting.agenda_items.order_by("position", "pk").first()
+            if first is not None and not meeting.decisions.filter(text=HELD_DECISION).exists():
+                record_item_decision(first, by=by, text=HELD_DECISION)
+            publish_minutes(meeting, by=by)
+        count += 1
+    return count
 
 
 def _members() -> dict[str, User]:
@@ -185,15 +236,13 @@ def _forums() -> dict[str, Forum]:
     return forums
 
 
-def _meetings(forum: Forum, anchor: dt.date, users: dict[str, User]) -> None:
+def _meetings(forum: Forum, anchor: dt.date) -> None:
+    """The forum's meetings from a year back to half a year ahead, each created (and
+    published) a month before it starts. Those already held stay published until the walk
+    through the year marks them held (complete_held)."""
     months, (nth, weekday), hour, hours = CADENCES[forum.tier]
-    facilitator = (
-        Membership.objects.filter(forum=forum, role__in=[MembershipRole.FACILITATOR, "chair"])
-        .select_related("user")
-        .first()
-    )
-    by = facilitator.user if facilitator else None
-    first = (anchor - dt.timedelta(days=183)).replace(day=1)
+    by = runner(forum)
+    first = (anchor - dt.timedelta(days=HISTORY_DAYS)).replace(day=1)
     rule = rrule.rrule(
         rrule.MONTHLY,
         interval=months,
@@ -202,57 +251,48 @@ def _meetings(forum: Forum, anchor: dt.date, users: dict[str, User]) -> None:
         until=dt.datetime.combine(anchor + dt.timedelta(days=190), dt.time.max),
     )
     rule_text = next(line for line in str(rule).splitlines() if line.startswith("RRULE:"))
-    series = MeetingSeries.objects.get_or_create(
-        forum=forum,
-        rule=rule_text.removeprefix("RRULE:"),
-        defaults={"description": f"{forum.name} meetings", "created_by": by},
-    )[0]
+    starts = [timezone.make_aware(moment) for moment in rule]
     now = timezone.now()
+    with at(starts[0] - dt.timedelta(days=45)):
+        series = MeetingSeries.objects.get_or_create(
+            forum=forum,
+            rule=rule_text.removeprefix("RRULE:"),
+            defaults={"description": f"{forum.name} meetings", "created_by": by},
+        )[0]
     place = f"{forum.region.name if forum.region else 'State'} Community Hub, Meeting Room 2"
     link = f"https://meet.example.org/{forum.slug}"
-    held = []
-    for moment in rule:
-        start = timezone.make_aware(moment)
-        past = start < now
-        meeting, _ = Meeting.objects.get_or_create(
-            forum=forum,
-            start=start,
-            defaults={
-                "series": series,
-                "title": f"{forum.name} meeting",
-                "end": start + dt.timedelta(hours=hours),
-                "place": place,
-                "online_link": link,
-                "status": MeetingStatus.COMPLETED if past else MeetingStatus.PUBLISHED,
-                "created_by": by,
-                "published_at": start - dt.timedelta(days=30),
-                "agenda_published_at": start - dt.timedelta(days=7),
-                "minutes_published_at": start + dt.timedelta(days=3) if past else None,
-            },
-        )
-        agenda = PAST_AGENDA if past else FUTURE_AGENDA
-        for position, (title, kind, minutes) in enumerate(agenda, start=1):
-            AgendaItem.objects.get_or_create(
-                meeting=meeting,
-                position=position,
-                defaults={
-                    "title": title,
-                    "kind": kind,
-                    "minutes_allotted": minutes,
-                    "notes": "Discussed; see decisions and actions." if past else "",
-                },
+    for start in starts:
+        if Meeting.objects.filter(forum=forum, start=start).exists():
+            continue
+        # Created a month ahead, its agenda published a week ahead; never later than now.
+        with at(min(start - dt.timedelta(days=30), now - dt.timedelta(hours=2))):
+            meeting = Meeting.objects.create(
+                forum=forum,
+                start=start,
+                series=series,
+                title=f"{forum.name} meeting",
+                end=start + dt.timedelta(hours=hours),
+                place=place,
+                online_link=link,
+                status=MeetingStatus.PUBLISHED,
+                created_by=by,
+                published_at=timezone.now(),
             )
-        if past:
-            held.append(meeting)
-            Decision.objects.get_or_create(
-                meeting=meeting,
-                text="Members agreed to share the local referral pathways before the next meeting.",
-                defaults={"recorded_by": by},
-            )
-    _actions(forum, held, users, by)
+            for position, (title, kind, minutes) in enumerate(AGENDA, start=1):
+                AgendaItem.objects.create(
+                    meeting=meeting,
+                    position=position,
+                    title=title,
+                    kind=kind,
+                    minutes_allotted=minutes,
+                )
+        with at(min(start - dt.timedelta(days=7), now - dt.timedelta(hours=1))):
+            Meeting.objects.filter(pk=meeting.pk).update(agenda_published_at=timezone.now())
 
 
 def _actions(forum: Forum, held: list[Meeting], users: dict[str, User], by) -> None:
+    """Actions from the last two meetings held: one done, one open, and at the Northern
+    CFSN one overdue."""
     if len(held) < 2 or by is None:
         return
     last, earlier = held[-1], held[-2]
@@ -267,15 +307,16 @@ def _actions(forum: Forum, held: list[Meeting], users: dict[str, User], by) -> N
             (earlier, "Collect examples of delayed housing referrals", ActionStatus.OPEN, 14)
         )
     for meeting, title, status, days in actions:
+        if ActionItem.objects.filter(forum=forum, meeting=meeting, title=title).exists():
+            continue
         due = timezone.localtime(meeting.start).date() + dt.timedelta(days=days)
         if status == ActionStatus.OPEN and days == 60:
             due = timezone.localdate().replace(day=1) + dt.timedelta(days=60)
-        ActionItem.objects.get_or_create(
-            forum=forum,
-            meeting=meeting,
-            title=title,
-            defaults={"owner": owner, "due_date": due, "status": status, "created_by": by},
-        )
+        with at(meeting.end):
+            action = add_action_item(meeting, by=by, title=title, owner=owner, due_date=due)
+        if status == ActionStatus.DONE:
+            with at(meeting.end + dt.timedelta(days=days - 3)):
+                update_action_status(action, by=owner, status=status)
 
 
 def _resources(forums: dict[str, Forum]) -> None:

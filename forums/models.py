@@ -10,6 +10,7 @@ from members.models import AppendOnlyModel, PracticeArea, Region
 
 from .choices import (
     OPEN_ACTION_STATUSES,
+    TAKES_OUTCOMES,
     ActionStatus,
     AgendaItemKind,
     ForumEventKind,
@@ -54,6 +55,28 @@ class Forum(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forums:forum-detail", kwargs={"slug": self.slug})
+
+
+class ForumAgendaDefault(models.Model):
+    """A forum's own length for agenda items of one kind; kinds it does not set take
+    DEFAULT_MINUTES."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="agenda_defaults")
+    kind = models.CharField(max_length=20, choices=AgendaItemKind.choices)
+    minutes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["forum", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "kind"], name="agenda_default_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=600),
+                name="agenda_default_minutes_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forum}: {self.get_kind_display()}, {self.minutes} minutes"
 
 
 class Membership(models.Model):
@@ -117,6 +140,10 @@ class MeetingQuerySet(models.QuerySet):
     def open_for_items(self):
         return self.filter(status=MeetingStatus.PUBLISHED, start__gt=timezone.now())
 
+    def taking_outcomes(self):
+        """Published or held meetings that have started: outcomes are recorded at these."""
+        return self.filter(status__in=TAKES_OUTCOMES, start__lte=timezone.now())
+
 
 class Meeting(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -141,6 +168,8 @@ class Meeting(models.Model):
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Set when a facilitator takes "Matters arising" off the agenda: it is not added back.
+    matters_arising_removed = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -182,6 +211,15 @@ class Meeting(models.Model):
     def is_past(self) -> bool:
         return self.end < timezone.now()
 
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
+    def takes_outcomes(self) -> bool:
+        """Published or held, and started: what it decided may now be recorded."""
+        return self.status in TAKES_OUTCOMES and self.has_started
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -196,6 +234,10 @@ class AgendaItem(models.Model):
     notes = models.TextField("minutes", blank=True)
     carried_over_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    # "Matters arising": the earlier meeting whose open actions this item lists, read live.
+    matters_from = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="arising_in"
     )
 
     class Meta:

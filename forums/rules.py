@@ -4,7 +4,7 @@ import rules
 
 from members.rules import is_administrator
 
-from .choices import FACILITATING_ROLES, Tier
+from .choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 
 
 def forum_of(obj):
@@ -33,13 +33,25 @@ def roles_of(user) -> dict[int, str]:
         )
         cached = {forum_id: role for forum_id, role, _ in rows}
         user._forum_roles = cached
-        user._is_executive = any(tier == Tier.STRATEGIC for _, _, tier in rows)
+        strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
+        user._is_strategic_member = bool(strategic)
+        user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)
     return cached
 
 
 @rules.predicate
+def is_strategic_member(user) -> bool:
+    """A member of the Strategic Leadership Forum in any role, observers included."""
+    if not user.is_authenticated:
+        return False
+    roles_of(user)
+    return user._is_strategic_member
+
+
+@rules.predicate
 def is_executive(user) -> bool:
-    """A member of the Strategic Leadership Forum."""
+    """The Strategic Leadership Forum's chair, facilitator or an executive member: its
+    role decides, not membership alone."""
     if not user.is_authenticated:
         return False
     roles_of(user)
@@ -54,14 +66,14 @@ def is_forum_member(user, obj) -> bool:
 
 @rules.predicate
 def is_forum_facilitator(user, obj) -> bool:
-    """Chairs and facilitators run their forum; executives run the strategic forum."""
+    """Chairs and facilitators run their forum; executive members run the strategic forum."""
     forum = forum_of(obj)
     if forum is None:
         return False
     role = roles_of(user).get(forum.pk)
     if role in FACILITATING_ROLES:
         return True
-    return forum.tier == Tier.STRATEGIC and role is not None
+    return forum.tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES
 
 
 @rules.predicate

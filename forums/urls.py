@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, meeting_detail, minutes, resources
+from .views import agenda, agenda_defaults, meeting_detail, minutes, resources
 from .views import calendar as calendar_views
 from .views import forums as forum_views
 from .views import meetings as meeting_views
@@ -51,6 +51,11 @@ urlpatterns = [
         name="forum-member-remove",
     ),
     path(
+        "<slug:slug>/agenda-defaults/",
+        agenda_defaults.AgendaDefaultsView.as_view(),
+        name="agenda-defaults",
+    ),
+    path(
         "<slug:slug>/meetings/new/",
         meeting_views.MeetingCreateView.as_view(),
         name="meeting-create",
@@ -77,6 +82,11 @@ urlpatterns = [
         "meetings/<int:pk>/agenda/<int:item_pk>/move/",
         agenda.AgendaItemMoveView.as_view(),
         name="agenda-item-move",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/later/",
+        agenda.AgendaItemLaterView.as_view(),
+        name="agenda-item-later",
     ),
     path(
         "meetings/<int:pk>/agenda/publish/",

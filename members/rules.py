@@ -16,7 +16,8 @@ def must_use_mfa(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     # forums builds on members, so its rules are looked up only when needed.
-    from forums.rules import is_executive, roles_of
+    from forums.rules import is_strategic_member, roles_of
 
     required_roles = set(settings.MFA_REQUIRED_ROLES)
-    return is_executive(user) or not required_roles.isdisjoint(roles_of(user).values())
+    # Every member of the Strategic Leadership Forum, whatever their role there.
+    return is_strategic_member(user) or not required_roles.isdisjoint(roles_of(user).values())

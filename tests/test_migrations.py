@@ -101,6 +101,13 @@ def _seed(apps) -> dict[str, int]:
         outcome_note="Seen in every region",
         left_at=start + dt.timedelta(minutes=40),
     )
+    Referral.objects.create(
+        issue=duplicate,
+        forum=cfsn,
+        agenda_item=AgendaItem.objects.create(meeting=meeting, position=2, title="Intake waits"),
+        outcome="resolved",
+        left_at=start - dt.timedelta(days=2),
+    )
     Endorsement.objects.create(issue=issue, user=chair)
     IssueEvent.objects.create(issue=issue, actor=raiser, kind="raised", to_status="queued")
     Response.objects.create(
@@ -134,12 +141,20 @@ def test_migrate_forward_from_before_the_loop_changes_keeps_every_row(old_apps):
         "Seen in every region",
         "Intake delays",
     )
+    assert referral.out_of_session is False
+    early = apps.get_model("feedback", "Referral").objects.get(issue_id=ids["duplicate"])
+    assert (early.outcome, early.out_of_session, early.out_of_session_reason) == (
+        "resolved",
+        True,
+        "Recorded before its meeting started.",
+    )
     response = apps.get_model("feedback", "Response").objects.get(issue_id=ids["issue"])
     assert (response.decision, response.due_date, response.action_item_id) == (
         "Fund two intake workers",
         dt.date(2026, 9, 30),
         ids["action"],
     )
+    assert (response.delivery_status, response.review_date) == ("planned", None)
     assert (
         apps.get_model("feedback", "Endorsement").objects.filter(issue_id=ids["issue"]).count() == 1
     )
@@ -149,5 +164,5 @@ def test_migrate_forward_from_before_the_loop_changes_keeps_every_row(old_apps):
     memberships = apps.get_model("forums", "Membership").objects.order_by("user__email")
     assert [(m.user.email, m.role) for m in memberships] == [
         ("chair@example.org", "chair"),
-        ("raiser@example.org", "member"),
+        ("raiser@example.org", "executive"),
     ]

@@ -9,6 +9,7 @@ import datetime as dt
 from fnmatch import fnmatchcase
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 from feedback.choices import IssueStatus
 from feedback.services import routing
 from forums.choices import MeetingStatus, MembershipRole, ResourceKind
-from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.feedback import PracticeIssueFactory, ResponseFactory
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -37,7 +38,7 @@ ROLES = (
     "practitioner",  # member of the CFSN
     "facilitator",  # facilitator of the CFSN
     "other_facilitator",  # facilitator of another CFSN
-    "observer",  # observer in the Strategic Leadership Forum
+    "observer",  # observer in the Strategic Leadership Forum: a member, not an executive
     "executive",  # chair of the Strategic Leadership Forum
     "admin",  # superuser
 )
@@ -74,6 +75,7 @@ TABLE = [
     ("forums:forum-list",                   "none",       signed_in(OK)),
     ("forums:forum-detail",                 "forum",      signed_in(OK)),
     ("forums:forum-members",                "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("forums:agenda-defaults",              "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:forum-member-role",            "membership", (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:forum-member-remove",          "membership", (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:calendar",                     "none",       signed_in(OK)),
@@ -93,11 +95,12 @@ TABLE = [
     ("forums:meeting-complete",             "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     # --- Agendas, RSVPs, attendance, minutes, actions and resources ----------------------
     ("forums:agenda-edit",                  "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
-    ("forums:agenda-edit",                  "strategic",  (IN, NO, NO, NO, NO, OK, OK, OK)),
+    ("forums:agenda-edit",                  "strategic",  (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("forums:agenda-item-add",              "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:agenda-item-edit",             "item",       (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:agenda-item-delete",           "item",       (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:agenda-item-move",             "item",       (IN, NO, NO, PO, NO, NO, NO, PO)),
+    ("forums:agenda-item-later",            "item",       (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:agenda-publish",               "meeting",    (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:agenda-pack",                  "meeting",    signed_in(OK)),
     ("forums:agenda-pack",                  "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
@@ -126,15 +129,21 @@ TABLE = [
     ("feedback:issue-provide-information",  "issue",      (IN, NO, OK, NO, NO, NO, NO, OK)),
     ("feedback:issue-place",                "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:issue-merge",                "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("feedback:issue-unmerge",              "merged",     (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:issue-request-info",         "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:issue-decline",              "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
-    ("feedback:issue-respond",              "awaiting",   (IN, NO, NO, NO, NO, OK, OK, OK)),
+    ("feedback:issue-respond",              "awaiting",   (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("feedback:issue-respond",              "own_draft",  (IN, NO, NO, NO, NO, NO, NO, NF)),
     ("feedback:issue-respond",              "issue",      (IN, NO, NO, NO, NO, NO, NO, NF)),
-    ("feedback:outcome-record",             "outcome",    (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("feedback:issue-progress",             "responded",  (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("feedback:issue-progress",             "issue",      (IN, NO, NO, NO, NO, NO, NO, NF)),
+    ("feedback:outcome-record",             "started",    (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("feedback:outcome-record",             "outcome",    (IN, NO, NO, GO, NO, NO, NO, GO)),
+    ("feedback:issue-out-of-session",       "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("feedback:agenda-item-later",          "outcome",    (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("feedback:queues",                     "none",       signed_in(OK)),
     ("feedback:forum-queue",                "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
-    ("feedback:executive-queue",            "none",       (IN, NO, NO, NO, NO, OK, OK, OK)),
+    ("feedback:executive-queue",            "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
     # --- Accounts (django-allauth) -----------------------------------------------------
     ("account_login",                       "none",       (OK, *(GO,) * 7)),
     ("account_signup",                      "none",       (OK, *(GO,) * 7)),
@@ -166,6 +175,7 @@ POST_ALLOWED = {
     "members:profile-edit": set(ROLES) - {"anonymous"},
     "members:notifications-read": set(ROLES) - {"anonymous"},
     "forums:forum-members": {"facilitator", "admin"},
+    "forums:agenda-defaults": {"facilitator", "admin"},
     "forums:forum-member-role": {"facilitator", "admin"},
     "forums:forum-member-remove": {"facilitator", "admin"},
     "forums:calendar-subscribe": set(ROLES) - {"anonymous"},
@@ -179,6 +189,7 @@ POST_ALLOWED = {
     "forums:agenda-item-edit": {"facilitator", "admin"},
     "forums:agenda-item-delete": {"facilitator", "admin"},
     "forums:agenda-item-move": {"facilitator", "admin"},
+    "forums:agenda-item-later": {"facilitator", "admin"},
     "forums:agenda-publish": {"facilitator", "admin"},
     "forums:meeting-rsvp": {"practitioner", "facilitator", "admin"},
     "forums:attendance": {"facilitator", "admin"},
@@ -203,10 +214,14 @@ POST_ALLOWED = {
     "feedback:issue-provide-information": {"practitioner", "admin"},
     "feedback:issue-place": {"facilitator", "admin"},
     "feedback:issue-merge": {"facilitator", "admin"},
+    "feedback:issue-unmerge": {"facilitator", "admin"},
     "feedback:issue-request-info": {"facilitator", "admin"},
     "feedback:issue-decline": {"facilitator", "admin"},
-    "feedback:issue-respond": {"observer", "executive", "admin"},
+    "feedback:issue-respond": {"executive", "admin"},
+    "feedback:issue-progress": {"executive", "admin"},
     "feedback:outcome-record": {"facilitator", "admin"},
+    "feedback:agenda-item-later": {"facilitator", "admin"},
+    "feedback:issue-out-of-session": {"facilitator", "admin"},
 }
 OWN_NAMESPACES = ("members:", "forums:", "feedback:")
 
@@ -301,7 +316,24 @@ def world(db, settings):
         referral=False,
     )
     awaiting = PracticeIssueFactory(origin_forum=cfsn, current_forum=strategic)
+    # The chair owns the response to this one, so posts its progress.
+    responded = ResponseFactory(
+        issue=PracticeIssueFactory(
+            origin_forum=cfsn, status=IssueStatus.RESPONDED, title="Answered"
+        ),
+        owner=people["executive"],
+    ).issue
+    merged = PracticeIssueFactory(origin_forum=cfsn, title="Duplicate")
+    routing.merge_issues(merged, into=issue, by=people["facilitator"])
     NotificationFactory(recipient=practitioner)
+    # An issue on the agenda of a meeting that started an hour ago takes its outcome now.
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=2), tick=False):
+        soon = timezone.now() + dt.timedelta(hours=1)
+        started_meeting = MeetingFactory(
+            forum=cfsn, title="Meeting under way", start=soon, end=soon + dt.timedelta(hours=3)
+        )
+        started = PracticeIssueFactory(origin_forum=cfsn, title="Discussed now")
+        routing.place_on_agenda(started, meeting=started_meeting, by=people["facilitator"])
     targets = {
         "none": {},
         "forum": {"slug": cfsn.slug},
@@ -318,7 +350,10 @@ def world(db, settings):
         "restricted": {"pk": restricted.pk},
         "own_draft": {"pk": draft_issue.pk},
         "awaiting": {"pk": awaiting.pk},
+        "responded": {"pk": responded.pk},
+        "merged": {"pk": merged.pk},
         "outcome": {"item_pk": issue.referrals.get().agenda_item.pk},
+        "started": {"item_pk": started.referrals.get().agenda_item.pk},
         "email_key": {"key": "no-such-key"},
         "reset_key": {"uidb36": "zz", "key": "no-such-key"},
     }

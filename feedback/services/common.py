@@ -1,10 +1,14 @@
+from collections.abc import Iterable
+
 from django.db.models import Q
 from django.utils import timezone
 
 from forums.choices import FACILITATING_ROLES
+from forums.models import Forum
+from members.models import User
 from members.services import notify_many
 
-from ..choices import ALLOWED_TRANSITIONS, FINISHED_STATUSES, IssueStatus
+from ..choices import ALLOWED_TRANSITIONS, FINISHED_STATUSES, REVERSALS, IssueStatus
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from ..models import IssueEvent, PracticeIssue
 from ..privacy import find_identifying_details
@@ -16,8 +20,10 @@ def guard_privacy(*texts: str) -> None:
         raise IdentifyingDetailsFound(findings)
 
 
-def check_transition(issue: PracticeIssue, to_status: str) -> None:
-    if to_status not in ALLOWED_TRANSITIONS[issue.status]:
+def check_transition(issue: PracticeIssue, to_status: str, *, reversal: bool = False) -> None:
+    """Refuse a move the workflow does not allow; a reversal may only undo (REVERSALS)."""
+    allowed = REVERSALS if reversal else ALLOWED_TRANSITIONS
+    if to_status not in allowed.get(issue.status, set()):
         raise TransitionNotAllowed(
             f"This issue is “{issue.get_status_display().lower()}”, so it cannot become "
             f"“{IssueStatus(to_status).label.lower()}”."
@@ -34,11 +40,14 @@ def move_issue(
     agenda_item=None,
     note: str = "",
     fields: tuple[str, ...] = (),
+    out_of_session: bool = False,
+    reversal: bool = False,
 ) -> IssueEvent:
     """Move an issue to a status the workflow allows, save it and write its one event.
 
-    Finishing statuses stamp closed_at; `fields` names other attributes the caller set."""
-    check_transition(issue, to_status)
+    Finishing statuses stamp closed_at; `fields` names other attributes the caller set.
+    `reversal` is for the one service that undoes a move (see REVERSALS)."""
+    check_transition(issue, to_status, reversal=reversal)
     previous = issue.status
     issue.status = to_status
     update = ["status", "updated_at", *fields]
@@ -55,11 +64,21 @@ def move_issue(
         forum=forum,
         agenda_item=agenda_item,
         note=note,
+        out_of_session=out_of_session,
     )
 
 
 def log_event(
-    issue, *, actor, kind, from_status="", to_status="", forum=None, agenda_item=None, note=""
+    issue,
+    *,
+    actor,
+    kind,
+    from_status="",
+    to_status="",
+    forum=None,
+    agenda_item=None,
+    note="",
+    out_of_session=False,
 ) -> IssueEvent:
     return IssueEvent.objects.create(
         issue=issue,
@@ -70,18 +89,49 @@ def log_event(
         forum=forum,
         agenda_item=agenda_item,
         note=note,
+        out_of_session=out_of_session,
+    )
+
+
+def tell(
+    issue: PracticeIssue,
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    watchers_of: Iterable[PracticeIssue] | None = None,
+    facilitators_of: Iterable[Forum] = (),
+    exclude=None,
+) -> None:
+    """Tell everyone concerned about one event on the issue, each person once.
+
+    The watchers (of the issue, or of every issue in `watchers_of`) and the chairs and
+    facilitators of `facilitators_of` make one set of people, so someone who is both
+    gets one notice; nobody who may not see the issue hears of it. In-app now, email
+    on commit."""
+    watched = [issue] if watchers_of is None else list(watchers_of)
+    forums = [forum for forum in facilitators_of if forum is not None]
+    people = Q(watched_issues__in=watched) if watched else Q(pk__in=[])
+    if forums:
+        people |= Q(memberships__forum__in=forums, memberships__role__in=FACILITATING_ROLES)
+    users = User.objects.filter(people, is_active=True).distinct().order_by("pk")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    # Read once which forums the issue has been at, not once per person.
+    issue.visited_forum_ids = set(issue.referrals.values_list("forum_id", flat=True))
+    # Someone who can no longer see the issue (restricted, merged) hears nothing of it.
+    recipients = [user for user in users if user.has_perm("feedback.view_issue", issue)]
+    notify_many(
+        recipients,
+        subject=f"{issue.reference}: {subject}",
+        body=body,
+        url=url or issue.get_absolute_url(),
     )
 
 
 def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude=None) -> None:
     """Notify everyone watching the issue (in-app now, email on commit)."""
-    url = issue.get_absolute_url()
-    # Read once which forums the issue has been at, not once per watcher.
-    issue.visited_forum_ids = set(issue.referrals.values_list("forum_id", flat=True))
-    watchers = issue.watchers.filter(is_active=True).exclude(pk=getattr(exclude, "pk", None))
-    # A watcher who can no longer see the issue (restricted, merged) hears nothing of it.
-    recipients = [user for user in watchers if user.has_perm("feedback.view_issue", issue)]
-    notify_many(recipients, subject=f"{issue.reference}: {subject}", body=body, url=url)
+    tell(issue, subject=subject, body=body, exclude=exclude)
 
 
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:

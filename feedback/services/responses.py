@@ -5,22 +5,35 @@ from django.db import IntegrityError, transaction
 from forums.choices import Tier
 from forums.models import ActionItem, Forum
 
-from ..choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
+from ..choices import (
+    OUT_OF_SESSION_LABEL,
+    EventKind,
+    IssueStatus,
+    Outcome,
+    ReferralPurpose,
+    ResponseScope,
+)
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
-from .common import check_transition, guard_privacy, move_issue, tell_watchers
-from .routing import close_referral, next_open_meeting, place_referral
+from .common import check_transition, guard_privacy, move_issue, tell
+from .routing import check_decision_moment, close_referral, next_open_meeting, place_referral
 
 
 @transaction.atomic
 def respond(
-    issue: PracticeIssue, *, by, decision: str, owner, due_date: dt.date, scope: str
+    issue: PracticeIssue,
+    *,
+    by,
+    decision: str,
+    owner,
+    due_date: dt.date,
+    scope: str,
+    review_date: dt.date | None = None,
+    out_of_session_reason: str = "",
 ) -> Response:
-    """The Strategic Leadership Forum answers an escalated issue.
-
-    The decision becomes an action item for its owner and goes back onto the agenda of the
-    originating CFSN, or of every CFSN, as a response for reflection.
-    """
+    """The Strategic Leadership Forum answers an escalated issue, at its meeting once that has
+    started or out of session with a reason. The decision becomes its owner's action item
+    and goes back onto the next meeting of the originating CFSN (or of every CFSN)."""
     if not decision.strip():
         raise TransitionNotAllowed("Write the decision that goes back to the CFSN.")
     guard_privacy(decision)
@@ -37,10 +50,14 @@ def respond(
             "Only an issue escalated to the Strategic Leadership Forum can be answered."
         )
     check_transition(issue, IssueStatus.RESPONDED)
+    referral.issue = issue
+    reason = out_of_session_reason.strip()
+    check_decision_moment(referral, out_of_session_reason=reason)
     action = ActionItem.objects.create(
         forum=strategic,
-        meeting=referral.agenda_item.meeting if referral.agenda_item_id else None,
-        agenda_item=referral.agenda_item,
+        # Decided out of session, the action belongs to no meeting's minutes.
+        meeting=referral.agenda_item.meeting if referral.agenda_item_id and not reason else None,
+        agenda_item=None if reason else referral.agenda_item,
         # Action lists are read widely: a restricted issue is named by its reference only.
         title=(
             f"Carry out the response to {issue.reference}"
@@ -57,6 +74,7 @@ def respond(
                 decision=decision,
                 owner=owner,
                 due_date=due_date,
+                review_date=review_date,
                 scope=scope,
                 action_item=action,
                 recorded_by=by,
@@ -64,7 +82,12 @@ def respond(
     except IntegrityError as exc:
         raise TransitionNotAllowed("A response has already been recorded.") from exc
     close_referral(
-        referral, outcome=Outcome.RESPONDED, note=decision, by=by, at=response.created_at
+        referral,
+        outcome=Outcome.RESPONDED,
+        note=decision,
+        by=by,
+        at=response.created_at,
+        out_of_session_reason=reason,
     )
     issue.current_forum = issue.origin_forum
     if scope == ResponseScope.ALL_CFSNS:
@@ -81,23 +104,29 @@ def respond(
             summary=decision,
         )
         reflection.issue = issue
+        # The next open meeting starts after now, so after the response: never the CFSN
+        # meeting the issue was escalated from, which had started when it was escalated.
         placed.append(
             f"{forum.name}: {place_referral(reflection, next_open_meeting(forum), by=by)}"
         )
     where = "\n".join(placed)
+    held = f"\n{OUT_OF_SESSION_LABEL}. Reason: {reason}" if reason else ""
     move_issue(
         issue,
         IssueStatus.RESPONDED,
         by=by,
         kind=EventKind.RESPONDED,
         forum=strategic,
-        agenda_item=referral.agenda_item,
-        note=f"{decision}\nSent back for reflection to:\n{where}",
+        agenda_item=None if reason else referral.agenda_item,
+        note=f"{decision}{held}\nSent back for reflection to:\n{where}",
         fields=("current_forum",),
+        out_of_session=bool(reason),
     )
-    tell_watchers(
+    # The watchers and the facilitators of the CFSNs that will reflect on it, once each.
+    tell(
         issue,
         subject="The Strategic Leadership Forum has responded",
         body=f"{decision}\n\nIt goes back for reflection to:\n{where}",
+        facilitators_of=forums,
     )
     return response

@@ -1,17 +1,26 @@
 """Routing: issues move onto agendas, between tiers and back down the loop."""
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
 from forums.models import AgendaItem, Forum, Meeting
-from forums.services.agenda import add_agenda_item
+from forums.services.agenda import add_agenda_item, warn_if_over_time
 from forums.services.minutes import record_item_decision
 
-from ..choices import ACTIVE_STATUSES, EventKind, IssueStatus, Outcome, ReferralPurpose
+from ..choices import (
+    ACTIVE_STATUSES,
+    OUT_OF_SESSION_LABEL,
+    OUT_OF_SESSION_OUTCOMES,
+    EventKind,
+    IssueStatus,
+    Outcome,
+    ReferralPurpose,
+)
 from ..exceptions import TransitionNotAllowed
-from ..models import Endorsement, PracticeIssue, Referral, Watch
-from .common import check_transition, log_event, move_issue, tell_facilitators, tell_watchers
+from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from .common import check_transition, log_event, move_issue, tell, tell_watchers
 
 
 def next_open_meeting(forum: Forum, *, after: Meeting | None = None) -> Meeting | None:
@@ -26,30 +35,110 @@ def _lock_issue(issue: PracticeIssue) -> PracticeIssue:
     return PracticeIssue.objects.select_for_update().get(pk=issue.pk)
 
 
-def close_referral(referral: Referral, *, outcome: str, note: str, by, at=None) -> None:
+def close_referral(
+    referral: Referral, *, outcome: str, note: str, by, at=None, out_of_session_reason: str = ""
+) -> None:
     """End an issue's stay at a forum with its outcome; the caller holds the row lock.
 
-    When the stay ended at a meeting, the outcome goes into that item's minutes too."""
+    The outcome goes into the minutes too: of the meeting where it was decided, or, for an
+    out-of-session decision, of the forum's next meeting, which notes it."""
     referral.outcome = outcome
     referral.outcome_note = note
     referral.outcome_by = by
+    referral.out_of_session = bool(out_of_session_reason)
+    referral.out_of_session_reason = out_of_session_reason
     referral.left_at = at or timezone.now()
-    referral.save(update_fields=["outcome", "outcome_note", "outcome_by", "left_at"])
-    minute_outcome(referral, Outcome(outcome).label, note=note, by=by)
+    referral.save(
+        update_fields=[
+            "outcome",
+            "outcome_note",
+            "outcome_by",
+            "out_of_session",
+            "out_of_session_reason",
+            "left_at",
+        ]
+    )
+    minute_outcome(
+        referral,
+        Outcome(outcome).label,
+        note=note,
+        by=by,
+        out_of_session_reason=out_of_session_reason,
+    )
 
 
-def minute_outcome(referral: Referral, label: str, *, note: str, by) -> None:
+def minute_outcome(
+    referral: Referral, label: str, *, note: str, by, out_of_session_reason: str = ""
+) -> None:
     """Write what the forum decided about the issue into the agenda item's minutes."""
     item = referral.agenda_item
+    issue = referral.issue
+    if out_of_session_reason:
+        label = f"{OUT_OF_SESSION_LABEL} of {_when(timezone.now())}: {label}"
+        note = f"{note} Reason: {out_of_session_reason}".strip()
+        if item is None or item.meeting.status != MeetingStatus.PUBLISHED:
+            item = _noting_item(referral, by=by)
     if item is None or item.meeting.status not in (
         MeetingStatus.PUBLISHED,
         MeetingStatus.COMPLETED,
     ):
         return
-    issue = referral.issue
     # Minutes can be read by anyone once published: a restricted issue gets no details.
     detail = "" if issue.restricted or not note else f" {note}"
     record_item_decision(item, by=by, text=f"{issue.reference}: {label}.{detail}")
+
+
+def _noting_item(referral: Referral, *, by) -> AgendaItem | None:
+    """An out-of-session decision is noted at the forum's next meeting, on an item of its own."""
+    meeting = next_open_meeting(referral.forum)
+    if meeting is None:
+        return None
+    issue = referral.issue
+    title = f"Restricted practice issue {issue.reference}" if issue.restricted else issue.title
+    return add_agenda_item(
+        meeting,
+        by=by,
+        title=f"{OUT_OF_SESSION_LABEL} to note: {title}"[:200],
+        kind=AgendaItemKind.DECISION,
+        minutes_allotted=5,
+    )
+
+
+def refuse_before_start(meeting: Meeting) -> None:
+    """Outcomes are recorded at a meeting that has started; before that, nothing changes."""
+    if meeting.takes_outcomes:
+        return
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise TransitionNotAllowed(f"{meeting.title} was cancelled: nothing can be decided at it.")
+    if meeting.status == MeetingStatus.DRAFT:
+        raise TransitionNotAllowed(
+            f"{meeting.title} has not been published yet: outcomes are recorded once a "
+            "published meeting has started."
+        )
+    raise TransitionNotAllowed(
+        f"{meeting.title} has not started yet (it starts {_when(meeting.start, time=True)}): "
+        "record the outcome once the meeting has started, or, between meetings, as an "
+        "out-of-session decision with a reason."
+    )
+
+
+def check_decision_moment(referral: Referral, *, out_of_session_reason: str) -> None:
+    """At a meeting that has started, or between meetings with a reason; never both."""
+    item = referral.agenda_item
+    meeting = Meeting.objects.get(pk=item.meeting_id) if item is not None else None
+    if out_of_session_reason.strip():
+        if meeting is not None and meeting.takes_outcomes:
+            raise TransitionNotAllowed(
+                f"{meeting.title} has started and has this issue on its agenda: record the "
+                "outcome there, not out of session."
+            )
+        return
+    if meeting is None:
+        raise TransitionNotAllowed(
+            f"This issue is not on the agenda of a meeting of {referral.forum.name}: record "
+            "the decision at a meeting that has started, or out of session with a reason."
+        )
+    refuse_before_start(meeting)
 
 
 def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
@@ -64,7 +153,10 @@ def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
     return referral
 
 
-def _attach(referral: Referral, meeting: Meeting, *, by) -> AgendaItem:
+def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> AgendaItem:
+    """Add the referral's item at the forum's default length for its kind; when that takes
+    the meeting over time, the facilitators are told (unless the caller warns once for a
+    batch)."""
     issue = referral.issue
     reflect = referral.purpose == ReferralPurpose.REFLECT
     # An agenda is read by people who may not see a restricted issue: it shows only the
@@ -75,20 +167,24 @@ def _attach(referral: Referral, meeting: Meeting, *, by) -> AgendaItem:
         by=by,
         title=f"{'Response for reflection: ' if reflect else ''}{title}",
         kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
-        minutes_allotted=15,
         description="" if issue.restricted else (referral.summary or issue.description[:500]),
         carried_over_from=referral.agenda_item,
     )
     referral.agenda_item = item
     referral.save(update_fields=["agenda_item"])
+    if warn:
+        warn_if_over_time(item)
     return item
 
 
-def _when(meeting: Meeting) -> str:
-    return timezone.localtime(meeting.start).strftime("%-d %B %Y")
+def _when(moment, *, time: bool = False) -> str:
+    """A meeting's (or a moment's) date as people write it, with the time when asked."""
+    moment = moment.start if isinstance(moment, Meeting) else moment
+    local = timezone.localtime(moment)
+    return local.strftime("%-d %B %Y, %-I:%M %p" if time else "%-d %B %Y")
 
 
-def place_referral(referral: Referral, meeting: Meeting | None, *, by) -> str:
+def place_referral(referral: Referral, meeting: Meeting | None, *, by, warn: bool = True) -> str:
     """Put the referral on the meeting's agenda, or leave it waiting in the forum's queue;
     the issue's status follows. Returns a sentence saying where it is now. The calling
     service writes the event and tells the watchers."""
@@ -104,17 +200,23 @@ def place_referral(referral: Referral, meeting: Meeting | None, *, by) -> str:
             referral.agenda_item = None
             referral.save(update_fields=["agenda_item"])
         return f"Waiting for the next meeting of {referral.forum.name}."
-    _attach(referral, meeting, by=by)
+    _attach(referral, meeting, by=by, warn=warn)
     return f"On the agenda of {meeting.title}, {_when(meeting)}."
 
 
 def route_referral(
-    referral: Referral, meeting: Meeting | None, *, by, kind=EventKind.PLACED, note: str = ""
+    referral: Referral,
+    meeting: Meeting | None,
+    *,
+    by,
+    kind=EventKind.PLACED,
+    note: str = "",
+    warn: bool = True,
 ) -> Meeting | None:
     """Place the referral (or queue it), write the one event and tell the watchers."""
     issue = referral.issue
     previous = issue.status
-    where = place_referral(referral, meeting, by=by)
+    where = place_referral(referral, meeting, by=by, warn=warn)
     if meeting is None and kind == EventKind.PLACED:
         kind = EventKind.QUEUED
     log_event(
@@ -159,14 +261,22 @@ def place_on_agenda(issue: PracticeIssue, *, meeting: Meeting, by) -> PracticeIs
 
 @transaction.atomic
 def escalate_issue(
-    issue: PracticeIssue, *, by, summary: str, rationale: str, agenda_item: AgendaItem | None = None
+    issue: PracticeIssue,
+    *,
+    by,
+    summary: str,
+    rationale: str,
+    agenda_item: AgendaItem | None = None,
+    note: str = "",
+    out_of_session_reason: str = "",
 ) -> Referral:
     """Refer the issue from its forum to the next tier's forum, onto its next open meeting.
 
-    Pressed twice at once, the second call finds the first's referral and is refused.
-    """
+    Decided at a meeting that has started, or out of session with a reason. Pressed twice
+    at once, the second call finds the first's referral and is refused."""
     if not summary.strip() or not rationale.strip():
         raise TransitionNotAllowed("An escalation needs a summary and a rationale.")
+    reason = out_of_session_reason.strip()
     issue = _lock_issue(issue)
     current = (
         Referral.objects.select_for_update(of=("self",))
@@ -176,14 +286,20 @@ def escalate_issue(
     if agenda_item is not None:
         current = current.filter(agenda_item=agenda_item)
     referral = current.first()
-    if referral is None or issue.status != IssueStatus.ON_AGENDA:
+    movable = (IssueStatus.ON_AGENDA, IssueStatus.QUEUED) if reason else (IssueStatus.ON_AGENDA,)
+    if referral is None or issue.status not in movable:
         raise TransitionNotAllowed("This issue has already moved on from this agenda.")
     if referral.forum.tier == Tier.STRATEGIC:
         raise TransitionNotAllowed(
             "The Strategic Leadership Forum answers an issue with a response, not an escalation."
         )
+    check_decision_moment(referral, out_of_session_reason=reason)
     next_forum = Forum.objects.get(tier=NEXT_TIER[referral.forum.tier])
-    close_referral(referral, outcome=Outcome.ESCALATED, note=summary, by=by)
+    # The note typed with the outcome is kept with the stay it ends, before the summary.
+    kept = "\n".join(part for part in (note.strip(), summary.strip()) if part)
+    close_referral(
+        referral, outcome=Outcome.ESCALATED, note=kept, by=by, out_of_session_reason=reason
+    )
     try:
         with transaction.atomic():
             onward = Referral.objects.create(
@@ -199,6 +315,12 @@ def escalate_issue(
     previous = issue.status
     onward.issue = issue
     where = place_referral(onward, next_open_meeting(next_forum), by=by)
+    lines = [f"Escalated to {next_forum.name}. {summary}", f"Why: {rationale}"]
+    if note.strip():
+        lines.append(f"Note: {note.strip()}")
+    if reason:
+        lines.append(f"{OUT_OF_SESSION_LABEL}. Reason: {reason}")
+    lines.append(where)
     log_event(
         issue,
         actor=by,
@@ -206,24 +328,21 @@ def escalate_issue(
         from_status=previous,
         to_status=issue.status,
         forum=referral.forum,
-        agenda_item=referral.agenda_item,
-        note=f"Escalated to {next_forum.name}. {summary}\nWhy: {rationale}\n{where}",
+        agenda_item=None if reason else referral.agenda_item,
+        note="\n".join(lines),
+        out_of_session=bool(reason),
     )
-    tell_watchers(issue, subject=f"Escalated to {next_forum.name}", body=f"{summary}\n{where}")
-    tell_facilitators(
-        next_forum,
-        subject=f"Escalated to {next_forum.name}: {issue.title}",
-        body=summary,
-        url=issue.get_absolute_url(),
+    # The watchers and the next forum's facilitators hear of it once each.
+    tell(
+        issue,
+        subject=f"Escalated to {next_forum.name}",
+        body=f"{summary}\n{where}",
+        facilitators_of=[next_forum],
     )
     return onward
 
 
-@transaction.atomic
-def record_outcome(
-    agenda_item: AgendaItem, *, outcome: str, note: str, by, summary: str = "", rationale: str = ""
-) -> PracticeIssue:
-    """A facilitator records what the meeting decided about the issue on this item."""
+def _locked_referral_on(agenda_item: AgendaItem) -> Referral:
     # Lock the issue before its referral, the order every service uses, so two people
     # acting on one issue at once wait for each other instead of deadlocking.
     open_here = Referral.objects.filter(agenda_item=agenda_item, left_at__isnull=True)
@@ -235,10 +354,89 @@ def record_outcome(
     if referral is None:
         raise TransitionNotAllowed("An outcome has already been recorded for this item.")
     referral.issue = issue
+    return referral
+
+
+@transaction.atomic
+def record_outcome(
+    agenda_item: AgendaItem, *, outcome: str, note: str, by, summary: str = "", rationale: str = ""
+) -> PracticeIssue:
+    """A facilitator records what a meeting that has started decided about the issue on
+    this item; before the meeting starts this is refused and nothing changes."""
+    referral = _locked_referral_on(agenda_item)
+    refuse_before_start(Meeting.objects.get(pk=agenda_item.meeting_id))
+    return _decide(
+        referral.issue,
+        referral,
+        outcome=outcome,
+        note=note,
+        by=by,
+        summary=summary,
+        rationale=rationale,
+        reason="",
+    )
+
+
+@transaction.atomic
+def decide_out_of_session(
+    issue: PracticeIssue,
+    *,
+    forum: Forum,
+    outcome: str,
+    reason: str,
+    by,
+    note: str = "",
+    summary: str = "",
+    rationale: str = "",
+) -> PracticeIssue:
+    """Between meetings a forum's chair or facilitator decides, giving the reason; the
+    decision is labelled out of session on the timeline, the path and the minutes."""
+    if not reason.strip():
+        raise TransitionNotAllowed("Give the reason for deciding out of session.")
+    if outcome not in OUT_OF_SESSION_OUTCOMES:
+        raise TransitionNotAllowed("That decision cannot be taken out of session.")
+    issue = _lock_issue(issue)
+    referral = _open_referral(issue, forum)
+    check_decision_moment(referral, out_of_session_reason=reason)
+    return _decide(
+        issue,
+        referral,
+        outcome=outcome,
+        note=note,
+        by=by,
+        summary=summary,
+        rationale=rationale,
+        reason=reason.strip(),
+    )
+
+
+def _decide(
+    issue: PracticeIssue,
+    referral: Referral,
+    *,
+    outcome: str,
+    note: str,
+    by,
+    summary: str,
+    rationale: str,
+    reason: str,
+) -> PracticeIssue:
+    """What was decided about the issue's stay at a forum; the caller checked when."""
+    agenda_item = referral.agenda_item
     if outcome == Outcome.ESCALATED:
-        escalate_issue(issue, by=by, summary=summary, rationale=rationale, agenda_item=agenda_item)
+        if referral.purpose != ReferralPurpose.CONSIDER:
+            raise TransitionNotAllowed("That outcome cannot be recorded for this item.")
+        escalate_issue(
+            issue,
+            by=by,
+            summary=summary,
+            rationale=rationale,
+            agenda_item=agenda_item,
+            note=note,
+            out_of_session_reason=reason,
+        )
         return PracticeIssue.objects.get(pk=issue.pk)
-    if outcome == Outcome.CARRIED_OVER:
+    if outcome == Outcome.CARRIED_OVER and not reason:
         meeting = agenda_item.meeting
         minute_outcome(referral, Outcome.CARRIED_OVER.label, note=note, by=by)
         referral.auto_place = True
@@ -252,7 +450,7 @@ def record_outcome(
         )
         return issue
     if outcome == Outcome.DISCUSSED:
-        return _discussed(issue, referral, note=note, by=by)
+        return _discussed(issue, referral, note=note, by=by, reason=reason)
     targets = {Outcome.RESOLVED: IssueStatus.RESOLVED, Outcome.RETURNED: IssueStatus.INFO_REQUESTED}
     if outcome not in targets or referral.purpose != ReferralPurpose.CONSIDER:
         raise TransitionNotAllowed("That outcome cannot be recorded for this item.")
@@ -260,7 +458,7 @@ def record_outcome(
         raise TransitionNotAllowed("Add a note explaining the outcome.")
     check_transition(issue, targets[outcome])
     if outcome == Outcome.RESOLVED:
-        close_referral(referral, outcome=outcome, note=note, by=by)
+        close_referral(referral, outcome=outcome, note=note, by=by, out_of_session_reason=reason)
     else:
         # Returned: the issue stays with this forum, off the agenda, until the submitter
         # answers; the timeline keeps which item it was returned from.
@@ -274,18 +472,34 @@ def record_outcome(
         by=by,
         kind=kind,
         forum=referral.forum,
-        agenda_item=agenda_item,
-        note=note,
+        agenda_item=None if reason else agenda_item,
+        note=_with_reason(note, reason),
+        out_of_session=bool(reason),
     )
-    tell_watchers(issue, subject=Outcome(outcome).label, body=note)
+    subject = Outcome(outcome).label + (f" ({OUT_OF_SESSION_LABEL.lower()})" if reason else "")
+    tell_watchers(issue, subject=subject, body=note)
     return issue
 
 
-def _discussed(issue: PracticeIssue, referral: Referral, *, note: str, by) -> PracticeIssue:
+def _with_reason(note: str, reason: str) -> str:
+    if not reason:
+        return note
+    return "\n".join(
+        part for part in (note.strip(), f"{OUT_OF_SESSION_LABEL}. Reason: {reason}") if part
+    )
+
+
+def _discussed(
+    issue: PracticeIssue, referral: Referral, *, note: str, by, reason: str = ""
+) -> PracticeIssue:
     if referral.purpose != ReferralPurpose.REFLECT:
         raise TransitionNotAllowed("Only a response for reflection can be marked as discussed.")
-    close_referral(referral, outcome=Outcome.DISCUSSED, note=note, by=by)
+    close_referral(
+        referral, outcome=Outcome.DISCUSSED, note=note, by=by, out_of_session_reason=reason
+    )
     previous = issue.status
+    item = None if reason else referral.agenda_item
+    said = _with_reason(note or f"{referral.forum.name} reflected on the response.", reason)
     if referral.forum_id == issue.origin_forum_id:
         move_issue(
             issue,
@@ -293,8 +507,9 @@ def _discussed(issue: PracticeIssue, referral: Referral, *, note: str, by) -> Pr
             by=by,
             kind=EventKind.CLOSED,
             forum=referral.forum,
-            agenda_item=referral.agenda_item,
-            note=note or f"{referral.forum.name} reflected on the response.",
+            agenda_item=item,
+            note=said,
+            out_of_session=bool(reason),
         )
         tell_watchers(
             issue,
@@ -309,15 +524,17 @@ def _discussed(issue: PracticeIssue, referral: Referral, *, note: str, by) -> Pr
             from_status=previous,
             to_status=previous,
             forum=referral.forum,
-            agenda_item=referral.agenda_item,
-            note=note or f"{referral.forum.name} reflected on the response.",
+            agenda_item=item,
+            note=said,
+            out_of_session=bool(reason),
         )
     return issue
 
 
 @transaction.atomic
 def mark_discussed(agenda_item: AgendaItem, *, by, note: str = "") -> PracticeIssue:
-    """A CFSN has reflected on a response; where the issue began, this closes the loop."""
+    """A CFSN has reflected on a response at a meeting that has started; where the issue
+    began, this closes the loop."""
     return record_outcome(agenda_item, outcome=Outcome.DISCUSSED, note=note, by=by)
 
 
@@ -342,8 +559,11 @@ def place_waiting_referrals(meeting: Meeting) -> int:
         ):
             continue
         referral.issue = _lock_issue(referral.issue)
-        route_referral(referral, meeting, by=None)
+        route_referral(referral, meeting, by=None, warn=False)
         placed += 1
+    if placed:
+        # One notice for the whole batch, naming the last item placed.
+        warn_if_over_time(referral.agenda_item)
     return placed
 
 
@@ -356,11 +576,12 @@ def carry_over_unfinished(meeting: Meeting) -> int:
         .select_related("issue", "forum")
     )
     moved = 0
+    last_on: dict[int, AgendaItem] = {}
     for referral in unfinished:
         referral.issue = _lock_issue(referral.issue)
         referral.auto_place = True
         referral.save(update_fields=["auto_place"])
-        route_referral(
+        target = route_referral(
             referral,
             next_open_meeting(referral.forum, after=meeting),
             by=None,
@@ -368,8 +589,14 @@ def carry_over_unfinished(meeting: Meeting) -> int:
             note=f"Not reached at {meeting.title}"
             f"{' (cancelled)' if meeting.status == MeetingStatus.CANCELLED else ''}; "
             "carried over automatically.",
+            warn=False,
         )
+        if target is not None:
+            last_on[target.pk] = referral.agenda_item
         moved += 1
+    # One notice per meeting the carried-over items went to, naming the last of them.
+    for item in last_on.values():
+        warn_if_over_time(item)
     return moved
 
 
@@ -413,6 +640,13 @@ def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> Pra
     return issue
 
 
+def merged_name(duplicate: PracticeIssue) -> str:
+    """A duplicate as the primary's timeline names it: a restricted one by reference only."""
+    if duplicate.restricted:
+        return duplicate.reference
+    return f"{duplicate.reference} “{duplicate.title}”"
+
+
 @transaction.atomic
 def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> PracticeIssue:
     """Fold a duplicate into its primary issue; endorsements and watchers move with it."""
@@ -434,18 +668,33 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
             "no longer follow it."
         )
     check_transition(duplicate, IssueStatus.MERGED)
-    supporters = set(duplicate.endorsements.values_list("user_id", flat=True))
-    supporters.add(duplicate.raised_by_id)
-    for user_id in supporters - {into.raised_by_id}:
-        Endorsement.objects.get_or_create(issue=into, user_id=user_id)
+    # What moves is recorded, so that unmerge_issue can put back exactly this.
+    record = MergeRecord(
+        duplicate=duplicate,
+        into=into,
+        previous_status=duplicate.status,
+        previous_forum_id=duplicate.current_forum_id,
+        merged_by=by,
+    )
+    endorsed = list(duplicate.endorsements.order_by("pk").values_list("user_id", "created_at"))
+    record.removed_endorsements = [[user_id, at.isoformat()] for user_id, at in endorsed]
+    supporters = {user_id for user_id, _ in endorsed} | {duplicate.raised_by_id}
+    for user_id in sorted(supporters - {into.raised_by_id}):
+        endorsement, added = Endorsement.objects.get_or_create(issue=into, user_id=user_id)
+        if added:
+            record.added_endorsement_ids.append(endorsement.pk)
     watchers = set(duplicate.watches.values_list("user_id", flat=True)) | supporters
-    for user_id in watchers:
-        Watch.objects.get_or_create(issue=into, user_id=user_id)
+    for user_id in sorted(watchers):
+        watch, added = Watch.objects.get_or_create(issue=into, user_id=user_id)
+        if added:
+            record.added_watch_ids.append(watch.pk)
     duplicate.endorsements.all().delete()
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
         close_referral(
             referral, outcome=Outcome.MERGED, note=f"Merged into {into.reference}", by=by
         )
+        record.closed_referral_ids.append(referral.pk)
+    record.save()
     duplicate.merged_into = into
     move_issue(
         duplicate,
@@ -455,6 +704,14 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         forum=duplicate.current_forum,
         note=f"Merged into {into.reference}: {into.title}",
         fields=("merged_into",),
+    )
+    log_event(
+        into,
+        actor=by,
+        kind=EventKind.MERGED,
+        forum=into.current_forum,
+        note=f"{merged_name(duplicate)} was merged into this issue; "
+        f"{record.endorser_count} endorsement{pluralize(record.endorser_count)} came with it.",
     )
     tell_watchers(
         duplicate,

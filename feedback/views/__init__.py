@@ -2,6 +2,7 @@
 
 from .common import IssuePermissionMixin
 from .executive import ExecutiveQueueView, RespondView
+from .follow_through import PostProgressView
 from .issues import (
     CommentView,
     EndorseView,
@@ -12,7 +13,8 @@ from .issues import (
     ProvideInformationView,
     WatchView,
 )
-from .outcomes import OutcomeView
+from .outcomes import OutcomeView, OutOfSessionView
+from .placement import MoveToLaterMeetingView
 from .triage import (
     DeclineView,
     ForumQueueView,
@@ -21,6 +23,7 @@ from .triage import (
     QueuesView,
     RequestInformationView,
     TriageActionMixin,
+    UnmergeView,
 )
 
 __all__ = [
@@ -35,12 +38,16 @@ __all__ = [
     "IssueListView",
     "IssuePermissionMixin",
     "MergeView",
+    "MoveToLaterMeetingView",
+    "OutOfSessionView",
     "OutcomeView",
     "PlaceOnAgendaView",
+    "PostProgressView",
     "ProvideInformationView",
     "QueuesView",
     "RequestInformationView",
     "RespondView",
     "TriageActionMixin",
+    "UnmergeView",
     "WatchView",
 ]

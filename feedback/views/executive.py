@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -12,9 +13,11 @@ from ..forms import (
     ExecutiveFilterForm,
     ResponseForm,
 )
+from ..models import Referral
 from ..rules import is_awaiting_response
-from ..services import responses
+from ..services import responses, routing
 from .common import IssuePermissionMixin, refused
+from .outcomes import where_now
 
 
 class ExecutiveQueueView(PermissionRequiredMixin, ListView):
@@ -54,6 +57,52 @@ class RespondView(IssuePermissionMixin, FormView):
             raise Http404("This issue is not waiting for a response.")
         return True
 
+    @cached_property
+    def meeting(self):
+        """The Strategic meeting holding the issue, if any."""
+        referral = (
+            Referral.objects.select_related("agenda_item__meeting")
+            .filter(issue=self.issue, forum=self.issue.current_forum, left_at__isnull=True)
+            .first()
+        )
+        return referral.agenda_item.meeting if referral and referral.agenda_item else None
+
+    @property
+    def out_of_session(self) -> bool:
+        return self.meeting is None or not self.meeting.takes_outcomes
+
+    def dispatch(self, request, *args, **kwargs):
+        # Between meetings only the chair or facilitator responds, out of session; everyone
+        # else is told when the response can be recorded instead of being shown a form.
+        if (
+            request.user.is_authenticated
+            and self.has_permission()
+            and self.out_of_session
+            and not request.user.has_perm("feedback.decide_out_of_session", self.issue)
+        ):
+            if self.meeting is None:
+                messages.error(
+                    request,
+                    "This issue waits for the Strategic Leadership Forum's next meeting: the "
+                    "response is recorded there once it has started, or out of session by the "
+                    "forum's chair or facilitator.",
+                )
+            else:
+                try:
+                    routing.refuse_before_start(self.meeting)
+                except TransitionNotAllowed as exc:
+                    messages.error(request, str(exc))
+            return redirect(self.issue)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "out_of_session": self.out_of_session}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            meeting=self.meeting, out_of_session=self.out_of_session, **kwargs
+        )
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -63,10 +112,17 @@ class RespondView(IssuePermissionMixin, FormView):
                 decision=data["decision"],
                 owner=data["owner"],
                 due_date=data["due_date"],
+                review_date=data["review_date"],
                 scope=data["scope"],
+                out_of_session_reason=data.get("out_of_session_reason", ""),
             )
         except (TransitionNotAllowed, IdentifyingDetailsFound) as exc:
             refused(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, "The response has been recorded and sent back down.")
+        self.issue.refresh_from_db(fields=["status"])
+        held = "out of session " if self.out_of_session else ""
+        messages.success(
+            self.request,
+            f"The response has been recorded {held}and sent back down. {where_now(self.issue)}",
+        )
         return redirect(self.issue)

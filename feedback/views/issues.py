@@ -38,6 +38,7 @@ class IssueListView(LoginRequiredMixin, ListView):
             region=filters.get("region"),
             practice_area=filters.get("practice_area"),
             age_days=filters.get("age"),
+            delivery=filters.get("delivery", ""),
             text=filters.get("q", ""),
             mine=self.mine,
         )

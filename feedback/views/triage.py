@@ -1,5 +1,6 @@
 """A forum's queue and its triage actions: place, merge, ask for information, decline."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,7 +19,7 @@ from ..forms import (
     PlaceOnAgendaForm,
     ReasonForm,
 )
-from ..services import routing
+from ..services import merging, routing
 from .common import IssuePermissionMixin, refused
 
 
@@ -102,6 +103,28 @@ class MergeView(TriageActionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Merged into {primary.reference}.")
         return redirect(self.get_success_url())
+
+
+class UnmergeView(IssuePermissionMixin, FormView):
+    """Undo a merge, after a confirmation: the duplicate gets back what it brought."""
+
+    permission_required = "feedback.unmerge_issue"
+    form_class = forms.Form
+    template_name = "feedback/unmerge_form.html"
+
+    def form_valid(self, form):
+        into = self.issue.merged_into
+        try:
+            merging.unmerge_issue(self.issue, by=self.request.user)
+        except TransitionNotAllowed as exc:
+            refused(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{self.issue.reference} is no longer merged into {into.reference}: its "
+            "endorsements, watchers and path are back.",
+        )
+        return redirect(self.issue)
 
 
 class RequestInformationView(TriageActionMixin, FormView):

@@ -3,8 +3,8 @@ from django import forms
 from members.fields import MultiLineCharField, SingleLineCharField
 from members.validators import no_contact_details, no_identifying_details
 
-from ..choices import RsvpResponse
-from ..models import AgendaItem
+from ..choices import DEFAULT_MINUTES, AgendaItemKind, RsvpResponse
+from ..models import AgendaItem, Meeting
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -26,12 +26,42 @@ class AgendaItemForm(forms.ModelForm):
         help_text="Who leads this item (optional).",
     )
     minutes_allotted = forms.IntegerField(
-        label="Minutes allotted", min_value=1, max_value=600, initial=10
+        label="Minutes allotted",
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text="Leave empty for the forum's default for the kind of item.",
     )
 
     class Meta:
         model = AgendaItem
         fields = ["title", "kind", "minutes_allotted", "presenter", "description"]
+
+    def __init__(self, *args, defaults: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if defaults:
+            labels = dict(AgendaItemKind.choices)
+            listed = "; ".join(
+                f"{labels[kind].lower()} {minutes}" for kind, minutes in defaults.items()
+            )
+            self.fields[
+                "minutes_allotted"
+            ].help_text = f"Leave empty for the forum's default for the kind of item ({listed})."
+
+
+class AgendaDefaultsForm(forms.Form):
+    """A forum's minutes for each kind of agenda item: one number per kind."""
+
+    def __init__(self, *args, defaults: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in AgendaItemKind.choices:
+            self.fields[kind] = forms.IntegerField(
+                label=label,
+                min_value=1,
+                max_value=600,
+                initial=defaults[kind],
+                help_text=f"Minutes; the usual length is {DEFAULT_MINUTES[kind]}.",
+            )
 
 
 class AgendaItemChangeForm(AgendaItemForm):
@@ -48,6 +78,16 @@ class AgendaItemChangeForm(AgendaItemForm):
 
 class AgendaMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class LaterMeetingForm(forms.Form):
+    """The later meeting an item moves to: one of the forum's open meetings after it."""
+
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), label="Move to")
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
 
 
 class RsvpForm(forms.Form):

@@ -3,10 +3,39 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 
-from ..choices import RsvpResponse
-from ..models import AgendaItem, Attendance, Decision, Meeting, Membership, Resource, Rsvp
+from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, RsvpResponse
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Forum,
+    ForumAgendaDefault,
+    Meeting,
+    Membership,
+    Resource,
+    Rsvp,
+)
+from ..signals import action_issue_links, agenda_item_issues
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ArisingAction:
+    """An open action followed up under "Matters arising", with where it came from."""
+
+    action: ActionItem
+    decisions: tuple[Link, ...]
+    issue: Link | None
 
 
 @dataclass(frozen=True)
@@ -16,6 +45,12 @@ class TimedItem:
     item: AgendaItem
     number: int
     starts_at: dt.datetime
+    # For "Matters arising": the open actions of the meeting it follows up, read live.
+    arising: tuple[ArisingAction, ...] = ()
+    # For an item that brings a practice issue: how often the issue has been carried over
+    # at this forum, and where to post to move it to a later meeting.
+    carried_over: int = 0
+    move_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,23 +62,117 @@ class RsvpGroup:
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's items in order, with their decisions."""
-    return AgendaItem.objects.filter(meeting=meeting).prefetch_related(
-        Prefetch("decisions", queryset=Decision.objects.order_by("id"))
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("matters_from__forum")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")))
     )
 
 
+def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
+    """The open actions of these meetings by meeting, each with links to the decisions of
+    the item it came from and to its practice issue; a fixed number of queries."""
+    if not meeting_ids:
+        return {}
+    actions = list(
+        ActionItem.objects.filter(meeting_id__in=meeting_ids, status__in=OPEN_ACTION_STATUSES)
+        .select_related("owner", "agenda_item")
+        .prefetch_related(
+            Prefetch("agenda_item__decisions", queryset=Decision.objects.order_by("id"))
+        )
+        .order_by("due_date", "id")
+    )
+    issues: dict[int, tuple[str, str]] = {}
+    if actions:
+        for _receiver, links in action_issue_links.send(sender=ActionItem, actions=actions):
+            issues.update(links or {})
+    by_meeting: dict[int, list[ArisingAction]] = {}
+    for action in actions:
+        decisions = action.agenda_item.decisions.all() if action.agenda_item else ()
+        issue = issues.get(action.pk)
+        by_meeting.setdefault(action.meeting_id, []).append(
+            ArisingAction(
+                action=action,
+                decisions=tuple(
+                    Link(
+                        label=f"Decision {number}" if len(decisions) > 1 else "Decision",
+                        url=reverse("forums:meeting-detail", kwargs={"pk": decision.meeting_id})
+                        + f"#decision-{decision.pk}",
+                    )
+                    for number, decision in enumerate(decisions, start=1)
+                ),
+                issue=Link(label=issue[0], url=issue[1]) if issue else None,
+            )
+        )
+    return by_meeting
+
+
 def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
-    """Each item with its running start time; the total is compared with the meeting length."""
+    """Each item with its running start time; the total is compared with the meeting length.
+    "Matters arising" comes with the open actions of the meeting it follows up."""
     items = list(agenda_items(meeting) if items is None else items)
+    arising = arising_actions({item.matters_from_id for item in items if item.matters_from_id})
+    issues: dict[int, dict] = {}
+    if items:
+        for _receiver, found in agenda_item_issues.send(sender=AgendaItem, items=items):
+            issues.update(found or {})
     timed, starts_at = [], meeting.start
     for number, item in enumerate(items, start=1):
-        timed.append(TimedItem(item=item, number=number, starts_at=starts_at))
+        about = issues.get(item.pk, {})
+        timed.append(
+            TimedItem(
+                item=item,
+                number=number,
+                starts_at=starts_at,
+                arising=tuple(arising.get(item.matters_from_id, ())),
+                carried_over=about.get("carried_over", 0),
+                move_url=about.get("move_url", ""),
+            )
+        )
         starts_at += dt.timedelta(minutes=item.minutes_allotted)
     return timed
 
 
 def minutes_total(timed: list[TimedItem]) -> int:
     return sum(entry.item.minutes_allotted for entry in timed)
+
+
+def agenda_defaults(forum: Forum) -> dict[str, int]:
+    """Minutes per agenda-item kind at this forum: its own where set, else the project's."""
+    own = dict(ForumAgendaDefault.objects.filter(forum=forum).values_list("kind", "minutes"))
+    return {kind: own.get(kind, minutes) for kind, minutes in DEFAULT_MINUTES.items()}
+
+
+def default_minutes(forum: Forum, kind: str) -> int:
+    own = (
+        ForumAgendaDefault.objects.filter(forum=forum, kind=kind)
+        .values_list("minutes", flat=True)
+        .first()
+    )
+    return own if own is not None else DEFAULT_MINUTES.get(kind, 10)
+
+
+def booked_minutes(meeting: Meeting) -> int:
+    return meeting.agenda_items.aggregate(total=Coalesce(Sum("minutes_allotted"), 0))["total"]
+
+
+def later_open_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    """The same forum's published meetings after this one that still take items."""
+    return (
+        Meeting.objects.open_for_items()
+        .filter(forum_id=meeting.forum_id, start__gt=meeting.start)
+        .exclude(pk=meeting.pk)
+        .order_by("start", "id")
+    )
+
+
+def next_meeting_with_room(meeting: Meeting, minutes: int) -> Meeting | None:
+    """The forum's first open meeting after this one whose agenda has room for `minutes`
+    more; one query."""
+    later = later_open_meetings(meeting).annotate(
+        booked=Coalesce(Sum("agenda_items__minutes_allotted"), 0)
+    )
+    return next((m for m in later if m.booked + minutes <= m.duration_minutes), None)
 
 
 def rsvp_groups(meeting: Meeting) -> list[RsvpGroup]:

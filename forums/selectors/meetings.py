@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from members.models import User
 
-from ..choices import FACILITATING_ROLES, OPEN_ACTION_STATUSES, MeetingStatus, Tier
+from ..choices import (
+    EXECUTIVE_ROLES,
+    FACILITATING_ROLES,
+    OPEN_ACTION_STATUSES,
+    MeetingStatus,
+    Tier,
+)
 from ..models import SEEN_BY_MEMBERS, ActionItem, Forum, Meeting, Membership, Resource
 from ..rules import roles_of
 
@@ -24,9 +30,10 @@ def forums_run_by(user) -> set[int]:
         return set()
     roles = roles_of(user)
     run = {pk for pk, role in roles.items() if role in FACILITATING_ROLES}
-    if roles:
+    executive = [pk for pk, role in roles.items() if role in EXECUTIVE_ROLES]
+    if executive:
         strategic = set(
-            Forum.objects.filter(pk__in=roles, tier=Tier.STRATEGIC).values_list("pk", flat=True)
+            Forum.objects.filter(pk__in=executive, tier=Tier.STRATEGIC).values_list("pk", flat=True)
         )
         run |= strategic
     return run

@@ -1,13 +1,28 @@
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from members.services import notify_many
 
-from ..choices import AgendaItemKind, ForumEventKind, MeetingStatus
+from ..choices import (
+    DEFAULT_MINUTES,
+    FACILITATING_ROLES,
+    AgendaItemKind,
+    ForumEventKind,
+    MeetingStatus,
+)
 from ..exceptions import ForumActionRefused
-from ..models import AgendaItem, Meeting, Membership
+from ..models import AgendaItem, Forum, ForumAgendaDefault, Meeting, Membership
+from ..selectors.agenda import (
+    booked_minutes,
+    default_minutes,
+    later_open_meetings,
+    next_meeting_with_room,
+)
+from ..signals import agenda_item_issues
 from .audit import record_event
+from .matters import ensure_matters_arising
 
 
 @transaction.atomic
@@ -17,17 +32,22 @@ def add_agenda_item(
     by,
     title: str,
     kind: str = AgendaItemKind.OTHER,
-    minutes_allotted: int = 10,
+    minutes_allotted: int | None = None,
     presenter: str = "",
     description: str = "",
     carried_over_from: AgendaItem | None = None,
 ) -> AgendaItem:
-    """Append an item to the end of a meeting's agenda (not to a cancelled or past one)."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """Append an item to the end of a meeting's agenda (not to a cancelled or past one);
+    without minutes it takes the forum's default for its kind."""
+    meeting = (
+        Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
+    )
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.COMPLETED):
         raise ForumActionRefused(
             f"Items cannot be added to a {meeting.get_status_display().lower()} meeting."
         )
+    if minutes_allotted is None:
+        minutes_allotted = default_minutes(meeting.forum, kind)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -94,17 +114,20 @@ def change_agenda_item(
     by,
     title: str,
     kind: str,
-    minutes_allotted: int,
+    minutes_allotted: int | None,
     presenter: str = "",
     description: str = "",
     position: int | None = None,
 ) -> AgendaItem:
-    """Change an item's details and, when a position is given, move it there."""
+    """Change an item's details and, when a position is given, move it there; without
+    minutes it takes the forum's default for its kind."""
     meeting, items = _locked_agenda(item.meeting)
     _refuse_if_closed(meeting)
     current = next((i for i in items if i.pk == item.pk), None)
     if current is None:
         raise ForumActionRefused("This item is no longer on the agenda.")
+    if minutes_allotted is None:
+        minutes_allotted = default_minutes(meeting.forum, kind)
     current.title, current.kind = title, kind
     current.minutes_allotted, current.presenter, current.description = (
         minutes_allotted,
@@ -162,6 +185,9 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
     items.remove(current)
     current.delete()
     _renumber(items)
+    if current.kind == AgendaItemKind.MATTERS_ARISING and not meeting.matters_arising_removed:
+        meeting.matters_arising_removed = True
+        meeting.save(update_fields=["matters_arising_removed", "updated_at"])
     record_event(
         meeting.forum,
         actor=by,
@@ -173,7 +199,9 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
 
 @transaction.atomic
 def publish_agenda(meeting: Meeting, *, by) -> Meeting:
-    """Make a published meeting's agenda public; every member is notified (on commit)."""
+    """Make a published meeting's agenda public, opening with any matters arising; every
+    member is notified (on commit)."""
+    ensure_matters_arising(meeting, by=by)
     meeting, items = _locked_agenda(meeting)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise ForumActionRefused(
@@ -197,3 +225,99 @@ def notify_members(meeting: Meeting, *, subject: str, body: str) -> None:
     members = Membership.objects.filter(forum_id=meeting.forum_id, user__is_active=True)
     recipients = [membership.user for membership in members.select_related("user")]
     notify_many(recipients, subject=subject, body=body, url=url)
+
+
+def warn_if_over_time(item: AgendaItem) -> bool:
+    """When an item takes its meeting over its length, each of the forum's facilitators
+    gets one notice naming the overrun and the next meeting with room; in the caller's
+    transaction. Returns whether the meeting is over time."""
+    meeting = item.meeting
+    total, length = booked_minutes(meeting), meeting.duration_minutes
+    if total <= length:
+        return False
+    room = next_meeting_with_room(meeting, item.minutes_allotted)
+    if room is None:
+        where = f"No later meeting of {meeting.forum.name} has room for it yet."
+    else:
+        where = (
+            f"The next meeting with room for its {item.minutes_allotted} minutes is "
+            f"{room}: {room.get_absolute_url()}"
+        )
+    body = (
+        f"“{item.title}” was placed on the agenda of {meeting}, which now takes {total} "
+        f"of its {length} minutes ({total - length} over). {where} "
+        "You can move an item to a later meeting from the agenda builder."
+    )
+    facilitators = Membership.objects.filter(
+        forum_id=meeting.forum_id, role__in=FACILITATING_ROLES, user__is_active=True
+    ).select_related("user")
+    notify_many(
+        [membership.user for membership in facilitators],
+        subject=f"{meeting} is now {total} of {length} minutes",
+        body=body,
+        url=reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}),
+    )
+    return True
+
+
+def refuse_unless_later(item: AgendaItem, meeting: Meeting) -> None:
+    """An item moves only to an open meeting of the same forum after its own."""
+    if meeting.forum_id != item.meeting.forum_id:
+        raise ForumActionRefused(
+            f"{meeting.title} is a meeting of another forum: an item moves only to a later "
+            f"meeting of {item.meeting.forum.name}."
+        )
+    if not later_open_meetings(item.meeting).filter(pk=meeting.pk).exists():
+        raise ForumActionRefused(
+            f"{meeting} is not a later open meeting: choose a published meeting after "
+            f"{item.meeting} that has not started."
+        )
+
+
+@transaction.atomic
+def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaItem:
+    """Move an item to a later open meeting of its forum in one step: it is taken off this
+    agenda and added at the end of that one, as it was. An item bringing an issue moves
+    with its issue, through the app that owns the issue."""
+    refuse_unless_later(item, meeting)
+    if item.kind == AgendaItemKind.MATTERS_ARISING:
+        raise ForumActionRefused(
+            "Matters arising belongs to its own meeting: each meeting follows up the one before it."
+        )
+    for _receiver, found in agenda_item_issues.send(sender=AgendaItem, items=[item]):
+        if found:
+            raise ForumActionRefused(
+                f"'{item.title}' brings a practice issue: move it with the issue's own "
+                "Move button on the agenda builder."
+            )
+    moved = add_agenda_item(
+        meeting,
+        by=by,
+        title=item.title,
+        kind=item.kind,
+        minutes_allotted=item.minutes_allotted,
+        presenter=item.presenter,
+        description=item.description,
+        carried_over_from=item.carried_over_from,
+    )
+    remove_agenda_item(item, by=by)
+    warn_if_over_time(moved)
+    return moved
+
+
+@transaction.atomic
+def set_agenda_defaults(forum: Forum, *, minutes: dict[str, int], by) -> None:
+    """Record a forum's own minutes per agenda-item kind; a kind set back to the project's
+    default keeps no row of its own."""
+    for kind, value in minutes.items():
+        if kind not in DEFAULT_MINUTES:
+            raise ForumActionRefused(f"“{kind}” is not a kind of agenda item.")
+        if value == DEFAULT_MINUTES[kind]:
+            ForumAgendaDefault.objects.filter(forum=forum, kind=kind).delete()
+        else:
+            ForumAgendaDefault.objects.update_or_create(
+                forum=forum, kind=kind, defaults={"minutes": value}
+            )
+    record_event(
+        forum, actor=by, kind=ForumEventKind.AGENDA_CHANGED, note="Default minutes changed"
+    )

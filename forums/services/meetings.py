@@ -12,6 +12,7 @@ from ..selectors.meetings import due_reminders
 from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .agenda import notify_members
 from .audit import record_event
+from .matters import ensure_matters_arising, ensure_matters_arising_after
 from .scheduling import moved_spans
 
 
@@ -43,6 +44,7 @@ def complete_meeting(meeting: Meeting, *, by) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MEETING_COMPLETED, meeting=meeting)
+    ensure_matters_arising_after(meeting, by=by)
     transaction.on_commit(lambda: meeting_completed.send(sender=Meeting, meeting=meeting))
     return meeting
 
@@ -119,6 +121,8 @@ def schedule_meetings(
     record_event(
         forum, actor=by, kind=ForumEventKind.MEETING_SCHEDULED, meeting=meetings[0], note=note
     )
+    for meeting in meetings:
+        ensure_matters_arising(meeting, by=by)
     if publish:
         for meeting in meetings:
             transaction.on_commit(

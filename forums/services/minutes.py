@@ -10,6 +10,7 @@ from ..exceptions import ForumActionRefused
 from ..models import ActionItem, AgendaItem, Decision, Meeting, Membership
 from .agenda import notify_members
 from .audit import record_event
+from .matters import ensure_matters_arising_after
 
 MINUTES_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
 
@@ -66,6 +67,7 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
     meeting.minutes_published_at = timezone.now()
     meeting.save(update_fields=["minutes_published_at", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MINUTES_PUBLISHED, meeting=meeting)
+    ensure_matters_arising_after(meeting, by=by)
     subject = f"{'Updated minutes' if republished else 'Minutes'}: {meeting}"
     notify_members(meeting, subject=subject, body=f"The minutes of {meeting} are ready to read.")
     return meeting
@@ -103,6 +105,7 @@ def add_action_item(
         meeting=meeting,
         note=f"Action for {owner}: {title}",
     )
+    ensure_matters_arising_after(meeting, by=by)
     notify(
         owner,
         subject=f"New action: {title}",

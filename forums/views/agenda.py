@@ -5,10 +5,17 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from ..choices import MeetingStatus
 from ..exceptions import ForumActionRefused
-from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm
-from ..models import AgendaItem
-from ..selectors.agenda import meeting_resources, minutes_total, timed_agenda
+from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm, LaterMeetingForm
+from ..models import AgendaItem, Meeting
+from ..selectors.agenda import (
+    agenda_defaults,
+    later_open_meetings,
+    meeting_resources,
+    minutes_total,
+    timed_agenda,
+)
 from ..services import agenda as services
 from .mixins import MeetingPermissionMixin
 
@@ -25,6 +32,9 @@ class AgendaContextMixin(MeetingPermissionMixin):
             timed_agenda=timed,
             minutes_total=total,
             minutes_over=max(total - self.meeting.duration_minutes, 0),
+            later_meetings=[]
+            if self.meeting.status in (MeetingStatus.COMPLETED, MeetingStatus.CANCELLED)
+            else list(later_open_meetings(self.meeting)),
             **kwargs,
         )
 
@@ -37,6 +47,9 @@ class AgendaEditView(AgendaContextMixin, FormView):
 
     form_class = AgendaItemForm
     template_name = "forums/agenda_edit.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "defaults": agenda_defaults(self.meeting.forum)}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -66,7 +79,12 @@ class AgendaItemEditView(AgendaItemMixin, FormView):
         kwargs = super().get_form_kwargs()
         ordered = list(self.meeting.agenda_items.values_list("pk", flat=True))
         position = ordered.index(self.item.pk) + 1
-        return {**kwargs, "instance": self.item, "initial": {"position": position}}
+        return {
+            **kwargs,
+            "instance": self.item,
+            "initial": {"position": position},
+            "defaults": agenda_defaults(self.meeting.forum),
+        }
 
     def form_valid(self, form):
         try:
@@ -112,6 +130,30 @@ class AgendaItemMoveView(AgendaItemMixin, FormView):
 
     def form_invalid(self, form):
         messages.error(self.request, "Choose whether to move the item up or down.")
+        return redirect(self.agenda_url())
+
+
+class AgendaItemLaterView(AgendaItemMixin, FormView):
+    """Move an item without a practice issue to a later meeting of the forum, in one step."""
+
+    form_class = LaterMeetingForm
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meetings": Meeting.objects.all()}
+
+    def form_valid(self, form):
+        meeting = form.cleaned_data["meeting"]
+        try:
+            services.move_to_later_meeting(self.item, meeting=meeting, by=self.request.user)
+        except ForumActionRefused as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.agenda_url())
+        messages.success(self.request, f"Moved '{self.item.title}' to {meeting}.")
+        return redirect(self.agenda_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose a later open meeting of this forum.")
         return redirect(self.agenda_url())
 
 

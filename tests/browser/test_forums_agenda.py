@@ -9,18 +9,41 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from forums.models import Meeting
+from forums.choices import MeetingStatus
+from forums.models import ActionItem, Meeting
 
 from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _schedule_series(page, title: str) -> Meeting:
-    """The facilitator schedules a published monthly series of six, starting next week."""
+def _first_day() -> dt.date:
     first_day = timezone.localdate() + dt.timedelta(days=7)
     # "Every month" refuses days every month lacks; the 28th is as late as it goes.
-    first_day = first_day.replace(day=min(first_day.day, 28))
+    return first_day.replace(day=min(first_day.day, 28))
+
+
+def _leave_an_action_open_before(day: dt.date) -> ActionItem:
+    """The Northern CFSN's meeting before `day` left an action open, whatever the date."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    previous = (
+        Meeting.objects.filter(forum__slug="northern-cfsn", start__lt=start)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-start", "-id")
+        .first()
+    )
+    return ActionItem.objects.create(
+        forum=previous.forum,
+        meeting=previous,
+        title="Check the interpreter booking",
+        owner=previous.forum.memberships.order_by("pk").first().user,
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+    )
+
+
+def _schedule_series(page, title: str) -> Meeting:
+    """The facilitator schedules a published monthly series of six, starting next week."""
+    first_day = _first_day()
     page.goto("/forums/northern-cfsn/")
     page.get_by_role("link", name="Schedule a meeting").click()
     page.get_by_label("Title").fill(title)
@@ -62,7 +85,9 @@ def _switch_to(page, who: str) -> None:
 
 
 def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, axe_source):
-    # The facilitator schedules a monthly series of six, then builds the first agenda.
+    # The facilitator schedules a monthly series of six, then builds the first agenda, which
+    # opens with the action the forum's previous meeting left open.
+    _leave_an_action_open_before(_first_day())
     sign_in(page, DEMO_ACCOUNTS["facilitator"])
     meeting = _schedule_series(page, "Northern CFSN agenda walk-through")
     meeting_url = f"/forums/meetings/{meeting.pk}/"
@@ -72,7 +97,10 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     _add_item(page, "Referral pathways", "Practice issue", "30", "Priya Practitioner")
     _add_item(page, "Voice of lived experience", "Lived-experience voice", "30")
     expect(page.get_by_role("alert").filter(has_text="Over time")).to_contain_text(
-        "10 more than the meeting's 60 minutes"
+        "20 more than the meeting's 60 minutes"
+    )
+    expect(page.locator("table.agenda-builder tbody th").first).to_contain_text(
+        "Check the interpreter booking"
     )
     assert axe_violations(page, axe_source) == []
 
@@ -83,7 +111,12 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     page.keyboard.press("Enter")
     expect(page.get_by_text("Moved 'Voice of lived experience' up.")).to_be_visible()
     expect(page.locator("table.agenda-builder tbody th")).to_have_text(
-        ["Welcome", "Voice of lived experience", "Referral pathways"]
+        [
+            re.compile(r"^\s*Matters arising"),
+            "Welcome",
+            "Voice of lived experience",
+            "Referral pathways",
+        ]
     )
 
     # ... and publishes it.
@@ -96,7 +129,7 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My meetings").click()
     page.get_by_role("link", name=meeting.title).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(meeting.title)
-    expect(page.locator("table.agenda-table tbody th").nth(1)).to_contain_text(
+    expect(page.locator("table.agenda-table tbody th").nth(2)).to_contain_text(
         "Voice of lived experience"
     )
     page.get_by_label("Going", exact=True).check()

@@ -1,10 +1,20 @@
+import datetime as dt
+
 import factory
 from django.utils import timezone
 
-from feedback.choices import IssueStatus, ReferralPurpose
-from feedback.models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Watch
+from feedback.choices import IssueStatus, ReferralPurpose, ResponseScope
+from feedback.models import (
+    Comment,
+    Endorsement,
+    IssueEvent,
+    PracticeIssue,
+    Referral,
+    Response,
+    Watch,
+)
 
-from .forums import ForumFactory
+from .forums import ActionItemFactory, ForumFactory, StrategicForumFactory
 from .members import UserFactory
 
 
@@ -62,3 +72,24 @@ class IssueEventFactory(factory.django.DjangoModelFactory):
 
     issue = factory.SubFactory(PracticeIssueFactory)
     kind = "commented"
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A Strategic response with its owner's action item, on an issue sent back to its CFSN."""
+
+    class Meta:
+        model = Response
+
+    issue = factory.SubFactory(PracticeIssueFactory, status=IssueStatus.RESPONDED)
+    decision = "Fund a shared intake form."
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+    scope = ResponseScope.ORIGIN
+    action_item = factory.SubFactory(
+        ActionItemFactory,
+        meeting=None,
+        forum=factory.SubFactory(StrategicForumFactory),
+        owner=factory.SelfAttribute("..owner"),
+        due_date=factory.SelfAttribute("..due_date"),
+    )

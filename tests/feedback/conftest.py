@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from forums.choices import MembershipRole
@@ -15,7 +16,10 @@ from tests.factories.members import UserFactory
 
 
 class Loop:
-    """The three tiers with one facilitator each and a meeting coming up at each."""
+    """The three tiers with one facilitator each and a meeting coming up at each.
+
+    Outcomes are recorded once a meeting has started: `with loop.at(meeting):` moves the
+    clock to a minute after its start."""
 
     def __init__(self):
         self.cfsn = ForumFactory(name="Northern CFSN", slug="northern-cfsn")
@@ -48,6 +52,10 @@ class Loop:
             start=soon + dt.timedelta(days=14),
             end=soon + dt.timedelta(days=14, hours=2),
         )
+
+    @staticmethod
+    def at(meeting, *, minutes: int = 1):
+        return time_machine.travel(meeting.start + dt.timedelta(minutes=minutes), tick=False)
 
 
 @pytest.fixture

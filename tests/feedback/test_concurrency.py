@@ -54,7 +54,9 @@ def test_escalate_issue_pressed_twice_at_once_creates_one_referral(loop, placed_
             placed_issue, by=loop.cfsn_facilitator, summary="s", rationale="r", agenda_item=item
         )
 
-    outcomes = run_at_once(escalate, escalate)
+    # At the meeting, once it has started; the clock is the process's, so both threads see it.
+    with loop.at(loop.cfsn_meeting):
+        outcomes = run_at_once(escalate, escalate)
 
     refused = [o for o in outcomes if isinstance(o, TransitionNotAllowed)]
     assert len(refused) == 1
@@ -90,19 +92,20 @@ def test_record_outcome_two_different_outcomes_at_once_one_wins_without_deadlock
 
     item = placed_issue.referrals.get().agenda_item
 
-    outcomes = run_at_once(
-        lambda: routing.record_outcome(
-            item,
-            outcome=Outcome.ESCALATED,
-            note="",
-            by=loop.cfsn_facilitator,
-            summary="s",
-            rationale="r",
-        ),
-        lambda: routing.record_outcome(
-            item, outcome=Outcome.RESOLVED, note="Sorted locally.", by=loop.cfsn_facilitator
-        ),
-    )
+    with loop.at(loop.cfsn_meeting):
+        outcomes = run_at_once(
+            lambda: routing.record_outcome(
+                item,
+                outcome=Outcome.ESCALATED,
+                note="",
+                by=loop.cfsn_facilitator,
+                summary="s",
+                rationale="r",
+            ),
+            lambda: routing.record_outcome(
+                item, outcome=Outcome.RESOLVED, note="Sorted locally.", by=loop.cfsn_facilitator
+            ),
+        )
 
     assert sum(isinstance(o, TransitionNotAllowed) for o in outcomes) == 1
     assert not any(

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.choices import Outcome
 from feedback.models import PracticeIssue
@@ -53,9 +54,13 @@ def test_escalate_with_broker_down_succeeds_and_leaves_emails_owed(
     )
 
     assert response.status_code == 302
-    assert response.url == loop.cfsn_meeting.get_absolute_url()
+    assert response.url == issue.get_absolute_url()
     page = client.get(response.url).content.decode()
-    assert "Outcome recorded for “Waitlists for family support”." in page
+    when = f"{timezone.localtime(loop.statewide_meeting.start):%-d %B %Y}"
+    assert (
+        "Escalated to the State-wide Practitioner Forum: on the agenda of State-wide "
+        f"Practitioner Forum meeting on {when}." in page
+    )
     issue.refresh_from_db()
     assert issue.current_forum == loop.statewide
     new = Notification.objects.exclude(pk__in=before)

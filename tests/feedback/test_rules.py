@@ -118,7 +118,9 @@ def test_feedback_view_for_role_allows_or_refuses(client, loop, role, name, url,
     )
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
 
-    result = status_for(client, loop, role, url(loop, issue), method)
+    # At the meeting, once it has started: outcomes are recorded only then.
+    with loop.at(loop.cfsn_meeting):
+        result = status_for(client, loop, role, url(loop, issue), method)
 
     if role in allowed:
         assert result == 200

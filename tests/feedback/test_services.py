@@ -1,14 +1,16 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from feedback.choices import EventKind, IssueStatus, Outcome, ResponseScope
 from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
-from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Watch
+from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
 from forums.choices import AgendaItemKind, MeetingStatus
+from forums.models import AgendaItem, Decision
 from forums.services.meetings import complete_meeting, publish_meeting, schedule_meetings
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
@@ -29,16 +31,18 @@ def raise_at_cfsn(loop, **overrides):
     return issue_services.raise_issue(**values)
 
 
-def escalate_at(issue, *, by):
-    referral = issue.referrals.get(left_at__isnull=True)
-    return routing.record_outcome(
-        referral.agenda_item,
-        outcome=Outcome.ESCALATED,
-        note="",
-        by=by,
-        summary="Seen in several services",
-        rationale="Needs state-wide practice guidance",
-    )
+def escalate_at(issue, *, by, note=""):
+    """Escalated at the meeting holding the issue, once that meeting has started."""
+    item = issue.referrals.get(left_at__isnull=True).agenda_item
+    with time_machine.travel(item.meeting.start + dt.timedelta(minutes=1), tick=False):
+        return routing.record_outcome(
+            item,
+            outcome=Outcome.ESCALATED,
+            note=note,
+            by=by,
+            summary="Seen in several services",
+            rationale="Needs state-wide practice guidance",
+        )
 
 
 def escalate_to_strategic(loop, issue):
@@ -46,6 +50,20 @@ def escalate_to_strategic(loop, issue):
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     escalate_at(issue, by=loop.cfsn_facilitator)
     escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+
+
+def respond_at_meeting(loop, issue, **overrides):
+    """The executive responds at the Strategic meeting, once it has started."""
+    values = {
+        "by": loop.executive,
+        "decision": "Fund a shared intake form.",
+        "owner": loop.executive,
+        "due_date": timezone.localdate() + dt.timedelta(days=90),
+        "scope": ResponseScope.ORIGIN,
+    }
+    values.update(overrides)
+    with loop.at(loop.strategic_meeting):
+        return responses.respond(issue, **values)
 
 
 def test_raise_issue_queues_at_forum_and_tells_facilitators(loop):
@@ -191,9 +209,10 @@ def test_record_outcome_carried_over_moves_item_to_next_meeting(loop):
     )
     first_item = issue.referrals.get().agenda_item
 
-    routing.record_outcome(
-        first_item, outcome=Outcome.CARRIED_OVER, note="", by=loop.cfsn_facilitator
-    )
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            first_item, outcome=Outcome.CARRIED_OVER, note="", by=loop.cfsn_facilitator
+        )
 
     moved = later.agenda_items.get()
     assert moved.carried_over_from == first_item
@@ -229,9 +248,13 @@ def test_record_outcome_resolved_closes_issue_with_note(loop):
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     item = issue.referrals.get().agenda_item
 
-    routing.record_outcome(
-        item, outcome=Outcome.RESOLVED, note="Agreed one shared form.", by=loop.cfsn_facilitator
-    )
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            item,
+            outcome=Outcome.RESOLVED,
+            note="Agreed one shared form.",
+            by=loop.cfsn_facilitator,
+        )
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.RESOLVED
@@ -246,9 +269,10 @@ def test_record_outcome_returned_then_information_provided_goes_back_to_queue(lo
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     item = issue.referrals.get().agenda_item
 
-    routing.record_outcome(
-        item, outcome=Outcome.RETURNED, note="Which services?", by=loop.cfsn_facilitator
-    )
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            item, outcome=Outcome.RETURNED, note="Which services?", by=loop.cfsn_facilitator
+        )
     issue.refresh_from_db()
     assert issue.status == IssueStatus.INFO_REQUESTED
 
@@ -270,22 +294,17 @@ def test_the_whole_loop_closes_where_it_began(loop):
         end=loop.cfsn_meeting.end + dt.timedelta(days=30),
     )
 
-    response = responses.respond(
-        issue,
-        by=loop.executive,
-        decision="Fund a shared intake form.",
-        owner=loop.executive,
-        due_date=timezone.localdate() + dt.timedelta(days=90),
-        scope=ResponseScope.ORIGIN,
-    )
+    response = respond_at_meeting(loop, issue, decision="Fund a shared intake form.")
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.RESPONDED
     assert response.action_item.owner == loop.executive
-    reflect_item = loop.cfsn_meeting.agenda_items.get(kind=AgendaItemKind.RESPONSE)
-    assert later_cfsn.agenda_items.count() == 0
+    # The response goes to the CFSN's first meeting after it, not the one it came from.
+    reflect_item = later_cfsn.agenda_items.get(kind=AgendaItemKind.RESPONSE)
+    assert loop.cfsn_meeting.agenda_items.filter(kind=AgendaItemKind.RESPONSE).count() == 0
 
-    routing.mark_discussed(reflect_item, by=loop.cfsn_facilitator, note="Welcomed.")
+    with loop.at(later_cfsn):
+        routing.mark_discussed(reflect_item, by=loop.cfsn_facilitator, note="Welcomed.")
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.CLOSED
@@ -327,13 +346,8 @@ def test_respond_to_every_cfsn_puts_response_on_each_cfsn_agenda(loop):
     issue = raise_at_cfsn(loop)
     escalate_to_strategic(loop, issue)
 
-    responses.respond(
-        issue,
-        by=loop.executive,
-        decision="State-wide guidance issued.",
-        owner=loop.executive,
-        due_date=timezone.localdate(),
-        scope=ResponseScope.ALL_CFSNS,
+    respond_at_meeting(
+        loop, issue, decision="State-wide guidance issued.", scope=ResponseScope.ALL_CFSNS
     )
 
     reflections = Referral.objects.filter(issue=issue, purpose="reflect")
@@ -484,11 +498,14 @@ def test_respond_to_escalated_issue_still_waiting_for_a_strategic_meeting(loop):
         owner=loop.executive,
         due_date=timezone.localdate(),
         scope=ResponseScope.ORIGIN,
+        out_of_session_reason="The budget round closes before the next meeting.",
     )
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.RESPONDED
-    assert issue.referrals.get(forum=loop.strategic).outcome == Outcome.RESPONDED
+    strategic = issue.referrals.get(forum=loop.strategic)
+    assert (strategic.outcome, strategic.out_of_session) == (Outcome.RESPONDED, True)
+    assert strategic.out_of_session_reason == "The budget round closes before the next meeting."
 
 
 def test_request_information_for_issue_on_an_agenda_is_refused(loop):
@@ -508,14 +525,7 @@ def test_respond_to_restricted_issue_names_only_its_reference_in_the_action(loop
     issue = raise_at_cfsn(loop, restricted=True, title="Sensitive practice concern")
     escalate_to_strategic(loop, issue)
 
-    response = responses.respond(
-        issue,
-        by=loop.executive,
-        decision="Agreed.",
-        owner=loop.executive,
-        due_date=timezone.localdate(),
-        scope=ResponseScope.ORIGIN,
-    )
+    response = respond_at_meeting(loop, issue, decision="Agreed.")
 
     assert response.action_item.title == f"Carry out the response to {issue.reference}"
 
@@ -525,9 +535,13 @@ def test_record_outcome_writes_it_into_the_items_minutes(loop):
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     item = issue.referrals.get().agenda_item
 
-    routing.record_outcome(
-        item, outcome=Outcome.RESOLVED, note="Agreed one shared form.", by=loop.cfsn_facilitator
-    )
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            item,
+            outcome=Outcome.RESOLVED,
+            note="Agreed one shared form.",
+            by=loop.cfsn_facilitator,
+        )
 
     assert item.decisions.get().text == (
         f"{issue.reference}: Resolved at this tier. Agreed one shared form."
@@ -542,3 +556,356 @@ def test_record_outcome_for_restricted_issue_minutes_only_its_reference(loop):
     escalate_at(issue, by=loop.cfsn_facilitator)
 
     assert item.decisions.get().text == f"{issue.reference}: Escalated to the next tier."
+
+
+# --- Outcomes happen at meetings that have started ----------------------------------------
+
+
+def state_of(issue):
+    """Everything an outcome could change about an issue, to show that nothing did."""
+    return {
+        "issue": PracticeIssue.objects.filter(pk=issue.pk).values_list("status", "current_forum")[
+            0
+        ],
+        "referrals": list(
+            Referral.objects.filter(issue=issue)
+            .order_by("id")
+            .values_list("forum", "outcome", "outcome_note", "left_at", "agenda_item")
+        ),
+        "events": IssueEvent.objects.filter(issue=issue).count(),
+        "decisions": Decision.objects.count(),
+        "items": AgendaItem.objects.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("outcome", "extra"),
+    [
+        (Outcome.RESOLVED, {"note": "Agreed."}),
+        (Outcome.ESCALATED, {"note": "", "summary": "Across regions", "rationale": "Systemic"}),
+        (Outcome.CARRIED_OVER, {"note": ""}),
+        (Outcome.RETURNED, {"note": "Which services?"}),
+    ],
+)
+def test_record_outcome_before_the_meeting_starts_is_refused_and_changes_nothing(
+    loop, outcome, extra
+):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    before = state_of(issue)
+
+    with (
+        time_machine.travel(loop.cfsn_meeting.start - dt.timedelta(minutes=1), tick=False),
+        pytest.raises(TransitionNotAllowed, match="Northern CFSN meeting has not started yet"),
+    ):
+        routing.record_outcome(item, outcome=outcome, by=loop.cfsn_facilitator, **extra)
+
+    assert state_of(issue) == before
+
+
+def test_record_outcome_at_the_minute_the_meeting_starts_is_accepted(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    with loop.at(loop.cfsn_meeting, minutes=0):
+        routing.record_outcome(
+            item, outcome=Outcome.RESOLVED, note="Agreed.", by=loop.cfsn_facilitator
+        )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED
+
+
+def test_escalate_issue_before_the_meeting_starts_is_refused_and_changes_nothing(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    before = state_of(issue)
+
+    with pytest.raises(TransitionNotAllowed, match="has not started yet"):
+        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+
+    assert state_of(issue) == before
+
+
+def test_record_outcome_on_a_draft_meeting_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    draft = MeetingFactory(forum=loop.cfsn, status=MeetingStatus.DRAFT)
+    routing.place_on_agenda(issue, meeting=draft, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    with loop.at(draft), pytest.raises(TransitionNotAllowed, match="not been published"):
+        routing.record_outcome(
+            item, outcome=Outcome.RESOLVED, note="Agreed.", by=loop.cfsn_facilitator
+        )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_mark_discussed_before_the_meeting_starts_is_refused_and_changes_nothing(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    later_cfsn = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.strategic_meeting.start + dt.timedelta(days=10),
+        end=loop.strategic_meeting.end + dt.timedelta(days=10),
+    )
+    respond_at_meeting(loop, issue)
+    reflect_item = later_cfsn.agenda_items.get(kind=AgendaItemKind.RESPONSE)
+    before = state_of(issue)
+
+    with (
+        loop.at(loop.strategic_meeting, minutes=30),
+        pytest.raises(TransitionNotAllowed, match="has not started yet"),
+    ):
+        routing.mark_discussed(reflect_item, by=loop.cfsn_facilitator, note="Welcomed.")
+
+    assert state_of(issue) == before
+
+
+def test_respond_before_the_strategic_meeting_starts_is_refused_and_changes_nothing(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    before = state_of(issue)
+
+    with pytest.raises(TransitionNotAllowed, match="Strategic Leadership Forum meeting has not"):
+        responses.respond(
+            issue,
+            by=loop.executive,
+            decision="Fund it.",
+            owner=loop.executive,
+            due_date=timezone.localdate(),
+            scope=ResponseScope.ORIGIN,
+        )
+
+    assert state_of(issue) == before
+    assert Response.objects.count() == 0
+
+
+def test_respond_waiting_for_a_strategic_meeting_without_a_reason_is_refused(loop):
+    loop.strategic_meeting.delete()
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+
+    with pytest.raises(TransitionNotAllowed, match="out of session with a reason"):
+        responses.respond(
+            issue,
+            by=loop.executive,
+            decision="Fund it.",
+            owner=loop.executive,
+            due_date=timezone.localdate(),
+            scope=ResponseScope.ORIGIN,
+        )
+
+    assert Response.objects.count() == 0
+
+
+def test_respond_return_leg_lands_on_the_first_cfsn_meeting_after_the_response(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    before_response = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.strategic_meeting.start - dt.timedelta(days=1),
+        end=loop.strategic_meeting.end - dt.timedelta(days=1),
+    )
+    first_after = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.strategic_meeting.start + dt.timedelta(days=5),
+        end=loop.strategic_meeting.end + dt.timedelta(days=5),
+    )
+    MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.strategic_meeting.start + dt.timedelta(days=35),
+        end=loop.strategic_meeting.end + dt.timedelta(days=35),
+    )
+
+    respond_at_meeting(loop, issue)
+
+    reflection = issue.referrals.get(purpose="reflect")
+    assert reflection.agenda_item.meeting == first_after
+    assert not before_response.agenda_items.exists()
+    assert not loop.cfsn_meeting.agenda_items.filter(kind=AgendaItemKind.RESPONSE).exists()
+
+
+def test_record_outcome_escalated_keeps_the_note_on_the_path_and_timeline(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    escalate_at(issue, by=loop.cfsn_facilitator, note="Members asked for regional figures.")
+
+    cfsn_referral = issue.referrals.get(forum=loop.cfsn)
+    assert cfsn_referral.outcome_note == (
+        "Members asked for regional figures.\nSeen in several services"
+    )
+    event = issue.events.get(kind=EventKind.ESCALATED)
+    assert "\nNote: Members asked for regional figures.\n" in event.note
+    assert event.out_of_session is False
+
+
+# --- Out-of-session decisions -------------------------------------------------------------
+
+
+REASON = "The funding round closes before the next meeting."
+
+
+def test_decide_out_of_session_escalation_is_labelled_on_path_timeline_and_minutes(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC), tick=False):
+        routing.decide_out_of_session(
+            issue,
+            forum=loop.cfsn,
+            outcome=Outcome.ESCALATED,
+            reason=REASON,
+            by=loop.cfsn_facilitator,
+            note="Chair and facilitator agreed.",
+            summary="Across regions",
+            rationale="Systemic",
+        )
+
+    issue.refresh_from_db()
+    assert (issue.status, issue.current_forum) == (IssueStatus.ON_AGENDA, loop.statewide)
+    referral = issue.referrals.get(forum=loop.cfsn)
+    assert (referral.outcome, referral.out_of_session, referral.out_of_session_reason) == (
+        Outcome.ESCALATED,
+        True,
+        REASON,
+    )
+    event = issue.events.get(kind=EventKind.ESCALATED)
+    assert (event.out_of_session, event.agenda_item) == (True, None)
+    assert f"Out-of-session decision. Reason: {REASON}" in event.note
+    assert item.decisions.get().text == (
+        f"{issue.reference}: Out-of-session decision of 24 November 2026: Escalated to the "
+        f"next tier. Chair and facilitator agreed.\nAcross regions Reason: {REASON}"
+    )
+    assert Referral.objects.filter(out_of_session=True).count() == 1
+
+
+def test_decide_out_of_session_resolves_a_queued_issue_and_notes_it_at_the_next_meeting(loop):
+    issue = raise_at_cfsn(loop)
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC), tick=False):
+        routing.decide_out_of_session(
+            issue,
+            forum=loop.cfsn,
+            outcome=Outcome.RESOLVED,
+            reason=REASON,
+            by=loop.cfsn_facilitator,
+            note="Agreed one shared form.",
+        )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED
+    event = issue.events.get(kind=EventKind.RESOLVED)
+    assert (event.out_of_session, event.note) == (
+        True,
+        f"Agreed one shared form.\nOut-of-session decision. Reason: {REASON}",
+    )
+    noted = loop.cfsn_meeting.agenda_items.get()
+    assert (noted.title, noted.kind) == (
+        f"Out-of-session decision to note: {issue.title}",
+        AgendaItemKind.DECISION,
+    )
+    assert noted.decisions.get().text == (
+        f"{issue.reference}: Out-of-session decision of 24 November 2026: Resolved at this "
+        f"tier. Agreed one shared form. Reason: {REASON}"
+    )
+
+
+def test_decide_out_of_session_without_a_reason_is_refused_and_changes_nothing(loop):
+    issue = raise_at_cfsn(loop)
+    before = state_of(issue)
+
+    with pytest.raises(TransitionNotAllowed, match="Give the reason"):
+        routing.decide_out_of_session(
+            issue,
+            forum=loop.cfsn,
+            outcome=Outcome.RESOLVED,
+            reason="  ",
+            by=loop.cfsn_facilitator,
+            note="Agreed.",
+        )
+
+    assert state_of(issue) == before
+
+
+def test_decide_out_of_session_while_the_meeting_holding_it_runs_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    before = state_of(issue)
+
+    with (
+        loop.at(loop.cfsn_meeting),
+        pytest.raises(TransitionNotAllowed, match="has started and has this issue on its agenda"),
+    ):
+        routing.decide_out_of_session(
+            issue,
+            forum=loop.cfsn,
+            outcome=Outcome.RESOLVED,
+            reason=REASON,
+            by=loop.cfsn_facilitator,
+            note="Agreed.",
+        )
+
+    assert state_of(issue) == before
+
+
+def test_decide_out_of_session_carried_over_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    with pytest.raises(TransitionNotAllowed, match="cannot be taken out of session"):
+        routing.decide_out_of_session(
+            issue,
+            forum=loop.cfsn,
+            outcome=Outcome.CARRIED_OVER,
+            reason=REASON,
+            by=loop.cfsn_facilitator,
+        )
+
+
+def test_decide_out_of_session_discussed_closes_the_loop_labelled(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    respond_at_meeting(loop, issue)
+
+    routing.decide_out_of_session(
+        issue,
+        forum=loop.cfsn,
+        outcome=Outcome.DISCUSSED,
+        reason=REASON,
+        by=loop.cfsn_facilitator,
+        note="Welcomed by email.",
+    )
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CLOSED
+    reflection = issue.referrals.get(purpose="reflect")
+    assert (reflection.outcome, reflection.out_of_session) == (Outcome.DISCUSSED, True)
+    assert issue.events.get(kind=EventKind.CLOSED).out_of_session is True
+
+
+def test_respond_out_of_session_is_labelled_and_its_action_belongs_to_no_meeting(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+
+    response = responses.respond(
+        issue,
+        by=loop.executive,
+        decision="Fund it.",
+        owner=loop.executive,
+        due_date=timezone.localdate(),
+        scope=ResponseScope.ORIGIN,
+        out_of_session_reason=REASON,
+    )
+
+    assert (response.action_item.meeting, response.action_item.agenda_item) == (None, None)
+    event = issue.events.get(kind=EventKind.RESPONDED)
+    assert event.out_of_session is True
+    assert f"Out-of-session decision. Reason: {REASON}" in event.note
+    assert issue.referrals.get(forum=loop.strategic).out_of_session is True

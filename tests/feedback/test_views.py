@@ -8,7 +8,9 @@ from django.utils import timezone
 from feedback.choices import IssueStatus, Outcome
 from feedback.models import Comment, PracticeIssue
 from feedback.services import routing
+from forums.choices import MembershipRole
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
+from tests.factories.forums import MembershipFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
 
 
@@ -109,10 +111,11 @@ def test_outcome_escalate_without_summary_reshows_form_with_messages(client, loo
     item = issue.referrals.get().agenda_item
     client.force_login(loop.cfsn_facilitator)
 
-    response = client.post(
-        reverse("feedback:outcome-record", args=[item.pk]),
-        {"outcome": Outcome.ESCALATED, "summary": "", "rationale": "Systemic"},
-    )
+    with loop.at(loop.cfsn_meeting):
+        response = client.post(
+            reverse("feedback:outcome-record", args=[item.pk]),
+            {"outcome": Outcome.ESCALATED, "summary": "", "rationale": "Systemic"},
+        )
 
     assert response.status_code == 200
     assert "An escalation needs this." in response.content.decode()
@@ -127,10 +130,15 @@ def test_outcome_escalate_moves_issue_to_statewide_agenda(client, loop):
     item = issue.referrals.get().agenda_item
     client.force_login(loop.cfsn_facilitator)
 
-    client.post(
-        reverse("feedback:outcome-record", args=[item.pk]),
-        {"outcome": Outcome.ESCALATED, "summary": "Across regions", "rationale": "Needs guidance"},
-    )
+    with loop.at(loop.cfsn_meeting):
+        client.post(
+            reverse("feedback:outcome-record", args=[item.pk]),
+            {
+                "outcome": Outcome.ESCALATED,
+                "summary": "Across regions",
+                "rationale": "Needs guidance",
+            },
+        )
 
     issue.refresh_from_db()
     assert issue.current_forum == loop.statewide
@@ -213,8 +221,10 @@ def test_executive_queue_queries_do_not_grow(client, loop, size, django_assert_m
     for n in range(size):
         issue = PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Issue {n}")
         routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
-        routing.escalate_issue(issue, by=loop.statewide_facilitator, summary="s", rationale="r")
+        with loop.at(loop.cfsn_meeting):
+            routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+        with loop.at(loop.statewide_meeting):
+            routing.escalate_issue(issue, by=loop.statewide_facilitator, summary="s", rationale="r")
     client.force_login(loop.executive)
 
     with django_assert_max_num_queries(14):
@@ -229,7 +239,8 @@ def test_statewide_queue_flags_issue_endorsed_from_three_regions(client, loop):
     for name in ("A", "B", "C"):
         EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory(name=name)))
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+    with loop.at(loop.cfsn_meeting):
+        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
     client.force_login(loop.statewide_facilitator)
 
     html = client.get(reverse("feedback:forum-queue", args=["statewide"])).content.decode()
@@ -264,9 +275,10 @@ def test_outcome_pressed_twice_says_it_is_already_recorded(client, loop):
     item = issue.referrals.get().agenda_item
     client.force_login(loop.cfsn_facilitator)
     data = {"outcome": Outcome.RESOLVED, "note": "Sorted."}
-    client.post(reverse("feedback:outcome-record", args=[item.pk]), data)
+    with loop.at(loop.cfsn_meeting):
+        client.post(reverse("feedback:outcome-record", args=[item.pk]), data)
 
-    again = client.post(reverse("feedback:outcome-record", args=[item.pk]), data, follow=True)
+        again = client.post(reverse("feedback:outcome-record", args=[item.pk]), data, follow=True)
 
     assert "An outcome has already been recorded for this item." in again.content.decode()
 
@@ -324,3 +336,280 @@ def test_comment_longer_than_the_limit_reshows_with_length_message(client, loop)
         response.content.decode()
     )
     assert Comment.objects.count() == 0
+
+
+# --- Outcomes at meetings that have started; out-of-session decisions; landing -------------
+
+
+def _on(meeting):
+    return f"{meeting.title} on {timezone.localtime(meeting.start):%-d %B %Y}"
+
+
+def test_outcome_form_before_the_meeting_starts_is_not_offered_and_says_when(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.get(reverse("feedback:outcome-record", args=[item.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == issue.get_absolute_url()
+    html = response.content.decode()
+    assert "Northern CFSN meeting has not started yet" in html
+    assert reverse("feedback:outcome-record", args=[item.pk]) not in html
+
+
+def test_outcome_post_before_the_meeting_starts_is_refused_and_changes_nothing(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    events = issue.events.count()
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.post(
+        reverse("feedback:outcome-record", args=[item.pk]),
+        {"outcome": Outcome.RESOLVED, "note": "Sorted."},
+        follow=True,
+    )
+
+    assert "Northern CFSN meeting has not started yet" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    assert issue.referrals.get().outcome == ""
+    assert issue.events.count() == events
+    assert item.decisions.count() == 0
+
+
+def test_outcome_links_appear_once_the_meeting_has_started(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    link = reverse("feedback:outcome-record", args=[issue.referrals.get().agenda_item.pk])
+    client.force_login(loop.cfsn_facilitator)
+    pages = [
+        issue.get_absolute_url(),
+        reverse("feedback:forum-queue", args=[loop.cfsn.slug]),
+    ]
+
+    before = [link in client.get(url).content.decode() for url in pages]
+    with loop.at(loop.cfsn_meeting):
+        during = [link in client.get(url).content.decode() for url in pages]
+        meeting_page = client.get(loop.cfsn_meeting.get_absolute_url()).content.decode()
+
+    assert before == [False, False]
+    assert during == [True, True]
+    assert "Record outcomes for the practice issues" in meeting_page
+    assert "Record outcomes for the practice issues" not in (
+        client.get(loop.cfsn_meeting.get_absolute_url()).content.decode()
+    )
+
+
+def test_outcome_escalated_lands_on_the_issue_saying_where_it_is_now(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    with loop.at(loop.cfsn_meeting):
+        response = client.post(
+            reverse("feedback:outcome-record", args=[item.pk]),
+            {
+                "outcome": Outcome.ESCALATED,
+                "note": "Members want state-wide data.",
+                "summary": "Across regions",
+                "rationale": "Needs guidance",
+            },
+            follow=True,
+        )
+
+    assert response.redirect_chain[-1][0] == issue.get_absolute_url()
+    html = response.content.decode()
+    assert (
+        f"Escalated to the State-wide Practitioner Forum: on the agenda of "
+        f"{_on(loop.statewide_meeting)}." in html
+    )
+    assert "Members want state-wide data." in html
+
+
+def test_outcome_escalated_with_no_open_meeting_says_it_waits(client, loop):
+    loop.statewide_meeting.delete()
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    with loop.at(loop.cfsn_meeting):
+        response = client.post(
+            reverse("feedback:outcome-record", args=[item.pk]),
+            {"outcome": Outcome.ESCALATED, "summary": "Across regions", "rationale": "Systemic"},
+            follow=True,
+        )
+
+    assert (
+        "Escalated to the State-wide Practitioner Forum: waiting for its next meeting."
+        in response.content.decode()
+    )
+
+
+def test_outcome_with_another_item_waiting_lands_on_the_next_item(client, loop):
+    first = PracticeIssueFactory(origin_forum=loop.cfsn, title="First issue")
+    second = PracticeIssueFactory(origin_forum=loop.cfsn, title="Second issue")
+    for issue in (first, second):
+        routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    first_item = first.referrals.get().agenda_item
+    second_item = second.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    with loop.at(loop.cfsn_meeting):
+        response = client.post(
+            reverse("feedback:outcome-record", args=[first_item.pk]),
+            {"outcome": Outcome.RESOLVED, "note": "Agreed one form."},
+            follow=True,
+        )
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "feedback:outcome-record", args=[second_item.pk]
+    )
+    assert "Next on this agenda: “Second issue”." in response.content.decode()
+
+
+def test_issue_page_offers_an_out_of_session_decision_only_to_who_runs_the_forum(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    link = reverse("feedback:issue-out-of-session", args=[issue.pk])
+
+    client.force_login(loop.cfsn_facilitator)
+    facilitator_page = client.get(issue.get_absolute_url()).content.decode()
+    with loop.at(loop.cfsn_meeting):
+        during_meeting = client.get(issue.get_absolute_url()).content.decode()
+    client.force_login(loop.practitioner)
+    practitioner_page = client.get(issue.get_absolute_url()).content.decode()
+
+    assert link in facilitator_page
+    assert link not in during_meeting
+    assert link not in practitioner_page
+
+
+def test_out_of_session_escalation_is_labelled_on_the_path_and_timeline(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, raised_by=loop.practitioner)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.post(
+        reverse("feedback:issue-out-of-session", args=[issue.pk]),
+        {
+            "outcome": Outcome.ESCALATED,
+            "reason": "The funding round closes first.",
+            "summary": "Across regions",
+            "rationale": "Systemic",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == issue.get_absolute_url()
+    assert "Out-of-session decision recorded. Escalated to the State-wide" in html
+    client.force_login(loop.practitioner)
+    page = client.get(issue.get_absolute_url()).content.decode()
+    path = page.split('id="path-heading"')[1].split("<h3")[0]
+    timeline = page.split('<ol class="timeline')[1]
+    assert "Out-of-session decision</span> Escalated to the next tier" in path
+    assert "Reason for deciding out of session: The funding round closes first." in path
+    assert "Out-of-session decision</span>" in timeline
+
+
+def test_out_of_session_without_a_reason_reshows_the_form_and_changes_nothing(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.post(
+        reverse("feedback:issue-out-of-session", args=[issue.pk]),
+        {"outcome": Outcome.RESOLVED, "reason": "", "note": "Agreed."},
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+
+
+def test_out_of_session_while_the_meeting_runs_sends_to_the_outcome_form(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    with loop.at(loop.cfsn_meeting):
+        response = client.get(reverse("feedback:issue-out-of-session", args=[issue.pk]))
+
+    assert response.url == reverse("feedback:outcome-record", args=[item.pk])
+
+
+def _at_strategic(loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Shared intake")
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    with loop.at(loop.cfsn_meeting):
+        routing.escalate_issue(issue, by=loop.cfsn_facilitator, summary="s", rationale="r")
+    with loop.at(loop.statewide_meeting):
+        routing.escalate_issue(issue, by=loop.statewide_facilitator, summary="s", rationale="r")
+    return issue
+
+
+def response_data(**overrides):
+    return {
+        "decision": "Fund it.",
+        "owner": "",
+        "due_date": (timezone.localdate() + dt.timedelta(days=200)).isoformat(),
+        "review_date": (timezone.localdate() + dt.timedelta(days=100)).isoformat(),
+        "scope": "origin",
+        **overrides,
+    }
+
+
+def test_respond_before_the_strategic_meeting_asks_the_chair_for_a_reason(client, loop):
+    issue = _at_strategic(loop)
+    client.force_login(loop.executive)
+    url = reverse("feedback:issue-respond", args=[issue.pk])
+
+    refused = client.post(url, response_data(owner=loop.executive.pk))
+    accepted = client.post(
+        url,
+        response_data(owner=loop.executive.pk, out_of_session_reason="Budget round closes."),
+    )
+
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    assert accepted.status_code == 302
+    assert issue.referrals.get(forum=loop.strategic).out_of_session is True
+
+
+def test_respond_before_the_strategic_meeting_is_not_offered_to_an_executive_member(client, loop):
+    issue = _at_strategic(loop)
+    member = UserFactory()
+    MembershipFactory(user=member, forum=loop.strategic, role=MembershipRole.EXECUTIVE)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("feedback:issue-respond", args=[issue.pk]),
+        response_data(owner=member.pk),
+        follow=True,
+    )
+
+    assert "Strategic Leadership Forum meeting has not started yet" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_respond_at_the_strategic_meeting_needs_no_reason(client, loop):
+    issue = _at_strategic(loop)
+
+    with loop.at(loop.strategic_meeting):
+        client.force_login(loop.executive)
+        form = client.get(reverse("feedback:issue-respond", args=[issue.pk])).context["form"]
+        response = client.post(
+            reverse("feedback:issue-respond", args=[issue.pk]),
+            response_data(owner=loop.executive.pk),
+        )
+
+    assert "out_of_session_reason" not in form.fields
+    assert response.status_code == 302
+    assert issue.referrals.get(forum=loop.strategic).out_of_session is False

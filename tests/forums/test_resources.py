@@ -226,7 +226,8 @@ def test_resource_download_of_draft_meeting_only_for_those_who_run_the_forum(
 def test_resource_download_of_draft_strategic_meeting_for_an_executive_member(client):
     meeting = MeetingFactory(forum=StrategicForumFactory(), status=MeetingStatus.DRAFT)
     resource = _file_resource(meeting.forum, meeting=meeting)
-    client.force_login(MembershipFactory(forum=meeting.forum).user)
+    executive = MembershipFactory(forum=meeting.forum, role=MembershipRole.EXECUTIVE).user
+    client.force_login(executive)
 
     response = client.get(_download(resource))
 

@@ -35,7 +35,7 @@ def world(db):
         "practitioner": MembershipFactory(forum=forum).user,
         "facilitator": MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user,
         "other_facilitator": MembershipFactory(forum=other, role=MembershipRole.FACILITATOR).user,
-        "executive": MembershipFactory(forum=strategic, role=MembershipRole.MEMBER).user,
+        "executive": MembershipFactory(forum=strategic, role=MembershipRole.EXECUTIVE).user,
         "administrator": UserFactory(is_superuser=True, is_staff=True),
     }
     return {

@@ -1,5 +1,7 @@
-"""A real Celery worker on a real broker sends the emails the outbox owes, each once."""
+"""A real Celery worker on a real broker sends the emails the outbox owes, each once, and
+runs the beat's sweeps."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,10 +14,12 @@ import pytest
 from celery import Celery
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from cop_portal.celery import app as celery_app
 from members import services
 from members.models import Notification
+from tests.factories.forums import ActionItemFactory
 from tests.factories.members import NotificationFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -138,3 +142,28 @@ def test_sweep_with_real_worker_after_broker_outage_emails_each_notice_once(brok
     ]
     assert sorted(recipients) == sorted([m.email for m in members] + [members[0].email])
     assert Notification.objects.filter(pk__in=[n.pk for n in owed], sent_at=None).count() == 0
+
+
+def test_overdue_reminders_sent_twice_by_beat_reach_the_owner_once(worker):
+    owner = UserFactory()
+    ActionItemFactory(
+        owner=owner, title="Draft the intake form", due_date=timezone.localdate() - dt.timedelta(1)
+    )
+    beat = Celery("beat", broker=os.environ["CELERY_BROKER_URL"], set_as_current=False)
+
+    beat.send_task("feedback.send_overdue_reminders", queue=worker.queue)
+    beat.send_task("feedback.send_overdue_reminders", queue=worker.queue)
+    # The worker takes one message at a time, in order: once this is sent, both sweeps ran.
+    last = NotificationFactory(recipient=UserFactory(), subject="Agenda published")
+    beat.send_task("members.send_notification_email", args=[last.pk], queue=worker.queue)
+    wait_until_sent(last)
+    beat.close()
+    reminders = Notification.objects.filter(recipient=owner)
+    wait_until_sent(reminders.first())
+
+    assert list(reminders.values_list("subject", flat=True)) == [
+        "Overdue action: Draft the intake form"
+    ]
+    sent = worker.sent_messages()
+    assert sent.count("Subject: [CoP Portal] Overdue action: Draft the intake form") == 1
+    assert f"To: {owner.email}" in sent

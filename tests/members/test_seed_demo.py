@@ -46,6 +46,20 @@ def test_seed_demo_creates_regions_sectors_and_verified_demo_accounts():
 
 
 @pytest.mark.django_db
+def test_seed_demo_every_account_is_in_the_readme_table(settings):
+    call_command("seed_demo", verbosity=0)
+    readme = (settings.BASE_DIR / "README.md").read_text()
+
+    missing = [
+        email
+        for email in User.objects.order_by("email").values_list("email", flat=True)
+        if f"| `{email}` |" not in readme
+    ]
+
+    assert missing == []
+
+
+@pytest.mark.django_db
 def test_seed_demo_in_production_mode_refuses(settings):
     settings.PRODUCTION = True
 

@@ -11,12 +11,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
 from members.choices import Sector
+from members.demo import ACCOUNTS_OPENED, at
 from members.models import Notification, Organisation, PracticeArea, Region, User
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -97,15 +98,27 @@ class Command(BaseCommand):
         # Demo notifications are recorded in the portal but emailed to nobody.
         with override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
             last_before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
-            self.seed_members()
+            # The accounts were opened before the year of loop traffic the demo holds.
+            with at(timezone.now() - ACCOUNTS_OPENED):
+                self.seed_members()
             # Apps that build on members add their own demo data in <app>/demo.py: seed().
-            for app in apps.get_app_configs():
-                if app.name != "members" and find_spec(f"{app.name}.demo"):
-                    import_module(f"{app.name}.demo").seed()
+            demos = [
+                import_module(f"{app.name}.demo")
+                for app in apps.get_app_configs()
+                if app.name != "members" and find_spec(f"{app.name}.demo")
+            ]
+            for demo in demos:
+                demo.seed()
+            # Then each may finish what the others' data completes (forums: the meetings
+            # held so far are marked held, after the issues on their agendas were decided).
+            for demo in demos:
+                if hasattr(demo, "finish"):
+                    demo.finish()
             # Stamped before commit, so neither the nudged worker (which may send through a
-            # real mail server, whatever this process overrides) nor the sweep finds them owed.
+            # real mail server, whatever this process overrides) nor the sweep finds them owed;
+            # each as sent when it was written, on the demo's clock.
             Notification.objects.filter(pk__gt=last_before, sent_at__isnull=True).update(
-                sent_at=timezone.now(), next_attempt_at=None
+                sent_at=F("created_at"), next_attempt_at=None
             )
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 

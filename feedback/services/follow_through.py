@@ -1,0 +1,169 @@
+"""Follow-through after a response: its owner's progress updates and the daily reminders."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from forums.choices import OPEN_ACTION_STATUSES, ActionStatus
+from forums.models import ActionItem
+from members.services import notify
+
+from ..choices import (
+    DELIVERY_TRANSITIONS,
+    FINAL_DELIVERY_STATUSES,
+    DeliveryStatus,
+    EventKind,
+)
+from ..exceptions import TransitionNotAllowed
+from ..models import OverdueReminder, PracticeIssue, Response, ResponseProgress
+from .common import guard_privacy, log_event, tell
+
+
+def date_format(day: dt.date) -> str:
+    return format_date(day, "j F Y")
+
+
+# The linked action item follows the response's delivery.
+ACTION_STATUS_FOR = {
+    DeliveryStatus.PLANNED: ActionStatus.OPEN,
+    DeliveryStatus.IN_PROGRESS: ActionStatus.IN_PROGRESS,
+    DeliveryStatus.DELIVERED: ActionStatus.DONE,
+    DeliveryStatus.NOT_PROCEEDING: ActionStatus.CANCELLED,
+}
+
+EVENT_KIND_FOR = {
+    DeliveryStatus.PLANNED: EventKind.PROGRESS,
+    DeliveryStatus.IN_PROGRESS: EventKind.PROGRESS,
+    DeliveryStatus.DELIVERED: EventKind.DELIVERED,
+    DeliveryStatus.NOT_PROCEEDING: EventKind.NOT_PROCEEDING,
+}
+
+
+@transaction.atomic
+def post_progress(response: Response, *, status: str, note: str, by) -> ResponseProgress:
+    """The owner reports how the response is going. Not proceeding needs a reason;
+    delivered and not proceeding are final. Keeps the action item in step, writes one
+    event and tells the watchers and the originating CFSN's facilitators, each once."""
+    note = note.strip()
+    if status not in DeliveryStatus.values:
+        raise TransitionNotAllowed("Choose how the response is going.")
+    if status == DeliveryStatus.NOT_PROCEEDING and not note:
+        raise TransitionNotAllowed("Say why the response is not proceeding.")
+    guard_privacy(note)
+    # Issue, then response, then action: the order respond() takes them in.
+    issue = PracticeIssue.objects.select_for_update().get(response=response.pk)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    issue.response = response
+    if not by.has_perm("feedback.post_progress", issue):
+        raise TransitionNotAllowed("Only the owner of the response can post its progress.")
+    if status not in DELIVERY_TRANSITIONS[response.delivery_status]:
+        raise TransitionNotAllowed(
+            f"The response is “{response.get_delivery_status_display().lower()}”, so it "
+            f"cannot become “{DeliveryStatus(status).label.lower()}”."
+        )
+    update = ResponseProgress.objects.create(response=response, status=status, note=note, by=by)
+    response.delivery_status = status
+    response.delivered_at = update.created_at if status in FINAL_DELIVERY_STATUSES else None
+    response.save(update_fields=["delivery_status", "delivered_at"])
+    _keep_action_in_step(response, status)
+    label = DeliveryStatus(status).label
+    log_event(
+        issue,
+        actor=by,
+        kind=EVENT_KIND_FOR[status],
+        forum=response.action_item.forum if response.action_item_id else None,
+        note=f"{label}. {note}".strip() if note else label,
+    )
+    tell(
+        issue,
+        subject=f"Progress on the response: {label.lower()}",
+        body=note,
+        facilitators_of=[issue.origin_forum],
+        exclude=by,
+    )
+    return update
+
+
+def _keep_action_in_step(response: Response, status: str) -> None:
+    if response.action_item_id is None:
+        return
+    action = ActionItem.objects.select_for_update().get(pk=response.action_item_id)
+    action.status = ACTION_STATUS_FOR[status]
+    action.completed_at = timezone.now() if status in FINAL_DELIVERY_STATUSES else None
+    action.save(update_fields=["status", "completed_at"])
+    response.action_item = action
+
+
+def send_overdue_reminders(today: dt.date | None = None) -> int:
+    """Remind the owner of each open action past its due date, once a day, and the owner of
+    each response whose review date has come, once. Safe to run twice or at once: the
+    reminder rows' constraint and the review stamp let only one run send each."""
+    today = today or timezone.localdate()
+    sent = 0
+    overdue = (
+        ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+        .exclude(reminders__day=today)
+        .select_related("owner", "forum", "response__issue")
+        .order_by("due_date", "id")
+    )
+    for action in overdue:
+        sent += _remind_overdue(action, today)
+    due_for_review = (
+        Response.objects.filter(review_date__lte=today, review_reminded_at__isnull=True)
+        .exclude(delivery_status__in=FINAL_DELIVERY_STATUSES)
+        .select_related("owner", "issue")
+        .order_by("review_date", "id")
+    )
+    for response in due_for_review:
+        sent += _remind_review(response)
+    return sent
+
+
+def _remind_overdue(action: ActionItem, today: dt.date) -> int:
+    try:
+        with transaction.atomic():
+            OverdueReminder.objects.create(action=action, day=today)
+            days = (today - action.due_date).days
+            response = getattr(action, "response", None)
+            notify(
+                action.owner,
+                subject=f"Overdue action: {action.title}",
+                body=(
+                    f"This action for {action.forum.name} was due on "
+                    f"{date_format(action.due_date)}, {days} day{'s' if days != 1 else ''} ago. "
+                    + (
+                        "Post progress on the response it carries out."
+                        if response is not None
+                        else "Update its status."
+                    )
+                ),
+                url=response.issue.get_absolute_url()
+                if response is not None
+                else reverse("forums:my-actions"),
+            )
+    except IntegrityError:
+        # Another run reminded of this action today.
+        return 0
+    return 1
+
+
+@transaction.atomic
+def _remind_review(response: Response) -> int:
+    claimed = Response.objects.filter(pk=response.pk, review_reminded_at__isnull=True).update(
+        review_reminded_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    notify(
+        response.owner,
+        subject=f"{response.issue.reference}: the response is due for review",
+        body=(
+            f"The review date of the response you own came on {date_format(response.review_date)}. "
+            "Post its progress: planned, in progress, delivered or not proceeding."
+        ),
+        url=response.issue.get_absolute_url(),
+    )
+    return 1

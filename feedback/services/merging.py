@@ -1,0 +1,109 @@
+"""Undoing a merge: the duplicate gets back what merging moved, as its MergeRecord says."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..choices import EventKind, IssueStatus
+from ..exceptions import TransitionNotAllowed
+from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from .common import log_event, move_issue, tell
+from .routing import merged_name
+
+
+def _lock_pair(first_pk: int, second_pk: int) -> dict[int, PracticeIssue]:
+    """Both issues locked in id order, the order merge_issues uses, so no deadlock."""
+    issues = PracticeIssue.objects.select_for_update().filter(pk__in=[first_pk, second_pk])
+    return {issue.pk: issue for issue in issues.order_by("pk")}
+
+
+@transaction.atomic
+def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
+    """Undo merging `duplicate` into its primary issue: its endorsements, watchers, path and
+    status come back, the rows the merge added to the primary go, and both timelines say so.
+
+    An endorsement the same person had on both issues stays on both, once each. Pressed
+    twice at once, the second call finds the issue no longer merged and is refused."""
+    into_pk = (
+        PracticeIssue.objects.filter(pk=duplicate.pk).values_list("merged_into", flat=True).first()
+    )
+    if into_pk is None:
+        raise TransitionNotAllowed("This issue is not merged into another issue.")
+    locked = _lock_pair(duplicate.pk, into_pk)
+    duplicate, into = locked[duplicate.pk], locked[into_pk]
+    if duplicate.status != IssueStatus.MERGED or duplicate.merged_into_id != into.pk:
+        raise TransitionNotAllowed("This issue is not merged into another issue.")
+    record = (
+        MergeRecord.objects.select_for_update()
+        .filter(duplicate=duplicate, into=into, undone_at__isnull=True)
+        .first()
+    )
+    if record is None:
+        raise TransitionNotAllowed(
+            "This merge was made before merges were recorded, so it cannot be undone exactly."
+        )
+
+    Endorsement.objects.filter(issue=into, pk__in=record.added_endorsement_ids).delete()
+    Watch.objects.filter(issue=into, pk__in=record.added_watch_ids).delete()
+    for user_id, endorsed_at in record.removed_endorsements:
+        endorsement, added = Endorsement.objects.get_or_create(issue=duplicate, user_id=user_id)
+        if added:
+            # Put back when they endorsed, not when the merge was undone.
+            Endorsement.objects.filter(pk=endorsement.pk).update(
+                created_at=parse_datetime(endorsed_at)
+            )
+    closed = Referral.objects.select_for_update().filter(
+        issue=duplicate, pk__in=record.closed_referral_ids
+    )
+    for referral in closed:
+        referral.outcome = ""
+        referral.outcome_note = ""
+        referral.outcome_by = None
+        referral.out_of_session = False
+        referral.out_of_session_reason = ""
+        referral.left_at = None
+        referral.save(
+            update_fields=[
+                "outcome",
+                "outcome_note",
+                "outcome_by",
+                "out_of_session",
+                "out_of_session_reason",
+                "left_at",
+            ]
+        )
+
+    duplicate.merged_into = None
+    duplicate.current_forum = record.previous_forum
+    duplicate.closed_at = None
+    forum = record.previous_forum
+    move_issue(
+        duplicate,
+        record.previous_status,
+        by=by,
+        kind=EventKind.UNMERGED,
+        forum=forum,
+        note=f"No longer merged into {into.reference}: its endorsements, watchers and path "
+        f"are back{f', waiting with {forum.name}' if forum else ''}.",
+        fields=("merged_into", "current_forum", "closed_at"),
+        reversal=True,
+    )
+    log_event(
+        into,
+        actor=by,
+        kind=EventKind.UNMERGED,
+        forum=into.current_forum,
+        note=f"{merged_name(duplicate)} is no longer merged into this issue; its endorsements "
+        "went back to it.",
+    )
+    record.undone_at = timezone.now()
+    record.undone_by = by
+    record.save(update_fields=["undone_at", "undone_by"])
+    # Watchers of either issue hear of it, once each.
+    tell(
+        duplicate,
+        subject=f"No longer merged into {into.reference}",
+        body=f"“{duplicate.title}” is followed on its own again.",
+        watchers_of=[duplicate, into],
+    )
+    return duplicate

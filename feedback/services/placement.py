@@ -1,0 +1,70 @@
+"""Placement: moving an issue's agenda item to a later meeting of the same forum."""
+
+from django.db import transaction
+
+from forums.exceptions import ForumActionRefused
+from forums.models import AgendaItem, Meeting
+from forums.services.agenda import (
+    add_agenda_item,
+    refuse_unless_later,
+    remove_agenda_item,
+    warn_if_over_time,
+)
+
+from ..choices import EventKind
+from ..exceptions import TransitionNotAllowed
+from ..models import PracticeIssue, Referral
+from .common import log_event, tell_watchers
+from .routing import _when
+
+
+@transaction.atomic
+def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> Referral:
+    """Move an issue's item to a later open meeting of its forum in one step: the referral
+    takes a new item there, the old one leaves the agenda; one event, watchers told."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("agenda_item__meeting__forum", "forum")
+        .filter(agenda_item=agenda_item, left_at__isnull=True)
+        .first()
+    )
+    if referral is None:
+        raise TransitionNotAllowed("No open practice issue is on this agenda item.")
+    issue = PracticeIssue.objects.select_for_update().get(pk=referral.issue_id)
+    referral.issue = issue
+    old = referral.agenda_item
+    try:
+        refuse_unless_later(old, meeting)
+        new = add_agenda_item(
+            meeting,
+            by=by,
+            title=old.title,
+            kind=old.kind,
+            minutes_allotted=old.minutes_allotted,
+            presenter=old.presenter,
+            description=old.description,
+            carried_over_from=old.carried_over_from,
+        )
+        referral.agenda_item = new
+        referral.save(update_fields=["agenda_item"])
+        remove_agenda_item(old, by=by)
+    except ForumActionRefused as exc:
+        raise TransitionNotAllowed(str(exc)) from exc
+    where = f"{meeting.title}, {_when(meeting)}"
+    log_event(
+        issue,
+        actor=by,
+        kind=EventKind.PLACED,
+        from_status=issue.status,
+        to_status=issue.status,
+        forum=referral.forum,
+        agenda_item=new,
+        note=f"Moved from {old.meeting.title}, {_when(old.meeting)}, to {where}.",
+    )
+    tell_watchers(
+        issue,
+        subject=f"Moved to {referral.forum.name} on {_when(meeting)}",
+        body=f"“{issue.title}” will now be discussed at {meeting.title}.",
+    )
+    warn_if_over_time(new)
+    return referral

@@ -1,0 +1,53 @@
+"""Moving an issue's agenda item to a later meeting of its forum, from the agenda builder."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from forums.forms.agenda import LaterMeetingForm
+from forums.models import AgendaItem, Meeting
+
+from ..exceptions import TransitionNotAllowed
+from ..services.placement import move_to_later_meeting
+
+
+class MoveToLaterMeetingView(PermissionRequiredMixin, FormView):
+    """One step: the issue's item leaves this agenda for the chosen later meeting."""
+
+    permission_required = "forums.build_agenda"
+    form_class = LaterMeetingForm
+    http_method_names = ["post"]
+
+    @cached_property
+    def item(self) -> AgendaItem:
+        return get_object_or_404(
+            AgendaItem.objects.select_related("meeting__forum"), pk=self.kwargs["item_pk"]
+        )
+
+    def get_permission_object(self):
+        return self.item.meeting
+
+    def get_form_kwargs(self):
+        # Any meeting may be named; the service says why one that is not later, not open
+        # or of another forum is refused.
+        return {**super().get_form_kwargs(), "meetings": Meeting.objects.all()}
+
+    def agenda_url(self) -> str:
+        return reverse("forums:agenda-edit", kwargs={"pk": self.item.meeting_id})
+
+    def form_valid(self, form):
+        meeting = form.cleaned_data["meeting"]
+        try:
+            move_to_later_meeting(self.item, meeting=meeting, by=self.request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(self.request, str(exc))
+            return redirect(self.agenda_url())
+        messages.success(self.request, f"Moved '{self.item.title}' to {meeting}.")
+        return redirect(self.agenda_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose a later open meeting of this forum.")
+        return redirect(self.agenda_url())
