@@ -322,6 +322,12 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # An action that carries out a decision reported on elsewhere (a Strategic response,
+    # whose owner posts progress on the practice issue) takes its status from there only.
+    follows_progress = models.BooleanField(
+        default=False,
+        help_text="Its status follows the progress its owner reports on the practice issue.",
+    )
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -100,6 +100,11 @@ def has_published_minutes(user, meeting) -> bool:
 
 
 @rules.predicate
+def follows_progress(user, action) -> bool:
+    return action is not None and action.follows_progress
+
+
+@rules.predicate
 def is_action_owner(user, action) -> bool:
     return action is not None and action.owner_id == user.pk
 
@@ -132,7 +137,7 @@ rules.add_perm(
     can_view_meeting & (has_published_minutes | is_forum_member | is_administrator),
 )
 rules.add_perm("forums.rsvp_meeting", is_forum_member & is_published_meeting)
-rules.add_perm("forums.update_action", is_action_owner | can_run)
+rules.add_perm("forums.update_action", (is_action_owner | can_run) & ~follows_progress)
 # A file stays inside its forum: members may open it (a meeting's once they may see the
 # meeting), and so may those who run the forum.
 rules.add_perm("forums.download_resource", can_run | (is_forum_member & is_shared_with_members))

@@ -155,6 +155,7 @@ def test_migrate_forward_from_before_the_loop_changes_keeps_every_row(old_apps):
         ids["action"],
     )
     assert (response.delivery_status, response.review_date) == ("planned", None)
+    assert apps.get_model("forums", "ActionItem").objects.get(pk=ids["action"]).follows_progress
     assert (
         apps.get_model("feedback", "Endorsement").objects.filter(issue_id=ids["issue"]).count() == 1
     )

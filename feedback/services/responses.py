@@ -66,6 +66,8 @@ def respond(
         owner=owner,
         due_date=due_date,
         created_by=by,
+        # Its status follows the owner's progress updates on the issue (post_progress).
+        follows_progress=True,
     )
     try:
         with transaction.atomic():

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from ..choices import OPEN_ACTION_STATUSES
 from ..models import ActionItem, Forum, Meeting
+from ..signals import action_issue_links
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,24 @@ def actions_for_meeting(meeting: Meeting) -> QuerySet[ActionItem]:
     return _with_context(ActionItem.objects.filter(meeting=meeting)).order_by("due_date", "id")
 
 
+def with_issue_links(actions: list[ActionItem]) -> list[ActionItem]:
+    """Each action gets `issue_link`: (label, url) of the practice issue it serves, or None,
+    asked of the apps that raise issues in one batch."""
+    links: dict[int, tuple[str, str]] = {}
+    if actions:
+        for _receiver, answer in action_issue_links.send(sender=ActionItem, actions=actions):
+            links.update(answer or {})
+    for action in actions:
+        action.issue_link = links.get(action.pk)
+    return actions
+
+
 def actions_owned_by(user) -> MyActions:
-    """A person's actions split into still open (soonest due first) and finished."""
-    actions = list(_with_context(ActionItem.objects.filter(owner=user)).order_by("due_date", "id"))
+    """A person's actions split into still open (soonest due first) and finished, each with
+    the practice issue it serves."""
+    actions = with_issue_links(
+        list(_with_context(ActionItem.objects.filter(owner=user)).order_by("due_date", "id"))
+    )
     return MyActions(
         open=[a for a in actions if a.is_open],
         done=sorted((a for a in actions if not a.is_open), key=lambda a: a.due_date, reverse=True),

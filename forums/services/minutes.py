@@ -123,6 +123,11 @@ def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
     )
     if status not in ActionStatus.values:
         raise ForumActionRefused("Choose open, in progress, done or cancelled.")
+    if action.follows_progress:
+        raise ForumActionRefused(
+            f"'{action.title}' follows the progress its owner reports on the practice issue: "
+            "post progress there."
+        )
     before = action.get_status_display()
     action.status = status
     if status != ActionStatus.DONE:

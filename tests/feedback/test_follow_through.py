@@ -12,6 +12,8 @@ from feedback.models import IssueEvent, PracticeIssue, Response, ResponseProgres
 from feedback.services import follow_through, responses, routing
 from feedback.services import issues as issue_services
 from forums.choices import ActionStatus, MembershipRole
+from forums.exceptions import ForumActionRefused
+from forums.services.minutes import update_action_status
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory, ResponseFactory
 from tests.factories.forums import MembershipFactory
@@ -401,3 +403,37 @@ def test_issue_page_queries_do_not_grow_with_progress_updates(
         page = client.get(response.issue.get_absolute_url())
 
     assert page.content.decode().count("Step ") == updates
+
+
+def test_response_action_status_is_changed_only_through_progress(loop):
+    issue = responded_issue(loop)
+    action = issue.response.action_item
+
+    with pytest.raises(ForumActionRefused) as refusal:
+        update_action_status(action, by=loop.executive, status=ActionStatus.DONE)
+
+    action.refresh_from_db()
+    assert str(refusal.value) == (
+        f"'{action.title}' follows the progress its owner reports on the practice issue: "
+        "post progress there."
+    )
+    assert action.status == ActionStatus.OPEN
+    assert Response.objects.get(issue=issue).delivery_status == DeliveryStatus.PLANNED
+
+
+def test_my_actions_response_action_links_to_its_issue_instead_of_a_status_form(client, loop):
+    issue = responded_issue(loop)
+    action = issue.response.action_item
+    client.force_login(loop.executive)
+
+    page = client.get(reverse("forums:my-actions"))
+    update = client.post(
+        reverse("forums:action-update", args=[action.pk]), {"status": ActionStatus.DONE}
+    )
+
+    html = page.content.decode()
+    assert f'href="{issue.get_absolute_url()}">Post progress on {issue.reference}: ' in html
+    assert reverse("forums:action-update", args=[action.pk]) not in html
+    assert update.status_code == 403
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
