@@ -143,17 +143,19 @@ def forum_page(forum: Forum, user, *, past_limit: int = 10) -> dict:
     for membership in sorted(memberships, key=lambda m: str(m.user).lower()):
         by_role.setdefault(membership.role, []).append(membership)
     visible = meetings_visible_to(user).filter(forum=forum)
+    # What belongs to a meeting shows only where that meeting itself may be seen.
+    shown_with = Q(meeting__isnull=True) | Q(meeting__in=visible.values("pk"))
     return {
         "members_by_role": by_role,
         "upcoming_meetings": list(visible.upcoming()[:20]),
         "past_meetings": list(visible.past()[:past_limit]),
         "open_actions": list(
-            ActionItem.objects.filter(forum=forum, status__in=OPEN_ACTION_STATUSES)
+            ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
             .select_related("owner", "meeting")
             .order_by("due_date", "id")
         ),
         "resources": list(
-            Resource.objects.filter(forum=forum)
+            Resource.objects.filter(shown_with, forum=forum)
             .prefetch_related("practice_areas")
             .order_by("-created_at", "-id")[:30]
         ),

@@ -2,10 +2,17 @@ from django.db import transaction
 
 from members.models import User
 
-from ..choices import ForumEventKind, MembershipRole
+from ..choices import ForumEventKind, MembershipRole, Tier
 from ..exceptions import ForumActionRefused
 from ..models import Forum, Membership
 from .audit import record_event
+
+
+def _refuse_role_outside_its_tier(forum: Forum, role: str) -> None:
+    if role == MembershipRole.EXECUTIVE and forum.tier != Tier.STRATEGIC:
+        raise ForumActionRefused(
+            "Executive members belong to the Strategic Leadership Forum: choose another role."
+        )
 
 
 @transaction.atomic
@@ -14,6 +21,7 @@ def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBE
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise ForumActionRefused(f"No one with the email address {email} has an account yet.")
+    _refuse_role_outside_its_tier(forum, role)
     Forum.objects.select_for_update().get(pk=forum.pk)
     if Membership.objects.filter(forum=forum, user=user).exists():
         raise ForumActionRefused(f"{user} is already a member of {forum}.")
@@ -35,6 +43,7 @@ def change_member_role(membership: Membership, *, by, role: str) -> Membership:
         .select_related("user", "forum")
         .get(pk=membership.pk)
     )
+    _refuse_role_outside_its_tier(membership.forum, role)
     old = membership.get_role_display().lower()
     membership.role = role
     membership.save(update_fields=["role"])

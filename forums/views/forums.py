@@ -81,9 +81,13 @@ class ForumMemberRoleView(MembershipActionMixin, FormView):
     form_class = ChangeRoleForm
 
     def form_valid(self, form):
-        membership = services.change_member_role(
-            self.membership, by=self.request.user, role=form.cleaned_data["role"]
-        )
+        try:
+            membership = services.change_member_role(
+                self.membership, by=self.request.user, role=form.cleaned_data["role"]
+            )
+        except ForumActionRefused as refused:
+            messages.error(self.request, str(refused))
+            return redirect("forums:forum-members", slug=self.forum.slug)
         messages.success(
             self.request,
             f"{membership.user} is now {membership.get_role_display().lower()} of {self.forum}.",

@@ -107,6 +107,20 @@ def test_forum_detail_lists_resources_with_links_and_tags(member_client):
     assert "Housing</span>" in html
 
 
+def test_forum_detail_hides_resources_and_actions_of_draft_meetings_from_members(member_client):
+    forum = ForumFactory()
+    draft = MeetingFactory(forum=forum, status=MeetingStatus.DRAFT, title="Planning")
+    ResourceFactory(forum=forum, meeting=draft, title="Draft budget papers")
+    ActionItemFactory(meeting=draft, title="Cost the new roster")
+    ResourceFactory(forum=forum, title="Pathways map")
+
+    html = member_client.get(reverse("forums:forum-detail", args=[forum.slug])).content.decode()
+
+    assert "Pathways map" in html
+    assert "Draft budget papers" not in html
+    assert "Cost the new roster" not in html
+
+
 def _forum_with(count: int):
     forum = ForumFactory()
     for n in range(count):

@@ -53,6 +53,23 @@ def test_change_member_role_and_remove_member_write_events(forum):
     assert ForumEvent.objects.filter(kind=ForumEventKind.MEMBERSHIP_CHANGED).count() == 2
 
 
+def test_executive_role_outside_the_strategic_forum_is_refused(forum):
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    member = MembershipFactory(forum=forum, role=MembershipRole.MEMBER)
+
+    with pytest.raises(ForumActionRefused) as adding:
+        add_member(forum, by=facilitator, email=UserFactory().email, role=MembershipRole.EXECUTIVE)
+    with pytest.raises(ForumActionRefused):
+        change_member_role(member, by=facilitator, role=MembershipRole.EXECUTIVE)
+
+    member.refresh_from_db()
+    assert str(adding.value) == (
+        "Executive members belong to the Strategic Leadership Forum: choose another role."
+    )
+    assert member.role == MembershipRole.MEMBER
+    assert Membership.objects.filter(forum=forum).count() == 2
+
+
 def test_forum_members_add_unknown_email_shows_error_and_keeps_input(facilitator_client, forum):
     response = facilitator_client.post(
         reverse("forums:forum-members", args=[forum.slug]),
@@ -122,3 +139,22 @@ def test_forum_event_saved_again_or_deleted_is_refused(db):
         event.delete()
 
     assert ForumEvent.objects.get(pk=event.pk).note == ""
+
+
+def test_forum_member_role_view_executive_at_a_cfsn_says_why_and_keeps_role(
+    facilitator_client, forum
+):
+    member = MembershipFactory(forum=forum, role=MembershipRole.MEMBER)
+
+    response = facilitator_client.post(
+        reverse("forums:forum-member-role", args=[forum.slug, member.pk]),
+        {"role": MembershipRole.EXECUTIVE},
+        follow=True,
+    )
+
+    member.refresh_from_db()
+    assert member.role == MembershipRole.MEMBER
+    assert (
+        "Executive members belong to the Strategic Leadership Forum: choose another role."
+        in response.content.decode()
+    )
