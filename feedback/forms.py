@@ -6,6 +6,8 @@ from forums.models import Forum, Meeting
 from members.fields import (
     LONG_TEXT_MAX_LENGTH,
     SEARCH_MAX_LENGTH,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
     MultiLineCharField,
     SingleLineCharField,
 )
@@ -64,6 +66,10 @@ class IssueForm(forms.ModelForm):
             "restricted": "Restrict who can see it",
         }
         widgets = {"practice_areas": forms.CheckboxSelectMultiple}
+        field_classes = {
+            "practice_areas": ModelMultipleChoiceField,
+            "origin_forum": ModelChoiceField,
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,19 +108,19 @@ class IssueFilterForm(forms.Form):
         + [c for c in IssueStatus.choices if c[0] != IssueStatus.DRAFT],
     )
     tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *Tier.choices])
-    forum = forms.ModelChoiceField(
+    forum = ModelChoiceField(
         required=False,
         queryset=Forum.objects.order_by("name"),
         empty_label="Any forum",
         label="Current forum",
     )
-    region = forms.ModelChoiceField(
+    region = ModelChoiceField(
         required=False,
         queryset=Region.objects.order_by("name"),
         empty_label="Any region",
         label="Region raised in",
     )
-    practice_area = forms.ModelChoiceField(
+    practice_area = ModelChoiceField(
         required=False,
         queryset=PracticeArea.objects.order_by("name"),
         empty_label="Any practice area",
@@ -156,9 +162,7 @@ class ProvideInformationForm(forms.Form):
 
 
 class PlaceOnAgendaForm(forms.Form):
-    meeting = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(), empty_label=None, label="Meeting"
-    )
+    meeting = ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None, label="Meeting")
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +175,7 @@ class PlaceOnAgendaForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    primary = forms.ModelChoiceField(
+    primary = ModelChoiceField(
         queryset=PracticeIssue.objects.none(),
         label="Primary issue",
         empty_label=None,
@@ -296,7 +300,7 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         label="Decision and response",
     )
-    owner = forms.ModelChoiceField(
+    owner = ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("display_name", "email"),
         label="Owner of the action",
     )
@@ -371,12 +375,12 @@ class ProgressForm(forms.Form):
 
 
 class ExecutiveFilterForm(forms.Form):
-    practice_area = forms.ModelChoiceField(
+    practice_area = ModelChoiceField(
         required=False,
         queryset=PracticeArea.objects.order_by("name"),
         empty_label="Any practice area",
     )
-    region = forms.ModelChoiceField(
+    region = ModelChoiceField(
         required=False,
         queryset=Region.objects.order_by("name"),
         empty_label="Any region",

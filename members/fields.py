@@ -22,6 +22,8 @@ __all__ = [
     "SEARCH_MAX_LENGTH",
     "TEXT_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
+    "ModelChoiceField",
+    "ModelMultipleChoiceField",
     "MultiLineCharField",
     "SingleLineCharField",
 ]
@@ -50,3 +52,31 @@ class MultiLineCharField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row; an id too large for the database is an invalid choice, not an
+    error page (SQLite refuses integers past 64 bits while the query runs)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows, refusing ids too large for the database like any other
+    invalid choice."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": "that"},
+            ) from None

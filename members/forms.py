@@ -1,6 +1,6 @@
 from django import forms
 
-from .fields import SingleLineCharField
+from .fields import ModelChoiceField, ModelMultipleChoiceField, SingleLineCharField
 from .models import User
 
 
@@ -9,7 +9,13 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "job_title", "organisation", "region", "practice_areas"]
         widgets = {"practice_areas": forms.CheckboxSelectMultiple}
-        field_classes = {"display_name": SingleLineCharField, "job_title": SingleLineCharField}
+        field_classes = {
+            "display_name": SingleLineCharField,
+            "job_title": SingleLineCharField,
+            "organisation": ModelChoiceField,
+            "region": ModelChoiceField,
+            "practice_areas": ModelMultipleChoiceField,
+        }
         help_texts = {
             "practice_areas": "Choose the areas you work in; forums and issues are matched to them."
         }

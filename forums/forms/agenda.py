@@ -1,6 +1,6 @@
 from django import forms
 
-from members.fields import MultiLineCharField, SingleLineCharField
+from members.fields import ModelChoiceField, MultiLineCharField, SingleLineCharField
 from members.validators import no_contact_details, no_identifying_details
 
 from ..choices import DEFAULT_MINUTES, AgendaItemKind, RsvpResponse
@@ -83,7 +83,7 @@ class AgendaMoveForm(forms.Form):
 class LaterMeetingForm(forms.Form):
     """The later meeting an item moves to: one of the forum's open meetings after it."""
 
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), label="Move to")
+    meeting = ModelChoiceField(queryset=Meeting.objects.none(), label="Move to")
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)

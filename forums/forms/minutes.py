@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from members.fields import (
     LONG_TEXT_MAX_LENGTH,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
     MultiLineCharField,
     SingleLineCharField,
 )
@@ -14,7 +16,7 @@ from ..choices import ActionStatus
 from ..models import AgendaItem, Meeting
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.display_name or obj.email
 
@@ -22,7 +24,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 class AttendanceForm(forms.Form):
     """Tick who attended; each member's RSVP is shown beside their name."""
 
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ModelMultipleChoiceField(
         label="Who attended?",
         queryset=None,
         required=False,
@@ -78,7 +80,7 @@ class ActionItemForm(forms.Form):
     title = SingleLineCharField(label="What is to be done", validators=[no_identifying_details])
     owner = MemberChoiceField(queryset=None, label="Owner", empty_label="Choose a member")
     due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
-    agenda_item = forms.ModelChoiceField(
+    agenda_item = ModelChoiceField(
         queryset=None,
         required=False,
         label="From agenda item (optional)",

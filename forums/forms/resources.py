@@ -3,7 +3,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 
-from members.fields import SingleLineCharField
+from members.fields import ModelMultipleChoiceField, SingleLineCharField
 from members.models import PracticeArea
 from members.validators import no_identifying_details
 
@@ -29,7 +29,7 @@ class ResourceForm(forms.Form):
         help_text="The address of a web page or document. Leave empty to upload a file.",
     )
     file = forms.FileField(label="File", required=False)
-    practice_areas = forms.ModelMultipleChoiceField(
+    practice_areas = ModelMultipleChoiceField(
         label="Practice areas",
         queryset=PracticeArea.objects.order_by("name"),
         required=False,

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils import timezone
 
-from members.fields import SingleLineCharField
+from members.fields import ModelChoiceField, SingleLineCharField
 from members.models import Region
 
 from ..choices import MeetingStatus, Tier
@@ -283,10 +283,10 @@ class MeetingFilterForm(forms.Form):
     tier = forms.ChoiceField(
         label="Tier", choices=[("", "All tiers"), *Tier.choices], required=False
     )
-    forum = forms.ModelChoiceField(
+    forum = ModelChoiceField(
         label="Forum", queryset=Forum.objects.order_by("name"), required=False, empty_label="All"
     )
-    region = forms.ModelChoiceField(
+    region = ModelChoiceField(
         label="Region", queryset=Region.objects.order_by("name"), required=False, empty_label="All"
     )
 
