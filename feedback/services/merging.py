@@ -52,26 +52,15 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
             Endorsement.objects.filter(pk=endorsement.pk).update(
                 created_at=parse_datetime(endorsed_at)
             )
-    closed = Referral.objects.select_for_update().filter(
-        issue=duplicate, pk__in=record.closed_referral_ids
+    # The stays the merge ended are open again, as if no outcome had been recorded.
+    Referral.objects.filter(issue=duplicate, pk__in=record.closed_referral_ids).update(
+        outcome="",
+        outcome_note="",
+        outcome_by=None,
+        out_of_session=False,
+        out_of_session_reason="",
+        left_at=None,
     )
-    for referral in closed:
-        referral.outcome = ""
-        referral.outcome_note = ""
-        referral.outcome_by = None
-        referral.out_of_session = False
-        referral.out_of_session_reason = ""
-        referral.left_at = None
-        referral.save(
-            update_fields=[
-                "outcome",
-                "outcome_note",
-                "outcome_by",
-                "out_of_session",
-                "out_of_session_reason",
-                "left_at",
-            ]
-        )
 
     duplicate.merged_into = None
     duplicate.current_forum = record.previous_forum

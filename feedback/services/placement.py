@@ -4,12 +4,7 @@ from django.db import transaction
 
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Meeting
-from forums.services.agenda import (
-    add_agenda_item,
-    refuse_unless_later,
-    remove_agenda_item,
-    warn_if_over_time,
-)
+from forums.services.agenda import relocate_agenda_item
 
 from ..choices import EventKind
 from ..exceptions import TransitionNotAllowed
@@ -34,22 +29,11 @@ def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> R
     referral.issue = issue
     old = referral.agenda_item
     try:
-        refuse_unless_later(old, meeting)
-        new = add_agenda_item(
-            meeting,
-            by=by,
-            title=old.title,
-            kind=old.kind,
-            minutes_allotted=old.minutes_allotted,
-            presenter=old.presenter,
-            description=old.description,
-            carried_over_from=old.carried_over_from,
-        )
-        referral.agenda_item = new
-        referral.save(update_fields=["agenda_item"])
-        remove_agenda_item(old, by=by)
+        new = relocate_agenda_item(old, meeting=meeting, by=by)
     except ForumActionRefused as exc:
         raise TransitionNotAllowed(str(exc)) from exc
+    referral.agenda_item = new
+    referral.save(update_fields=["agenda_item"])
     where = f"{meeting.title}, {_when(meeting)}"
     log_event(
         issue,
@@ -66,5 +50,4 @@ def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> R
         subject=f"Moved to {referral.forum.name} on {_when(meeting)}",
         body=f"“{issue.title}” will now be discussed at {meeting.title}.",
     )
-    warn_if_over_time(new)
     return referral

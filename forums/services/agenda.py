@@ -275,6 +275,26 @@ def refuse_unless_later(item: AgendaItem, meeting: Meeting) -> None:
 
 
 @transaction.atomic
+def relocate_agenda_item(item: AgendaItem, *, meeting: Meeting, by) -> AgendaItem:
+    """Take an item off its agenda and add it, as it was, at the end of a later open
+    meeting of the same forum; the facilitators hear if that meeting now runs over."""
+    refuse_unless_later(item, meeting)
+    moved = add_agenda_item(
+        meeting,
+        by=by,
+        title=item.title,
+        kind=item.kind,
+        minutes_allotted=item.minutes_allotted,
+        presenter=item.presenter,
+        description=item.description,
+        carried_over_from=item.carried_over_from,
+    )
+    remove_agenda_item(item, by=by)
+    warn_if_over_time(moved)
+    return moved
+
+
+@transaction.atomic
 def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaItem:
     """Move an item to a later open meeting of its forum in one step: it is taken off this
     agenda and added at the end of that one, as it was. An item bringing an issue moves
@@ -290,19 +310,7 @@ def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIt
                 f"'{item.title}' brings a practice issue: move it with the issue's own "
                 "Move button on the agenda builder."
             )
-    moved = add_agenda_item(
-        meeting,
-        by=by,
-        title=item.title,
-        kind=item.kind,
-        minutes_allotted=item.minutes_allotted,
-        presenter=item.presenter,
-        description=item.description,
-        carried_over_from=item.carried_over_from,
-    )
-    remove_agenda_item(item, by=by)
-    warn_if_over_time(moved)
-    return moved
+    return relocate_agenda_item(item, meeting=meeting, by=by)
 
 
 @transaction.atomic
