@@ -10,6 +10,12 @@ WORKDIR /app
 
 RUN groupadd --system portal && useradd --system --gid portal --home /app portal
 
+# WeasyPrint draws the insights report with Pango from the OS.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -45,10 +46,23 @@ class PracticeIssue(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Kept by feedback.services.counters under the issue's row lock, so that lists sort
+    # and show them without counting rows on every request.
+    endorsement_count = models.PositiveIntegerField(default=0, editable=False)
+    region_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many regions its endorsers come from."
+    )
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Title (weight A) and description (weight B) as PostgreSQL's english text search sees
+    # them, kept by a trigger and GIN-indexed (migration 0005); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["status", "current_forum"])]
+        indexes = [
+            models.Index(fields=["status", "current_forum"]),
+            models.Index(fields=["-submitted_at", "-id"], name="issue_newest_first_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -95,6 +109,14 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["entered_at", "id"]
+        indexes = [
+            # A forum's queue: its open stays, oldest first.
+            models.Index(
+                fields=["forum", "entered_at", "id"],
+                condition=Q(left_at__isnull=True),
+                name="referral_open_at_forum_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "forum"],
@@ -151,6 +173,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["issue", "created_at", "id"], name="comment_issue_time_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.issue}"
@@ -259,6 +284,7 @@ class IssueEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["issue", "created_at", "id"], name="event_issue_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.issue}"

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -37,14 +38,10 @@ from .models import IssueEvent, MergeRecord, PracticeIssue, Referral, ResponsePr
 
 
 def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
-    return (
-        issues.select_related("current_forum", "origin_forum__region", "raised_by")
-        .prefetch_related("practice_areas")
-        .annotate(
-            endorsement_count=Count("endorsements", distinct=True),
-            region_count=Count("endorsements__user__region", distinct=True),
-        )
-    )
+    """Related rows a list shows; its counts are the issue's own maintained counters."""
+    return issues.select_related(
+        "current_forum", "origin_forum__region", "raised_by"
+    ).prefetch_related("practice_areas")
 
 
 def issues_visible_to(user) -> QuerySet[PracticeIssue]:
@@ -70,13 +67,9 @@ def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[Practi
     if not text:
         return issues
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "description", weight="B", config="english"
-        )
-        return issues.annotate(search=vector).filter(
-            search=SearchQuery(text, search_type="websearch", config="english")
+        # The stored, GIN-indexed vector: title weighted A, description B (migration 0005).
+        return issues.filter(
+            search_vector=SearchQuery(text, search_type="websearch", config="english")
         )
     words = text.split()
     condition = Q()

@@ -15,6 +15,7 @@ from .common import (
     tell_facilitators,
     tell_watchers,
 )
+from .counters import refresh_counts
 
 
 def _fill(issue, *, title, description, forum, restricted) -> None:
@@ -112,6 +113,7 @@ def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue
         raise TransitionNotAllowed("Only the person who raised the issue can add information.")
     check_transition(issue, IssueStatus.QUEUED)
     Comment.objects.create(issue=issue, author=by, body=text)
+    refresh_counts(issue.pk)
     move_issue(
         issue,
         IssueStatus.QUEUED,
@@ -141,6 +143,7 @@ def endorse_issue(issue: PracticeIssue, *, by) -> Endorsement:
     if not created:
         raise TransitionNotAllowed("You have already endorsed this issue.")
     Watch.objects.get_or_create(issue=issue, user=by)
+    refresh_counts(issue.pk)
     region = f" ({by.region})" if by.region_id else ""
     log_event(issue, actor=by, kind=EventKind.ENDORSED, note=f"{by}{region}")
     return endorsement
@@ -164,6 +167,7 @@ def add_comment(issue: PracticeIssue, *, by, body: str) -> Comment:
     if issue.is_draft:
         raise TransitionNotAllowed("A draft cannot be commented on.")
     comment = Comment.objects.create(issue=issue, author=by, body=body)
+    refresh_counts(issue.pk)
     log_event(issue, actor=by, kind=EventKind.COMMENTED)
     tell_watchers(issue, subject=f"New comment from {by}", body=body, exclude=by)
     return comment

@@ -8,6 +8,7 @@ from ..choices import EventKind, IssueStatus
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
 from .common import log_event, move_issue, tell
+from .counters import refresh_counts
 from .routing import merged_name
 
 
@@ -52,6 +53,7 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
             Endorsement.objects.filter(pk=endorsement.pk).update(
                 created_at=parse_datetime(endorsed_at)
             )
+    refresh_counts(duplicate.pk, into.pk)
     # The stays the merge ended are open again, as if no outcome had been recorded.
     Referral.objects.filter(issue=duplicate, pk__in=record.closed_referral_ids).update(
         outcome="",

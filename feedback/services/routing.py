@@ -21,6 +21,7 @@ from ..choices import (
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
 from .common import check_transition, log_event, move_issue, tell, tell_watchers
+from .counters import refresh_counts
 
 
 def next_open_meeting(forum: Forum, *, after: Meeting | None = None) -> Meeting | None:
@@ -689,6 +690,7 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         if added:
             record.added_watch_ids.append(watch.pk)
     duplicate.endorsements.all().delete()
+    refresh_counts(duplicate.pk, into.pk)
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
         close_referral(
             referral, outcome=Outcome.MERGED, note=f"Merged into {into.reference}", by=by

@@ -13,6 +13,7 @@ from feedback.models import (
     Response,
     Watch,
 )
+from feedback.services.counters import refresh_counts
 
 from .forums import ActionItemFactory, ForumFactory, StrategicForumFactory
 from .members import UserFactory
@@ -49,7 +50,20 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     purpose = ReferralPurpose.CONSIDER
 
 
-class EndorsementFactory(factory.django.DjangoModelFactory):
+class CountedFactory(factory.django.DjangoModelFactory):
+    """Rows an issue counts: its counters follow, as the services keep them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            refresh_counts(instance.issue_id)
+
+
+class EndorsementFactory(CountedFactory):
     class Meta:
         model = Endorsement
 
@@ -57,7 +71,7 @@ class EndorsementFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class CommentFactory(CountedFactory):
     class Meta:
         model = Comment
 

@@ -1,0 +1,20 @@
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ..models import Comment, Endorsement, PracticeIssue
+
+
+def _count(rows, expression) -> Coalesce:
+    counted = rows.order_by().values("issue").annotate(n=expression).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def refresh_counts(*issue_ids: int) -> None:
+    """Recount the endorsements, endorsing regions and comments of these issues in one
+    UPDATE. Callers hold the issues' row locks, so people acting at once are counted in turn."""
+    endorsements = Endorsement.objects.filter(issue=OuterRef("pk"))
+    PracticeIssue.objects.filter(pk__in=issue_ids).update(
+        endorsement_count=_count(endorsements, Count("pk")),
+        region_count=_count(endorsements, Count("user__region", distinct=True)),
+        comment_count=_count(Comment.objects.filter(issue=OuterRef("pk")), Count("pk")),
+    )

@@ -1,0 +1,85 @@
+"""An issue's endorsement, region and comment counters follow what people do."""
+
+import pytest
+from django.db import connection
+
+from feedback.models import PracticeIssue
+from feedback.selectors import search_issues
+from feedback.services import issues as issue_services
+from feedback.services import merging, routing
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.members import RegionFactory, UserFactory
+
+from .test_concurrency import run_at_once
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks and the stored search vector need PostgreSQL: set DATABASE_URL (CI does)",
+)
+
+
+def counts(issue) -> tuple[int, int, int]:
+    issue = PracticeIssue.objects.get(pk=issue.pk)
+    return issue.endorsement_count, issue.region_count, issue.comment_count
+
+
+@pytest.mark.django_db
+def test_endorse_issue_from_two_regions_counts_two_endorsements_and_two_regions():
+    issue = PracticeIssueFactory()
+    north, south = RegionFactory(), RegionFactory()
+    for region in (north, north, south):
+        issue_services.endorse_issue(issue, by=UserFactory(region=region))
+
+    assert counts(issue) == (3, 2, 0)
+
+
+@pytest.mark.django_db
+def test_add_comment_and_information_count_as_comments():
+    issue = PracticeIssueFactory()
+    issue_services.add_comment(issue, by=UserFactory(), body="We see this too in our team.")
+    issue_services.add_comment(issue, by=UserFactory(), body="And here, every week.")
+
+    assert counts(issue) == (0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_merge_and_unmerge_move_the_counts_and_back(loop):
+    north = RegionFactory()
+    duplicate = PracticeIssueFactory(origin_forum=loop.cfsn, raised_by=UserFactory(region=north))
+    primary = PracticeIssueFactory(origin_forum=loop.cfsn)
+    issue_services.endorse_issue(duplicate, by=UserFactory(region=north))
+    issue_services.endorse_issue(primary, by=UserFactory(region=RegionFactory()))
+
+    routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+    # The duplicate's endorser and its raiser, both from the north, now support the primary.
+    assert counts(primary)[:2] == (3, 2)
+    assert counts(duplicate) == (0, 0, 0)
+
+    merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
+    assert counts(primary)[:2] == (1, 1)
+    assert counts(duplicate)[:2] == (1, 1)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_endorse_issue_by_three_people_at_once_counts_three():
+    issue = PracticeIssueFactory()
+    people = [UserFactory(region=RegionFactory()) for _ in range(3)]
+
+    run_at_once(*[lambda p=p: issue_services.endorse_issue(issue, by=p) for p in people])
+
+    assert counts(issue) == (3, 3, 0)
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_search_finds_an_issue_by_its_new_title_once_edited():
+    issue = PracticeIssueFactory(title="Interpreters booked too late", description="Intake.")
+
+    PracticeIssue.objects.filter(pk=issue.pk).update(title="Transport to family meetings")
+
+    found = search_issues(PracticeIssue.objects.all(), "transport")
+    assert list(found) == [PracticeIssue.objects.get(pk=issue.pk)]
+    assert not search_issues(PracticeIssue.objects.all(), "interpreters").exists()
+    assert "search_vector" in str(found.query)
+    assert "to_tsvector" not in str(found.query)
