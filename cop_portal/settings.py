@@ -131,6 +131,20 @@ DATABASES = {
 if EMBEDDED and "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+# A psycopg connection pool in each web or worker process (PostgreSQL only), instead of
+# persistent connections; or put pgbouncer in front and leave this off.
+if env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+    }
+# A read replica for the heavy reads of insights and exports; the primary when unset.
+if "DATABASE_REPLICA_URL" in env:
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+INSIGHTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     # A file, not memory, so a real Celery worker in the integration tests can share it;

@@ -137,3 +137,32 @@ def test_env_example_values_start_the_embedded_portal():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "admin/"]
+
+
+def test_database_pool_gives_each_process_a_psycopg_pool_instead_of_persistent_connections():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['OPTIONS']['pool'], d['CONN_MAX_AGE'])",
+        DATABASE_URL="postgres://cop@127.0.0.1:5432/cop_portal",
+        DATABASE_POOL="true",
+        DATABASE_POOL_MAX_SIZE="4",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "{'min_size': 2, 'max_size': 4} 0", (
+        result.stderr
+    )
+
+
+def test_database_replica_url_sends_insights_to_the_replica():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.INSIGHTS_DATABASE, settings.DATABASES['replica']['HOST'])",
+        DATABASE_URL="postgres://cop@127.0.0.1:5432/cop_portal",
+        DATABASE_REPLICA_URL="postgres://cop@replica.internal:5432/cop_portal",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "replica replica.internal", result.stderr
