@@ -167,3 +167,40 @@ def test_migrate_forward_from_before_the_loop_changes_keeps_every_row(old_apps):
         ("chair@example.org", "chair"),
         ("raiser@example.org", "executive"),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds indexes apart")
+def test_issue_indexes_build_concurrently_so_the_issues_table_stays_writable():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("sqlmigrate", "feedback", "0005", stdout=out)
+    sql = out.getvalue()
+
+    assert "BEGIN;" not in sql
+    for index in (
+        "issue_newest_first_idx",
+        "referral_open_at_forum_idx",
+        "event_issue_time_idx",
+        "comment_issue_time_idx",
+    ):
+        assert f'CREATE INDEX CONCURRENTLY "{index}"' in sql
+
+
+def test_counters_migration_counts_what_was_there(old_apps):
+    """Issues endorsed and commented on before counters existed get their counts."""
+    ids = _seed(old_apps)
+    User = old_apps.get_model("members", "User")
+    northern = old_apps.get_model("members", "Region").objects.get(slug="northern")
+    endorser = User.objects.create(email="endorser@example.org", region=northern)
+    old_apps.get_model("feedback", "Endorsement").objects.create(
+        issue_id=ids["issue"], user=endorser
+    )
+    old_apps.get_model("feedback", "Comment").objects.create(
+        issue_id=ids["issue"], author=endorser, body="Same here."
+    )
+
+    apps = _migrate(_latest())
+
+    issue = apps.get_model("feedback", "PracticeIssue").objects.get(pk=ids["issue"])
+    assert (issue.endorsement_count, issue.region_count, issue.comment_count) == (2, 1, 1)
