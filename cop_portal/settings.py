@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "members",
     "forums",
     "feedback",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,15 @@ DATABASES = {
 if EMBEDDED and "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+# Planner settings for the portal's connections: on SSD storage index reads cost little more
+# than sequential ones (PostgreSQL's default random_page_cost of 4 makes it scan whole tables
+# instead), and JIT compiling only slows the short queries a web page makes. Empty leaves
+# the server's settings (pgbouncer in transaction mode refuses startup options: set them on
+# the database there).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    pg_options := env.str("POSTGRES_OPTIONS", default="-c random_page_cost=1.1 -c jit=off")
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 # A psycopg connection pool in each web or worker process (PostgreSQL only), instead of
 # persistent connections; or put pgbouncer in front and leave this off.
 if env.bool("DATABASE_POOL", default=False):
@@ -143,8 +153,12 @@ if env.bool("DATABASE_POOL", default=False):
 if "DATABASE_REPLICA_URL" in env:
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 INSIGHTS_DATABASE = "replica" if "replica" in DATABASES else "default"
+# How long computed insights figures are reused (seconds); any change to the loop's data
+# starts afresh sooner. 0: compute on every request.
+INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=300)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     # A file, not memory, so a real Celery worker in the integration tests can share it;
@@ -404,5 +418,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run is noise when tasks run in-process; workers keep their own log.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if EMBEDDED else "INFO"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING" if EMBEDDED else "INFO"},
+        # WeasyPrint narrates every step of drawing a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("members.urls")),
     path("forums/", include("forums.urls")),
     path("issues/", include("feedback.urls")),
+    path("insights/", include("insights.urls")),
 ]

@@ -58,6 +58,11 @@ SOFIA = "sofia.south@example.org"
 ETHAN = "ethan.east@example.org"
 WES = "wes.west@example.org"
 FIONA = "fiona.farnorth@example.org"
+# A second voice in each region, from another sector, so issues and endorsements mix them.
+SAM = "sam.south@example.org"
+EVE = "eve.east@example.org"
+WANDA = "wanda.west@example.org"
+FARAH = "farah.farnorth@example.org"
 EXECUTIVE = "executive@example.org"
 GRACE = "grace.gov@example.org"
 
@@ -368,7 +373,7 @@ STORIES = [
         "Foster carers not told of a child's medical appointments",
         "Carers learn about specialist appointments after they have been missed.",
         ["children-and-families", "child-protection"],
-        WES,
+        WANDA,
         "western",
         30,
         [("endorse", 1), ("triage",)],
@@ -377,7 +382,7 @@ STORIES = [
         "Mental health crisis teams cannot reach remote homes at night",
         "After dark, crisis teams will not drive the remote roads, so families wait.",
         ["mental-health"],
-        FIONA,
+        FARAH,
         "far-north",
         25,
         [("endorse", 1)],
@@ -386,7 +391,7 @@ STORIES = [
         "Child protection notifications bounce between regional offices",
         "A notification about a family who has moved is passed between offices for days.",
         ["child-protection"],
-        SOFIA,
+        SAM,
         "southern",
         88,
         [("endorse", 3), ("triage",), ("escalate",)],
@@ -404,7 +409,7 @@ STORIES = [
         "Interpreters not available for child protection home visits",
         "Home visits go ahead without an interpreter because none can be booked in time.",
         ["child-protection"],
-        ETHAN,
+        EVE,
         "eastern-hills",
         70,
         [

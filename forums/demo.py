@@ -47,7 +47,13 @@ CFSN_PURPOSE = (
 
 # email, display name, job title, organisation, region
 EXTRA_MEMBERS = [
-    ("nadia.north@example.org", "Nadia North", "Case manager", "Safe Homes Alliance", "Northern"),
+    (
+        "nadia.north@example.org",
+        "Nadia North",
+        "Case manager",
+        "Kinship Circle Aboriginal Corporation",
+        "Northern",
+    ),
     (
         "sofia.south@example.org",
         "Sofia South",
@@ -90,6 +96,35 @@ EXTRA_MEMBERS = [
         "Department for Education",
         "Western",
     ),
+    # A second voice in each region, from another sector than its first.
+    (
+        "sam.south@example.org",
+        "Sam South",
+        "Aboriginal family practitioner",
+        "Aboriginal Family Support Service",
+        "Southern",
+    ),
+    (
+        "eve.east@example.org",
+        "Eve East",
+        "Family support worker",
+        "Safe Homes Alliance",
+        "Eastern Hills",
+    ),
+    (
+        "wanda.west@example.org",
+        "Wanda West",
+        "Case worker",
+        "Families First Community Services",
+        "Western",
+    ),
+    (
+        "farah.farnorth@example.org",
+        "Farah Far-North",
+        "Child protection practitioner",
+        "Department for Child Protection",
+        "Far North",
+    ),
 ]
 
 # (email, forum slug, role)
@@ -104,6 +139,10 @@ MEMBERSHIPS = [
     ("wes.west@example.org", "western-cfsn", MembershipRole.FACILITATOR),
     ("wes.west@example.org", "statewide", MembershipRole.MEMBER),
     ("fiona.farnorth@example.org", "far-north-cfsn", MembershipRole.FACILITATOR),
+    ("sam.south@example.org", "southern-cfsn", MembershipRole.MEMBER),
+    ("eve.east@example.org", "eastern-hills-cfsn", MembershipRole.MEMBER),
+    ("wanda.west@example.org", "western-cfsn", MembershipRole.MEMBER),
+    ("farah.farnorth@example.org", "far-north-cfsn", MembershipRole.MEMBER),
     ("stella.statewide@example.org", "statewide", MembershipRole.CHAIR),
     ("stella.statewide@example.org", "strategic", MembershipRole.MEMBER),
     ("executive@example.org", "strategic", MembershipRole.CHAIR),

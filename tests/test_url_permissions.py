@@ -144,6 +144,16 @@ TABLE = [
     ("feedback:queues",                     "none",       signed_in(OK)),
     ("feedback:forum-queue",                "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:executive-queue",            "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
+    # --- Insights: the whole loop to executives and administrators; a forum's own view
+    # to those who run it (a facilitator opening the whole loop is sent to their forum's).
+    ("insights:loop-health",                "none",       (IN, NO, NO, GO, GO, NO, OK, OK)),
+    ("insights:metric-csv",                 "metric",     (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("insights:forum-insights",             "forum",      (IN, NO, NO, OK, NO, NO, OK, OK)),
+    ("insights:forum-metric-csv",           "forum_metric", (IN, NO, NO, OK, NO, NO, OK, OK)),
+    ("insights:register",                   "register",   (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("insights:forum-register",             "forum_register", (IN, NO, NO, OK, NO, NO, OK, OK)),
+    ("insights:report-pdf",                 "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("insights:report-attach",              "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
     # --- Accounts (django-allauth) -----------------------------------------------------
     ("account_login",                       "none",       (OK, *(GO,) * 7)),
     ("account_signup",                      "none",       (OK, *(GO,) * 7)),
@@ -222,8 +232,9 @@ POST_ALLOWED = {
     "feedback:outcome-record": {"facilitator", "admin"},
     "feedback:agenda-item-later": {"facilitator", "admin"},
     "feedback:issue-out-of-session": {"facilitator", "admin"},
+    "insights:report-attach": {"executive", "admin"},
 }
-OWN_NAMESPACES = ("members:", "forums:", "feedback:")
+OWN_NAMESPACES = ("members:", "forums:", "feedback:", "insights:")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -354,6 +365,10 @@ def world(db, settings):
         "merged": {"pk": merged.pk},
         "outcome": {"item_pk": issue.referrals.get().agenda_item.pk},
         "started": {"item_pk": started.referrals.get().agenda_item.pk},
+        "metric": {"metric": "flow"},
+        "forum_metric": {"slug": cfsn.slug, "metric": "flow"},
+        "register": {"kind": "issues", "fmt": "csv"},
+        "forum_register": {"slug": cfsn.slug, "kind": "issues", "fmt": "csv"},
         "email_key": {"key": "no-such-key"},
         "reset_key": {"uidb36": "zz", "key": "no-such-key"},
     }

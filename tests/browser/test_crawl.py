@@ -14,9 +14,11 @@ from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
-# Not followed: Django's own admin, sign-out (it would end the crawl), downloads and
-# calendar feeds (not pages), uploaded files.
-NOT_FOLLOWED = re.compile(r"^/(admin/|accounts/logout/|media/|static/)|\.ics$|/feed/|/download")
+# Not followed: Django's own admin, sign-out (it would end the crawl), downloads, exports
+# and calendar feeds (not pages), uploaded files.
+NOT_FOLLOWED = re.compile(
+    r"^/(admin/|accounts/logout/|media/|static/)|\.(ics|csv|xlsx|pdf)$|/feed/|/download"
+)
 ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 MAX_PAGES_PER_ROLE = 120
 

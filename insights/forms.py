@@ -1,0 +1,97 @@
+import datetime as dt
+
+from django import forms
+
+from forums.choices import Tier
+from forums.models import Forum
+from members.choices import Sector
+from members.fields import ModelChoiceField
+from members.models import PracticeArea, Region
+
+from .selectors import MAX_PERIOD_DAYS, InsightFilters, default_period
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class InsightFilterForm(forms.Form):
+    """The filters of the loop-health page, its forum view, its CSVs, registers and report.
+
+    Bound to request.GET (or None for the defaults): ``InsightFilterForm(request.GET,
+    forum=forum)``, where ``forum`` fixes the forum of a forum's own view and drops the
+    forum and tier fields. ``filters()`` returns the InsightFilters to pass to the
+    selectors: the valid fields' values, and the defaults (the last 12 months, everything)
+    for fields left empty or refused; refused fields keep their errors for the page."""
+
+    start = forms.DateField(label="From", required=False, widget=DateInput)
+    end = forms.DateField(label="To", required=False, widget=DateInput)
+    forum = ModelChoiceField(
+        required=False,
+        queryset=Forum.objects.order_by("tier", "name"),
+        empty_label="Any forum",
+        label="Forum passed through",
+    )
+    tier = forms.ChoiceField(
+        required=False, choices=[("", "Any tier"), *Tier.choices], label="Tier passed through"
+    )
+    region = ModelChoiceField(
+        required=False,
+        queryset=Region.objects.order_by("name"),
+        empty_label="Any region",
+        label="Region",
+    )
+    practice_area = ModelChoiceField(
+        required=False,
+        queryset=PracticeArea.objects.order_by("name"),
+        empty_label="Any practice area",
+        label="Practice area",
+    )
+    sector = forms.ChoiceField(
+        required=False, choices=[("", "Any sector"), *Sector.choices], label="Sector"
+    )
+
+    def __init__(self, data=None, *, forum: Forum | None = None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fixed_forum = forum
+        if forum is not None:
+            del self.fields["forum"]
+            del self.fields["tier"]
+        start, end = default_period()
+        self.fields["start"].widget.attrs["placeholder"] = start.isoformat()
+        self.fields["end"].widget.attrs["placeholder"] = end.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        default_start, default_end = default_period()
+        start, end = start or default_start, end or default_end
+        if start > end:
+            self.add_error("end", "The period must end on or after the day it starts.")
+        elif end - start > dt.timedelta(days=MAX_PERIOD_DAYS):
+            self.add_error("start", "Choose a period of five years or less.")
+        return cleaned
+
+    def filters(self) -> InsightFilters:
+        """The filters to read with: valid values, and defaults for the rest."""
+        values = {}
+        if self.is_bound:
+            self.is_valid()
+            values = {
+                name: value
+                for name, value in self.cleaned_data.items()
+                if name not in self.errors and value not in (None, "")
+            }
+        if "start" in self.errors or "end" in self.errors:
+            values.pop("start", None)
+            values.pop("end", None)
+        default_start, default_end = default_period()
+        return InsightFilters(
+            start=values.get("start", default_start),
+            end=values.get("end", default_end),
+            forum=self.fixed_forum or values.get("forum"),
+            tier=values.get("tier", ""),
+            region=values.get("region"),
+            practice_area=values.get("practice_area"),
+            sector=values.get("sector", ""),
+        )

@@ -1,0 +1,74 @@
+"""The "State of the loop" report: every loop-health figure for a period as a PDF, with the
+same SVG charts as the page, fit for the Strategic Leadership Forum's meeting pack."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML, Document
+
+from forums.choices import Tier
+from members.choices import Sector
+
+from .charts import display_value, render_chart
+from .selectors import InsightFilters, loop_health
+
+
+def report_filename(filters: InsightFilters, extension: str = "pdf") -> str:
+    return f"state-of-the-loop-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.{extension}"
+
+
+def report_title(filters: InsightFilters) -> str:
+    return f"State of the loop, {filters.period_label}"
+
+
+def filter_summary(filters: InsightFilters) -> list[tuple[str, str]]:
+    """The filters the figures were read with, in words, for the report's first page."""
+    return [
+        ("Period", filters.period_label),
+        ("Forum passed through", filters.forum.name if filters.forum else "Any forum"),
+        ("Tier passed through", Tier(filters.tier).label if filters.tier else "Any tier"),
+        ("Region", filters.region.name if filters.region else "Any region"),
+        (
+            "Practice area",
+            filters.practice_area.name if filters.practice_area else "Any practice area",
+        ),
+        ("Sector", Sector(filters.sector).label if filters.sector else "Any sector"),
+    ]
+
+
+def report_html(user, filters: InsightFilters) -> str:
+    """The report as the HTML WeasyPrint lays out: a first page naming the period and the
+    filters, then each metric's title, description, chart and table."""
+    sections = [
+        {
+            "metric": metric,
+            "chart": render_chart(metric),
+            "rows": [[display_value(value) for value in row] for row in metric.rows],
+        }
+        for metric in loop_health(user, filters)
+    ]
+    return render_to_string(
+        "insights/report.html",
+        {
+            "title": report_title(filters),
+            "filters": filters,
+            "summary": filter_summary(filters),
+            "sections": sections,
+            "prepared_at": timezone.localtime(),
+            "prepared_for": user,
+        },
+    )
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    """The report needs nothing from outside itself: every fetch is refused."""
+    raise ValueError(f"The report fetches nothing: {url} refused.")
+
+
+def report_document(user, filters: InsightFilters) -> Document:
+    """The report laid out in pages."""
+    return HTML(string=report_html(user, filters), url_fetcher=_refuse_fetch).render()
+
+
+def render_report(user, filters: InsightFilters) -> bytes:
+    """The report as PDF bytes, built in memory."""
+    return report_document(user, filters).write_pdf()

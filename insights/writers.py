@@ -1,0 +1,53 @@
+"""Registers as files: CSV lines safe from formula injection, and an XLSX workbook."""
+
+import io
+from collections.abc import Iterable, Iterator
+
+from defusedcsv import csv
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+
+class _Echo:
+    """A file-like object whose write hands back what it was given, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(columns: Iterable[str], rows: Iterable[tuple]) -> Iterator[str]:
+    """CSV text line by line; defusedcsv escapes cells a spreadsheet would run as formulas."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so spreadsheet programs read the text as UTF-8
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow(["" if value is None else value for value in row])
+
+
+def _cell(sheet, value):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        # Text, never a formula, whatever it starts with.
+        cell.data_type = "s"
+    return cell
+
+
+def xlsx_bytes(title: str, columns: Iterable[str], rows: Iterable[tuple]) -> bytes:
+    """A workbook of one sheet, built row by row in memory (write-only mode)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    header = []
+    for column in columns:
+        cell = _cell(sheet, column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
