@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean
+.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ run: install
 ## Run every test (browser tests need Chromium and npm for axe-core).
 test: install-dev node_modules/axe-core/axe.min.js
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Time every main page on gunicorn in production mode over PostgreSQL at state scale
+## (its own database, generated once): a table, and var/bench/latest.json. Not part of `make test`.
+BENCH_SCALE ?= 1
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null 2>&1; then \

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 
@@ -26,6 +28,9 @@ from .choices import (
 )
 from .models import PracticeIssue
 from .privacy import find_identifying_details
+
+# "PI-01234", "pi 1234", "01234" or "1234"; longer numbers are not issues of ours.
+REFERENCE_PATTERN = re.compile(r"(?:PI[-\s]?)?(?P<number>\d{1,12})", re.IGNORECASE)
 
 PRIVACY_HELP = (
     "Describe the practice problem, not a person. Leave out names, phone numbers, email "
@@ -175,17 +180,71 @@ class PlaceOnAgendaForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    primary = ModelChoiceField(
-        queryset=PracticeIssue.objects.none(),
-        label="Primary issue",
-        empty_label=None,
-        help_text="Endorsements and watchers of this issue move to the primary issue.",
+    """The primary issue, picked from a short list of likely ones or named by reference;
+    either way it must be an issue this person may merge into."""
+
+    candidate = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Likely primary issues",
+        help_text="Open issues in the same practice area, newest first.",
+    )
+    reference = SingleLineCharField(
+        required=False,
+        max_length=20,
+        label="Or the primary issue's reference",
+        help_text="For example PI-01234, or just 1234.",
     )
 
-    def __init__(self, *args, issue: PracticeIssue, candidates, **kwargs):
+    def __init__(self, *args, mergeable, likely: list[PracticeIssue], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary"].queryset = candidates.exclude(pk=issue.pk)
-        self.fields["primary"].label_from_instance = lambda i: f"{i.reference}: {i.title}"
+        self.mergeable = mergeable
+        self.likely = {issue.pk: issue for issue in likely}
+        self.fields["candidate"].choices = [
+            (issue.pk, f"{issue.reference}: {issue.title}") for issue in likely
+        ]
+        if not likely:
+            del self.fields["candidate"]
+            self.fields["reference"].label = "The primary issue's reference"
+
+    def clean_reference(self) -> PracticeIssue | None:
+        text = self.cleaned_data["reference"]
+        if not text:
+            return None
+        match = REFERENCE_PATTERN.fullmatch(text.strip())
+        if match is None:
+            raise forms.ValidationError(
+                "Enter an issue's reference, such as PI-01234, or its number."
+            )
+        primary = self.mergeable.filter(pk=int(match["number"])).first()
+        if primary is None:
+            raise forms.ValidationError(
+                f"{text} cannot take this merge: name another open issue that you can see "
+                "(a restricted one only if this issue is restricted too)."
+            )
+        return primary
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        chosen = self.likely.get(cleaned.get("candidate"))
+        named = cleaned.get("reference")
+        if chosen and named and chosen != named:
+            self.add_error(
+                "reference",
+                f"This names {named.reference}, but {chosen.reference} is chosen above: "
+                "clear one of them.",
+            )
+        elif not (chosen or named):
+            self.add_error(
+                "candidate" if "candidate" in self.fields else "reference",
+                "Choose the primary issue, or enter its reference.",
+            )
+        else:
+            cleaned["primary"] = named or chosen
+        return cleaned
 
 
 class ReasonForm(forms.Form):

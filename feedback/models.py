@@ -62,6 +62,11 @@ class PracticeIssue(models.Model):
         indexes = [
             models.Index(fields=["status", "current_forum"]),
             models.Index(fields=["-submitted_at", "-id"], name="issue_newest_first_idx"),
+            # The list filtered by status or by the forum an issue is with, newest first.
+            models.Index(fields=["status", "-submitted_at", "-id"], name="issue_status_newest_idx"),
+            models.Index(
+                fields=["current_forum", "-submitted_at", "-id"], name="issue_forum_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,7 +289,11 @@ class IssueEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["issue", "created_at", "id"], name="event_issue_time_idx")]
+        indexes = [
+            models.Index(fields=["issue", "created_at", "id"], name="event_issue_time_idx"),
+            # Insights count events of some kinds in a period (flow per month, carry-overs).
+            models.Index(fields=["kind", "created_at"], name="event_kind_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.issue}"

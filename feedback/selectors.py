@@ -1,6 +1,7 @@
 """Shared reads of practice issues; each owns its joins so list pages stay flat."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -19,14 +20,16 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
 
 from .choices import (
+    ACTIVE_STATUSES,
     FINAL_DELIVERY_STATUSES,
     FINISHED_STATUSES,
     DeliveryStatus,
@@ -34,7 +37,17 @@ from .choices import (
     IssueStatus,
     ReferralPurpose,
 )
-from .models import IssueEvent, MergeRecord, PracticeIssue, Referral, ResponseProgress
+from .models import (
+    Comment,
+    IssueEvent,
+    MergeRecord,
+    PracticeIssue,
+    Referral,
+    Response,
+    ResponseProgress,
+    Watch,
+)
+from .pagination import NEWEST_FIRST
 
 
 def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
@@ -91,9 +104,15 @@ def issue_list(
     mine=False,
     delivery="",
 ) -> QuerySet[PracticeIssue]:
+    """Issues a list shows, newest first (drafts, in `mine`, before them); page it with
+    `feedback.pagination.issue_page`, which walks the `(-submitted_at, -id)` index."""
     issues = issues_visible_to(user)
     if mine:
-        issues = issues.filter(Q(raised_by=user) | Q(watches__user=user)).distinct()
+        # One id list from the two indexes (raised by, watched by), then those few issues:
+        # an OR across them would read every issue.
+        raised = PracticeIssue.objects.filter(raised_by=user).order_by().values("pk")
+        watched = Watch.objects.filter(user=user).order_by().values("issue")
+        issues = issues.filter(pk__in=raised.union(watched))
     else:
         issues = issues.exclude(status=IssueStatus.DRAFT)
     if status:
@@ -105,13 +124,19 @@ def issue_list(
     if region is not None:
         issues = issues.filter(origin_forum__region=region)
     if practice_area is not None:
-        issues = issues.filter(practice_areas=practice_area)
+        # A subquery, not a join: PostgreSQL then probes the area's issues by id instead of
+        # joining and sorting every one of them.
+        in_area = PracticeIssue.practice_areas.through.objects.filter(practicearea=practice_area)
+        issues = issues.filter(pk__in=in_area.values("practiceissue"))
     if age_days:
         issues = issues.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=age_days))
-    issues = with_delivery(search_issues(issues, text))
     if delivery:
-        issues = issues.filter(DELIVERY_FILTER_CONDITIONS[delivery])
-    return _with_counts(issues).order_by("-submitted_at", "-id")
+        # From the few responses to their issues, rather than every issue to its response.
+        responses = Response.objects.filter(delivery_conditions(delivery))
+        issues = issues.filter(pk__in=responses.values("issue"))
+    issues = with_delivery(search_issues(issues, text))
+    # A card shows neither the description nor the vector: leave them in the table.
+    return _with_counts(issues).defer("description", "search_vector").order_by(*NEWEST_FIRST)
 
 
 def with_delivery(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
@@ -131,22 +156,48 @@ def with_delivery(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
     )
 
 
-DELIVERY_FILTER_CONDITIONS = {
-    "delivered": Q(delivery_status=DeliveryStatus.DELIVERED),
-    "not_proceeding": Q(delivery_status=DeliveryStatus.NOT_PROCEEDING),
-    "not_delivered": Q(response__isnull=False) & ~Q(delivery_status__in=FINAL_DELIVERY_STATUSES),
-    "overdue": Q(delivery_overdue=True),
-}
+def delivery_conditions(delivery: str) -> Q:
+    """The responses a delivery filter keeps."""
+    unfinished = ~Q(delivery_status__in=FINAL_DELIVERY_STATUSES)
+    return {
+        "delivered": Q(delivery_status=DeliveryStatus.DELIVERED),
+        "not_proceeding": Q(delivery_status=DeliveryStatus.NOT_PROCEEDING),
+        "not_delivered": unfinished,
+        "overdue": unfinished & Q(due_date__lt=timezone.localdate()),
+    }[delivery]
+
+
+def mergeable_into(user, issue: PracticeIssue) -> QuerySet[PracticeIssue]:
+    """Issues this person may merge `issue` into: any other one they can see that is still
+    travelling the loop, and restricted only if `issue` is (as `merge_issues` requires)."""
+    issues = (
+        issues_visible_to(user)
+        .filter(status__in=ACTIVE_STATUSES)
+        .exclude(pk=issue.pk)
+        .defer("description", "search_vector")
+    )
+    return issues if issue.restricted else issues.filter(restricted=False)
+
+
+def likely_primaries(user, issue: PracticeIssue, *, limit: int = 20) -> list[PracticeIssue]:
+    """The few issues a duplicate most likely repeats: mergeable, sharing a practice area
+    with it, newest first."""
+    links = PracticeIssue.practice_areas.through.objects
+    its_areas = links.filter(practiceissue=issue).values("practicearea")
+    areas = links.filter(practiceissue=OuterRef("pk"), practicearea__in=its_areas)
+    return list(mergeable_into(user, issue).filter(Exists(areas)).order_by(*NEWEST_FIRST)[:limit])
 
 
 def issue_detail(pk: int) -> PracticeIssue:
+    """The issue page's issue with its path and duplicates (few per issue); its events and
+    comments, which grow, come a page at a time from `timeline` and `issue_comments`."""
     referrals = Referral.objects.select_related(
         "forum", "agenda_item__meeting", "outcome_by"
     ).order_by("entered_at", "id")
-    events = IssueEvent.objects.select_related("actor", "forum", "agenda_item__meeting")
     # The duplicates merged into it, each with the record of its standing merge.
     duplicates = (
         PracticeIssue.objects.select_related("origin_forum__region")
+        .defer("description", "search_vector")
         .prefetch_related(
             Prefetch(
                 "merge_records",
@@ -159,13 +210,13 @@ def issue_detail(pk: int) -> PracticeIssue:
     issue = (
         _with_counts(PracticeIssue.objects.filter(pk=pk))
         .select_related("merged_into", "response__owner", "response__action_item")
+        .defer("search_vector", "merged_into__description", "merged_into__search_vector")
         .prefetch_related(
             Prefetch(
                 "response__progress",
                 queryset=ResponseProgress.objects.select_related("by"),
             ),
             Prefetch("referrals", queryset=referrals),
-            Prefetch("events", queryset=events),
             Prefetch("duplicates", queryset=duplicates),
         )
         .get()
@@ -174,15 +225,22 @@ def issue_detail(pk: int) -> PracticeIssue:
     return issue
 
 
-# An open referral waits for triage when it is not on the agenda of a coming meeting.
-WAITING_FOR_TRIAGE = Q(referrals__left_at__isnull=True) & (
-    Q(referrals__agenda_item__isnull=True)
-    | Q(referrals__agenda_item__meeting__status__in=["completed", "cancelled"])
-)
+def waiting_referrals() -> QuerySet[Referral]:
+    """Open stays not on the agenda of a coming meeting, of issues still travelling: what
+    waits for a facilitator's triage."""
+    return (
+        Referral.objects.filter(left_at__isnull=True)
+        .filter(
+            Q(agenda_item__isnull=True)
+            | Q(agenda_item__meeting__status__in=["completed", "cancelled"])
+        )
+        .exclude(issue__status__in=FINISHED_STATUSES)
+    )
 
 
 def forums_to_triage(user) -> QuerySet[Forum]:
-    """The forums this person runs, each with how many issues wait in its queue."""
+    """The forums this person runs, each with how many issues wait in its queue (`waiting`,
+    counted over the forum's open stays by the partial index on them)."""
     forums = Forum.objects.all()
     if not user.is_superuser:
         runs = Q(memberships__user=user) & (
@@ -190,14 +248,22 @@ def forums_to_triage(user) -> QuerySet[Forum]:
             | Q(tier=Tier.STRATEGIC, memberships__role__in=EXECUTIVE_ROLES)
         )
         forums = forums.filter(pk__in=Forum.objects.filter(runs).values("pk"))
+    waiting = (
+        waiting_referrals()
+        .filter(forum=OuterRef("pk"))
+        .order_by()
+        .values("forum")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return forums.annotate(
-        waiting=Count("referrals", filter=WAITING_FOR_TRIAGE, distinct=True)
+        waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0))
     ).order_by("tier", "name")
 
 
 def carried_over_count() -> Coalesce:
     """For a referral: how often its issue was carried over during this stay at the forum
-    (an outcome or an automatic carry-over), as one subquery."""
+    (an outcome or an automatic carry-over), as one subquery on the issue's events."""
     events = (
         IssueEvent.objects.filter(
             issue=OuterRef("issue"),
@@ -213,49 +279,50 @@ def carried_over_count() -> Coalesce:
     return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
 
 
+# What a row of a queue shows of its issue; the rest of a long issue stays in the table.
+UNSHOWN_ISSUE_FIELDS = ("issue__description", "issue__search_vector")
+
+
 def triage_queue(forum: Forum) -> QuerySet[Referral]:
-    """Open referrals at a forum that are not on a coming agenda: the facilitators' work."""
+    """Open referrals at a forum that are not on a coming agenda: the facilitators' work,
+    oldest first. Counts shown per row are the issue's own counters; page it."""
     return (
-        Referral.objects.filter(forum=forum, left_at__isnull=True)
-        .filter(
-            Q(agenda_item__isnull=True)
-            | Q(agenda_item__meeting__status__in=["completed", "cancelled"])
-        )
-        .exclude(issue__status__in=FINISHED_STATUSES)
-        .select_related("issue__raised_by", "issue__origin_forum__region")
-        .prefetch_related("issue__practice_areas")
-        .annotate(
-            endorsement_count=Count("issue__endorsements", distinct=True),
-            region_count=Count("issue__endorsements__user__region", distinct=True),
-            carried_over=carried_over_count(),
-        )
+        waiting_referrals()
+        .filter(forum=forum)
+        .select_related("issue__origin_forum")
+        .defer(*UNSHOWN_ISSUE_FIELDS)
+        .annotate(carried_over=carried_over_count())
         .order_by("entered_at", "id")
     )
 
 
 def scheduled_at(forum: Forum) -> QuerySet[Referral]:
-    """Open referrals at a forum that sit on a coming meeting's agenda."""
+    """Open referrals at a forum that sit on a coming meeting's agenda, found from the
+    forum's few coming meetings (their agenda items, then each item's referral)."""
     return (
         Referral.objects.filter(
             forum=forum,
             left_at__isnull=True,
+            agenda_item__meeting__forum=forum,
             agenda_item__meeting__status__in=["draft", "published"],
         )
         .select_related("issue", "agenda_item__meeting")
+        .defer(*UNSHOWN_ISSUE_FIELDS)
         .annotate(carried_over=carried_over_count())
-        .order_by("agenda_item__meeting__start", "agenda_item__position")
+        .order_by("agenda_item__meeting__start", "agenda_item__position", "id")
     )
 
 
 EXECUTIVE_SORTS = {
     "age": ("entered_at", "id"),
-    "endorsements": ("-endorsement_count", "entered_at"),
-    "regions": ("-region_count", "entered_at"),
+    "endorsements": ("-issue__endorsement_count", "entered_at", "id"),
+    "regions": ("-issue__region_count", "entered_at", "id"),
 }
 
 
 def executive_queue(*, practice_area=None, region=None, sort: str = "age") -> QuerySet[Referral]:
-    """Escalated issues at the Strategic Leadership Forum awaiting a response."""
+    """Escalated issues at the Strategic Leadership Forum awaiting a response, sorted by
+    age or by the issue's own counters; page it."""
     referrals = Referral.objects.filter(
         forum__tier=Tier.STRATEGIC, left_at__isnull=True, purpose=ReferralPurpose.CONSIDER
     )
@@ -268,35 +335,105 @@ def executive_queue(*, practice_area=None, region=None, sort: str = "age") -> Qu
             "issue__origin_forum__region", "issue__raised_by", "agenda_item__meeting"
         )
         .prefetch_related("issue__practice_areas")
-        .annotate(
-            endorsement_count=Count("issue__endorsements", distinct=True),
-            region_count=Count("issue__endorsements__user__region", distinct=True),
-        )
+        .defer(*UNSHOWN_ISSUE_FIELDS)
         .order_by(*EXECUTIVE_SORTS.get(sort, EXECUTIVE_SORTS["age"]))
     )
 
 
-def patterns_across_regions(forum: Forum) -> list[dict]:
-    """The State-wide Forum's view: open issues grouped by practice area; those endorsed
-    from at least SYSTEMIC_REGION_THRESHOLD regions are flagged as possibly systemic."""
-    threshold = settings.SYSTEMIC_REGION_THRESHOLD
-    issues = list(
-        _with_counts(
-            PracticeIssue.objects.filter(
-                referrals__forum=forum, referrals__left_at__isnull=True
-            ).exclude(status__in=FINISHED_STATUSES)
-        ).order_by("-submitted_at")
+@dataclass(frozen=True)
+class AreaPattern:
+    """One practice area in the State-wide view: how many issues are open at the forum,
+    how many of them look systemic, and the most widely endorsed of those."""
+
+    area_id: int
+    name: str
+    open_count: int
+    systemic_count: int
+    top_systemic: list[PracticeIssue]
+
+
+def patterns_across_regions(forum: Forum, *, top: int = 3) -> list[AreaPattern]:
+    """The State-wide Forum's view: open issues at the forum counted per practice area,
+    those endorsed from at least SYSTEMIC_REGION_THRESHOLD regions counted as possibly
+    systemic, with the `top` of them per area; two queries, whatever the number of issues."""
+    systemic = Q(practiceissue__region_count__gte=settings.SYSTEMIC_REGION_THRESHOLD)
+    open_here = Referral.objects.filter(forum=forum, left_at__isnull=True).values("issue")
+    links = (
+        PracticeIssue.practice_areas.through.objects.filter(practiceissue__in=open_here)
+        .exclude(practiceissue__status__in=FINISHED_STATUSES)
+        .order_by()
     )
-    groups: dict[str, dict] = {}
-    for issue in issues:
-        issue.possibly_systemic = issue.region_count >= threshold
-        for area in issue.practice_areas.all():
-            group = groups.setdefault(area.name, {"area": area, "issues": [], "systemic": 0})
-            group["issues"].append(issue)
-            group["systemic"] += issue.possibly_systemic
-    return sorted(groups.values(), key=lambda g: (-g["systemic"], g["area"].name))
+    totals = (
+        links.values("practicearea", "practicearea__name")
+        .annotate(open_count=Count("pk"), systemic_count=Count("pk", filter=systemic))
+        .order_by("-systemic_count", "practicearea__name")
+    )
+    ranked = (
+        links.filter(systemic)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("practicearea"),
+                order_by=[
+                    F("practiceissue__region_count").desc(),
+                    F("practiceissue__endorsement_count").desc(),
+                    F("practiceissue").desc(),
+                ],
+            )
+        )
+        .filter(rank__lte=top)
+        .select_related("practiceissue")
+        .defer("practiceissue__description", "practiceissue__search_vector")
+        .order_by("practicearea", "rank")
+    )
+    tops: dict[int, list[PracticeIssue]] = {}
+    for link in ranked:
+        tops.setdefault(link.practicearea_id, []).append(link.practiceissue)
+    return [
+        AreaPattern(
+            area_id=row["practicearea"],
+            name=row["practicearea__name"],
+            open_count=row["open_count"],
+            systemic_count=row["systemic_count"],
+            top_systemic=tops.get(row["practicearea"], []),
+        )
+        for row in totals
+    ]
 
 
-def timeline(issue: PracticeIssue) -> list[IssueEvent]:
-    hidden = {EventKind.COMMENTED}
-    return [e for e in issue.events.all() if e.kind not in hidden]
+@dataclass(frozen=True)
+class LatestPage:
+    """A page of an issue's events or comments, oldest first. Page 1 is the latest
+    `per_page`; page 2 the ones before them, and so on back."""
+
+    items: list
+    number: int
+    has_earlier: bool
+
+    @property
+    def has_later(self) -> bool:
+        return self.number > 1
+
+
+def _latest_page(rows: QuerySet, page: int, per_page: int) -> LatestPage:
+    # Newest first on the (issue, created_at, id) index, read backwards, then shown in time
+    # order; an offset is bounded by one issue's rows.
+    start = (page - 1) * per_page
+    found = list(rows.order_by("-created_at", "-id")[start : start + per_page + 1])
+    return LatestPage(found[:per_page][::-1], page, len(found) > per_page)
+
+
+def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
+    """What happened to the issue, comments aside (they have their own list)."""
+    events = (
+        IssueEvent.objects.filter(issue=issue)
+        .exclude(kind=EventKind.COMMENTED)
+        .select_related("actor", "forum", "agenda_item__meeting")
+    )
+    return _latest_page(events, page, per_page)
+
+
+def issue_comments(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
+    """The issue's comments; how many there are in all is its `comment_count`."""
+    comments = Comment.objects.filter(issue=issue).select_related("author")
+    return _latest_page(comments, page, per_page)

@@ -47,7 +47,7 @@ def meeting_event(meeting: Meeting) -> Event:
     return event
 
 
-def meetings_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
+def meetings_calendar(meetings: Iterable[Meeting], *, name: str, description: str = "") -> bytes:
     """A VCALENDAR with one VEVENT per meeting and the time zones its times use."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -55,6 +55,8 @@ def meetings_calendar(meetings: Iterable[Meeting], *, name: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", one_line(name))
+    if description:
+        calendar.add("x-wr-caldesc", one_line(description))
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     calendar.add_missing_timezones()

@@ -180,7 +180,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["forum", "status", "start"])]
+        indexes = [
+            models.Index(fields=["forum", "status", "start"]),
+            # A forum's meetings by time, whatever their status: feeds and the forum page.
+            models.Index(fields=["forum", "start"], name="meeting_forum_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"

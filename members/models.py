@@ -138,6 +138,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
+            # A person's notifications, newest first, a page at a time.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notification_newest_idx"
+            ),
             # The sweeper's question, "which owed emails are due?", reads only this small index.
             models.Index(
                 fields=["next_attempt_at"],

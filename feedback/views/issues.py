@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from .. import selectors
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -17,20 +17,24 @@ from ..forms import (
     ProvideInformationForm,
 )
 from ..models import PracticeIssue
+from ..pagination import issue_page
 from ..services import issues as issue_services
 from .common import IssuePermissionMixin, refused
 
 
-class IssueListView(LoginRequiredMixin, ListView):
+class IssueListView(LoginRequiredMixin, TemplateView):
+    """Issues newest first, a page at a time from a cursor (`after`/`before`), so a deep
+    page costs what the first does; filters and search travel with the page links."""
+
     template_name = "feedback/practiceissue_list.html"
-    context_object_name = "issues"
-    paginate_by = 20
+    per_page = 20
+    count_cap = 1000
     mine = False
 
-    def get_queryset(self):
+    def get_context_data(self, **kwargs):
         self.filter_form = IssueFilterForm(self.request.GET or None)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.issue_list(
+        issues = selectors.issue_list(
             self.request.user,
             status=filters.get("status", ""),
             tier=filters.get("tier", ""),
@@ -42,16 +46,32 @@ class IssueListView(LoginRequiredMixin, ListView):
             text=filters.get("q", ""),
             mine=self.mine,
         )
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        page = issue_page(
+            issues,
+            after=self.request.GET.get("after"),
+            before=self.request.GET.get("before"),
+            per_page=self.per_page,
+            count_cap=self.count_cap,
+            with_drafts=self.mine,
+        )
         return super().get_context_data(
             filter_form=self.filter_form,
             mine=self.mine,
-            query_string=query.urlencode(),
+            issues=page.issues,
+            page=page,
+            newer_query=self.page_query("before", page.newer),
+            older_query=self.page_query("after", page.older),
             **kwargs,
         )
+
+    def page_query(self, key: str, cursor) -> str:
+        if cursor is None:
+            return ""
+        query = self.request.GET.copy()
+        query.pop("after", None)
+        query.pop("before", None)
+        query[key] = str(cursor)
+        return f"?{query.urlencode()}"
 
 
 class IssueCreateView(LoginRequiredMixin, FormView):
@@ -103,6 +123,8 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
     permission_required = "feedback.view_issue"
     template_name = "feedback/practiceissue_detail.html"
     context_object_name = "issue"
+    events_per_page = 50
+    comments_per_page = 50
 
     @cached_property
     def issue(self) -> PracticeIssue:
@@ -114,16 +136,43 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
     def get_object(self, queryset=None):
         return self.issue
 
+    def page_number(self, key: str) -> int:
+        """The page asked for, 1 (the latest) for anything that is not a page number."""
+        value = self.request.GET.get(key, "")
+        if value.isascii() and value.isdigit() and 0 < len(value) < 6:
+            return max(int(value), 1)
+        return 1
+
+    def page_query(self, key: str, number: int) -> str:
+        query = self.request.GET.copy()
+        if number > 1:
+            query[key] = str(number)
+        else:
+            query.pop(key, None)
+        return f"?{query.urlencode()}" if query else "?"
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         issue = self.issue
         referrals = list(issue.referrals.all())
         open_referrals = [r for r in referrals if r.left_at is None]
+        events = selectors.timeline(
+            issue, page=self.page_number("events"), per_page=self.events_per_page
+        )
+        comments = selectors.issue_comments(
+            issue, page=self.page_number("comments"), per_page=self.comments_per_page
+        )
         return super().get_context_data(
-            timeline=selectors.timeline(issue),
+            timeline=events.items,
+            events_page=events,
+            earlier_events_query=self.page_query("events", events.number + 1),
+            later_events_query=self.page_query("events", events.number - 1),
             referrals=referrals,
             open_referrals=open_referrals,
-            comments=issue.comments.select_related("author"),
+            comments=comments.items,
+            comments_page=comments,
+            earlier_comments_query=self.page_query("comments", comments.number + 1),
+            later_comments_query=self.page_query("comments", comments.number - 1),
             comment_form=CommentForm(),
             endorsed=issue.endorsements.filter(user=user).exists(),
             watching=issue.watches.filter(user=user).exists(),

@@ -4,15 +4,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from forums.choices import Tier
 from forums.views.mixins import ForumPermissionMixin
 
 from .. import selectors
-from ..choices import IssueStatus
 from ..exceptions import TransitionNotAllowed
 from ..forms import (
     MergeForm,
@@ -35,15 +36,25 @@ class QueuesView(LoginRequiredMixin, TemplateView):
 
 
 class ForumQueueView(ForumPermissionMixin, TemplateView):
+    """A forum's queue, oldest first, and what sits on its coming agendas, a page of each;
+    the State-wide Forum also sees its open issues counted per practice area."""
+
     permission_required = "feedback.view_queue"
     template_name = "feedback/forum_queue.html"
+    paginate_by = 50
+    scheduled_per_page = 25
+
+    def page_of(self, referrals, param: str, per_page: int):
+        return Paginator(referrals, per_page).get_page(self.request.GET.get(param))
 
     def get_context_data(self, **kwargs):
         forum = self.forum
-        patterns = selectors.patterns_across_regions(forum) if forum.tier == "statewide" else []
+        patterns = selectors.patterns_across_regions(forum) if forum.tier == Tier.STATEWIDE else []
         return super().get_context_data(
-            queue=selectors.triage_queue(forum),
-            scheduled=selectors.scheduled_at(forum),
+            queue=self.page_of(selectors.triage_queue(forum), "page", self.paginate_by),
+            scheduled=self.page_of(
+                selectors.scheduled_at(forum), "scheduled_page", self.scheduled_per_page
+            ),
             patterns=patterns,
             systemic_threshold=settings.SYSTEMIC_REGION_THRESHOLD,
             **kwargs,
@@ -87,12 +98,12 @@ class MergeView(TriageActionMixin, FormView):
     template_name = "feedback/merge_form.html"
 
     def get_form_kwargs(self):
-        candidates = (
-            selectors.issues_visible_to(self.request.user)
-            .exclude(status__in=[IssueStatus.DRAFT, IssueStatus.MERGED])
-            .order_by("-submitted_at")
-        )
-        return {**super().get_form_kwargs(), "issue": self.issue, "candidates": candidates}
+        user = self.request.user
+        return {
+            **super().get_form_kwargs(),
+            "mergeable": selectors.mergeable_into(user, self.issue),
+            "likely": selectors.likely_primaries(user, self.issue),
+        }
 
     def form_valid(self, form):
         primary = form.cleaned_data["primary"]

@@ -2,10 +2,14 @@
 
 import calendar
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from members.models import User
@@ -15,6 +19,7 @@ from ..choices import (
     FACILITATING_ROLES,
     OPEN_ACTION_STATUSES,
     MeetingStatus,
+    MembershipRole,
     Tier,
 )
 from ..models import SEEN_BY_MEMBERS, ActionItem, Forum, Meeting, Membership, Resource
@@ -134,26 +139,43 @@ def forum_directory() -> dict[str, list[Forum]]:
     return {tier: forums for tier, forums in groups.items() if forums}
 
 
-def forum_page(forum: Forum, user, *, past_limit: int = 10) -> dict:
-    """What a forum's page shows: members by role, meetings, open actions and resources."""
-    memberships = Membership.objects.filter(forum=forum).select_related(
-        "user", "user__organisation"
+# A forum page shows this many members and open actions; the rest are a page away.
+FORUM_PAGE_MEMBERS = 24
+FORUM_PAGE_ACTIONS = 20
+
+
+def members_in_role_order(forum: Forum) -> QuerySet[Membership]:
+    """A forum's members, chairs first in the order roles are listed, then by name."""
+    role_rank = Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(MembershipRole.values)),
+        default=Value(len(MembershipRole.values)),
     )
-    by_role: dict[str, list[Membership]] = {}
-    for membership in sorted(memberships, key=lambda m: str(m.user).lower()):
-        by_role.setdefault(membership.role, []).append(membership)
+    name = Lower(Coalesce(NullIf("user__display_name", Value("")), "user__email"))
+    return (
+        Membership.objects.filter(forum=forum)
+        .select_related("user__organisation")
+        .order_by(role_rank, name, "id")
+    )
+
+
+def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -> dict:
+    """What a forum's page shows: a page of its members by role, meetings, the soonest due
+    open actions with how many there are, and the latest resources."""
+    members = Paginator(members_in_role_order(forum), FORUM_PAGE_MEMBERS).get_page(members_page)
     visible = meetings_visible_to(user).filter(forum=forum)
     # What belongs to a meeting shows only where that meeting itself may be seen.
     shown_with = Q(meeting__isnull=True) | Q(meeting__in=visible.values("pk"))
+    actions = ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
     return {
-        "members_by_role": by_role,
+        "members": members,
         "upcoming_meetings": list(visible.upcoming()[:20]),
         "past_meetings": list(visible.past()[:past_limit]),
         "open_actions": list(
-            ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
-            .select_related("owner", "meeting")
-            .order_by("due_date", "id")
+            actions.select_related("owner", "meeting").order_by("due_date", "id")[
+                :FORUM_PAGE_ACTIONS
+            ]
         ),
+        "open_action_count": actions.count(),
         "resources": list(
             Resource.objects.filter(shown_with, forum=forum)
             .prefetch_related("practice_areas")
@@ -166,10 +188,63 @@ def members_of(forum: Forum) -> QuerySet[Membership]:
     return Membership.objects.filter(forum=forum).select_related("user").order_by("role", "id")
 
 
-def feed_meetings(user: User) -> QuerySet[Meeting]:
-    """A person's subscription feed: their forums' meetings from a year back on."""
-    since = timezone.now() - dt.timedelta(days=365)
-    return meetings_for(user).filter(end__gte=since).order_by("start")
+# A subscription feed carries meetings starting from about three months back to a year
+# ahead: what a calendar needs, and a size that does not grow with the years.
+FEED_DAYS_BACK = 92
+FEED_DAYS_AHEAD = 366
+
+
+@dataclass(frozen=True)
+class FeedStamp:
+    """What a person's feed is made of, enough to tell whether it changed: the window,
+    the forums and roles it is drawn from, and its meetings' count and latest change."""
+
+    since: dt.datetime
+    until: dt.datetime
+    roles: tuple[tuple[int, str], ...]
+    count: int
+    last_changed: dt.datetime | None
+
+    @property
+    def etag(self) -> str:
+        parts = (self.since, self.until, self.roles, self.count, self.last_changed)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def feed_window(today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Midnight FEED_DAYS_BACK days ago to midnight FEED_DAYS_AHEAD days on (local time),
+    so the window, and the feed's validator, move once a day."""
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(today - dt.timedelta(days=FEED_DAYS_BACK), dt.time.min, tz)
+    until = dt.datetime.combine(today + dt.timedelta(days=FEED_DAYS_AHEAD), dt.time.min, tz)
+    return since, until
+
+
+def feed_meetings(
+    user: User, window: tuple[dt.datetime, dt.datetime] | None = None
+) -> QuerySet[Meeting]:
+    """A person's subscription feed: the visible meetings of their forums starting within
+    the feed window, one query (after the person's roles, read once per request)."""
+    since, until = window or feed_window()
+    return meetings_for(user).filter(start__gte=since, start__lt=until).order_by("start", "id")
+
+
+def feed_stamp(user: User) -> FeedStamp:
+    """The feed's validator in one aggregate over the meetings it would list."""
+    since, until = window = feed_window()
+    found = (
+        feed_meetings(user, window)
+        .order_by()
+        .aggregate(count=Count("pk"), last_changed=Max("updated_at"))
+    )
+    return FeedStamp(
+        since=since,
+        until=until,
+        roles=tuple(sorted(roles_of(user).items())),
+        count=found["count"],
+        last_changed=found["last_changed"],
+    )
 
 
 def due_reminders(now: dt.datetime | None = None) -> QuerySet[Meeting]:

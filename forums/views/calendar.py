@@ -4,18 +4,24 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ..calendar import meetings_calendar
 from ..forms.scheduling import CalendarFilterForm, MeetingFilterForm
 from ..models import CalendarFeed
 from ..selectors.meetings import (
+    FEED_DAYS_AHEAD,
+    FEED_DAYS_BACK,
     WHEN_PAST,
     feed_meetings,
+    feed_stamp,
     filtered_meetings,
     meetings_for,
     meetings_visible_to,
@@ -29,6 +35,11 @@ WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 # The calendar's range, kept a month inside what datetime.date can hold either side.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+FEED_DESCRIPTION = (
+    f"Meetings of your forums from {FEED_DAYS_BACK // 30} months ago "
+    f"to {FEED_DAYS_AHEAD // 30} months ahead."
+)
+FEED_CACHE_SECONDS = 60 * 60
 
 
 def number_in(value: str | None, low: int, high: int, default: int) -> int | None:
@@ -117,8 +128,35 @@ class CalendarFeedView(View):
         feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
             raise Http404("No such calendar feed.")
-        body = meetings_calendar(feed_meetings(feed.user), name="My CoP Portal meetings")
-        return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        stamp = feed_stamp(feed.user)
+        etag = quote_etag(stamp.etag)
+        response = get_conditional_response(
+            request, etag=etag, last_modified=_http_time(stamp.last_changed)
+        )
+        if response is None:
+            # Calendar apps poll: an unchanged feed is rendered once, then served from cache.
+            key = f"forums:calendar-feed:{feed.pk}:{stamp.etag}"
+            body = cache.get(key)
+            if body is None:
+                body = meetings_calendar(
+                    feed_meetings(feed.user, (stamp.since, stamp.until)),
+                    name="My CoP Portal meetings",
+                    description=FEED_DESCRIPTION,
+                )
+                cache.set(key, body, FEED_CACHE_SECONDS)
+            response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["ETag"] = etag
+        if stamp.last_changed is not None:
+            response["Last-Modified"] = http_date(_http_time(stamp.last_changed))
+        # Anyone holding the address may read it, so shared caches keep none; clients ask
+        # again each time, with the validators, and mostly hear 304 Not Modified.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+def _http_time(moment: dt.datetime | None) -> int | None:
+    """Whole seconds since the epoch, as HTTP dates carry them."""
+    return None if moment is None else int(moment.timestamp())
 
 
 class CalendarSubscribeView(LoginRequiredMixin, FormView):
@@ -131,7 +169,13 @@ class CalendarSubscribeView(LoginRequiredMixin, FormView):
         if feed is not None:
             path = reverse("forums:calendar-feed", kwargs={"token": feed.token})
             url = self.request.build_absolute_uri(path)
-        return super().get_context_data(feed=feed, feed_url=url, **kwargs)
+        return super().get_context_data(
+            feed=feed,
+            feed_url=url,
+            months_back=FEED_DAYS_BACK // 30,
+            months_ahead=FEED_DAYS_AHEAD // 30,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         if self.request.POST.get("action") == "revoke":

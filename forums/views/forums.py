@@ -1,5 +1,9 @@
+from itertools import groupby
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
@@ -26,11 +30,13 @@ class ForumDetailView(ForumPermissionMixin, TemplateView):
     template_name = "forums/forum_detail.html"
 
     def get_context_data(self, **kwargs):
-        page = forum_page(self.forum, self.request.user)
+        page = forum_page(
+            self.forum, self.request.user, members_page=self.request.GET.get("members_page")
+        )
+        # The page's members arrive in role order: group them under each role's heading.
         roles = [
-            (MembershipRole(role).label, page["members_by_role"][role])
-            for role in MembershipRole.values
-            if role in page["members_by_role"]
+            (MembershipRole(role).label, list(memberships))
+            for role, memberships in groupby(page["members"], key=attrgetter("role"))
         ]
         return super().get_context_data(roles=roles, **page, **kwargs)
 
@@ -42,9 +48,14 @@ class ForumMembersView(ForumPermissionMixin, FormView):
     template_name = "forums/forum_members.html"
     form_class = AddMemberForm
 
+    paginate_by = 50
+
     def get_context_data(self, **kwargs):
+        memberships = Paginator(members_of(self.forum), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
-            memberships=members_of(self.forum), roles=MembershipRole.choices, **kwargs
+            memberships=memberships, roles=MembershipRole.choices, **kwargs
         )
 
     def form_valid(self, form):

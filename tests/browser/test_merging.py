@@ -1,4 +1,5 @@
-"""A merged duplicate on its primary's page, and undoing the merge, in a browser."""
+"""Merging a duplicate by reference, the merged duplicate on its primary's page, and
+undoing the merge, in a browser."""
 
 import pytest
 from playwright.sync_api import expect
@@ -6,6 +7,8 @@ from playwright.sync_api import expect
 from feedback import demo
 from feedback.choices import IssueStatus
 from feedback.models import PracticeIssue
+from forums.choices import MembershipRole
+from forums.models import Membership
 
 from .conftest import axe_violations, sign_in
 
@@ -36,4 +39,32 @@ def test_undo_merge_from_the_primarys_duplicates_list(page, axe_source, demo_dat
     assert (duplicate.status, duplicate.merged_into) == (IssueStatus.QUEUED, None)
     page.goto(primary.get_absolute_url())
     expect(page.get_by_role("region", name="Merged duplicates")).to_have_count(0)
+    assert page.console_errors == []
+
+
+def test_merge_a_queued_issue_by_typing_the_primarys_reference(page, axe_source, demo_data):
+    duplicate = PracticeIssue.objects.get(title=demo.QUEUED)
+    primary = PracticeIssue.objects.get(title=demo.STATEWIDE)
+    facilitator = Membership.objects.filter(
+        forum=duplicate.current_forum, role=MembershipRole.FACILITATOR
+    ).first()
+    sign_in(page, facilitator.user.email)
+
+    page.goto(duplicate.get_absolute_url())
+    page.get_by_role("link", name="Merge into another issue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Merge “{demo.QUEUED}” into another issue"
+    )
+    assert axe_violations(page, axe_source) == []
+    page.get_by_label("primary issue's reference").fill("PI-99999")
+    page.get_by_role("button", name="Merge").click()
+    expect(page.get_by_text("PI-99999 cannot take this merge")).to_be_visible()
+    expect(page.get_by_label("primary issue's reference")).to_have_value("PI-99999")
+    assert axe_violations(page, axe_source) == []
+    page.get_by_label("primary issue's reference").fill(primary.reference)
+    page.get_by_role("button", name="Merge").click()
+
+    expect(page.get_by_text(f"Merged into {primary.reference}.")).to_be_visible()
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into) == (IssueStatus.MERGED, primary)
     assert page.console_errors == []

@@ -1,0 +1,83 @@
+"""Figures and the table: pure functions over measured latencies."""
+
+import math
+from dataclasses import asdict, dataclass
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile (pct from 0 to 100) of the values; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def ratio(value: float, floor: float) -> float | None:
+    """How many times the floor a value is; None when there is no floor to compare with."""
+    return round(value / floor, 1) if floor > 0 else None
+
+
+@dataclass
+class Result:
+    page: str
+    concurrency: int
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+    per_second: float
+    x_sign_in: float | None = None
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(
+    page: str, concurrency: int, seconds: list[float], failures: int, wall: float, note: str = ""
+) -> Result:
+    return Result(
+        page=page,
+        concurrency=concurrency,
+        requests=len(seconds) + failures,
+        failures=failures,
+        p50_ms=round(percentile(seconds, 50) * 1000, 1),
+        p95_ms=round(percentile(seconds, 95) * 1000, 1),
+        per_second=round(len(seconds) / wall, 1) if wall > 0 else 0.0,
+        note=note,
+    )
+
+
+def with_ratios(results: list[Result], floor_page: str) -> list[Result]:
+    """Each result's p50 as a multiple of the floor page's p50 at the same concurrency."""
+    floors = {r.concurrency: r.p50_ms for r in results if r.page == floor_page}
+    for result in results:
+        result.x_sign_in = ratio(result.p50_ms, floors.get(result.concurrency, 0.0))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table, one row per page, concurrency 1 and 8 side by side."""
+    levels = sorted({r.concurrency for r in results})
+    pages = list(dict.fromkeys(r.page for r in results))
+    by = {(r.page, r.concurrency): r for r in results}
+    head = ["page"]
+    for c in levels:
+        head += [f"p50 c{c} ms", f"p95 c{c} ms", f"req/s c{c}", f"x sign-in c{c}"]
+    head.append("failures")
+    lines = ["| " + " | ".join(head) + " |", "| --- |" + " ---: |" * (len(head) - 1)]
+    for page in pages:
+        cells = [page]
+        failures = 0
+        for c in levels:
+            r = by.get((page, c))
+            if r is None:
+                cells += ["", "", "", ""]
+                continue
+            failures += r.failures
+            x = "" if r.x_sign_in is None else f"{r.x_sign_in:g}"
+            cells += [f"{r.p50_ms:g}", f"{r.p95_ms:g}", f"{r.per_second:g}", x]
+        cells.append(str(failures))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The benchmark's figures and table, and the words it searches for."""
+
+from bench import runner
+from bench.client import links, resolve
+from bench.stats import Result, percentile, ratio, summarise, table, with_ratios
+from feedback import loadgen
+
+
+def test_percentile_nearest_rank_of_unsorted_values():
+    values = [0.5, 0.1, 0.4, 0.2, 0.3]
+    assert percentile(values, 50) == 0.3
+    assert percentile(values, 95) == 0.5
+    assert percentile(values, 0) == 0.1
+    assert percentile([], 50) == 0.0
+
+
+def test_ratio_without_a_floor_is_none():
+    assert ratio(36.0, 12.0) == 3.0
+    assert ratio(36.0, 0.0) is None
+
+
+def test_summarise_counts_failures_as_requests_and_rates_only_successes():
+    result = summarise("home", 8, [0.010, 0.020, 0.030, 0.040], 1, wall=2.0)
+    assert (result.requests, result.failures) == (5, 1)
+    assert (result.p50_ms, result.p95_ms, result.per_second) == (20.0, 40.0, 2.0)
+
+
+def test_with_ratios_compares_with_the_sign_in_page_at_the_same_concurrency():
+    results = [
+        Result("sign-in page", 1, 10, 0, 10.0, 12.0, 90.0),
+        Result("sign-in page", 8, 10, 0, 20.0, 30.0, 300.0),
+        Result("home", 1, 10, 0, 30.0, 40.0, 30.0),
+        Result("home", 8, 10, 0, 100.0, 150.0, 70.0),
+    ]
+    with_ratios(results, "sign-in page")
+    assert [r.x_sign_in for r in results] == [1.0, 1.0, 3.0, 5.0]
+
+
+def test_table_one_row_per_page_both_levels_side_by_side():
+    results = with_ratios(
+        [
+            Result("sign-in page", 1, 5, 0, 10.0, 12.0, 90.0),
+            Result("home", 1, 5, 0, 30.0, 40.0, 30.0),
+            Result("home", 8, 5, 2, 100.0, 150.0, 70.0),
+        ],
+        "sign-in page",
+    )
+    lines = table(results).splitlines()
+    assert lines[0].startswith(
+        "| page | p50 c1 ms | p95 c1 ms | req/s c1 | x sign-in c1 | p50 c8 ms"
+    )
+    assert lines[2] == "| sign-in page | 10 | 12 | 90 | 1 |  |  |  |  | 0 |"
+    assert lines[3] == "| home | 30 | 40 | 30 | 3 | 100 | 150 | 70 |  | 2 |"
+
+
+def test_links_and_resolve_read_a_pagination_link():
+    body = (
+        b'<nav><a class="page-link" href="?q=a&amp;after=abc">Older <span>issues</span></a></nav>'
+    )
+    assert links(body) == [("?q=a&after=abc", "Older issues")]
+    assert resolve("/issues/?q=a", "?q=a&after=abc") == "/issues/?q=a&after=abc"
+
+
+def test_bench_search_words_are_the_generated_ones():
+    assert runner.COMMON_WORD == loadgen.COMMON_WORD
+    assert runner.RARE_WORD == loadgen.RARE_WORD

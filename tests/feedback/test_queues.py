@@ -1,0 +1,229 @@
+"""Triage queues at scale: paged, counted from the issues' counters, flat in queries."""
+
+import pytest
+from django.urls import reverse
+
+from feedback.choices import IssueStatus
+from feedback.selectors import forums_to_triage, patterns_across_regions
+from feedback.services import routing
+from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory, ReferralFactory
+from tests.factories.forums import AgendaItemFactory
+from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _waiting(forum, count: int, *, area=None) -> list:
+    issues = []
+    for n in range(count):
+        issue = PracticeIssueFactory(origin_forum=forum, title=f"Waiting {n:03d}")
+        if area is not None:
+            issue.practice_areas.add(area)
+        issues.append(issue)
+    return issues
+
+
+def _endorse_from_regions(issue, regions: int) -> None:
+    for _ in range(regions):
+        EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory()))
+
+
+def _at_statewide(loop, issue, *, area, regions: int) -> None:
+    """An issue open at the State-wide Forum (its referral waits there), endorsed from
+    `regions` regions."""
+    issue.practice_areas.add(area)
+    _endorse_from_regions(issue, regions)
+    ReferralFactory(issue=issue, forum=loop.statewide)
+
+
+def _scheduled(loop, count: int) -> None:
+    for n in range(count):
+        issue = PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Scheduled {n:03d}")
+        routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+
+def _titles(page) -> list[str]:
+    return [r.issue.title for r in page]
+
+
+# --- The forum's queue ---------------------------------------------------------------
+
+
+def test_forum_queue_of_51_shows_the_50_oldest_then_the_last_on_page_two(client, loop):
+    _waiting(loop.cfsn, 51)
+    client.force_login(loop.cfsn_facilitator)
+    url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    assert _titles(first.context["queue"]) == [f"Waiting {n:03d}" for n in range(50)]
+    assert _titles(second.context["queue"]) == ["Waiting 050"]
+    html = first.content.decode()
+    assert 'Waiting for triage <span class="text-body-secondary">(51)</span>' in html
+    assert "Page 1 of 2" in html
+    assert '<a class="page-link" href="?page=2#queue-heading">Next page' in html
+
+
+def test_forum_queue_page_out_of_range_shows_the_last_page(client, loop):
+    _waiting(loop.cfsn, 3)
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]), {"page": "999"})
+
+    assert response.status_code == 200
+    assert _titles(response.context["queue"]) == ["Waiting 000", "Waiting 001", "Waiting 002"]
+
+
+def test_forum_queue_row_shows_the_issues_endorsement_and_region_counters(client, loop):
+    (issue,) = _waiting(loop.cfsn, 1)
+    _endorse_from_regions(issue, 2)
+    EndorsementFactory(issue=issue, user=UserFactory(region=loop.cfsn.region))
+    client.force_login(loop.cfsn_facilitator)
+
+    html = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug])).content.decode()
+
+    assert "<td>3 endorsements, 3 regions</td>" in html
+
+
+def test_forum_queue_scheduled_list_pages_by_25_keeping_the_queue_page(client, loop):
+    _scheduled(loop, 26)
+    _waiting(loop.cfsn, 51)
+    client.force_login(loop.cfsn_facilitator)
+    url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+
+    response = client.get(url, {"page": 2, "scheduled_page": 2})
+
+    assert _titles(response.context["scheduled"]) == ["Scheduled 025"]
+    assert _titles(response.context["queue"]) == ["Waiting 050"]
+    html = response.content.decode()
+    assert '<a class="page-link" href="?page=2&amp;scheduled_page=1#scheduled-heading">' in html
+    assert '<a class="page-link" href="?page=1&amp;scheduled_page=2#queue-heading">' in html
+
+
+def test_forums_to_triage_counts_what_the_queue_lists(loop):
+    _waiting(loop.cfsn, 3)
+    _scheduled(loop, 2)
+    declined = PracticeIssueFactory(origin_forum=loop.cfsn)
+    routing.decline_issue(
+        declined, forum=loop.cfsn, by=loop.cfsn_facilitator, reason="Out of scope"
+    )
+    # An agenda item of a meeting that was held no longer counts as "coming".
+    held = PracticeIssueFactory(origin_forum=loop.cfsn, title="Left from a held meeting")
+    held_item = AgendaItemFactory(meeting__forum=loop.cfsn, meeting__status="completed")
+    held.referrals.update(agenda_item=held_item)
+
+    waiting = {forum.slug: forum.waiting for forum in forums_to_triage(loop.cfsn_facilitator)}
+
+    assert waiting == {loop.cfsn.slug: 4}
+    assert declined.referrals.get().left_at is not None
+
+
+def test_queues_index_shows_each_forums_waiting_count(client, loop):
+    _waiting(loop.cfsn, 2)
+    client.force_login(loop.cfsn_facilitator)
+
+    html = client.get(reverse("feedback:queues")).content.decode()
+
+    assert "<span>2 waiting</span>" in html
+
+
+# --- Patterns across regions (the State-wide Forum) ------------------------------------
+
+
+def test_patterns_across_regions_count_per_area_with_the_top_three_systemic(loop, settings):
+    settings.SYSTEMIC_REGION_THRESHOLD = 3
+    housing = PracticeAreaFactory(name="Housing")
+    disability = PracticeAreaFactory(name="Disability")
+    spread = {"Five regions": 5, "Four regions": 4, "Three regions": 3, "Also three": 3}
+    for title, regions in spread.items():
+        _at_statewide(
+            loop, PracticeIssueFactory(title=title, referral=False), area=housing, regions=regions
+        )
+    _at_statewide(
+        loop, PracticeIssueFactory(title="Two regions", referral=False), area=housing, regions=2
+    )
+    _at_statewide(
+        loop, PracticeIssueFactory(title="Local", referral=False), area=disability, regions=1
+    )
+    closed = PracticeIssueFactory(title="Closed", referral=False, status=IssueStatus.CLOSED)
+    _at_statewide(loop, closed, area=disability, regions=4)
+
+    patterns = patterns_across_regions(loop.statewide)
+
+    assert [(p.name, p.open_count, p.systemic_count) for p in patterns] == [
+        ("Housing", 5, 4),
+        ("Disability", 1, 0),
+    ]
+    assert [i.title for i in patterns[0].top_systemic] == [
+        "Five regions",
+        "Four regions",
+        "Also three",
+    ]
+    assert patterns[1].top_systemic == []
+
+
+def test_statewide_queue_links_each_area_to_the_issue_list_of_the_forum(client, loop):
+    housing = PracticeAreaFactory(name="Housing")
+    _at_statewide(
+        loop, PracticeIssueFactory(title="Shared intake", referral=False), area=housing, regions=3
+    )
+    client.force_login(loop.statewide_facilitator)
+
+    html = client.get(reverse("feedback:forum-queue", args=["statewide"])).content.decode()
+
+    issue_list = reverse("feedback:issue-list")
+    link = f"{issue_list}?forum={loop.statewide.pk}&amp;practice_area={housing.pk}"
+    assert f'<a href="{link}">Housing' in html
+    assert "<td>1</td>" in html
+    assert "Shared intake</a> · 3 regions" in html
+
+
+# --- Queries stay flat -----------------------------------------------------------------
+
+
+def _many(loop, size: int) -> None:
+    area = PracticeAreaFactory()
+    _waiting(loop.cfsn, size, area=area)
+    _scheduled(loop, size)
+    for n in range(size):
+        issue = PracticeIssueFactory(title=f"State-wide {n}", referral=False)
+        _at_statewide(loop, issue, area=PracticeAreaFactory(), regions=3)
+        EndorsementFactory(issue=issue)
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_queues_index_queries_do_not_grow(client, loop, size, django_assert_num_queries):
+    _many(loop, size)
+    client.force_login(loop.cfsn_facilitator)
+
+    with django_assert_num_queries(7):
+        response = client.get(reverse("feedback:queues"))
+
+    assert [f.waiting for f in response.context["forums"]] == [size]
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_cfsn_queue_queries_do_not_grow(client, loop, size, django_assert_num_queries):
+    _many(loop, size)
+    client.force_login(loop.cfsn_facilitator)
+
+    with django_assert_num_queries(11):
+        response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
+
+    assert len(response.context["queue"]) == min(size, 50)
+    assert len(response.context["scheduled"]) == min(size, 25)
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_statewide_queue_with_patterns_queries_do_not_grow(
+    client, loop, size, django_assert_num_queries
+):
+    _many(loop, size)
+    client.force_login(loop.statewide_facilitator)
+
+    with django_assert_num_queries(12):
+        response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
+
+    assert len(response.context["queue"]) == min(size, 50)
+    assert len(response.context["patterns"]) == size

@@ -1,0 +1,286 @@
+"""Forum pages and feeds stay bounded as forums grow: pages of members, a window of
+meetings, validators that answer 304, and query counts that do not grow."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from forums.choices import MeetingStatus, MembershipRole
+from forums.services.meetings import cancel_meeting
+from tests.factories.forums import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    AttendanceFactory,
+    CalendarFeedFactory,
+    DecisionFactory,
+    ForumFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ResourceFactory,
+    RsvpFactory,
+)
+from tests.factories.members import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def meeting_on(forum, day: dt.date, **fields):
+    return MeetingFactory(forum=forum, start=at(day), end=at(day, 12), **fields)
+
+
+# --- Forum page: members and open actions are bounded ---------------------------------
+
+
+def test_forum_page_shows_24_of_30_members_by_role_then_the_rest_on_page_two(member_client):
+    forum = ForumFactory()
+    MembershipFactory(
+        forum=forum, role=MembershipRole.CHAIR, user=UserFactory(display_name="zed Chair")
+    )
+    for n in range(29):
+        MembershipFactory(forum=forum, user=UserFactory(display_name=f"Member {n:02d}"))
+    url = reverse("forums:forum-detail", args=[forum.slug])
+
+    first = member_client.get(url)
+    second = member_client.get(url, {"members_page": 2})
+
+    roles = [(label, [str(m.user) for m in ms]) for label, ms in first.context["roles"]]
+    assert roles == [
+        ("Chair", ["zed Chair"]),
+        ("Member", [f"Member {n:02d}" for n in range(23)]),
+    ]
+    names = [str(m.user) for _, ms in second.context["roles"] for m in ms]
+    assert names == [f"Member {n:02d}" for n in range(23, 29)]
+    html = first.content.decode()
+    assert "30 members, 1 to 24 shown" in html
+    assert '<a class="page-link" href="?members_page=2#members">Next page' in html
+
+
+def test_forum_page_shows_the_20_soonest_due_of_25_open_actions(member_client):
+    forum = ForumFactory()
+    meeting = MeetingFactory(forum=forum)
+    today = timezone.localdate()
+    for n in range(25):
+        ActionItemFactory(meeting=meeting, title=f"Task {n:02d}", due_date=today + dt.timedelta(n))
+
+    response = member_client.get(reverse("forums:forum-detail", args=[forum.slug]))
+
+    assert [a.title for a in response.context["open_actions"]] == [
+        f"Task {n:02d}" for n in range(20)
+    ]
+    assert "The 20 due soonest of 25 open action items." in response.content.decode()
+
+
+def test_forum_members_page_lists_50_members_a_page(client):
+    forum = ForumFactory()
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    for _ in range(50):
+        MembershipFactory(forum=forum)
+    client.force_login(facilitator)
+    url = reverse("forums:forum-members", args=[forum.slug])
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    assert len(first.context["memberships"]) == 50
+    assert len(second.context["memberships"]) == 1
+    assert 'Current members <span class="text-body-secondary">(51)</span>' in (
+        first.content.decode()
+    )
+
+
+# --- The subscription feed: a window, and validators -----------------------------------
+
+
+def _feed_for_member_of(forum):
+    member = MembershipFactory(forum=forum).user
+    return CalendarFeedFactory(user=member)
+
+
+def _uids(response) -> set[str]:
+    return {str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def test_calendar_feed_carries_meetings_from_three_months_back_to_a_year_ahead(client):
+    forum = ForumFactory(name="North")
+    feed = _feed_for_member_of(forum)
+    today = timezone.localdate()
+    for title, days in {
+        "Too old": -93,
+        "Oldest shown": -92,
+        "Last shown": 365,
+        "Too far ahead": 366,
+    }.items():
+        meeting_on(forum, today + dt.timedelta(days=days), title=title)
+
+    response = client.get(reverse("forums:calendar-feed", args=[feed.token]))
+
+    calendar = Calendar.from_ical(response.content)
+    assert _uids(response) == {"Oldest shown (North)", "Last shown (North)"}
+    assert str(calendar["X-WR-CALDESC"]) == (
+        "Meetings of your forums from 3 months ago to 12 months ahead."
+    )
+
+
+def test_calendar_feed_answers_304_to_its_etag_and_to_its_last_modified(client):
+    forum = ForumFactory()
+    feed = _feed_for_member_of(forum)
+    meeting_on(forum, timezone.localdate() + dt.timedelta(days=3))
+    url = reverse("forums:calendar-feed", args=[feed.token])
+
+    first = client.get(url)
+    by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+    by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+    assert by_date.status_code == 304
+
+
+def test_calendar_feed_changed_meeting_gives_a_new_etag_and_the_change(client):
+    forum = ForumFactory(name="North")
+    feed = _feed_for_member_of(forum)
+    meeting = meeting_on(forum, timezone.localdate() + dt.timedelta(days=3), title="Planning")
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=2)):
+        cancel_meeting(meeting, by=None)
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    (event,) = Calendar.from_ical(after.content).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_calendar_feed_new_meeting_in_another_of_my_forums_gives_a_new_etag(client):
+    forum = ForumFactory()
+    feed = _feed_for_member_of(forum)
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    other = MembershipFactory(user=feed.user).forum
+    meeting_on(other, timezone.localdate() + dt.timedelta(days=5), title="New")
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert _uids(after) == {f"New ({other.name})"}
+
+
+def test_calendar_feed_leaving_a_forum_gives_a_new_etag_without_its_meetings(client):
+    forum, other = ForumFactory(), ForumFactory(name="Other")
+    feed = _feed_for_member_of(forum)
+    membership = MembershipFactory(user=feed.user, forum=other)
+    meeting_on(other, timezone.localdate() + dt.timedelta(days=5), title="Theirs")
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    membership.delete()
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert _uids(before) == {"Theirs (Other)"}
+    assert after.status_code == 200
+    assert _uids(after) == set()
+
+
+def test_calendar_subscribe_page_says_which_meetings_the_feed_carries(member_client):
+    html = member_client.get(reverse("forums:calendar-subscribe")).content.decode()
+
+    assert "carries meetings from 3 months ago to 12 months ahead" in html
+
+
+# --- Queries stay flat at two sizes ----------------------------------------------------
+
+
+def _busy_forum(size: int, member):
+    """A forum `size` times over: members, meetings either side of today, open actions,
+    resources; the member belongs to it and to `size` other forums with meetings."""
+    forum = MembershipFactory(user=member).forum
+    today = timezone.localdate()
+    for n in range(size):
+        MembershipFactory(forum=forum)
+        meeting_on(forum, today + dt.timedelta(days=n + 1))
+        past = meeting_on(forum, today - dt.timedelta(days=n + 1), status=MeetingStatus.COMPLETED)
+        ActionItemFactory(meeting=past)
+        ResourceFactory(forum=forum)
+        other = MembershipFactory(user=member).forum
+        meeting_on(other, today + dt.timedelta(days=n + 2))
+    return forum
+
+
+def _busy_meeting(size: int, facilitator):
+    forum = MembershipFactory(user=facilitator, role=MembershipRole.FACILITATOR).forum
+    meeting = meeting_on(forum, timezone.localdate() - dt.timedelta(days=1))
+    meeting.attendance_recorded_at = timezone.now()
+    meeting.save(update_fields=["attendance_recorded_at"])
+    for _ in range(size):
+        item = AgendaItemFactory(meeting=meeting)
+        DecisionFactory(agenda_item=item)
+        ActionItemFactory(meeting=meeting, agenda_item=item)
+        person = MembershipFactory(forum=forum).user
+        RsvpFactory(meeting=meeting, user=person)
+        AttendanceFactory(meeting=meeting, user=person)
+        ResourceFactory(forum=forum, meeting=meeting)
+    return meeting
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_forum_page_queries_do_not_grow(member_client, member, size, django_assert_num_queries):
+    forum = _busy_forum(size, member)
+
+    with django_assert_num_queries(16):
+        response = member_client.get(reverse("forums:forum-detail", args=[forum.slug]))
+
+    assert response.context["members"].paginator.count == size + 1
+
+
+@pytest.mark.parametrize("size", [2, 30])
+@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 15), ("agenda-pack", 12)])
+def test_meeting_page_and_agenda_pack_queries_do_not_grow(
+    client, size, name, queries, django_assert_num_queries
+):
+    facilitator = UserFactory()
+    meeting = _busy_meeting(size, facilitator)
+    client.force_login(facilitator)
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(f"forums:{name}", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Agenda item") >= size
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_calendar_month_queries_do_not_grow(member_client, member, size, django_assert_num_queries):
+    _busy_forum(size, member)
+
+    with django_assert_num_queries(9):
+        response = member_client.get(reverse("forums:calendar"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_calendar_feed_queries_do_not_grow(client, member, size, django_assert_num_queries):
+    _busy_forum(size, member)
+    feed = CalendarFeedFactory(user=member)
+    url = reverse("forums:calendar-feed", args=[feed.token])
+
+    with django_assert_num_queries(4):
+        first = client.get(url)
+    with django_assert_num_queries(3):
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert len(Calendar.from_ical(first.content).walk("VEVENT")) == 3 * size
+    assert again.status_code == 304
