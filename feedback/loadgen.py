@@ -984,6 +984,8 @@ def analyze() -> None:
             Meeting,
             AgendaItem,
             PracticeIssue,
+            PracticeIssue.practice_areas.through,
+            User.practice_areas.through,
             Referral,
             Endorsement,
             Watch,

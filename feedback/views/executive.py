@@ -16,7 +16,7 @@ from ..forms import (
 from ..models import Referral
 from ..rules import is_awaiting_response
 from ..services import responses, routing
-from .common import IssuePermissionMixin, refused
+from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
 from .outcomes import where_now
 
 
@@ -39,7 +39,11 @@ class ExecutiveQueueView(PermissionRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+            filter_form=self.filter_form,
+            filters_key=filters_key(self.request, "page"),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
+            query_string=query.urlencode(),
+            **kwargs,
         )
 
 

@@ -19,7 +19,7 @@ from ..forms import (
 from ..models import PracticeIssue
 from ..pagination import issue_page
 from ..services import issues as issue_services
-from .common import IssuePermissionMixin, refused
+from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
 
 
 class IssueListView(LoginRequiredMixin, TemplateView):
@@ -56,6 +56,8 @@ class IssueListView(LoginRequiredMixin, TemplateView):
         )
         return super().get_context_data(
             filter_form=self.filter_form,
+            filters_key=filters_key(self.request, "after", "before"),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
             mine=self.mine,
             issues=page.issues,
             page=page,

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
@@ -505,6 +506,7 @@ def test_issue_list_queries_stay_flat(
     url = reverse(name) + query
     for _ in range(older):
         url = reverse(name) + (_link(client.get(url).content.decode(), "next") or query)
+    cache.clear()  # the filter form is drawn afresh, as on a first visit
 
     with django_assert_num_queries(12):
         response = client.get(url)
@@ -587,3 +589,19 @@ def test_issue_list_search_on_the_stored_vector_finds_what_the_computed_one_did(
     assert "to_tsvector" not in sql
     assert list(found.values_list("pk", flat=True)) == list(computed.values_list("pk", flat=True))
     assert found.exists()
+
+
+def test_issue_list_filters_drawn_once_serve_the_next_pages(
+    client, loop, django_assert_num_queries
+):
+    _filled(loop, 45)
+    client.force_login(loop.practitioner)
+    first = client.get(reverse("feedback:issue-list") + "?status=queued")
+    older = _link(first.content.decode(), "next")
+
+    # The forum, region and practice-area choices are not read again for the next page.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("feedback:issue-list") + older)
+
+    form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]
+    assert '<option value="queued" selected>' in form
