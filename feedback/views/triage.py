@@ -41,8 +41,9 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
 
     permission_required = "feedback.view_queue"
     template_name = "feedback/forum_queue.html"
-    paginate_by = 50
-    scheduled_per_page = 25
+    # A facilitator triages a few at a time; short pages keep the queue quick to draw.
+    paginate_by = 25
+    scheduled_per_page = 10
 
     def page_of(self, referrals, param: str, per_page: int):
         return Paginator(referrals, per_page).get_page(self.request.GET.get(param))

@@ -49,18 +49,18 @@ def _titles(page) -> list[str]:
 # --- The forum's queue ---------------------------------------------------------------
 
 
-def test_forum_queue_of_51_shows_the_50_oldest_then_the_last_on_page_two(client, loop):
-    _waiting(loop.cfsn, 51)
+def test_forum_queue_of_26_shows_the_25_oldest_then_the_last_on_page_two(client, loop):
+    _waiting(loop.cfsn, 26)
     client.force_login(loop.cfsn_facilitator)
     url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
 
     first = client.get(url)
     second = client.get(url, {"page": 2})
 
-    assert _titles(first.context["queue"]) == [f"Waiting {n:03d}" for n in range(50)]
-    assert _titles(second.context["queue"]) == ["Waiting 050"]
+    assert _titles(first.context["queue"]) == [f"Waiting {n:03d}" for n in range(25)]
+    assert _titles(second.context["queue"]) == ["Waiting 025"]
     html = first.content.decode()
-    assert 'Waiting for triage <span class="text-body-secondary">(51)</span>' in html
+    assert 'Waiting for triage <span class="text-body-secondary">(26)</span>' in html
     assert "Page 1 of 2" in html
     assert '<a class="page-link" href="?page=2#queue-heading">Next page' in html
 
@@ -86,16 +86,16 @@ def test_forum_queue_row_shows_the_issues_endorsement_and_region_counters(client
     assert "<td>3 endorsements, 3 regions</td>" in html
 
 
-def test_forum_queue_scheduled_list_pages_by_25_keeping_the_queue_page(client, loop):
-    _scheduled(loop, 26)
-    _waiting(loop.cfsn, 51)
+def test_forum_queue_scheduled_list_pages_by_10_keeping_the_queue_page(client, loop):
+    _scheduled(loop, 11)
+    _waiting(loop.cfsn, 26)
     client.force_login(loop.cfsn_facilitator)
     url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
 
     response = client.get(url, {"page": 2, "scheduled_page": 2})
 
-    assert _titles(response.context["scheduled"]) == ["Scheduled 025"]
-    assert _titles(response.context["queue"]) == ["Waiting 050"]
+    assert _titles(response.context["scheduled"]) == ["Scheduled 010"]
+    assert _titles(response.context["queue"]) == ["Waiting 025"]
     html = response.content.decode()
     assert '<a class="page-link" href="?page=2&amp;scheduled_page=1#scheduled-heading">' in html
     assert '<a class="page-link" href="?page=1&amp;scheduled_page=2#queue-heading">' in html
@@ -211,8 +211,8 @@ def test_cfsn_queue_queries_do_not_grow(client, loop, size, django_assert_num_qu
     with django_assert_num_queries(11):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
-    assert len(response.context["queue"]) == min(size, 50)
-    assert len(response.context["scheduled"]) == min(size, 25)
+    assert len(response.context["queue"]) == min(size, 25)
+    assert len(response.context["scheduled"]) == min(size, 10)
 
 
 @pytest.mark.parametrize("size", [2, 60])
@@ -225,5 +225,5 @@ def test_statewide_queue_with_patterns_queries_do_not_grow(
     with django_assert_num_queries(12):
         response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
 
-    assert len(response.context["queue"]) == min(size, 50)
+    assert len(response.context["queue"]) == min(size, 25)
     assert len(response.context["patterns"]) == size
