@@ -552,6 +552,22 @@ def test_merge_form_queries_stay_flat(client, loop, duplicate, size, django_asse
     assert len(response.context["form"].fields["candidate"].choices) == min(size, 20)
 
 
+def test_issue_list_filters_drawn_once_serve_the_next_pages(
+    client, loop, django_assert_num_queries
+):
+    _filled(loop, 45)
+    client.force_login(loop.practitioner)
+    first = client.get(reverse("feedback:issue-list") + "?status=queued")
+    older = _link(first.content.decode(), "next")
+
+    # The forum, region and practice-area choices are not read again for the next page.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("feedback:issue-list") + older)
+
+    form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]
+    assert '<option value="queued" selected>' in form
+
+
 # --- Search on the stored vector -------------------------------------------------------------
 
 
@@ -589,19 +605,3 @@ def test_issue_list_search_on_the_stored_vector_finds_what_the_computed_one_did(
     assert "to_tsvector" not in sql
     assert list(found.values_list("pk", flat=True)) == list(computed.values_list("pk", flat=True))
     assert found.exists()
-
-
-def test_issue_list_filters_drawn_once_serve_the_next_pages(
-    client, loop, django_assert_num_queries
-):
-    _filled(loop, 45)
-    client.force_login(loop.practitioner)
-    first = client.get(reverse("feedback:issue-list") + "?status=queued")
-    older = _link(first.content.decode(), "next")
-
-    # The forum, region and practice-area choices are not read again for the next page.
-    with django_assert_num_queries(9):
-        response = client.get(reverse("feedback:issue-list") + older)
-
-    form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]
-    assert '<option value="queued" selected>' in form
