@@ -323,8 +323,11 @@ EXECUTIVE_SORTS = {
 def executive_queue(*, practice_area=None, region=None, sort: str = "age") -> QuerySet[Referral]:
     """Escalated issues at the Strategic Leadership Forum awaiting a response, sorted by
     age or by the issue's own counters; page it."""
+    # The forum by id, not by a join on its tier, so that the oldest open stays come
+    # straight off the open-stays index in order and a page stops after its rows.
+    strategic = Forum.objects.filter(tier=Tier.STRATEGIC).values("pk")[:1]
     referrals = Referral.objects.filter(
-        forum__tier=Tier.STRATEGIC, left_at__isnull=True, purpose=ReferralPurpose.CONSIDER
+        forum_id=Subquery(strategic), left_at__isnull=True, purpose=ReferralPurpose.CONSIDER
     )
     if practice_area is not None:
         referrals = referrals.filter(issue__practice_areas=practice_area)
