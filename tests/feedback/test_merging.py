@@ -1,9 +1,7 @@
 """Merging a duplicate, listing it on its primary, and undoing the merge exactly."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from forums.choices import MembershipRole
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import ForumFactory, MembershipFactory
 from tests.factories.members import UserFactory
+from tests.feedback.test_concurrency import run_at_once
 
 
 def endorsements_of(issue) -> list[tuple]:
@@ -306,28 +305,6 @@ def test_issue_detail_queries_same_for_one_and_six_duplicates(client, loop):
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
-
-
-def run_at_once(*calls):
-    """Start every call on its own thread (own connection) at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the test inspects what each call raised
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.skipif(
