@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "forums",
     "feedback",
     "insights",
+    "operations",
 ]
 
 MIDDLEWARE = [
