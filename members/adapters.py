@@ -1,15 +1,71 @@
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_field
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.sites.requests import RequestSite
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .sso import domain_allowed, provider_did_mfa
+
+# Set at sign-in when the identity provider reports a second factor; read by
+# MFARequiredMiddleware when SSO_MFA_FROM_PROVIDER is on.
+PROVIDER_MFA_SESSION_KEY = "members_provider_mfa"
+LOCAL_ACCOUNTS_OFF_MESSAGE = (
+    "Signing in with a password is turned off. Use your organisation's account instead."
+)
 
 
 def email_domain_allowed(email: str) -> bool:
-    domain = email.rsplit("@", 1)[-1].lower()
-    return any(domain == d or domain.endswith(f".{d}") for d in settings.SIGNUP_EMAIL_DOMAINS)
+    # A single sign-on provider's domains are participating services too; without them its
+    # members' addresses would be dropped before the provider's own check could see them.
+    sso_domains = [
+        domain
+        for app in settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+        for domain in app["settings"].get("email_domains", [])
+    ]
+    return domain_allowed(email, [*settings.SIGNUP_EMAIL_DOMAINS, *sso_domains])
+
+
+def provider_email_domains(provider) -> list[str]:
+    return provider.app.settings.get("email_domains") or settings.SIGNUP_EMAIL_DOMAINS
+
+
+def sign_in_refusal(sociallogin) -> str | None:
+    """Why a provider's account that matches no linked member may not sign in, or None: its
+    email must be verified and in that provider's domains."""
+    provider = sociallogin.provider
+    # An address outside every participating domain was dropped as invalid, so the claim
+    # itself names it in the refusal.
+    claimed = provider.extract_common_fields(sociallogin.account.extra_data).get("email")
+    if not sociallogin.email_addresses and not claimed:
+        return (
+            f"Your organisation's account ({provider.name}) did not share an email address, "
+            f"so the portal cannot tell which member you are. Ask your IT team to release "
+            f"the email claim to the portal."
+        )
+    domains = provider_email_domains(provider)
+    address = sociallogin.email_addresses[0] if sociallogin.email_addresses else None
+    if address is None or not domain_allowed(address.email, domains):
+        accepted = ", ".join(f"@{d}" for d in domains)
+        return (
+            f"Your organisation's account ({address.email if address else claimed}) is not "
+            f"from a participating service, so it cannot be used to sign in here. "
+            f"{provider.name} accepts addresses at {accepted}."
+        )
+    if not address.verified:
+        return (
+            f"Your organisation's account ({provider.name}) did not confirm that "
+            f"{address.email} is yours, so it cannot be used to sign in here."
+        )
+    return None
 
 
 def on_portal(url: str) -> str:
@@ -27,9 +83,70 @@ class PortalSite(RequestSite):
         self.name = settings.PORTAL_NAME
 
 
+def confirm_provider_email(user, sociallogin) -> None:
+    """The member's own address counts as verified once their provider has vouched for it, so
+    mandatory email verification does not stop a sign-in the provider has already checked."""
+    vouched = {a.email.lower() for a in sociallogin.email_addresses if a.verified}
+    if user.email.lower() not in vouched:
+        return
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(
+            user=user,
+            email=user.email,
+            verified=True,
+            primary=not EmailAddress.objects.filter(user=user, primary=True).exists(),
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up is open only to people whose email is at a participating service, and links
     in account emails always point at PORTAL_BASE_URL."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return settings.LOCAL_ACCOUNTS_ENABLED
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # The form is not shown when local accounts are off, but a crafted POST still arrives.
+        if not settings.LOCAL_ACCOUNTS_ENABLED and "password" in credentials:
+            raise forms.ValidationError(LOCAL_ACCOUNTS_OFF_MESSAGE)
+        super().pre_authenticate(request, **credentials)
+
+    def pre_login(self, request, user, *, signal_kwargs, **kwargs):
+        # After allauth has wiped the password of an account whose address nobody had
+        # verified, so whoever set that password cannot sign in with it.
+        if sociallogin := (signal_kwargs or {}).get("sociallogin"):
+            confirm_provider_email(user, sociallogin)
+        return super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+
+    def post_login(self, request, user, *, signal_kwargs, signup, redirect_url, **kwargs):
+        sociallogin = (signal_kwargs or {}).get("sociallogin")
+        # After the session key has been cycled, so the mark belongs to this sign-in only.
+        request.session[PROVIDER_MFA_SESSION_KEY] = bool(
+            sociallogin
+            and provider_did_mfa(
+                sociallogin.account.extra_data.get("id_token") or {},
+                acr_values=settings.SSO_MFA_ACR_VALUES,
+            )
+        )
+        if sociallogin and signup and not redirect_url:
+            redirect_url = reverse("members:profile-edit")
+            messages.info(
+                request,
+                "Welcome to the portal. Add your organisation and region so forums and "
+                "issues can be matched to you.",
+            )
+        return super().post_login(
+            request,
+            user,
+            signal_kwargs=signal_kwargs,
+            signup=signup,
+            redirect_url=redirect_url,
+            **kwargs,
+        )
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
@@ -60,3 +177,30 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         context["current_site"] = PortalSite()
         super().send_mail(template_prefix, email, context)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """A provider's account signs in as the member it was linked to; the first time, it links
+    to the member with the same verified email, or creates one, when that email is in the
+    provider's domains. Anything else is refused on the sign-in page."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        # Local sign-up may be off; pre_social_login has already checked the domain.
+        return True
+
+    def can_authenticate_by_email(self, login, email: str) -> bool:
+        # A provider only speaks for its own domains, so it cannot take over a member of
+        # another service by sending their address.
+        return domain_allowed(email, provider_email_domains(login.provider))
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        if sociallogin.account.pk is not None:
+            return
+        if refusal := sign_in_refusal(sociallogin):
+            messages.error(request, refusal)
+            raise ImmediateHttpResponse(redirect("account_login"))
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user_field(user, "display_name", (data.get("name") or "").strip())
+        return user

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 
+from .adapters import PROVIDER_MFA_SESSION_KEY
 from .rules import must_use_mfa
 
 # Pages someone who must set up a second factor can still reach: the set-up pages themselves,
@@ -33,7 +34,8 @@ SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 class MFARequiredMiddleware:
     """Sends anyone who must use two-factor authentication (members.rules.must_use_mfa) and
-    has no authenticator yet to set one up, before anything else."""
+    has no authenticator yet to set one up, before anything else, unless SSO_MFA_FROM_PROVIDER
+    lets the identity provider's second factor for this sign-in stand in for one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +52,7 @@ class MFARequiredMiddleware:
             or request.path.startswith(self.static_path)
             or not must_use_mfa(request.user)
             or get_mfa_adapter().is_mfa_enabled(request.user, types=SECOND_FACTORS)
+            or (settings.SSO_MFA_FROM_PROVIDER and request.session.get(PROVIDER_MFA_SESSION_KEY))
         ):
             return None
         messages.warning(
