@@ -10,10 +10,17 @@ WORKDIR /app
 
 RUN groupadd --system portal && useradd --system --gid portal --home /app portal
 
-# WeasyPrint draws the insights report with Pango from the OS.
+# WeasyPrint draws the insights report with Pango from the OS. `manage.py backup` and
+# `restore` run pg_dump and pg_restore, which must be at least as new as the PostgreSQL
+# server (16 in docker-compose.yml): Debian 12 ships 15, so they come from the PostgreSQL
+# project's own Debian repository, whose signing key postgresql-common carries.
+ARG POSTGRES_CLIENT_VERSION=16
 RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        postgresql-client-${POSTGRES_CLIENT_VERSION} \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt .
@@ -25,7 +32,7 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only-build-step-key-0000000000000000000000 \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/backups \
     && chown -R portal:portal /app/var
 
 USER portal

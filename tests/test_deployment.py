@@ -14,7 +14,7 @@ def compose() -> dict:
 def test_compose_defines_the_production_like_services():
     services = compose()["services"]
 
-    assert set(services) == {"db", "redis", "web", "worker", "beat", "nginx"}
+    assert set(services) == {"db", "redis", "web", "worker", "beat", "nginx", "backup"}
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
 
@@ -32,7 +32,7 @@ def test_compose_services_have_health_checks_and_data_on_named_volumes():
 def test_compose_app_services_run_in_production_mode_on_postgres_and_redis():
     services = compose()["services"]
 
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "backup"):
         environment = services[name]["environment"]
         assert environment["DJANGO_ENV"] == "production", name
         assert environment["DATABASE_URL"].startswith("postgres://"), name
@@ -45,6 +45,29 @@ def test_compose_web_migrates_then_serves_with_gunicorn():
 
     assert command.index("migrate") < command.index("gunicorn")
     assert "cop_portal.wsgi" in command
+
+
+def test_compose_backup_runs_the_backup_on_a_schedule_into_its_own_volume():
+    spec = compose()
+    backup = spec["services"]["backup"]
+    command = " ".join(backup["command"])
+
+    assert backup["image"] == spec["services"]["web"]["image"]
+    assert "backups" in spec["volumes"]
+    assert backup["environment"]["BACKUP_DIR"] == "/app/var/backups"
+    assert backup["volumes"] == ["media:/app/var/media", "backups:/app/var/backups"]
+    assert command.startswith("sh -c while true; do python manage.py backup;")
+    assert 'sleep "$$BACKUP_INTERVAL_SECONDS"' in command
+    assert backup["environment"]["BACKUP_INTERVAL_SECONDS"] == "${BACKUP_INTERVAL_SECONDS:-86400}"
+
+
+def test_dockerfile_installs_a_postgresql_client_as_new_as_the_compose_server():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    server = compose()["services"]["db"]["image"].split(":")[1].split("-")[0]
+
+    assert f"ARG POSTGRES_CLIENT_VERSION={server}\n" in dockerfile
+    assert "postgresql-client-${POSTGRES_CLIENT_VERSION}" in dockerfile
+    assert "mkdir -p /app/var/media /app/var/backups" in dockerfile
 
 
 def test_dockerfile_collects_static_files_and_runs_unprivileged():
