@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from forums.views.mixins import ForumPermissionMixin
+from operations.security import security_event
 
 from .charts import display_value, render_chart
 from .forms import InsightFilterForm
@@ -132,10 +133,10 @@ def _csv_response(request, *, slug: str, form: InsightFilterForm) -> StreamingHt
         writer.writerow(["" if value is None else value for value in row])
         for row in (found.columns, *found.rows)
     )
+    filename = f"{slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slug}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    security_event("export_downloaded", request=request, export=filename)
     return response
 
 

@@ -16,6 +16,7 @@ from forums.models import Forum, Meeting
 from forums.services.resources import add_resource
 from forums.views.mixins import ForumPermissionMixin
 from members.fields import ModelChoiceField
+from operations.security import security_event
 
 from .registers import FORMATS, REGISTERS, register_rows, strategic_forums_run_by
 from .report import render_report, report_filename, report_title
@@ -42,6 +43,7 @@ def _register_response(request, *, kind: str, fmt: str, filters, forum=None):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
+    security_event("export_downloaded", request=request, export=filename)
     return response
 
 
@@ -80,6 +82,7 @@ class ReportPdfView(PermissionRequiredMixin, FilteredMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{report_filename(filters)}"'
         response["Cache-Control"] = "private, no-store"
+        security_event("export_downloaded", request=request, export=report_filename(filters))
         return response
 
 

@@ -1,7 +1,14 @@
-"""Glue between django-allauth and the members app."""
+"""Glue between django-allauth, Django's accounts and the members app, and the security events
+that sign-ins, second factors and admin changes write."""
 
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import password_changed, password_reset, user_signed_up
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+
+from operations.security import security_event
 
 
 @receiver(user_signed_up, dispatch_uid="members.name_new_member")
@@ -10,3 +17,47 @@ def name_new_member(sender, request, user, **kwargs) -> None:
     if not user.display_name:
         user.display_name = user.email.split("@")[0]
         user.save(update_fields=["display_name"])
+
+
+@receiver(user_logged_in, dispatch_uid="members.log_sign_in")
+def log_sign_in(sender, request, user, **kwargs) -> None:
+    security_event("signed_in", request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="members.log_failed_sign_in")
+def log_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    # The email typed in is left out: it may be a mistyped address of someone else.
+    security_event("sign_in_failed", request=request)
+
+
+@receiver(password_changed, dispatch_uid="members.log_password_changed")
+@receiver(password_reset, dispatch_uid="members.log_password_reset")
+def log_password_change(sender, request, user, signal, **kwargs) -> None:
+    kind = "password_reset" if signal is password_reset else "password_changed"
+    security_event(kind, request=request, user=user)
+
+
+@receiver(authenticator_added, dispatch_uid="members.log_mfa_added")
+@receiver(authenticator_removed, dispatch_uid="members.log_mfa_removed")
+@receiver(authenticator_reset, dispatch_uid="members.log_mfa_reset")
+def log_second_factor_change(sender, request, user, authenticator, signal, **kwargs) -> None:
+    kind = {
+        authenticator_added: "mfa_added",
+        authenticator_removed: "mfa_removed",
+        authenticator_reset: "mfa_reset",
+    }[signal]
+    security_event(kind, request=request, user=user, authenticator=authenticator.type)
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="members.log_admin_change")
+def log_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> None:
+    if created:
+        security_event(
+            "admin_change",
+            user=instance.user,
+            action={1: "added", 2: "changed", 3: "deleted"}.get(instance.action_flag),
+            content_type=f"{instance.content_type.app_label}.{instance.content_type.model}"
+            if instance.content_type_id
+            else None,
+            object_id=str(instance.object_id),
+        )

@@ -1,11 +1,28 @@
+from functools import partial
+
 from django.db import transaction
 
 from members.models import User
+from operations.security import security_event
 
 from ..choices import ForumEventKind, MembershipRole, Tier
 from ..exceptions import ForumActionRefused
 from ..models import Forum, Membership
 from .audit import record_event
+
+
+def _log_role(membership: Membership, *, by, kind: str, role: str) -> None:
+    # Written once the change is committed: a refused or rolled-back change is no event.
+    transaction.on_commit(
+        partial(
+            security_event,
+            kind,
+            user=membership.user,
+            actor_user_id=str(by.pk) if by is not None else None,
+            forum=membership.forum.slug,
+            role=role,
+        )
+    )
 
 
 def _refuse_role_outside_its_tier(forum: Forum, role: str) -> None:
@@ -32,6 +49,7 @@ def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBE
         kind=ForumEventKind.MEMBERSHIP_CHANGED,
         note=f"Added {user} as {membership.get_role_display().lower()}",
     )
+    _log_role(membership, by=by, kind="role_granted", role=membership.role)
     return membership
 
 
@@ -53,6 +71,7 @@ def change_member_role(membership: Membership, *, by, role: str) -> Membership:
         kind=ForumEventKind.MEMBERSHIP_CHANGED,
         note=f"{membership.user}: {old} -> {membership.get_role_display().lower()}",
     )
+    _log_role(membership, by=by, kind="role_changed", role=role)
     return membership
 
 
@@ -65,6 +84,7 @@ def remove_member(membership: Membership, *, by) -> Forum:
         .get(pk=membership.pk)
     )
     forum, user = membership.forum, membership.user
+    _log_role(membership, by=by, kind="role_removed", role=membership.role)
     membership.delete()
     record_event(forum, actor=by, kind=ForumEventKind.MEMBERSHIP_CHANGED, note=f"Removed {user}")
     return forum
