@@ -6,4 +6,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - answers the forums signals
+        from . import personal_data, receivers  # noqa: F401 - receivers answers the forums signals
+
+        personal_data.register()

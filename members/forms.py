@@ -25,3 +25,11 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Enter the name other members should see.")
         return name
+
+
+class DeactivateAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that I will no longer be able to sign in, and that what I raised "
+        "and wrote stays in the portal.",
+        error_messages={"required": "Tick the box to confirm that you want to leave."},
+    )

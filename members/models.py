@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from .choices import Sector
+
+# How a deactivated account's contributions are attributed, where the setting asks for it.
+FORMER_MEMBER = "a former member"
 
 
 class UserManager(BaseUserManager):
@@ -104,6 +108,8 @@ class User(AbstractUser):
         ordering = ["display_name", "email"]
 
     def __str__(self) -> str:
+        if not self.is_active and settings.FORMER_MEMBER_ATTRIBUTION:
+            return FORMER_MEMBER
         return self.display_name or self.email
 
     def get_full_name(self) -> str:
@@ -142,6 +148,8 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "-created_at", "-id"], name="notification_newest_idx"
             ),
+            # The daily retention sweep deletes by age.
+            models.Index(fields=["created_at"], name="notification_created_idx"),
             # The sweeper's question, "which owed emails are due?", reads only this small index.
             models.Index(
                 fields=["next_attempt_at"],

@@ -1,10 +1,17 @@
+import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
+
+from operations.security import security_event
 
 from .models import Notification, User
 from .tasks import enqueue, send_notification_email
@@ -59,3 +66,48 @@ def mark_notifications_read(recipient: User) -> int:
     return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def deactivate_account(user: User, *, by: User) -> User:
+    """A member leaves: they can no longer sign in and are sent nothing more; what they
+    contributed stays, shown as the FORMER_MEMBER_ATTRIBUTION setting says."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    # Emails still owed are given up: the outbox never sends to a former member.
+    Notification.objects.filter(recipient=user, sent_at__isnull=True).update(
+        next_attempt_at=None, last_error="Account deactivated"
+    )
+    transaction.on_commit(
+        partial(security_event, "account_deactivated", user=user, actor_user_id=str(by.pk))
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class Pruned:
+    notifications: int
+    sessions: int
+
+
+@transaction.atomic
+def prune_personal_data(*, now: dt.datetime | None = None) -> Pruned:
+    """Delete notifications older than NOTIFICATION_RETENTION_DAYS (except emails still owed)
+    and sessions that expired or were last used more than SESSION_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    still_owed = Q(sent_at__isnull=True, next_attempt_at__isnull=False)
+    notifications, _ = (
+        Notification.objects.filter(created_at__lt=cutoff).exclude(still_owed).delete()
+    )
+    # A session's expiry is its last write plus SESSION_COOKIE_AGE.
+    idle_cutoff = (
+        now
+        - dt.timedelta(days=settings.SESSION_RETENTION_DAYS)
+        + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
+    sessions, _ = Session.objects.filter(expire_date__lt=max(now, idle_cutoff)).delete()
+    return Pruned(notifications=notifications, sessions=sessions)

@@ -38,3 +38,12 @@ def send_notification_email(self: Task, notification_id: int) -> bool:
 def send_unsent_notifications() -> int:
     """Email every notification still owed whose next attempt is due; safe to run twice at once."""
     return outbox.send_due()
+
+
+@shared_task(name="members.prune_personal_data")
+def prune_personal_data() -> dict:
+    """Delete notifications and sessions past their retention; a second run deletes nothing."""
+    from .services import prune_personal_data as prune
+
+    pruned = prune()
+    return {"notifications": pruned.notifications, "sessions": pruned.sessions}

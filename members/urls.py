@@ -7,6 +7,13 @@ app_name = "members"
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("profile/edit/", views.ProfileEditView.as_view(), name="profile-edit"),
+    path("profile/data/", views.PersonalDataView.as_view(), name="personal-data"),
+    path(
+        "profile/data/download/",
+        views.PersonalDataDownloadView.as_view(),
+        name="personal-data-download",
+    ),
+    path("profile/deactivate/", views.DeactivateAccountView.as_view(), name="account-deactivate"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path(
         "notifications/read/",

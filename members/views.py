@@ -1,13 +1,25 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.views.generic import ListView, TemplateView, UpdateView
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.generic import ListView, TemplateView, UpdateView, View
 from django.views.generic.edit import FormView
 
+from operations.security import security_event
+
 from . import services
-from .forms import ProfileForm
+from .forms import DeactivateAccountForm, ProfileForm
 from .models import User
+from .personal_data import personal_data
 from .selectors import home_summary, notifications_for
 
 
@@ -60,3 +72,41 @@ class MarkNotificationsReadView(LoginRequiredMixin, FormView):
         count = services.mark_notifications_read(self.request.user)
         messages.success(self.request, f"Marked {count} notification(s) as read.")
         return redirect("members:notifications")
+
+
+class PersonalDataView(LoginRequiredMixin, TemplateView):
+    template_name = "members/personal_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            notification_days=settings.NOTIFICATION_RETENTION_DAYS,
+            former_member=settings.FORMER_MEMBER_ATTRIBUTION,
+        )
+
+
+class PersonalDataDownloadView(LoginRequiredMixin, View):
+    """Everything the portal holds about the signed-in member, as one JSON file."""
+
+    def get(self, request):
+        document = json.dumps(personal_data(request.user), cls=DjangoJSONEncoder, indent=2)
+        filename = f"cop-portal-my-data-{timezone.localdate():%Y%m%d}.json"
+        response = HttpResponse(document, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        security_event("personal_data_downloaded", request=request)
+        return response
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class DeactivateAccountView(LoginRequiredMixin, FormView):
+    form_class = DeactivateAccountForm
+    template_name = "members/account_deactivate.html"
+
+    def form_valid(self, form):
+        services.deactivate_account(self.request.user, by=self.request.user)
+        logout(self.request)
+        messages.success(
+            self.request, "Your account has been deactivated. Thank you for taking part."
+        )
+        return redirect("account_login")

@@ -1,0 +1,65 @@
+"""What the portal holds about one member, as one JSON document they can download.
+
+Each app that keeps something about a person registers a section in its AppConfig.ready(),
+so this app never imports the apps that build on it.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Notification, User
+
+Section = Callable[[User], Any]
+_sections: dict[str, Section] = {}
+
+
+def register_section(name: str, collect: Section) -> None:
+    _sections[name] = collect
+
+
+def stamp(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _profile(user: User) -> dict:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "job_title": user.job_title,
+        "organisation": user.organisation.name if user.organisation else None,
+        "region": user.region.name if user.region else None,
+        "practice_areas": [area.name for area in user.practice_areas.all()],
+        "joined": stamp(user.date_joined),
+        "last_signed_in": stamp(user.last_login),
+    }
+
+
+def _notifications(user: User) -> list[dict]:
+    return [
+        {
+            "subject": notification.subject,
+            "body": notification.body,
+            "link": notification.url,
+            "created": stamp(notification.created_at),
+            "read": stamp(notification.read_at),
+            "emailed": stamp(notification.sent_at),
+        }
+        for notification in Notification.objects.filter(recipient=user).order_by("created_at")
+    ]
+
+
+def personal_data(user: User) -> dict:
+    """The whole document: profile and notifications, then each registered app's section."""
+    user = (
+        User.objects.select_related("organisation", "region")
+        .prefetch_related("practice_areas")
+        .get(pk=user.pk)
+    )
+    return {
+        "exported_at": stamp(timezone.now()),
+        "profile": _profile(user),
+        "notifications": _notifications(user),
+        **{name: collect(user) for name, collect in sorted(_sections.items())},
+    }
