@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean bench
+.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean bench backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## Serve the portal on its embedded default (SQLite, eager tasks, console email, demo data).
+# Links in emails and calendar files point at the port served, unless PORTAL_BASE_URL says otherwise.
+run: export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --no-input
@@ -52,12 +54,18 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Django's deployment checks in production mode, and no model change without a migration.
+## Django's deployment checks in production mode, no model change without a migration, and
+## no new migration that is unsafe on a live database. That last check reads the SQL that
+## PostgreSQL would run, so it needs DATABASE_URL set to a PostgreSQL database (CI sets it).
 checks: install-dev
 	DJANGO_ENV=production SECRET_KEY=checks-only-$$(printf '%050d' 0) ALLOWED_HOSTS=example.org \
 		DATABASE_URL=postgres://cop:cop@127.0.0.1:5432/cop_portal REDIS_URL=redis://127.0.0.1:6379/0 \
 		$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	@case "$${DATABASE_URL:-}" in \
+		postgres*) $(MANAGE) lintmigrations ;; \
+		*) echo "Migration safety not checked: set DATABASE_URL to a PostgreSQL database." ;; \
+	esac
 
 ## Look the locked dependencies up in the Python Packaging Advisory Database.
 audit: install-dev
@@ -82,6 +90,10 @@ vendor:
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+
+## Write an archive of the database and uploaded files into BACKUP_DIR (var/backups).
+backup: install
+	$(MANAGE) backup
 
 worker: install
 	$(BIN)/celery -A cop_portal worker --loglevel=info

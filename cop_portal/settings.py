@@ -4,6 +4,7 @@ DJANGO_ENV picks the mode: "embedded" (the default: SQLite under var/, eager tas
 console email, DEBUG on) or "production" (PostgreSQL, Redis, SMTP, hardened).
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from members.sso import openid_connect_apps, provider_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -80,6 +83,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -90,8 +95,38 @@ INSTALLED_APPS = [
     "insights",
     "operations",
 ]
+# The migration linter is a development tool (not in the production image): `make checks`
+# runs `lintmigrations`, which fails on a new migration that would lock or break a live
+# database while the old code still runs. The migrations listed are applied in production
+# already, so only newer ones are judged (names match in any app: a new app's 0001_initial
+# only creates its own tables). Plain CREATE INDEX counts as an error too:
+# cop_portal.migration_operations.AddIndexConcurrently keeps tables writable instead.
+if importlib.util.find_spec("django_migration_linter"):
+    INSTALLED_APPS.append("django_migration_linter")
+    MIGRATION_LINTER_OPTIONS = {
+        "exclude_apps": ["account", "mfa", "socialaccount"],
+        "ignore_name": [
+            "0001_initial",
+            "0002_loop_in_time_and_follow_through",
+            "0002_notification_outbox",
+            "0002_resource_file_random_path",
+            "0003_history_labelled_and_delivered",
+            "0003_loop_roles_budgets_matters",
+            "0003_notification_newest_idx",
+            "0004_response_actions_follow_progress",
+            "0004_strategic_members_become_executives",
+            "0005_action_follows_progress",
+            "0005_issue_counters_and_search",
+            "0006_list_indexes",
+            "0006_meeting_forum_start_idx",
+        ],
+        "warnings_as_errors": ["CREATE_INDEX", "CREATE_INDEX_EXCLUSIVE"],
+        "no_cache": True,
+    }
 
 MIDDLEWARE = [
+    # First, so that every line logged while serving a request carries its id.
+    "operations.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cop_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -100,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "operations.middleware.PermissionRefusedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -227,12 +263,39 @@ SIGNUP_EMAIL_DOMAINS = [
     for d in env.list("SIGNUP_EMAIL_DOMAINS", default=["example.org", "example.gov.au"])
 ]
 
+# Single sign-on through OpenID Connect (Entra ID, Okta, Keycloak ...): SSO_PROVIDERS names
+# the providers, and SSO_<ID>_NAME, _SERVER_URL, _CLIENT_ID, _CLIENT_SECRET, _EMAIL_DOMAINS
+# (default: SIGNUP_EMAIL_DOMAINS) and _TRUST_EMAIL describe each (members/sso.py). A first
+# sign-in links to the account with the same verified email, or creates one when the email is
+# in the provider's domains (members/adapters.py).
+SSO_PROVIDERS = env.list("SSO_PROVIDERS", default=[])
+SOCIALACCOUNT_ADAPTER = "members.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(
+            SSO_PROVIDERS, os.environ, default_email_domains=SIGNUP_EMAIL_DOMAINS
+        ),
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Tokens are only needed to sign in, never to call the provider later.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Whether a sign-in the provider made with a second factor (its ID token's amr claim, or an
+# acr in SSO_MFA_ACR_VALUES) counts as the portal's own two-factor authentication.
+SSO_MFA_FROM_PROVIDER = env.bool("SSO_MFA_FROM_PROVIDER", default=False)
+SSO_MFA_ACR_VALUES = env.list("SSO_MFA_ACR_VALUES", default=[])
+# Off: only single sign-on; the password form, sign-up and passkey sign-in are not offered.
+LOCAL_ACCOUNTS_ENABLED = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CoP Portal"
 # One period either side, so a phone whose clock drifts a little still signs in.
 MFA_TOTP_TOLERANCE = 1
-# A passkey (a security key that checks who holds it) signs in on its own, without a password.
-MFA_PASSKEY_LOGIN_ENABLED = True
+# A passkey (a security key that checks who holds it) signs in on its own, without a password,
+# unless local accounts are turned off.
+MFA_PASSKEY_LOGIN_ENABLED = LOCAL_ACCOUNTS_ENABLED
 # Administrators, staff and members of the Strategic Leadership Forum must use two-factor
 # authentication, as must anyone holding one of MFA_REQUIRED_ROLES (membership roles, e.g.
 # "facilitator"). Off in the embedded mode so the demo accounts sign in with a password alone.
@@ -258,6 +321,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_TAGS = {40: "danger"}
 PORTAL_NAME = "CoP Portal"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal is not for reporting a child at risk: the footer and the issue form say where to
+# go instead (by default South Australia's Child Abuse Report Line).
+CHILD_SAFETY_URL = env.str(
+    "CHILD_SAFETY_URL", default="https://www.childprotection.sa.gov.au/reporting-child-abuse"
+)
+CHILD_SAFETY_PHONE = env.str("CHILD_SAFETY_PHONE", default="13 14 78")
+# Django's own CSRF failure page has no navigation and no styling.
+CSRF_FAILURE_VIEW = "cop_portal.errors.csrf_failure"
 
 # A strict Content Security Policy: every script and style is served from static/.
 CONTENT_SECURITY_POLICY = {
@@ -270,7 +341,11 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The sign-in form leads on to the single sign-on providers.
+        "form-action": [
+            SELF,
+            *provider_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]),
+        ],
         "frame-ancestors": [NONE],
     }
 }
@@ -363,6 +438,16 @@ EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoP Portal <portal@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Backups ----------------------------------------------------------------------
+
+# `manage.py backup` writes one archive (database and uploaded files) here; the compose
+# stack mounts the "backups" volume at this path. Copy archives off the machine as well.
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# After each backup, archives older than this many days are deleted, but the newest
+# BACKUP_KEEP_MIN always stay, so a stack that stopped backing up keeps its last good ones.
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=14)
+BACKUP_KEEP_MIN = env.int("BACKUP_KEEP_MIN", default=3)
+
 # --- Tasks (Celery) ---------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -395,6 +480,14 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_DELAY = env.int("NOTIFICATION_RETRY_BASE_DELAY", default=60)
 NOTIFICATION_RETRY_MAX_DELAY = env.int("NOTIFICATION_RETRY_MAX_DELAY", default=3600)
 NOTIFICATION_MAX_UNSENT_AGE = env.int("NOTIFICATION_MAX_UNSENT_AGE", default=3600)
+# Personal data kept no longer than needed: notifications older than this many days are
+# deleted (an email still owed is kept until sent or given up), and so are sessions unused
+# for SESSION_RETENTION_DAYS, by a daily task.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+SESSION_RETENTION_DAYS = env.int("SESSION_RETENTION_DAYS", default=30)
+# What a deactivated account's issues, comments and events show as their author: "a former
+# member" (True), or the name they had (False).
+FORMER_MEMBER_ATTRIBUTION = env.bool("FORMER_MEMBER_ATTRIBUTION", default=True)
 CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "forums.send_due_reminders",
@@ -409,20 +502,72 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.send_overdue_reminders",
         "schedule": crontab(minute=0, hour=7),
     },
+    "prune-personal-data": {
+        "task": "members.prune_personal_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
-# --- Logging ----------------------------------------------------------------------
+# --- Logging and error tracking ---------------------------------------------------
 
+# "json" writes one JSON object a line (for shipping to a log store or SIEM); "text" is for
+# people reading a terminal. Either way every line names its request and the member's id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "operations.logs.JsonFormatter",
+            "fmt": ["levelname", "name", "message", "request_id", "user_id"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] "
+            "%(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task run is noise when tasks run in-process; workers keep their own log.
     "loggers": {
         "celery.app.trace": {"level": "WARNING" if EMBEDDED else "INFO"},
+        "cop_portal.security": {"level": "INFO"},
         # WeasyPrint narrates every step of drawing a PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The migration linter narrates each migration it reads during `make checks`.
+        "django_migration_linter": {"level": "WARNING"},
+        # The in-process broker's address names no host, which kombu warns of on every task.
+        **({"kombu.connection": {"level": "ERROR"}} if CELERY_BROKER_URL == "memory://" else {}),
     },
 }
+# Workers log through the same handlers, so their lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors go to Sentry or a self-hosted GlitchTip when SENTRY_DSN is set. Nothing personal is
+# sent: no request bodies, cookies, local variables or user details, and every remaining
+# string passes through the privacy guard (operations/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV)
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from operations.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

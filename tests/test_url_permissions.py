@@ -71,6 +71,10 @@ TABLE = [
     ("members:profile-edit",                "none",       signed_in(OK)),
     ("members:notifications",               "none",       signed_in(OK)),
     ("members:notifications-read",          "none",       signed_in(PO)),
+    ("members:personal-data",               "none",       signed_in(OK)),
+    ("members:personal-data-download",      "none",       signed_in(OK)),
+    # Leaving asks for the password again first.
+    ("members:account-deactivate",          "none",       signed_in(GO)),
     # --- Forums, calendar and feeds -----------------------------------------------------
     ("forums:forum-list",                   "none",       signed_in(OK)),
     ("forums:forum-detail",                 "forum",      signed_in(OK)),
@@ -171,19 +175,33 @@ TABLE = [
     ("account_reset_password_from_key_done","none",       each(OK)),
     ("account_confirm_login_code",          "none",       (IN, *(GO,) * 7)),
     ("mfa_*",                               "none",       signed_in(OK)),
+    # --- Single sign-on: no provider is configured here, so its pages are not found -----
+    ("openid_connect_login",                "sso_provider", each(NF)),
+    ("openid_connect_callback",             "sso_provider", each(NF)),
+    ("socialaccount_login_cancelled",       "none",       each(OK)),
+    ("socialaccount_login_error",           "none",       each(401)),  # says sign-in failed
+    ("socialaccount_signup",                "none",       each(IN)),
+    ("socialaccount_connections",           "none",       signed_in(OK)),
+    ("accounts/social/*",                   "none",       each(OK)),
     # --- Administration (Django admin): the index stands for every admin page --------
     ("admin:*",                             "none",       (GO, GO, GO, GO, GO, GO, GO, OK)),
 ]
 # fmt: on
 
 # Third-party URL groups are checked through one page each.
-STANDS_FOR = {"mfa_*": "mfa_index", "admin:*": "admin:index"}
+STANDS_FOR = {
+    "mfa_*": "mfa_index",
+    "admin:*": "admin:index",
+    # allauth's old addresses, which only redirect to the socialaccount_* pages.
+    "accounts/social/*": "socialaccount_login_cancelled",
+}
 
 # Who may make each change by POST. Everyone else is refused (403, 404 or sign-in) and
 # nothing is written. Pages not listed here take no POST, or take it from anyone.
 POST_ALLOWED = {
     "members:profile-edit": set(ROLES) - {"anonymous"},
     "members:notifications-read": set(ROLES) - {"anonymous"},
+    "members:account-deactivate": set(ROLES) - {"anonymous"},
     "forums:forum-members": {"facilitator", "admin"},
     "forums:agenda-defaults": {"facilitator", "admin"},
     "forums:forum-member-role": {"facilitator", "admin"},
@@ -371,6 +389,7 @@ def world(db, settings):
         "forum_register": {"slug": cfsn.slug, "kind": "issues", "fmt": "csv"},
         "email_key": {"key": "no-such-key"},
         "reset_key": {"uidb36": "zz", "key": "no-such-key"},
+        "sso_provider": {"provider_id": "agency"},
     }
     return World(people=people, targets=targets)
 

@@ -99,3 +99,19 @@ def test_every_reachable_page_has_no_accessibility_violations(page, demo_data, a
 
     assert len(seen) >= 5
     assert problems == []
+
+
+def test_error_pages_have_no_accessibility_violations(page, demo_data, axe_source):
+    forbidden = reverse("feedback:forum-queue", args=["northern-cfsn"])
+    problems = []
+    for path in ["/no-such-page/"]:
+        page.goto(path)
+        problems += [f"{path}: {v}" for v in axe_violations(page, axe_source)]
+    sign_in(page, DEMO_ACCOUNTS["practitioner"])
+    for path, status in [("/no-such-page/", 404), (forbidden, 403)]:
+        response = page.goto(path)
+        assert response.status == status
+        assert page.locator("nav[aria-label=Main]").is_visible()
+        problems += [f"{path}: {v}" for v in axe_violations(page, axe_source)]
+
+    assert problems == []
