@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Notification, Organisation, PracticeArea, Region, User
+from .models import (
+    Notification,
+    NotificationPreference,
+    Organisation,
+    PracticeArea,
+    Region,
+    User,
+)
 
 
 class AuditTrailAdmin(admin.ModelAdmin):
@@ -65,7 +72,17 @@ class PracticeAreaAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "created_at", "read_at", "sent_at"]
+    list_display = ["subject", "recipient", "kind", "delivery", "created_at", "read_at", "sent_at"]
+    list_filter = ["kind", "delivery"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__email"]
     readonly_fields = ["created_at", "sent_at"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

@@ -1,5 +1,6 @@
 from django import forms
 
+from .choices import Delivery, NotificationKind
 from .fields import ModelChoiceField, ModelMultipleChoiceField, SingleLineCharField
 from .models import User
 
@@ -33,3 +34,21 @@ class DeactivateAccountForm(forms.Form):
         "and wrote stays in the portal.",
         error_messages={"required": "Tick the box to confirm that you want to leave."},
     )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of notice: how its emails reach the person."""
+
+    def __init__(self, *args, initial_choices: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in NotificationKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=initial_choices.get(kind.value, Delivery.IMMEDIATE),
+                widget=forms.RadioSelect,
+            )
+
+
+class UnsubscribeForm(forms.Form):
+    """The confirmation button; RFC 8058 mail programs post "List-Unsubscribe=One-Click"."""

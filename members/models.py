@@ -3,8 +3,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from .choices import Sector
+from .choices import DIGESTS, Delivery, NotificationKind, Sector
 
 # How a deactivated account's contributions are attributed, where the setting asks for it.
 FORMER_MEMBER = "a former member"
@@ -130,6 +131,20 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(
+        max_length=20,
+        choices=NotificationKind.choices,
+        default=NotificationKind.OTHER,
+        db_default=NotificationKind.OTHER,
+    )
+    # How the recipient chose to hear of this kind when the row was written: only immediate
+    # rows are due to the sweeper; digest rows wait for their digest; off rows owe nothing.
+    delivery = models.CharField(
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+        db_default=Delivery.IMMEDIATE,
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -156,6 +171,12 @@ class Notification(models.Model):
                 name="notification_unsent_due_idx",
                 condition=models.Q(sent_at__isnull=True),
             ),
+            # The digest runs ask "who is owed a daily (weekly) digest?" of this small index.
+            models.Index(
+                fields=["delivery", "recipient"],
+                name="notification_digest_owed_idx",
+                condition=models.Q(sent_at__isnull=True, delivery__in=DIGESTS),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,4 +188,42 @@ class Notification(models.Model):
 
     @property
     def is_given_up(self) -> bool:
-        return self.sent_at is None and self.next_attempt_at is None
+        return (
+            self.delivery == Delivery.IMMEDIATE
+            and self.sent_at is None
+            and self.next_attempt_at is None
+        )
+
+    @property
+    def local_url(self) -> str:
+        """The notice's link if it stays on the portal (a path), else empty: opening a notice
+        must never send someone to another site."""
+        url = self.url
+        if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set()):
+            return url
+        return ""
+
+    @property
+    def awaits_digest(self) -> bool:
+        return self.delivery in DIGESTS and self.sent_at is None
+
+
+class NotificationPreference(models.Model):
+    """How one person hears of one kind of notice by email; no row means at once."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_preference_one_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} — {self.get_delivery_display()}"

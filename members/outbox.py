@@ -2,7 +2,8 @@
 
 Rows are written by `members.services.notify_many`; this module only sends them. Every send
 happens under the row's lock, and `sent_at` is re-read under that lock, so a nudge, a retry and
-the sweeper racing for one row still send one email.
+the sweeper racing for one row still send one email. Rows kept for a digest go out together,
+one email per person, under the same locks; every email carries a one-click unsubscribe link.
 """
 
 import datetime as dt
@@ -10,13 +11,17 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Notification
+from .choices import Delivery, NotificationKind
+from .models import Notification, User
 from .text import one_line
+from .unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +47,56 @@ def _due() -> QuerySet[Notification]:
     return Notification.objects.filter(sent_at__isnull=True, next_attempt_at__lte=timezone.now())
 
 
+def _absolute(path: str) -> str:
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def opening_link(notification: Notification) -> str:
+    """The link an email gives for a notice: through the portal, so opening it marks it read."""
+    return _absolute(reverse("members:notification-open", kwargs={"pk": notification.pk}))
+
+
+def _email(recipient: User, *, subject: str, body: str, unsubscribe: str) -> EmailMessage:
+    return EmailMessage(
+        subject=f"[{settings.PORTAL_NAME}] {one_line(subject)}",
+        body=body,
+        to=[recipient.email],
+        # RFC 8058: mail programs offer their own unsubscribe button, which POSTs to the link.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def notification_email(notification: Notification) -> EmailMessage:
+    unsubscribe = unsubscribe_url(notification.recipient_id, notification.kind)
+    body = render_to_string(
+        "members/emails/notification.txt",
+        {
+            "notification": notification,
+            "link": opening_link(notification) if notification.url else "",
+            "kind_label": NotificationKind(notification.kind).label.lower(),
+            "settings_url": _absolute(reverse("members:notification-settings")),
+            "unsubscribe_url": unsubscribe,
+        },
+    )
+    return _email(
+        notification.recipient,
+        subject=notification.subject,
+        body=body,
+        unsubscribe=unsubscribe,
+    )
+
+
 def _attempt(notification: Notification) -> Attempt:
     """Email a row the caller has locked; stamp it sent, or record the failure and back off."""
-    link = f"\n\n{settings.PORTAL_BASE_URL}{notification.url}" if notification.url else ""
     notification.attempts += 1
     try:
         # Send, then stamp, while the row stays locked: if the stamp is lost (the database
         # fails after the mail server accepted), the email may go twice, never not at all;
         # a second email is a nuisance, a lost one is a missed escalation.
-        send_mail(
-            subject=f"[{settings.PORTAL_NAME}] {one_line(notification.subject)}",
-            message=f"{notification.body}{link}",
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
+        notification_email(notification).send()
     except Exception as exc:
         # Any failure (mail server down, address refused, a header Django rejects) is kept on
         # the row; the row, not the exception, decides when to try again.
@@ -137,4 +178,80 @@ def oldest_unsent_age(now: dt.datetime | None = None) -> int:
 
 
 def given_up_count() -> int:
-    return Notification.objects.filter(sent_at__isnull=True, next_attempt_at__isnull=True).count()
+    return Notification.objects.filter(
+        delivery=Delivery.IMMEDIATE, sent_at__isnull=True, next_attempt_at__isnull=True
+    ).count()
+
+
+DIGEST_SUBJECTS = {
+    Delivery.DAILY: "Your daily digest",
+    Delivery.WEEKLY: "Your weekly digest",
+}
+
+
+def _owed_digest(delivery: str) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        sent_at__isnull=True, delivery=delivery, recipient__is_active=True
+    )
+
+
+def digest_email(recipient: User, notifications: list[Notification], delivery: str) -> EmailMessage:
+    unsubscribe = unsubscribe_url(recipient.pk, None)
+    entries = [
+        {"subject": one_line(n.subject), "link": opening_link(n) if n.url else ""}
+        for n in notifications
+    ]
+    body = render_to_string(
+        "members/emails/notification_digest.txt",
+        {
+            "recipient": recipient,
+            "entries": entries,
+            "period": delivery,
+            "portal_name": settings.PORTAL_NAME,
+            "settings_url": _absolute(reverse("members:notification-settings")),
+            "unsubscribe_url": unsubscribe,
+        },
+    )
+    count = len(notifications)
+    subject = f"{DIGEST_SUBJECTS[delivery]}: {count} notice{'s' if count != 1 else ''}"
+    return _email(recipient, subject=subject, body=body, unsubscribe=unsubscribe)
+
+
+def _send_digest(recipient_id: int, delivery: str) -> bool:
+    """One digest email for one person, of the rows no other run holds; stamps them sent."""
+    with transaction.atomic():
+        notifications = list(
+            _owed_digest(delivery)
+            .filter(recipient_id=recipient_id)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .order_by("created_at", "pk")
+        )
+        if not notifications:
+            return False
+        owed = Notification.objects.filter(pk__in=[n.pk for n in notifications])
+        try:
+            # As for single emails: send, then stamp, under the rows' locks.
+            digest_email(notifications[0].recipient, notifications, delivery).send()
+        except Exception as exc:
+            # The rows stay owed, so the next digest run includes them.
+            error = f"{exc.__class__.__name__}: {exc}"[:300]
+            owed.update(attempts=F("attempts") + 1, last_error=error)
+            logger.warning(
+                "The %s digest for user %s was not emailed: %s", delivery, recipient_id, error
+            )
+            return False
+        owed.update(attempts=F("attempts") + 1, sent_at=timezone.now())
+    return True
+
+
+def send_digests(delivery: str) -> int:
+    """Email each person owed a digest of this delivery one email listing every notice owed;
+    returns how many emails went. Two runs at once send each notice once."""
+    recipient_ids = (
+        _owed_digest(delivery)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(_send_digest(recipient_id, delivery) for recipient_id in list(recipient_ids))

@@ -1,10 +1,15 @@
 from django.db.models import QuerySet
 
-from .models import Notification, User
+from .models import Notification, NotificationPreference, User
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notification_preferences_for(user: User) -> dict[str, str]:
+    """The delivery the person chose for each kind they changed; kinds missing are at once."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
 
 
 def home_summary(user: User) -> dict:

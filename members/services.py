@@ -1,6 +1,6 @@
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -13,7 +13,8 @@ from django.utils.text import Truncator
 
 from operations.security import security_event
 
-from .models import Notification, User
+from .choices import DIGESTS, Delivery, NotificationKind
+from .models import Notification, NotificationPreference, User
 from .tasks import enqueue, send_notification_email
 from .text import one_line
 
@@ -24,29 +25,59 @@ SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
 
 @transaction.atomic
 def notify_many(
-    recipients: Iterable[User], *, subject: str, body: str = "", url: str = ""
+    recipients: Iterable[User],
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    kind: str = NotificationKind.OTHER,
 ) -> list[Notification]:
-    """Record one notification per active recipient in the caller's transaction.
+    """Record one notification per active recipient in the caller's transaction, delivered as
+    each person chose for this kind: emailed after commit, kept for a digest, or not emailed.
 
-    The rows are the outbox: after commit the worker is nudged to email them, and if the broker
-    cannot be reached the periodic sweep sends them instead; the caller never sees the error."""
+    Only rows to email at once nudge the worker; the sweep sends them if the broker is down."""
     subject = Truncator(one_line(subject)).chars(SUBJECT_LENGTH)
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient=user, subject=subject, body=body, url=url)
-        for user in recipients
-        if user.is_active
+    users = [user for user in recipients if user.is_active]
+    chosen = (
+        dict(
+            NotificationPreference.objects.filter(user__in=users, kind=kind).values_list(
+                "user_id", "delivery"
+            )
+        )
+        if users
+        else {}
     )
-    if notifications:
-        ids = [notification.pk for notification in notifications]
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind=kind,
+            delivery=(delivery := chosen.get(user.pk, Delivery.IMMEDIATE)),
+            subject=subject,
+            body=body,
+            url=url,
+            next_attempt_at=now if delivery == Delivery.IMMEDIATE else None,
+        )
+        for user in users
+    )
+    ids = [n.pk for n in notifications if n.delivery == Delivery.IMMEDIATE]
+    if ids:
         transaction.on_commit(partial(_nudge_worker, ids), robust=True)
     return notifications
 
 
-def notify(recipient: User, *, subject: str, body: str = "", url: str = "") -> Notification | None:
-    """Record a notification for one person, emailed once the transaction commits.
+def notify(
+    recipient: User,
+    *,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    kind: str = NotificationKind.OTHER,
+) -> Notification | None:
+    """Record a notification for one person, delivered as they chose for its kind.
 
     A deactivated account is told nothing."""
-    notifications = notify_many([recipient], subject=subject, body=body, url=url)
+    notifications = notify_many([recipient], subject=subject, body=body, url=url, kind=kind)
     return notifications[0] if notifications else None
 
 
@@ -66,6 +97,51 @@ def mark_notifications_read(recipient: User) -> int:
     return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def open_notification(notification: Notification) -> Notification:
+    """The recipient opened the notice: it is read from now on (the first opening counts)."""
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def set_notification_preferences(user: User, choices: Mapping[str, str]) -> None:
+    """Record how the person hears of each kind; notices still waiting for a digest follow
+    the new choice (emailed at once, moved to the other digest, or never emailed)."""
+    if not choices:
+        return
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, kind=kind, delivery=delivery)
+            for kind, delivery in choices.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery", "updated_at"],
+    )
+    now = timezone.now()
+    for kind, delivery in choices.items():
+        waiting = Notification.objects.filter(
+            recipient=user, kind=kind, sent_at__isnull=True, delivery__in=DIGESTS
+        ).exclude(delivery=delivery)
+        waiting.update(
+            delivery=delivery, next_attempt_at=now if delivery == Delivery.IMMEDIATE else None
+        )
+
+
+def unsubscribe(user: User, *, kind: str | None) -> list[str]:
+    """Stop the emails of one kind (None: of every kind); returns the kinds turned off.
+
+    The notices still appear in the portal."""
+    kinds = [kind] if kind is not None else list(NotificationKind.values)
+    set_notification_preferences(user, dict.fromkeys(kinds, Delivery.OFF))
+    return kinds
 
 
 @transaction.atomic

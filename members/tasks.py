@@ -3,6 +3,7 @@ import logging
 from celery import Task, shared_task
 
 from . import outbox
+from .choices import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,20 @@ def send_notification_email(self: Task, notification_id: int) -> bool:
 def send_unsent_notifications() -> int:
     """Email every notification still owed whose next attempt is due; safe to run twice at once."""
     return outbox.send_due()
+
+
+@shared_task(name="members.send_daily_digests")
+def send_daily_digests() -> int:
+    """Email each person who chose a daily digest one email of what is owed; a second run, or
+    two at once, sends nothing more."""
+    return outbox.send_digests(Delivery.DAILY)
+
+
+@shared_task(name="members.send_weekly_digests")
+def send_weekly_digests() -> int:
+    """Email each person who chose a weekly digest one email of what is owed; a second run, or
+    two at once, sends nothing more."""
+    return outbox.send_digests(Delivery.WEEKLY)
 
 
 @shared_task(name="members.prune_personal_data")

@@ -20,4 +20,19 @@ urlpatterns = [
         views.MarkNotificationsReadView.as_view(),
         name="notifications-read",
     ),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
+        "notifications/settings/",
+        views.NotificationSettingsView.as_view(),
+        name="notification-settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.UnsubscribeView.as_view(),
+        name="notification-unsubscribe",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from forums.choices import FACILITATING_ROLES
 from forums.models import Forum
+from members.choices import NotificationKind
 from members.models import User
 from members.services import notify_many
 
@@ -102,6 +103,7 @@ def tell(
     watchers_of: Iterable[PracticeIssue] | None = None,
     facilitators_of: Iterable[Forum] = (),
     exclude=None,
+    kind: str = NotificationKind.ISSUE_UPDATE,
 ) -> None:
     """Tell everyone concerned about one event on the issue, each person once.
 
@@ -126,6 +128,7 @@ def tell(
         subject=f"{issue.reference}: {subject}",
         body=body,
         url=url or issue.get_absolute_url(),
+        kind=kind,
     )
 
 
@@ -137,4 +140,4 @@ def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
     memberships = forum.memberships.filter(Q(role__in=FACILITATING_ROLES), user__is_active=True)
     recipients = [membership.user for membership in memberships.select_related("user")]
-    notify_many(recipients, subject=subject, body=body, url=url)
+    notify_many(recipients, subject=subject, body=body, url=url, kind=NotificationKind.ESCALATION)

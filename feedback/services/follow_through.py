@@ -9,6 +9,7 @@ from django.utils.dateformat import format as format_date
 
 from forums.choices import OPEN_ACTION_STATUSES, ActionStatus
 from forums.models import ActionItem
+from members.choices import NotificationKind
 from members.services import notify
 
 from ..choices import (
@@ -83,6 +84,7 @@ def post_progress(response: Response, *, status: str, note: str, by) -> Response
         body=note,
         facilitators_of=[issue.origin_forum],
         exclude=by,
+        kind=NotificationKind.RESPONSE,
     )
     return update
 
@@ -143,6 +145,7 @@ def _remind_overdue(action: ActionItem, today: dt.date) -> int:
                 url=response.issue.get_absolute_url()
                 if response is not None
                 else reverse("forums:my-actions"),
+                kind=NotificationKind.ACTION,
             )
     except IntegrityError:
         # Another run reminded of this action today.
@@ -165,5 +168,6 @@ def _remind_review(response: Response) -> int:
             "Post its progress: planned, in progress, delivered or not proceeding."
         ),
         url=response.issue.get_absolute_url(),
+        kind=NotificationKind.RESPONSE,
     )
     return 1

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 
 from forums.choices import Tier
 from forums.models import ActionItem, Forum
+from members.choices import NotificationKind
 
 from ..choices import (
     OUT_OF_SESSION_LABEL,
@@ -130,5 +131,6 @@ def respond(
         subject="The Strategic Leadership Forum has responded",
         body=f"{decision}\n\nIt goes back for reflection to:\n{where}",
         facilitators_of=forums,
+        kind=NotificationKind.RESPONSE,
     )
     return response

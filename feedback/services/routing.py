@@ -8,6 +8,7 @@ from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
 from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item, warn_if_over_time
 from forums.services.minutes import record_item_decision
+from members.choices import NotificationKind
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -339,6 +340,7 @@ def escalate_issue(
         subject=f"Escalated to {next_forum.name}",
         body=f"{summary}\n{where}",
         facilitators_of=[next_forum],
+        kind=NotificationKind.ESCALATION,
     )
     return onward
 

@@ -3,6 +3,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from members.choices import NotificationKind
 from members.services import notify_many
 
 from ..choices import (
@@ -224,7 +225,7 @@ def notify_members(meeting: Meeting, *, subject: str, body: str) -> None:
     url = meeting.get_absolute_url()
     members = Membership.objects.filter(forum_id=meeting.forum_id, user__is_active=True)
     recipients = [membership.user for membership in members.select_related("user")]
-    notify_many(recipients, subject=subject, body=body, url=url)
+    notify_many(recipients, subject=subject, body=body, url=url, kind=NotificationKind.MEETING)
 
 
 def warn_if_over_time(item: AgendaItem) -> bool:
@@ -256,6 +257,7 @@ def warn_if_over_time(item: AgendaItem) -> bool:
         subject=f"{meeting} is now {total} of {length} minutes",
         body=body,
         url=reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}),
+        kind=NotificationKind.MEETING,
     )
     return True
 

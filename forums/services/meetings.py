@@ -3,6 +3,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from members.choices import NotificationKind
 from members.services import notify
 
 from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
@@ -226,6 +227,7 @@ def send_reminder(meeting: Meeting, membership: Membership) -> bool:
                 + (f", online: {meeting.online_link}" if meeting.online_link else "")
                 + ".",
                 url=meeting.get_absolute_url(),
+                kind=NotificationKind.MEETING,
             )
     except IntegrityError:
         return False

@@ -1,8 +1,15 @@
 import factory
 from django.utils.text import slugify
 
-from members.choices import Sector
-from members.models import Notification, Organisation, PracticeArea, Region, User
+from members.choices import Delivery, NotificationKind, Sector
+from members.models import (
+    Notification,
+    NotificationPreference,
+    Organisation,
+    PracticeArea,
+    Region,
+    User,
+)
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -53,3 +60,12 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     subject = factory.Sequence(lambda n: f"Notification {n}")
     body = "Something changed."
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationPreference
+
+    user = factory.SubFactory(UserFactory)
+    kind = NotificationKind.MEETING
+    delivery = Delivery.DAILY

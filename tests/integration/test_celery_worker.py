@@ -1,8 +1,9 @@
 """A real Celery worker on a real broker sends the emails the outbox owes, each once, and
-runs the beat's sweeps."""
+runs the beat's sweeps and digests."""
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,9 +19,14 @@ from django.utils import timezone
 
 from cop_portal.celery import app as celery_app
 from members import services
-from members.models import Notification
+from members.choices import Delivery, NotificationKind
+from members.models import Notification, NotificationPreference
 from tests.factories.forums import ActionItemFactory
-from tests.factories.members import NotificationFactory, UserFactory
+from tests.factories.members import (
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    UserFactory,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -167,3 +173,56 @@ def test_overdue_reminders_sent_twice_by_beat_reach_the_owner_once(worker):
     sent = worker.sent_messages()
     assert sent.count("Subject: [CoP Portal] Overdue action: Draft the intake form") == 1
     assert f"To: {owner.email}" in sent
+
+
+def test_daily_digest_sent_twice_by_beat_reaches_each_person_once(worker):
+    people = UserFactory.create_batch(2)
+    for person in people:
+        NotificationPreferenceFactory(user=person, kind=NotificationKind.MEETING)
+    services.notify_many(people, subject="Agenda: March", kind=NotificationKind.MEETING)
+    services.notify_many(people, subject="Minutes: February", kind=NotificationKind.MEETING)
+    beat = Celery("beat", broker=os.environ["CELERY_BROKER_URL"], set_as_current=False)
+
+    beat.send_task("members.send_daily_digests", queue=worker.queue)
+    beat.send_task("members.send_daily_digests", queue=worker.queue)
+    # The worker takes one message at a time, in order: once this is sent, both runs ended.
+    last = NotificationFactory(recipient=UserFactory(), subject="Agenda published")
+    beat.send_task("members.send_notification_email", args=[last.pk], queue=worker.queue)
+    wait_until_sent(last)
+    beat.close()
+
+    sent = worker.sent_messages()
+    assert sent.count("Subject: [CoP Portal] Your daily digest: 2 notices") == 2
+    assert sent.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 3
+    recipients = [
+        line.removeprefix("To: ") for line in sent.splitlines() if line.startswith("To: ")
+    ]
+    assert sorted(recipients) == sorted([p.email for p in people] + [last.recipient.email])
+    assert Notification.objects.filter(delivery=Delivery.DAILY, sent_at=None).count() == 0
+
+
+def test_unsubscribe_link_in_an_email_the_worker_sent_stops_that_kind(worker, client):
+    member = UserFactory()
+    first = services.notify(member, subject="Reminder: March", kind=NotificationKind.MEETING)
+    wait_until_sent(first)
+    link = re.search(
+        r"with one click: \S*(/notifications/unsubscribe/\S+/)", worker.sent_messages()
+    )
+
+    # What a mail program does when its own unsubscribe button is pressed (RFC 8058).
+    response = client.post(link.group(1), {"List-Unsubscribe": "One-Click"})
+    second = services.notify(member, subject="Reminder: April", kind=NotificationKind.MEETING)
+    beat = Celery("beat", broker=os.environ["CELERY_BROKER_URL"], set_as_current=False)
+    beat.send_task("members.send_unsent_notifications", queue=worker.queue)
+    last = NotificationFactory(recipient=UserFactory(), subject="Agenda published")
+    beat.send_task("members.send_notification_email", args=[last.pk], queue=worker.queue)
+    wait_until_sent(last)
+    beat.close()
+
+    assert response.status_code == 200
+    assert NotificationPreference.objects.get(user=member).delivery == Delivery.OFF
+    second.refresh_from_db()
+    assert (second.delivery, second.sent_at) == (Delivery.OFF, None)
+    sent = worker.sent_messages()
+    assert sent.count("Subject: [CoP Portal] Reminder: March") == 1
+    assert "Reminder: April" not in sent

@@ -101,4 +101,6 @@ def test_notify_in_process_sends_at_once_and_stamps_the_row(settings, mailoutbox
     notification.refresh_from_db()
     assert notification.sent_at is not None
     assert (notification.attempts, notification.next_attempt_at) == (1, None)
-    assert mailoutbox[0].body == "\n\nhttps://portal.example.org/forums/"
+    assert mailoutbox[0].body.startswith(
+        f"https://portal.example.org/notifications/{notification.pk}/open/\n\n--\n"
+    )
