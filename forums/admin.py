@@ -17,6 +17,7 @@ from .models import (
     MeetingReminder,
     MeetingSeries,
     Membership,
+    MinutesRevision,
     Resource,
     Rsvp,
 )
@@ -158,3 +159,12 @@ class ForumEventAdmin(AuditTrailAdmin):
     list_display = ["created_at", "forum", "meeting", "kind", "actor"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting", "actor"]
+
+
+@admin.register(MinutesRevision)
+class MinutesRevisionAdmin(AuditTrailAdmin):
+    """Each saved state of a meeting's minutes: the record of who changed what, and when."""
+
+    list_display = ["meeting", "number", "author", "created_at", "published_at"]
+    list_filter = ["meeting__forum"]
+    list_select_related = ["meeting", "author"]

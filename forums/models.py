@@ -433,3 +433,37 @@ class ForumEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.forum}"
+
+
+class MinutesRevision(models.Model):
+    """The minutes of a meeting as one save left them: each item's notes and decisions.
+
+    Readers see the newest published revision, so changes made after publishing stay a
+    draft until the minutes are published again.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # {"items": [{"id", "number", "title", "notes", "decisions": [{"id", "text"}]}]}
+    snapshot = models.JSONField()
+    changes = models.TextField(blank=True, help_text="What changed since the revision before.")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="minutes_revision_number_once_per_meeting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}, revision {self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

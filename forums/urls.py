@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, agenda_defaults, meeting_detail, minutes, resources
+from .views import agenda, agenda_defaults, meeting_detail, minutes, papers, resources
 from .views import calendar as calendar_views
 from .views import forums as forum_views
 from .views import meetings as meeting_views
@@ -94,6 +94,12 @@ urlpatterns = [
         name="agenda-publish",
     ),
     path("meetings/<int:pk>/agenda/print/", agenda.AgendaPackView.as_view(), name="agenda-pack"),
+    path(
+        "meetings/<int:pk>/agenda-pack.pdf",
+        papers.AgendaPackPdfView.as_view(),
+        name="agenda-pack-pdf",
+    ),
+    path("meetings/<int:pk>/minutes.pdf", papers.MinutesPdfView.as_view(), name="minutes-pdf"),
     path("meetings/<int:pk>/rsvp/", minutes.RsvpView.as_view(), name="meeting-rsvp"),
     path("meetings/<int:pk>/attendance/", minutes.AttendanceView.as_view(), name="attendance"),
     path("meetings/<int:pk>/minutes/", minutes.MinutesEditView.as_view(), name="minutes-edit"),

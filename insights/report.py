@@ -3,9 +3,10 @@ same SVG charts as the page, fit for the Strategic Leadership Forum's meeting pa
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML, Document
+from weasyprint import Document
 
 from forums.choices import Tier
+from forums.pdf import pdf_document
 from members.choices import Sector
 
 from .charts import display_value, render_chart
@@ -59,14 +60,9 @@ def report_html(user, filters: InsightFilters) -> str:
     )
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    """The report needs nothing from outside itself: every fetch is refused."""
-    raise ValueError(f"The report fetches nothing: {url} refused.")
-
-
 def report_document(user, filters: InsightFilters) -> Document:
     """The report laid out in pages."""
-    return HTML(string=report_html(user, filters), url_fetcher=_refuse_fetch).render()
+    return pdf_document(report_html(user, filters))
 
 
 def render_report(user, filters: InsightFilters) -> bytes:

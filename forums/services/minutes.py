@@ -3,11 +3,20 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from members.choices import NotificationKind
 from members.services import notify
 
 from ..choices import ActionStatus, ForumEventKind, MeetingStatus
 from ..exceptions import ForumActionRefused
-from ..models import ActionItem, AgendaItem, Decision, Meeting, Membership
+from ..models import ActionItem, AgendaItem, Decision, Meeting, Membership, MinutesRevision
+from ..selectors.minutes import (
+    changes_between,
+    draft_minutes,
+    entries_from_snapshot,
+    latest_revision,
+    same_minutes,
+    snapshot_of,
+)
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising_after
@@ -26,12 +35,48 @@ def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
     return meeting
 
 
+def _keep_published_baseline(meeting: Meeting) -> None:
+    """Minutes published before revisions were kept become revision 1, as published, so
+    that a change made now does not reach readers before it is published."""
+    if meeting.minutes_published_at is None or latest_revision(meeting) is not None:
+        return
+    MinutesRevision.objects.create(
+        meeting=meeting,
+        number=1,
+        author=None,
+        snapshot=snapshot_of(draft_minutes(meeting)),
+        changes="As published before revisions were kept",
+        published_at=meeting.minutes_published_at,
+    )
+
+
+def _write_revision(meeting: Meeting, *, by, always: bool = False) -> MinutesRevision | None:
+    """A new revision when the minutes differ from the last one (or, `always`, when there
+    is none yet); called under the meeting's lock, which keeps the numbers in order."""
+    entries = draft_minutes(meeting)
+    latest = latest_revision(meeting)
+    before = entries_from_snapshot(latest.snapshot) if latest else []
+    if latest is not None and same_minutes(before, entries):
+        return None
+    if latest is None and not entries and not always:
+        return None
+    return MinutesRevision.objects.create(
+        meeting=meeting,
+        number=latest.number + 1 if latest else 1,
+        author=by,
+        snapshot=snapshot_of(entries),
+        changes=changes_between(before, entries),
+    )
+
+
 @transaction.atomic
 def record_minutes(
     meeting: Meeting, *, by, notes: dict[int, str], decisions: dict[int, str]
 ) -> Meeting:
-    """Save the notes of each agenda item and its decision (empty text removes the decision)."""
+    """Save the notes of each agenda item and its decision (empty text removes the decision);
+    a change makes a new revision, which readers see once the minutes are published."""
     meeting = _locked_meeting_for_minutes(meeting)
+    _keep_published_baseline(meeting)
     items = AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
     existing = {
         d.agenda_item_id: d
@@ -53,20 +98,40 @@ def record_minutes(
             Decision.objects.create(
                 meeting=meeting, agenda_item=item, text=decision_text, recorded_by=by
             )
-    record_event(meeting.forum, actor=by, kind=ForumEventKind.MINUTES_RECORDED, meeting=meeting)
+    revision = _write_revision(meeting, by=by)
+    record_event(
+        meeting.forum,
+        actor=by,
+        kind=ForumEventKind.MINUTES_RECORDED,
+        meeting=meeting,
+        note=f"Revision {revision.number}: {revision.changes}" if revision else "",
+    )
     return meeting
 
 
 @transaction.atomic
 def publish_minutes(meeting: Meeting, *, by) -> Meeting:
-    """Make the minutes readable by anyone signed in; every member is notified (on commit)."""
+    """Make the minutes, as they stand, the revision anyone signed in reads; every member
+    is notified (on commit)."""
     meeting = _locked_meeting_for_minutes(meeting)
     if meeting.start > timezone.now():
         raise ForumActionRefused("Minutes can be published once the meeting has started.")
     republished = meeting.minutes_published_at is not None
-    meeting.minutes_published_at = timezone.now()
+    _keep_published_baseline(meeting)
+    now = timezone.now()
+    revision = _write_revision(meeting, by=by, always=True) or latest_revision(meeting)
+    if revision.published_at is None:
+        revision.published_at = now
+        revision.save(update_fields=["published_at"])
+    meeting.minutes_published_at = now
     meeting.save(update_fields=["minutes_published_at", "updated_at"])
-    record_event(meeting.forum, actor=by, kind=ForumEventKind.MINUTES_PUBLISHED, meeting=meeting)
+    record_event(
+        meeting.forum,
+        actor=by,
+        kind=ForumEventKind.MINUTES_PUBLISHED,
+        meeting=meeting,
+        note=f"Revision {revision.number}",
+    )
     ensure_matters_arising_after(meeting, by=by)
     subject = f"{'Updated minutes' if republished else 'Minutes'}: {meeting}"
     notify_members(meeting, subject=subject, body=f"The minutes of {meeting} are ready to read.")
@@ -111,6 +176,7 @@ def add_action_item(
         subject=f"New action: {title}",
         body=f"From {meeting}, due {due_date:%d %b %Y}.",
         url=meeting.get_absolute_url(),
+        kind=NotificationKind.ACTION,
     )
     return action
 
@@ -147,8 +213,10 @@ def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
 
 @transaction.atomic
 def record_item_decision(item: AgendaItem, *, by, text: str) -> Decision:
-    """Add a line to an agenda item's decision (made if there is none yet) in the minutes."""
+    """Add a line to an agenda item's decision (made if there is none yet) in the minutes,
+    as a new revision that readers see once the minutes are published again."""
     meeting = _locked_meeting_for_minutes(item.meeting)
+    _keep_published_baseline(meeting)
     decision = (
         Decision.objects.select_for_update().filter(meeting=meeting, agenda_item=item).first()
     )
@@ -159,6 +227,7 @@ def record_item_decision(item: AgendaItem, *, by, text: str) -> Decision:
     else:
         decision.text = f"{decision.text}\n{text}"
         decision.save(update_fields=["text"])
+    _write_revision(meeting, by=by)
     record_event(
         meeting.forum, actor=by, kind=ForumEventKind.MINUTES_RECORDED, meeting=meeting, note=text
     )

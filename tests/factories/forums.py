@@ -150,3 +150,15 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     token = factory.Sequence(lambda n: f"feed-token-{n:04d}-secret")
+
+
+class MinutesRevisionFactory(factory.django.DjangoModelFactory):
+    """A saved state of a meeting's minutes with nothing recorded yet, not published."""
+
+    class Meta:
+        model = "forums.MinutesRevision"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    author = factory.SubFactory(UserFactory)
+    snapshot = factory.LazyFunction(lambda: {"items": []})

@@ -1,0 +1,165 @@
+"""Reads of the minutes: the draft as it stands, the revisions kept, and what each reader
+is shown (the published revision, or the draft to those who keep the minutes)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import AgendaItem, Meeting, MinutesRevision
+from .agenda import agenda_items
+
+
+@dataclass(frozen=True)
+class MinutesDecision:
+    pk: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MinutesEntry:
+    """One agenda item's part of the minutes: its notes and decisions, numbered as on the
+    agenda."""
+
+    item_id: int
+    number: int
+    title: str
+    notes: str
+    decisions: tuple[MinutesDecision, ...]
+
+    @property
+    def content(self) -> tuple[str, tuple[str, ...]]:
+        return self.notes, tuple(decision.text for decision in self.decisions)
+
+
+@dataclass(frozen=True)
+class MinutesToRead:
+    """The minutes a reader is shown, which revision they come from (None: as they stand),
+    and whether they differ from what was published."""
+
+    entries: list[MinutesEntry]
+    revision: MinutesRevision | None
+    is_draft: bool
+    # The revision readers are shown, whoever is reading.
+    published: MinutesRevision | None = None
+
+
+def entries_from_items(items: Iterable[AgendaItem]) -> list[MinutesEntry]:
+    """The items that have notes or decisions, numbered by their place on the agenda; the
+    items' decisions should be prefetched."""
+    entries = []
+    for number, item in enumerate(items, start=1):
+        decisions = tuple(MinutesDecision(pk=d.pk, text=d.text) for d in item.decisions.all())
+        if item.notes or decisions:
+            entries.append(
+                MinutesEntry(
+                    item_id=item.pk,
+                    number=number,
+                    title=item.title,
+                    notes=item.notes,
+                    decisions=decisions,
+                )
+            )
+    return entries
+
+
+def entries_from_snapshot(snapshot: dict) -> list[MinutesEntry]:
+    return [
+        MinutesEntry(
+            item_id=entry["id"],
+            number=entry["number"],
+            title=entry["title"],
+            notes=entry["notes"],
+            decisions=tuple(
+                MinutesDecision(pk=d["id"], text=d["text"]) for d in entry["decisions"]
+            ),
+        )
+        for entry in snapshot.get("items", [])
+    ]
+
+
+def snapshot_of(entries: list[MinutesEntry]) -> dict:
+    return {
+        "items": [
+            {
+                "id": entry.item_id,
+                "number": entry.number,
+                "title": entry.title,
+                "notes": entry.notes,
+                "decisions": [{"id": d.pk, "text": d.text} for d in entry.decisions],
+            }
+            for entry in entries
+        ]
+    }
+
+
+def same_minutes(before: list[MinutesEntry], after: list[MinutesEntry]) -> bool:
+    """Equal notes and decision texts item by item; titles and numbers follow the agenda,
+    which is edited elsewhere, so they alone do not make a new revision."""
+    return {e.item_id: e.content for e in before} == {e.item_id: e.content for e in after}
+
+
+def changes_between(before: list[MinutesEntry], after: list[MinutesEntry]) -> str:
+    """Which items changed, in words: "2. Welcome: notes; 3. Funding: notes and decision"."""
+    old = {entry.item_id: entry for entry in before}
+    new = {entry.item_id: entry for entry in after}
+    empty = ("", ())
+    lines = []
+    for entry in sorted(
+        [*after, *(e for e in before if e.item_id not in new)], key=lambda e: e.number
+    ):
+        was = old[entry.item_id].content if entry.item_id in old else empty
+        now = new[entry.item_id].content if entry.item_id in new else empty
+        parts = [
+            part
+            for part, changed in (("notes", was[0] != now[0]), ("decision", was[1] != now[1]))
+            if changed
+        ]
+        if parts:
+            lines.append(f"{entry.number}. {entry.title}: {' and '.join(parts)}")
+    return "; ".join(lines)
+
+
+def draft_minutes(meeting: Meeting) -> list[MinutesEntry]:
+    """The minutes as they stand now, read afresh."""
+    return entries_from_items(agenda_items(meeting))
+
+
+def latest_revision(meeting: Meeting) -> MinutesRevision | None:
+    return MinutesRevision.objects.filter(meeting=meeting).order_by("-number").first()
+
+
+def minutes_revisions(meeting: Meeting) -> list[MinutesRevision]:
+    """Every revision, newest first, with its author; one query."""
+    return list(
+        MinutesRevision.objects.filter(meeting=meeting).select_related("author").order_by("-number")
+    )
+
+
+def published_revision(revisions: list[MinutesRevision]) -> MinutesRevision | None:
+    """The newest revision that was published, from a list read newest first."""
+    return next((revision for revision in revisions if revision.is_published), None)
+
+
+def minutes_to_read(
+    meeting: Meeting,
+    *,
+    keeps_minutes: bool,
+    revisions: list[MinutesRevision],
+    items: Iterable[AgendaItem] | None = None,
+) -> MinutesToRead:
+    """Those who keep the minutes read the draft; everyone else reads the published
+    revision once the minutes are published (the draft before that, as forum members).
+    Minutes published before revisions were kept have none, and are read as they stand."""
+    published = published_revision(revisions) if meeting.minutes_published_at else None
+    if published is not None and not keeps_minutes:
+        return MinutesToRead(
+            entries=entries_from_snapshot(published.snapshot),
+            revision=published,
+            is_draft=False,
+            published=published,
+        )
+    entries = entries_from_items(agenda_items(meeting) if items is None else items)
+    is_draft = meeting.minutes_published_at is None or (
+        published is not None
+        and not same_minutes(entries_from_snapshot(published.snapshot), entries)
+    )
+    return MinutesToRead(entries=entries, revision=None, is_draft=is_draft, published=published)
