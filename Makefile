@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean bench backup
+.PHONY: run test lint format checks audit install install-dev vendor lock worker beat clean bench backup messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ vendor:
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+
+## Collect every string marked for translation into locale/en_AU (the one language shipped).
+messages: install-dev
+	$(MANAGE) makemessages -l en_AU --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	$(MANAGE) compilemessages -l en_AU
 
 ## Write an archive of the database and uploaded files into BACKUP_DIR (var/backups).
 backup: install

@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -382,7 +383,12 @@ SYSTEMIC_REGION_THRESHOLD = env.int("SYSTEMIC_REGION_THRESHOLD", default=3)
 
 # --- Internationalisation ---------------------------------------------------------
 
+# Every user-facing string is marked for translation; Australian English is the one language
+# shipped, and the only one LocaleMiddleware will choose. Catalogues live in locale/
+# (make messages).
 LANGUAGE_CODE = "en-au"
+LANGUAGES = [("en-au", "English (Australia)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Australia/Adelaide")
 USE_I18N = True
 USE_TZ = True
@@ -488,6 +494,9 @@ SESSION_RETENTION_DAYS = env.int("SESSION_RETENTION_DAYS", default=30)
 # What a deactivated account's issues, comments and events show as their author: "a former
 # member" (True), or the name they had (False).
 FORMER_MEMBER_ATTRIBUTION = env.bool("FORMER_MEMBER_ATTRIBUTION", default=True)
+# Notifications: each person chooses, per kind, an email at once, a daily or weekly digest, or
+# none. Digests go out at this hour (TIME_ZONE), weekly ones on Mondays.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 CELERY_BEAT_SCHEDULE = {
     "send-meeting-reminders": {
         "task": "forums.send_due_reminders",
@@ -505,6 +514,15 @@ CELERY_BEAT_SCHEDULE = {
     "prune-personal-data": {
         "task": "members.prune_personal_data",
         "schedule": crontab(minute=30, hour=3),
+    },
+    # Each run sends what is owed and stamps it, so a run repeated after a restart sends nothing.
+    "send-daily-digests": {
+        "task": "members.send_daily_digests",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR),
+    },
+    "send-weekly-digests": {
+        "task": "members.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
     },
 }
 

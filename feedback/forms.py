@@ -85,6 +85,10 @@ class IssueForm(forms.ModelForm):
         )
         self.fields["origin_forum"].empty_label = None
         self.fields["practice_areas"].queryset = PracticeArea.objects.order_by("name")
+        # A draft keeps whatever is written so far: only its title is needed until it is raised.
+        if self.data.get("action") == "draft":
+            for name in ("description", "practice_areas"):
+                self.fields[name].required = False
         if not self.instance.pk and not self.is_bound:
             own_cfsn = Forum.objects.filter(tier=Tier.REGIONAL, region_id=user.region_id).first()
             if own_cfsn is not None:
@@ -95,12 +99,27 @@ class IssueForm(forms.ModelForm):
         privacy_errors(self, "title", "description")
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        self.focus_first_error()
+
+    def focus_first_error(self) -> None:
+        # When the form comes back, the first field to fix takes the focus, so a keyboard or
+        # screen-reader user lands on it with its message (no JavaScript needed).
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["autofocus"] = True
+                return
+
     def require_attestation(self) -> bool:
         if not self.cleaned_data.get("attestation"):
             self.add_error(
                 "attestation",
                 "Confirm that the issue holds no identifying information about a client.",
             )
+            self.focus_first_error()
             return False
         return True
 

@@ -34,9 +34,21 @@ def roles_of(user) -> dict[int, str]:
         cached = {forum_id: role for forum_id, role, _ in rows}
         user._forum_roles = cached
         strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
+        user._forums_run = {
+            forum_id
+            for forum_id, role, tier in rows
+            if role in FACILITATING_ROLES or (tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES)
+        }
         user._is_strategic_member = bool(strategic)
         user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)
     return cached
+
+
+def forums_run_by(user) -> set[int]:
+    """Ids of the forums this person runs (as is_forum_facilitator decides), from its own
+    memberships: an administrator runs every forum but is not given each one's to-do list."""
+    roles_of(user)
+    return getattr(user, "_forums_run", set())
 
 
 @rules.predicate

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -183,6 +184,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """A provider's account signs in as the member it was linked to; the first time, it links
     to the member with the same verified email, or creates one, when that email is in the
     provider's domains. Anything else is refused on the sign-in page."""
+
+    def list_apps(self, request, provider=None, client_id=None):
+        # A provider id in an address is an identifier; anything else (a NUL byte, say) names
+        # no provider and never reaches the database.
+        if provider is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", provider):
+            return []
+        return super().list_apps(request, provider=provider, client_id=client_id)
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         # Local sign-up may be off; pre_social_login has already checked the domain.

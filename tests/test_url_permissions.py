@@ -18,6 +18,7 @@ from django.utils import timezone
 from feedback.choices import IssueStatus
 from feedback.services import routing
 from forums.choices import MeetingStatus, MembershipRole, ResourceKind
+from members.unsubscribe import unsubscribe_token
 from tests.factories.feedback import PracticeIssueFactory, ResponseFactory
 from tests.factories.forums import (
     ActionItemFactory,
@@ -71,6 +72,11 @@ TABLE = [
     ("members:profile-edit",                "none",       signed_in(OK)),
     ("members:notifications",               "none",       signed_in(OK)),
     ("members:notifications-read",          "none",       signed_in(PO)),
+    # Only the recipient opens a notice; it takes them on to what it is about.
+    ("members:notification-open",           "notice",     (IN, NF, GO, NF, NF, NF, NF, NF)),
+    ("members:notification-settings",       "none",       signed_in(OK)),
+    # The signed link is the credential: anyone holding it sees the confirmation.
+    ("members:notification-unsubscribe",    "unsubscribe", each(OK)),
     ("members:personal-data",               "none",       signed_in(OK)),
     ("members:personal-data-download",      "none",       signed_in(OK)),
     # Leaving asks for the password again first.
@@ -108,10 +114,15 @@ TABLE = [
     ("forums:agenda-publish",               "meeting",    (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:agenda-pack",                  "meeting",    signed_in(OK)),
     ("forums:agenda-pack",                  "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("forums:agenda-pack-pdf",              "meeting",    signed_in(OK)),
+    ("forums:agenda-pack-pdf",              "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:meeting-rsvp",                 "meeting",    (IN, NO, PO, PO, NO, NO, NO, PO)),
     ("forums:attendance",                   "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:minutes-edit",                 "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:minutes-publish",              "meeting",    (IN, NO, NO, PO, NO, NO, NO, PO)),
+    # Unpublished minutes stay inside the forum.
+    ("forums:minutes-pdf",                  "meeting",    (IN, NO, OK, OK, NO, NO, NO, OK)),
+    ("forums:minutes-pdf",                  "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:action-create",                "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:my-actions",                   "none",       signed_in(OK)),
     ("forums:action-update",                "action",     (IN, NO, OK, OK, NO, NO, NO, OK)),
@@ -201,6 +212,8 @@ STANDS_FOR = {
 POST_ALLOWED = {
     "members:profile-edit": set(ROLES) - {"anonymous"},
     "members:notifications-read": set(ROLES) - {"anonymous"},
+    "members:notification-settings": set(ROLES) - {"anonymous"},
+    "members:notification-unsubscribe": set(ROLES),
     "members:account-deactivate": set(ROLES) - {"anonymous"},
     "forums:forum-members": {"facilitator", "admin"},
     "forums:agenda-defaults": {"facilitator", "admin"},
@@ -354,7 +367,7 @@ def world(db, settings):
     ).issue
     merged = PracticeIssueFactory(origin_forum=cfsn, title="Duplicate")
     routing.merge_issues(merged, into=issue, by=people["facilitator"])
-    NotificationFactory(recipient=practitioner)
+    notice = NotificationFactory(recipient=practitioner, url="/forums/")
     # An issue on the agenda of a meeting that started an hour ago takes its outcome now.
     with time_machine.travel(timezone.now() - dt.timedelta(hours=2), tick=False):
         soon = timezone.now() + dt.timedelta(hours=1)
@@ -390,6 +403,8 @@ def world(db, settings):
         "email_key": {"key": "no-such-key"},
         "reset_key": {"uidb36": "zz", "key": "no-such-key"},
         "sso_provider": {"provider_id": "agency"},
+        "notice": {"pk": notice.pk},
+        "unsubscribe": {"token": unsubscribe_token(practitioner.pk, None)},
     }
     return World(people=people, targets=targets)
 

@@ -1,9 +1,22 @@
 """Panels the feedback app lends to other pages (the home page)."""
 
 from django import template
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
 
-from ..models import PracticeIssue
-from ..selectors import forums_to_triage
+from forums.choices import TAKES_OUTCOMES, Tier
+from forums.rules import forums_run_by
+from members.home import Task
+
+from ..choices import FINISHED_STATUSES, IssueStatus, ReferralPurpose
+from ..models import PracticeIssue, Referral
+from ..selectors import (
+    executive_queue,
+    forums_to_triage,
+    responses_needing_attention,
+    waiting_referrals,
+)
 
 register = template.Library()
 
@@ -22,3 +35,100 @@ def my_issues_panel(user, limit: int = 5) -> dict:
 def triage_panel(user) -> dict:
     """Forums this person runs, with how many issues wait for triage in each."""
     return {"forums": list(forums_to_triage(user))}
+
+
+@register.simple_tag
+def issue_tasks(user) -> list[Task]:
+    """Issues waiting for this person: their own returned for information; for those who run
+    forums, triage and outcomes to record; for executives, issues awaiting a response and
+    responses overdue or due for review."""
+    tasks = []
+    returned = list(
+        PracticeIssue.objects.filter(raised_by=user, status=IssueStatus.INFO_REQUESTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
+    if returned:
+        tasks.append(
+            Task(
+                "Issues needing your input",
+                len(returned),
+                reverse("feedback:issue-provide-information", args=[returned[0]]),
+                "Add the information asked for",
+                "A forum asked you for more before it decides.",
+            )
+        )
+    runs = forums_run_by(user)
+    if runs:
+        waiting = waiting_referrals().filter(forum_id__in=runs).count()
+        if waiting:
+            tasks.append(
+                Task(
+                    "Issues waiting for triage",
+                    waiting,
+                    reverse("feedback:queues"),
+                    "Triage the queue",
+                    "Place each on an agenda, merge, ask or decline.",
+                )
+            )
+        undecided = list(
+            Referral.objects.filter(
+                forum_id__in=runs,
+                left_at__isnull=True,
+                outcome="",
+                agenda_item__meeting__status__in=TAKES_OUTCOMES,
+                agenda_item__meeting__start__lte=timezone.now(),
+            )
+            .order_by("agenda_item__meeting__start", "pk")
+            .values_list("agenda_item__meeting_id", flat=True)[:100]
+        )
+        if undecided:
+            tasks.append(
+                Task(
+                    "Outcomes to record",
+                    len(undecided),
+                    reverse("forums:meeting-detail", args=[undecided[0]]),
+                    "Record the outcomes",
+                    "Issues discussed at meetings already held.",
+                )
+            )
+    if user.has_perm("feedback.view_executive_queue") and not user.is_superuser:
+        awaiting = executive_queue().count()
+        if awaiting:
+            tasks.append(
+                Task(
+                    "Awaiting a response",
+                    awaiting,
+                    reverse("feedback:executive-queue"),
+                    "Review escalated issues",
+                    "Escalated to the Strategic Leadership Forum.",
+                )
+            )
+        late = responses_needing_attention().count()
+        if late:
+            tasks.append(
+                Task(
+                    "Responses overdue or due for review",
+                    late,
+                    f"{reverse('feedback:issue-list')}?delivery=overdue",
+                    "Follow up responses",
+                    "Past their due date or their review date.",
+                )
+            )
+    return tasks
+
+
+@register.inclusion_tag("feedback/_loop_glance.html")
+def loop_glance() -> dict:
+    """The loop at a glance for administrators: open stays at each tier and late responses."""
+    at_tier = dict(
+        Referral.objects.filter(left_at__isnull=True, purpose=ReferralPurpose.CONSIDER)
+        .exclude(issue__status__in=FINISHED_STATUSES)
+        .values_list("forum__tier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "tiers": [(label, at_tier.get(tier, 0)) for tier, label in Tier.choices],
+        "late_responses": responses_needing_attention().count(),
+    }

@@ -18,6 +18,7 @@ from ..forms import (
 )
 from ..models import PracticeIssue
 from ..pagination import issue_page
+from ..path import loop_steps
 from ..services import issues as issue_services
 from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
 
@@ -158,6 +159,10 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
         issue = self.issue
         referrals = list(issue.referrals.all())
         open_referrals = [r for r in referrals if r.left_at is None]
+        # Only the stays at forums this person runs offer them the forum's tools.
+        runnable_referrals = [
+            r for r in open_referrals if user.has_perm("feedback.record_outcome", r.forum)
+        ]
         events = selectors.timeline(
             issue, page=self.page_number("events"), per_page=self.events_per_page
         )
@@ -171,6 +176,8 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
             later_events_query=self.page_query("events", events.number - 1),
             referrals=referrals,
             open_referrals=open_referrals,
+            runnable_referrals=runnable_referrals,
+            loop_steps=loop_steps(issue, referrals),
             comments=comments.items,
             comments_page=comments,
             earlier_comments_query=self.page_query("comments", comments.number + 1),

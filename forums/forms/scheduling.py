@@ -1,5 +1,7 @@
 import datetime as dt
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils import timezone
@@ -161,6 +163,35 @@ class MeetingScheduleForm(MeetingTimesForm):
         "confirm_clash",
     ]
     repeat_error_field = "until"
+    # Asked only of a repeating meeting: folded away until one is chosen.
+    REPEAT_DETAILS = ("interval", "nth", "weekday", "nth_interval", "until", "count")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        before = self.field_order[: self.field_order.index("interval")]
+        after = self.field_order[self.field_order.index("count") + 1 :]
+        self.helper.layout = Layout(
+            *before,
+            HTML(
+                '<details class="repeat-details mb-3" id="repeat-details"'
+                "{% if form.repeat_details_open %} open{% endif %}>"
+                "<summary>How it repeats (only for a repeating meeting)</summary>"
+                '<div class="pt-3">'
+            ),
+            *self.REPEAT_DETAILS,
+            HTML("</div></details>"),
+            *after,
+        )
+
+    @property
+    def repeat_details_open(self) -> bool:
+        """Open when the person chose a repeat, or when one of its fields needs a fix."""
+        if not self.is_bound:
+            return False
+        chosen = self.data.get("repeat_kind", scheduling.NONE) != scheduling.NONE
+        return chosen or any(name in self.errors for name in self.REPEAT_DETAILS)
 
     def repeat(self) -> Repeat:
         data = self.cleaned_data

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -52,6 +53,16 @@ class TimedItem:
     carried_over: int = 0
     move_url: str = ""
 
+    @property
+    def awaits_outcome(self) -> bool:
+        """An item that brings an issue whose stay here has no outcome yet (the stay reaches
+        the item in reverse, loaded with it by agenda_items)."""
+        try:
+            referral = self.item.referral
+        except ObjectDoesNotExist:
+            return False
+        return not referral.outcome and referral.left_at is None
+
 
 @dataclass(frozen=True)
 class RsvpGroup:
@@ -61,10 +72,11 @@ class RsvpGroup:
 
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The meeting's items in order, with their decisions."""
+    """The meeting's items in order, with their decisions and, for an issue's item, the stay
+    that links it to the issue."""
     return (
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("matters_from__forum")
+        .select_related("matters_from__forum", "referral")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")))
     )
 

@@ -9,6 +9,7 @@ from ..selectors.agenda import (
     rsvp_groups,
     timed_agenda,
 )
+from ..selectors.minutes import minutes_revisions, minutes_to_read
 from .mixins import MeetingPermissionMixin
 
 
@@ -27,8 +28,18 @@ class MeetingDetailView(MeetingPermissionMixin, TemplateView):
             None,
         )
         total = minutes_total(timed)
+        minutes, revisions = None, []
+        if user.has_perm("forums.view_minutes", meeting):
+            revisions = minutes_revisions(meeting)
+            minutes = minutes_to_read(
+                meeting,
+                keeps_minutes=user.has_perm("forums.record_minutes", meeting),
+                revisions=revisions,
+                items=[entry.item for entry in timed],
+            )
         return super().get_context_data(
             timed_agenda=timed,
+            to_decide=[entry for entry in timed if entry.awaits_outcome],
             minutes_total=total,
             minutes_over=max(total - meeting.duration_minutes, 0),
             rsvp_groups=groups,
@@ -37,5 +48,7 @@ class MeetingDetailView(MeetingPermissionMixin, TemplateView):
             resources=meeting_resources(meeting),
             attendees=meeting_attendees(meeting) if meeting.attendance_recorded_at else [],
             actions=actions_for_meeting(meeting),
+            minutes=minutes,
+            minutes_revisions=revisions,
             **kwargs,
         )

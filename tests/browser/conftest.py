@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = {
     "facilitator": "facilitator@example.org",
     "executive": "executive@example.org",
     "administrator": "admin@example.org",
+    "statewide_chair": "stella.statewide@example.org",
 }
 
 

@@ -10,7 +10,7 @@ from feedback import demo
 from feedback.models import PracticeIssue
 from forums.models import Forum, Meeting
 
-from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
+from .conftest import BASE_DIR, DEMO_ACCOUNTS, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,36 @@ def links_on(page) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+SCREENSHOTS = BASE_DIR / "var" / "screenshots"
+# A laptop, and a phone held upright.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+def layout_problems(page) -> list[str]:
+    """At 390 px no page is wider than the screen; at 1280 px the main menu is one line."""
+    width = page.viewport_size["width"]
+    problems = []
+    document_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if document_width > width:
+        wide = page.evaluate(
+            """(width) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > width + 1
+                        && !e.closest('.table-responsive, .scroll-region'))
+                .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' +
+                    String(e.className).split(' ').join('.') : ''))""",
+            width,
+        )
+        problems.append(f"{document_width} px wide at {width} px: {', '.join(wide)}")
+    if width >= 1200:
+        tops = page.evaluate(
+            """() => [...new Set([...document.querySelectorAll('#main-nav > ul > li')]
+                .map(li => Math.round(li.getBoundingClientRect().top)))]"""
+        )
+        if len(tops) > 1:
+            problems.append(f"the main menu takes {len(tops)} lines")
+    return problems
+
+
 def check_page(page, path: str, axe_source: str) -> list[str]:
     page.console_errors.clear()
     response = page.goto(path)
@@ -72,19 +102,31 @@ def check_page(page, path: str, axe_source: str) -> list[str]:
     if response is None or response.status != 200:
         problems.append(f"{path}: HTTP {response.status if response else 'no response'}")
     problems += [f"{path}: {v}" for v in axe_violations(page, axe_source)]
+    problems += [f"{path}: {p}" for p in layout_problems(page)]
     problems += [f"{path}: console: {e}" for e in page.console_errors]
     return problems
 
 
-def test_anonymous_pages_have_no_accessibility_violations(page, demo_data, axe_source):
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_anonymous_pages_have_no_accessibility_violations(page, demo_data, axe_source, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
     problems = [p for path in ANONYMOUS_PAGES for p in check_page(page, path, axe_source)]
 
     assert problems == []
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("role", list(DEMO_ACCOUNTS))
-def test_every_reachable_page_has_no_accessibility_violations(page, demo_data, axe_source, role):
+def test_every_reachable_page_has_no_accessibility_violations(
+    page, demo_data, axe_source, role, viewport
+):
+    page.set_viewport_size(VIEWPORTS[viewport])
     sign_in(page, DEMO_ACCOUNTS[role])
+    # Each role's home page as it looks, kept for people to review (README: Tests).
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"home-{role}-{viewport}.png"
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > 10_000
     to_visit = deep_pages(role) + links_on(page)
     seen: set[str] = set()
     problems: list[str] = []

@@ -397,8 +397,10 @@ def test_outcome_links_appear_once_the_meeting_has_started(client, loop):
 
     assert before == [False, False]
     assert during == [True, True]
-    assert "Record outcomes for the practice issues" in meeting_page
-    assert "Record outcomes for the practice issues" not in (
+    # The meeting page leads straight to the item's outcome, not to the whole queue.
+    assert f'href="{link}"' in meeting_page
+    assert "Outcomes to record" in meeting_page
+    assert "Outcomes to record" not in (
         client.get(loop.cfsn_meeting.get_absolute_url()).content.decode()
     )
 
@@ -613,3 +615,59 @@ def test_respond_at_the_strategic_meeting_needs_no_reason(client, loop):
     assert "out_of_session_reason" not in form.fields
     assert response.status_code == 302
     assert issue.referrals.get(forum=loop.strategic).out_of_session is False
+
+
+def test_save_draft_with_only_a_title_keeps_it(client, loop):
+    client.force_login(loop.practitioner)
+
+    response = client.post(
+        reverse("feedback:issue-create"),
+        issue_form(loop, action="draft", attestation="", description="", practice_areas=[]),
+    )
+
+    draft = PracticeIssue.objects.get()
+    assert response.status_code == 302
+    assert draft.status == IssueStatus.DRAFT
+    assert draft.title == "Intake forms repeat the same questions"
+    assert draft.description == ""
+
+
+def test_raise_issue_without_description_asks_for_it_and_keeps_the_title(client, loop):
+    client.force_login(loop.practitioner)
+
+    response = client.post(reverse("feedback:issue-create"), issue_form(loop, description=""))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in html
+    assert 'value="Intake forms repeat the same questions"' in html
+    assert PracticeIssue.objects.count() == 0
+
+
+def test_issue_page_offers_facilitator_only_the_outcomes_of_their_own_forum(client, loop):
+    from feedback.choices import ReferralPurpose
+    from tests.factories.feedback import ReferralFactory
+    from tests.factories.forums import AgendaItemFactory, MeetingFactory
+
+    issue = PracticeIssueFactory(
+        origin_forum=loop.cfsn, status=IssueStatus.RESPONDED, referral=False
+    )
+    now = timezone.now()
+    items = {}
+    for forum in (loop.cfsn, loop.other_cfsn):
+        held = MeetingFactory(
+            forum=forum, start=now - dt.timedelta(minutes=30), end=now + dt.timedelta(hours=1)
+        )
+        items[forum.slug] = AgendaItemFactory(meeting=held, kind="response")
+        ReferralFactory(
+            issue=issue,
+            forum=forum,
+            purpose=ReferralPurpose.REFLECT,
+            agenda_item=items[forum.slug],
+        )
+    client.force_login(loop.cfsn_facilitator)
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert reverse("feedback:outcome-record", args=[items["northern-cfsn"].pk]) in html
+    assert reverse("feedback:outcome-record", args=[items["southern-cfsn"].pk]) not in html

@@ -6,7 +6,12 @@ from django.utils import timezone
 
 from forums.choices import MembershipRole
 from tests.factories.feedback import PracticeIssueFactory
-from tests.factories.forums import ActionItemFactory, MeetingFactory, MembershipFactory
+from tests.factories.forums import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    MeetingFactory,
+    MembershipFactory,
+)
 
 
 @pytest.fixture
@@ -56,7 +61,83 @@ def test_home_queries_do_not_grow(
         ActionItemFactory(meeting=meeting, owner=member)
         PracticeIssueFactory(origin_forum=membership.forum, raised_by=member)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = member_client.get(reverse("home"))
 
     assert response.status_code == 200
+
+
+def _tasks(html: str) -> list[str]:
+    """The home page's "Waiting for you" cards, as "count title" lines."""
+    import re
+
+    return [
+        f"{count} {title.strip()}"
+        for count, title in re.findall(r'<span class="task-count">(\d+)</span> ([^<]+)</h3>', html)
+    ]
+
+
+def test_home_leads_practitioner_to_their_returned_issue_meeting_and_action(
+    member_client, member, membership
+):
+    returned = PracticeIssueFactory(
+        origin_forum=membership.forum, raised_by=member, status="info_requested"
+    )
+    MeetingFactory(forum=membership.forum)
+    ActionItemFactory(owner=member, due_date=timezone.localdate() + dt.timedelta(days=3))
+
+    html = member_client.get(reverse("home")).content.decode()
+
+    assert _tasks(html) == [
+        "1 Issues needing your input",
+        "1 Meetings to answer",
+        "1 Actions due",
+    ]
+    assert reverse("feedback:issue-provide-information", args=[returned.pk]) in html
+    assert 'class="btn btn-primary btn-sm"' in html
+
+
+def test_home_leads_facilitator_to_triage_agendas_outcomes_and_minutes(member_client, member):
+    from feedback.models import Referral
+
+    forum = MembershipFactory(user=member, role=MembershipRole.FACILITATOR).forum
+    PracticeIssueFactory(origin_forum=forum)
+    MeetingFactory(forum=forum, start=timezone.now() + dt.timedelta(days=5))
+    now = timezone.now()
+    held = MeetingFactory(
+        forum=forum, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=1)
+    )
+    on_agenda = PracticeIssueFactory(origin_forum=forum, status="on_agenda")
+    item = AgendaItemFactory(meeting=held, kind="practice_issue")
+    Referral.objects.filter(issue=on_agenda).update(agenda_item=item)
+
+    html = member_client.get(reverse("home")).content.decode()
+
+    assert _tasks(html) == [
+        "1 Issues waiting for triage",
+        "1 Outcomes to record",
+        "1 Meetings to answer",
+        "1 Agendas to publish",
+        "1 Minutes to publish",
+    ]
+    assert reverse("forums:meeting-detail", args=[held.pk]) in html
+
+
+def test_home_with_nothing_waiting_says_so(member_client):
+    html = member_client.get(reverse("home")).content.decode()
+
+    assert _tasks(html) == []
+    assert "Nothing is waiting for you." in html
+
+
+def test_home_for_administrator_shows_the_loop_at_a_glance(client, db):
+    from tests.factories.members import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    PracticeIssueFactory()
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "The loop at a glance" in html
+    assert '<span class="task-count">1</span> open at the Regional CFSN meeting' in html
+    assert reverse("insights:loop-health") in html

@@ -48,7 +48,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 ):
     _busy_member(member, size)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(21):
         response = member_client.get(reverse("home"))
 
     html = response.content.decode()

@@ -1,0 +1,103 @@
+"""The loop drawn for one issue: the steps it takes (its CFSN, the State-wide Forum, the
+Strategic Leadership Forum, back to the CFSN, delivered), where it is now, and the dates of
+each stay, as finished values for the issue page's stepper."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+
+from forums.choices import Tier
+
+from .choices import FINAL_DELIVERY_STATUSES, IssueStatus, ReferralPurpose
+from .models import PracticeIssue, Referral
+
+# Ends of an issue that leave the rest of the loop untravelled.
+ENDED_BEFORE_THE_TOP = (IssueStatus.RESOLVED, IssueStatus.DECLINED, IssueStatus.MERGED)
+
+DONE, CURRENT, UPCOMING, NOT_NEEDED = "done", "current", "upcoming", "not_needed"
+STATE_LABELS = {
+    DONE: "Done",
+    CURRENT: "Now here",
+    UPCOMING: "Still to come",
+    NOT_NEEDED: "Not needed",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    state: str
+    detail: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def _day(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "j M Y")
+
+
+def _stay(referrals: list[Referral]) -> tuple[str, str]:
+    """The state and dates of one step from its stays (several when carried or returned)."""
+    first, last = referrals[0], referrals[-1]
+    if last.left_at is None:
+        return CURRENT, f"Since {_day(first.entered_at)}"
+    detail = f"{_day(first.entered_at)} to {_day(last.left_at)}"
+    if last.outcome:
+        detail += f": {last.get_outcome_display().lower()}"
+    return DONE, detail
+
+
+def loop_steps(issue: PracticeIssue, referrals: list[Referral]) -> list[Step]:
+    """Five steps, in the loop's order; `referrals` are the issue's stays, oldest first."""
+    by_step: dict[int, list[Referral]] = {0: [], 1: [], 2: [], 3: []}
+    for referral in referrals:
+        if referral.purpose == ReferralPurpose.REFLECT:
+            # A response sent to every CFSN is reflected on at each; the path follows the
+            # issue's own CFSN.
+            if referral.forum_id == issue.origin_forum_id:
+                by_step[3].append(referral)
+        else:
+            tier = referral.forum.tier
+            by_step[{Tier.REGIONAL: 0, Tier.STATEWIDE: 1, Tier.STRATEGIC: 2}[tier]].append(referral)
+    names = [
+        issue.origin_forum.name,
+        "State-wide Practitioner Forum",
+        "Strategic Leadership Forum",
+        f"Back to {issue.origin_forum.name}",
+    ]
+    finished_early = issue.status in ENDED_BEFORE_THE_TOP
+    steps = []
+    for index, name in enumerate(names):
+        if by_step[index]:
+            state, detail = _stay(by_step[index])
+        elif issue.is_draft and index == 0:
+            state, detail = UPCOMING, "Not raised yet: a draft"
+        elif finished_early:
+            state, detail = NOT_NEEDED, f"{issue.get_status_display()} before this step"
+        else:
+            state, detail = UPCOMING, "Not reached yet"
+        steps.append(Step(name=name, state=state, detail=detail))
+    steps.append(_delivery_step(issue, finished_early))
+    return steps
+
+
+def _delivery_step(issue: PracticeIssue, finished_early: bool) -> Step:
+    response = getattr(issue, "response", None) if issue.status != IssueStatus.DRAFT else None
+    name = "Response delivered"
+    if response is None:
+        if finished_early:
+            return Step(name, NOT_NEEDED, f"{issue.get_status_display()} before this step")
+        return Step(name, UPCOMING, "Not reached yet")
+    if response.delivery_status in FINAL_DELIVERY_STATUSES:
+        when = f" on {_day(response.delivered_at)}" if response.delivered_at else ""
+        return Step(name, DONE, f"{response.get_delivery_status_display()}{when}")
+    return Step(
+        name,
+        CURRENT,
+        f"{response.get_delivery_status_display()}, due {_day(response.due_date)}",
+    )
