@@ -95,6 +95,13 @@ def demo_data(transactional_db):
     call_command("seed_demo", verbosity=0)
 
 
+def menu_link(page, menu: str, link: str):
+    """A link in one of the main menu's drop-downs, after opening it as a person would."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator("summary", has_text=menu).click()
+    return nav.get_by_role("link", name=link)
+
+
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)

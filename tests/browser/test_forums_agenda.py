@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from forums.choices import MeetingStatus
 from forums.models import ActionItem, Meeting
 
-from .conftest import DEMO_ACCOUNTS, axe_violations, sign_in
+from .conftest import DEMO_ACCOUNTS, axe_violations, menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +48,9 @@ def _schedule_series(page, title: str) -> Meeting:
     page.get_by_role("link", name="Schedule a meeting").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Date").fill(first_day.isoformat())
-    page.get_by_label("Start time").fill("10:00")
-    page.get_by_label("End time").fill("11:00")
+    # Late in the day, clear of every demo meeting, whichever weekdays the series falls on.
+    page.get_by_label("Start time").fill("16:30")
+    page.get_by_label("End time").fill("17:30")
     page.get_by_label("Place").fill("Northern Community Hub")
     page.get_by_role("combobox", name=re.compile(r"^Repeat")).select_option("monthly")
     page.get_by_label("Or: number of meetings").fill("6")
@@ -126,7 +127,7 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
 
     # The practitioner finds the meeting in "My meetings", reads the agenda and answers.
     _switch_to(page, "practitioner")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My meetings").click()
+    menu_link(page, "Meetings", "My meetings").click()
     page.get_by_role("link", name=meeting.title).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(meeting.title)
     expect(page.locator("table.agenda-table tbody th").nth(2)).to_contain_text(
@@ -178,7 +179,7 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
 
     # The practitioner finds it on "My actions".
     _switch_to(page, "practitioner")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My actions").click()
+    menu_link(page, "Meetings", "My actions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
     expect(
         page.get_by_role("row").filter(has_text="Circulate the referral pathway")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.members.test_accounts import totp_code
 
-from .conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, axe_violations, sign_in
+from .conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, axe_violations, menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_practitioner_turns_on_mfa_and_signs_in_with_a_code(page, demo_data, axe_source):
     problems: list[str] = []
     sign_in(page, DEMO_ACCOUNTS["practitioner"])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Security").click()
+    menu_link(page, "Account", "Security").click()
     problems += axe_violations(page, axe_source)
     page.get_by_role("link", name="Activate").click()
     page.get_by_label("Password").fill(DEMO_PASSWORD)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from members.models import User
 
-from .conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, axe_violations, sign_in
+from .conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, axe_violations, menu_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def test_practitioner_adds_passkey_and_signs_in_with_it(page, demo_data, axe_sou
     problems: list[str] = []
     add_virtual_authenticator(page)
     sign_in(page, DEMO_ACCOUNTS["practitioner"])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Security").click()
+    menu_link(page, "Account", "Security").click()
     problems += axe_violations(page, axe_source)
     page.get_by_role("link", name="Add").click()
     problems += axe_violations(page, axe_source)

@@ -92,3 +92,21 @@ def test_seed_demo_with_tasks_queued_for_a_worker_leaves_no_email_owed(
 
     assert Notification.objects.count() > 0
     assert (owed, swept, mailoutbox) == (0, 0, [])
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_only_the_last_fortnights_notices_unread():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    call_command("seed_demo", verbosity=0)
+    fortnight_ago = timezone.now() - dt.timedelta(days=14)
+    practitioner = Notification.objects.filter(recipient__email="practitioner@example.org")
+
+    assert practitioner.filter(created_at__lt=fortnight_ago, read_at__isnull=True).count() == 0
+    assert practitioner.filter(read_at__isnull=False).count() > 10
+    assert (
+        practitioner.filter(read_at__isnull=True).count()
+        == practitioner.filter(created_at__gte=fortnight_ago).count()
+    )

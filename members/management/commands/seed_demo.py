@@ -3,6 +3,7 @@
 Running it again changes nothing: every row is found by a natural key first.
 """
 
+import datetime as dt
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -21,6 +22,8 @@ from members.demo import ACCOUNTS_OPENED, at
 from members.models import Notification, Organisation, PracticeArea, Region, User
 
 DEMO_PASSWORD = "demo-portal-2026"
+# Notices newer than this are still unread when the demo starts.
+DEMO_UNREAD_FOR = dt.timedelta(days=14)
 DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 REGIONS = ["Northern", "Southern", "Eastern Hills", "Western", "Far North"]
@@ -120,6 +123,13 @@ class Command(BaseCommand):
             Notification.objects.filter(pk__gt=last_before, sent_at__isnull=True).update(
                 sent_at=F("created_at"), next_attempt_at=None
             )
+            # Over the year people opened what reached them: only the last fortnight's
+            # notices are still unread, a day after each was sent otherwise.
+            Notification.objects.filter(
+                pk__gt=last_before,
+                read_at__isnull=True,
+                created_at__lt=timezone.now() - DEMO_UNREAD_FOR,
+            ).update(read_at=F("created_at") + dt.timedelta(days=1))
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
     def seed_members(self) -> None:
