@@ -94,7 +94,6 @@ vendor:
 ## Collect every string marked for translation into locale/en_AU (the one language shipped).
 messages: install-dev
 	$(MANAGE) makemessages -l en_AU --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
-	$(MANAGE) compilemessages -l en_AU
 
 ## Write an archive of the database and uploaded files into BACKUP_DIR (var/backups).
 backup: install

@@ -1,16 +1,17 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IssueStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    QUEUED = "queued", "Waiting for an agenda"
-    ON_AGENDA = "on_agenda", "On an agenda"
-    INFO_REQUESTED = "info_requested", "More information requested"
-    RESOLVED = "resolved", "Resolved"
-    DECLINED = "declined", "Declined"
-    RESPONDED = "responded", "Response sent back for reflection"
-    CLOSED = "closed", "Loop closed"
-    MERGED = "merged", "Merged into another issue"
+    DRAFT = "draft", _("Draft")
+    QUEUED = "queued", _("Waiting for an agenda")
+    ON_AGENDA = "on_agenda", _("On an agenda")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    RESOLVED = "resolved", _("Resolved")
+    DECLINED = "declined", _("Declined")
+    RESPONDED = "responded", _("Response sent back for reflection")
+    CLOSED = "closed", _("Loop closed")
+    MERGED = "merged", _("Merged into another issue")
 
 
 # Statuses in which an issue is still travelling the loop.
@@ -65,14 +66,14 @@ REVERSALS: dict[str, set[str]] = {
 class Outcome(models.TextChoices):
     """What a forum decided about an issue on its agenda."""
 
-    RESOLVED = "resolved", "Resolved at this tier"
-    ESCALATED = "escalated", "Escalated to the next tier"
-    CARRIED_OVER = "carried_over", "Carried over to the next meeting"
-    RETURNED = "returned", "Returned to the submitter for information"
-    RESPONDED = "responded", "Response recorded"
-    DISCUSSED = "discussed", "Response discussed"
-    DECLINED = "declined", "Declined"
-    MERGED = "merged", "Merged into another issue"
+    RESOLVED = "resolved", _("Resolved at this tier")
+    ESCALATED = "escalated", _("Escalated to the next tier")
+    CARRIED_OVER = "carried_over", _("Carried over to the next meeting")
+    RETURNED = "returned", _("Returned to the submitter for information")
+    RESPONDED = "responded", _("Response recorded")
+    DISCUSSED = "discussed", _("Response discussed")
+    DECLINED = "declined", _("Declined")
+    MERGED = "merged", _("Merged into another issue")
 
 
 # Outcomes a facilitator records at a meeting on an agenda item linked to an issue.
@@ -85,26 +86,26 @@ MEETING_OUTCOMES = (
 
 # Decisions a forum's chair or facilitator may take between meetings, with a reason.
 OUT_OF_SESSION_OUTCOMES = (Outcome.RESOLVED, Outcome.ESCALATED, Outcome.DISCUSSED)
-OUT_OF_SESSION_LABEL = "Out-of-session decision"
+OUT_OF_SESSION_LABEL = _("Out-of-session decision")
 
 
 class ReferralPurpose(models.TextChoices):
-    CONSIDER = "consider", "For consideration"
-    REFLECT = "reflect", "Response for reflection"
+    CONSIDER = "consider", _("For consideration")
+    REFLECT = "reflect", _("Response for reflection")
 
 
 class ResponseScope(models.TextChoices):
-    ORIGIN = "origin", "The CFSN where the issue was raised"
-    ALL_CFSNS = "all", "Every Regional CFSN"
+    ORIGIN = "origin", _("The CFSN where the issue was raised")
+    ALL_CFSNS = "all", _("Every Regional CFSN")
 
 
 class DeliveryStatus(models.TextChoices):
     """How far the owner has carried out a response."""
 
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DELIVERED = "delivered", "Delivered"
-    NOT_PROCEEDING = "not_proceeding", "Not proceeding"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    NOT_PROCEEDING = "not_proceeding", _("Not proceeding")
 
 
 # Delivered and not proceeding are the response's two ends: nothing follows either.
@@ -131,31 +132,31 @@ DELIVERY_TRANSITIONS: dict[str, set[str]] = {
 
 # The issue list's delivery filter; "not delivered" means a response still being carried out.
 DELIVERY_FILTERS = (
-    ("delivered", "Delivered"),
-    ("not_delivered", "Not delivered yet"),
-    ("not_proceeding", "Not proceeding"),
-    ("overdue", "Overdue"),
+    ("delivered", _("Delivered")),
+    ("not_delivered", _("Not delivered yet")),
+    ("not_proceeding", _("Not proceeding")),
+    ("overdue", _("Overdue")),
 )
 
 
 class EventKind(models.TextChoices):
-    DRAFTED = "drafted", "Saved as a draft"
-    RAISED = "raised", "Raised"
-    PLACED = "placed", "Placed on an agenda"
-    QUEUED = "queued", "Waiting for the next meeting"
-    CARRIED_OVER = "carried_over", "Carried over"
-    RESOLVED = "resolved", "Resolved"
-    ESCALATED = "escalated", "Escalated"
-    INFO_REQUESTED = "info_requested", "More information requested"
-    INFO_PROVIDED = "info_provided", "More information provided"
-    DECLINED = "declined", "Declined"
-    MERGED = "merged", "Merged"
-    UNMERGED = "unmerged", "Merge undone"
-    RESPONDED = "responded", "Response recorded"
-    DISCUSSED = "discussed", "Response discussed"
-    CLOSED = "closed", "Loop closed"
-    PROGRESS = "progress", "Progress on the response"
-    DELIVERED = "delivered", "Response delivered"
-    NOT_PROCEEDING = "not_proceeding", "Response not proceeding"
-    ENDORSED = "endorsed", "Endorsed"
-    COMMENTED = "commented", "Commented"
+    DRAFTED = "drafted", _("Saved as a draft")
+    RAISED = "raised", _("Raised")
+    PLACED = "placed", _("Placed on an agenda")
+    QUEUED = "queued", _("Waiting for the next meeting")
+    CARRIED_OVER = "carried_over", _("Carried over")
+    RESOLVED = "resolved", _("Resolved")
+    ESCALATED = "escalated", _("Escalated")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    INFO_PROVIDED = "info_provided", _("More information provided")
+    DECLINED = "declined", _("Declined")
+    MERGED = "merged", _("Merged")
+    UNMERGED = "unmerged", _("Merge undone")
+    RESPONDED = "responded", _("Response recorded")
+    DISCUSSED = "discussed", _("Response discussed")
+    CLOSED = "closed", _("Loop closed")
+    PROGRESS = "progress", _("Progress on the response")
+    DELIVERED = "delivered", _("Response delivered")
+    NOT_PROCEEDING = "not_proceeding", _("Response not proceeding")
+    ENDORSED = "endorsed", _("Endorsed")
+    COMMENTED = "commented", _("Commented")

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext
+
+
 class TransitionNotAllowed(Exception):
     """A move the issue's workflow does not allow; the message is a readable sentence."""
 
@@ -8,4 +11,7 @@ class IdentifyingDetailsFound(ValueError):
     def __init__(self, findings):
         self.findings = findings
         described = "; ".join(f.describe() for f in findings)
-        super().__init__(f"This looks like identifying client information: {described}.")
+        super().__init__(
+            gettext("This looks like identifying client information: %(findings)s.")
+            % {"findings": described}
+        )

@@ -2,6 +2,8 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forums.choices import Tier
 from forums.models import Forum, Meeting
@@ -32,7 +34,7 @@ from .privacy import find_identifying_details
 # "PI-01234", "pi 1234", "01234" or "1234"; longer numbers are not issues of ours.
 REFERENCE_PATTERN = re.compile(r"(?:PI[-\s]?)?(?P<number>\d{1,12})", re.IGNORECASE)
 
-PRIVACY_HELP = (
+PRIVACY_HELP = _(
     "Describe the practice problem, not a person. Leave out names, phone numbers, email "
     "and street addresses, dates of birth and card numbers."
 )
@@ -45,30 +47,34 @@ def privacy_errors(form: forms.Form, *fields: str) -> None:
         if findings:
             form.add_error(
                 name,
-                f"This looks like identifying client information: {describe_findings(findings)}. "
-                "Remove it and describe the practice issue instead.",
+                gettext(
+                    "This looks like identifying client information: %(findings)s. "
+                    "Remove it and describe the practice issue instead."
+                )
+                % {"findings": describe_findings(findings)},
             )
 
 
 class IssueForm(forms.ModelForm):
-    title = SingleLineCharField(label="Title")
+    title = SingleLineCharField(label=_("Title"))
     description = MultiLineCharField(
-        label="Description",
+        label=_("Description"),
         max_length=LONG_TEXT_MAX_LENGTH,
         help_text=PRIVACY_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     attestation = forms.BooleanField(
         required=False,
-        label="I confirm this issue holds no identifying information about a client.",
+        label=_("I confirm this issue holds no identifying information about a client."),
     )
 
     class Meta:
         model = PracticeIssue
         fields = ["title", "description", "practice_areas", "origin_forum", "restricted"]
         labels = {
-            "origin_forum": "Raise it at",
-            "restricted": "Restrict who can see it",
+            "practice_areas": _("Practice areas"),
+            "origin_forum": _("Raise it at"),
+            "restricted": _("Restrict who can see it"),
         }
         widgets = {"practice_areas": forms.CheckboxSelectMultiple}
         field_classes = {
@@ -117,7 +123,7 @@ class IssueForm(forms.ModelForm):
         if not self.cleaned_data.get("attestation"):
             self.add_error(
                 "attestation",
-                "Confirm that the issue holds no identifying information about a client.",
+                gettext("Confirm that the issue holds no identifying information about a client."),
             )
             self.focus_first_error()
             return False
@@ -125,47 +131,51 @@ class IssueForm(forms.ModelForm):
 
 
 class IssueFilterForm(forms.Form):
-    q = SingleLineCharField(label="Search", required=False, max_length=SEARCH_MAX_LENGTH)
+    q = SingleLineCharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     status = forms.ChoiceField(
+        label=_("Status"),
         required=False,
-        choices=[("", "Any status")]
+        choices=[("", _("Any status"))]
         + [c for c in IssueStatus.choices if c[0] != IssueStatus.DRAFT],
     )
-    tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *Tier.choices])
+    tier = forms.ChoiceField(
+        label=_("Tier"), required=False, choices=[("", _("Any tier")), *Tier.choices]
+    )
     forum = ModelChoiceField(
         required=False,
         queryset=Forum.objects.order_by("name"),
-        empty_label="Any forum",
-        label="Current forum",
+        empty_label=_("Any forum"),
+        label=_("Current forum"),
     )
     region = ModelChoiceField(
         required=False,
         queryset=Region.objects.order_by("name"),
-        empty_label="Any region",
-        label="Region raised in",
+        empty_label=_("Any region"),
+        label=_("Region raised in"),
     )
     practice_area = ModelChoiceField(
+        label=_("Practice area"),
         required=False,
         queryset=PracticeArea.objects.order_by("name"),
-        empty_label="Any practice area",
+        empty_label=_("Any practice area"),
     )
     age = forms.TypedChoiceField(
         required=False,
         coerce=int,
         empty_value=None,
-        label="Raised in the last",
-        choices=[("", "Any time"), (30, "30 days"), (90, "90 days"), (365, "year")],
+        label=_("Raised in the last"),
+        choices=[("", _("Any time")), (30, _("30 days")), (90, _("90 days")), (365, _("year"))],
     )
     delivery = forms.ChoiceField(
         required=False,
-        label="Delivery of the response",
-        choices=[("", "Any"), *DELIVERY_FILTERS],
+        label=_("Delivery of the response"),
+        choices=[("", _("Any")), *DELIVERY_FILTERS],
     )
 
 
 class CommentForm(forms.Form):
     body = MultiLineCharField(
-        label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), help_text=PRIVACY_HELP
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), help_text=PRIVACY_HELP
     )
 
     def clean(self):
@@ -176,7 +186,9 @@ class CommentForm(forms.Form):
 
 class ProvideInformationForm(forms.Form):
     text = MultiLineCharField(
-        label="More information", widget=forms.Textarea(attrs={"rows": 5}), help_text=PRIVACY_HELP
+        label=_("More information"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=PRIVACY_HELP,
     )
 
     def clean(self):
@@ -186,7 +198,9 @@ class ProvideInformationForm(forms.Form):
 
 
 class PlaceOnAgendaForm(forms.Form):
-    meeting = ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None, label="Meeting")
+    meeting = ModelChoiceField(
+        queryset=Meeting.objects.none(), empty_label=None, label=_("Meeting")
+    )
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,14 +220,14 @@ class MergeForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.RadioSelect,
-        label="Likely primary issues",
-        help_text="Open issues in the same practice area, newest first.",
+        label=_("Likely primary issues"),
+        help_text=_("Open issues in the same practice area, newest first."),
     )
     reference = SingleLineCharField(
         required=False,
         max_length=20,
-        label="Or the primary issue's reference",
-        help_text="For example PI-01234, or just 1234.",
+        label=_("Or the primary issue's reference"),
+        help_text=_("For example PI-01234, or just 1234."),
     )
 
     def __init__(self, *args, mergeable, likely: list[PracticeIssue], **kwargs):
@@ -225,7 +239,7 @@ class MergeForm(forms.Form):
         ]
         if not likely:
             del self.fields["candidate"]
-            self.fields["reference"].label = "The primary issue's reference"
+            self.fields["reference"].label = _("The primary issue's reference")
 
     def clean_reference(self) -> PracticeIssue | None:
         text = self.cleaned_data["reference"]
@@ -234,13 +248,16 @@ class MergeForm(forms.Form):
         match = REFERENCE_PATTERN.fullmatch(text.strip())
         if match is None:
             raise forms.ValidationError(
-                "Enter an issue's reference, such as PI-01234, or its number."
+                gettext("Enter an issue's reference, such as PI-01234, or its number.")
             )
         primary = self.mergeable.filter(pk=int(match["number"])).first()
         if primary is None:
             raise forms.ValidationError(
-                f"{text} cannot take this merge: name another open issue that you can see "
-                "(a restricted one only if this issue is restricted too)."
+                gettext(
+                    "%(reference)s cannot take this merge: name another open issue that you can "
+                    "see (a restricted one only if this issue is restricted too)."
+                )
+                % {"reference": text}
             )
         return primary
 
@@ -253,13 +270,13 @@ class MergeForm(forms.Form):
         if chosen and named and chosen != named:
             self.add_error(
                 "reference",
-                f"This names {named.reference}, but {chosen.reference} is chosen above: "
-                "clear one of them.",
+                gettext("This names %(named)s, but %(chosen)s is chosen above: clear one of them.")
+                % {"named": named.reference, "chosen": chosen.reference},
             )
         elif not (chosen or named):
             self.add_error(
                 "candidate" if "candidate" in self.fields else "reference",
-                "Choose the primary issue, or enter its reference.",
+                gettext("Choose the primary issue, or enter its reference."),
             )
         else:
             cleaned["primary"] = named or chosen
@@ -269,7 +286,7 @@ class MergeForm(forms.Form):
 class ReasonForm(forms.Form):
     note = MultiLineCharField(widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, label: str = "Reason", **kwargs):
+    def __init__(self, *args, label: str = _("Reason"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].label = label
 
@@ -281,24 +298,27 @@ class ReasonForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
+        label=_("Outcome"),
         choices=[(o.value, o.label) for o in MEETING_OUTCOMES],
         widget=forms.RadioSelect,
     )
     note = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Note",
-        help_text="The resolution, what information is needed, or a note kept with the escalation.",
+        label=_("Note"),
+        help_text=_(
+            "The resolution, what information is needed, or a note kept with the escalation."
+        ),
     )
     summary = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Summary for the next tier",
+        label=_("Summary for the next tier"),
     )
     rationale = MultiLineCharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why it needs the next tier",
+        label=_("Why it needs the next tier"),
     )
 
     def clean(self):
@@ -307,22 +327,22 @@ class OutcomeForm(forms.Form):
         if outcome == Outcome.ESCALATED:
             for name in ("summary", "rationale"):
                 if not (cleaned.get(name) or "").strip():
-                    self.add_error(name, "An escalation needs this.")
+                    self.add_error(name, gettext("An escalation needs this."))
         if (
             outcome in (Outcome.RESOLVED, Outcome.RETURNED)
             and not (cleaned.get("note") or "").strip()
         ):
             self.add_error(
                 "note",
-                "Write the resolution."
+                gettext("Write the resolution.")
                 if outcome == Outcome.RESOLVED
-                else "Say what information is needed.",
+                else gettext("Say what information is needed."),
             )
         privacy_errors(self, "note", "summary", "rationale")
         return cleaned
 
 
-OUT_OF_SESSION_REASON_HELP = (
+OUT_OF_SESSION_REASON_HELP = _(
     "Why this could not wait for the forum's next meeting. The decision is labelled "
     "out of session on the issue's path and timeline, and noted in the next meeting's minutes."
 )
@@ -332,7 +352,7 @@ class OutOfSessionForm(OutcomeForm):
     """A decision taken between meetings by the forum's chair or facilitator, with a reason."""
 
     reason = MultiLineCharField(
-        label="Reason for deciding out of session",
+        label=_("Reason for deciding out of session"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=OUT_OF_SESSION_REASON_HELP,
     )
@@ -345,7 +365,7 @@ class OutOfSessionForm(OutcomeForm):
             outcomes = [Outcome.DISCUSSED]
             for name in ("summary", "rationale"):
                 del self.fields[name]
-            self.fields["note"].label = "What was said about the response"
+            self.fields["note"].label = _("What was said about the response")
             self.fields["note"].help_text = ""
         else:
             outcomes = [Outcome.RESOLVED, Outcome.ESCALATED]
@@ -362,7 +382,7 @@ class OutOfSessionForm(OutcomeForm):
 class DiscussedForm(forms.Form):
     note = MultiLineCharField(
         required=False,
-        label="What the meeting said about the response",
+        label=_("What the meeting said about the response"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -376,23 +396,26 @@ class ResponseForm(forms.Form):
     decision = MultiLineCharField(
         max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="Decision and response",
+        label=_("Decision and response"),
     )
     owner = ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("display_name", "email"),
-        label="Owner of the action",
+        label=_("Owner of the action"),
     )
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     review_date = forms.DateField(
+        label=_("Review date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="When the owner reviews whether the response still answers the issue; "
-        "they are reminded on the day.",
+        help_text=_(
+            "When the owner reviews whether the response still answers the issue; "
+            "they are reminded on the day."
+        ),
     )
     scope = forms.ChoiceField(
         choices=ResponseScope.choices,
         widget=forms.RadioSelect,
         initial=ResponseScope.ORIGIN,
-        label="Send the response to",
+        label=_("Send the response to"),
     )
 
     def __init__(self, *args, out_of_session: bool = False, **kwargs):
@@ -401,7 +424,7 @@ class ResponseForm(forms.Form):
         # says why; at a meeting that has started no reason is asked for.
         if out_of_session:
             self.fields["out_of_session_reason"] = MultiLineCharField(
-                label="Reason for responding out of session",
+                label=_("Reason for responding out of session"),
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=OUT_OF_SESSION_REASON_HELP,
             )
@@ -409,13 +432,13 @@ class ResponseForm(forms.Form):
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
+            raise forms.ValidationError(gettext("The due date cannot be in the past."))
         return due
 
     def clean_review_date(self):
         review = self.cleaned_data["review_date"]
         if review < timezone.localdate():
-            raise forms.ValidationError("The review date cannot be in the past.")
+            raise forms.ValidationError(gettext("The review date cannot be in the past."))
         return review
 
     def clean(self):
@@ -427,13 +450,14 @@ class ResponseForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    status = forms.ChoiceField(widget=forms.RadioSelect, label="How is the response going?")
+    status = forms.ChoiceField(widget=forms.RadioSelect, label=_("How is the response going?"))
     note = MultiLineCharField(
         required=False,
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What has been done or is next. Required when the response is not "
-        "proceeding: say why.",
+        help_text=_(
+            "What has been done or is next. Required when the response is not proceeding: say why."
+        ),
     )
 
     def __init__(self, *args, current: str = DeliveryStatus.PLANNED, **kwargs):
@@ -447,27 +471,30 @@ class ProgressForm(forms.Form):
             cleaned.get("status") == DeliveryStatus.NOT_PROCEEDING
             and not (cleaned.get("note") or "").strip()
         ):
-            self.add_error("note", "Say why the response is not proceeding.")
+            self.add_error("note", gettext("Say why the response is not proceeding."))
         privacy_errors(self, "note")
         return cleaned
 
 
 class ExecutiveFilterForm(forms.Form):
     practice_area = ModelChoiceField(
+        label=_("Practice area"),
         required=False,
         queryset=PracticeArea.objects.order_by("name"),
-        empty_label="Any practice area",
+        empty_label=_("Any practice area"),
     )
     region = ModelChoiceField(
+        label=_("Region"),
         required=False,
         queryset=Region.objects.order_by("name"),
-        empty_label="Any region",
+        empty_label=_("Any region"),
     )
     sort = forms.ChoiceField(
+        label=_("Sort"),
         required=False,
         choices=[
-            ("age", "Oldest first"),
-            ("endorsements", "Most endorsed"),
-            ("regions", "Most regions affected"),
+            ("age", _("Oldest first")),
+            ("endorsements", _("Most endorsed")),
+            ("regions", _("Most regions affected")),
         ],
     )

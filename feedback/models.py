@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from forums.models import ActionItem, AgendaItem, Forum
 from members.models import AppendOnlyModel, PracticeArea
@@ -30,8 +31,10 @@ class PracticeIssue(models.Model):
     status = models.CharField(max_length=20, choices=IssueStatus.choices, default=IssueStatus.DRAFT)
     restricted = models.BooleanField(
         default=False,
-        help_text="Only you, members of the forums it reaches, executives and administrators "
-        "can see a restricted issue.",
+        help_text=_(
+            "Only you, members of the forums it reaches, executives and administrators "
+            "can see a restricted issue."
+        ),
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="raised_issues"
@@ -50,7 +53,7 @@ class PracticeIssue(models.Model):
     # and show them without counting rows on every request.
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     region_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text="How many regions its endorsers come from."
+        default=0, editable=False, help_text=_("How many regions its endorsers come from.")
     )
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     # Title (weight A) and description (weight B) as PostgreSQL's english text search sees

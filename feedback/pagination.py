@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext, ngettext
 
 NEWEST_FIRST = (F("submitted_at").desc(nulls_first=True), F("id").desc())
 OLDEST_FIRST = (F("submitted_at").asc(nulls_last=True), F("id").asc())
@@ -84,8 +85,10 @@ class IssuePage:
     @property
     def count_text(self) -> str:
         if self.more_than_count:
-            return f"More than {self.count:,} issues"
-        return f"{self.count:,} issue{'' if self.count == 1 else 's'}"
+            return gettext("More than %(count)s issues") % {"count": f"{self.count:,}"}
+        return ngettext("%(count)s issue", "%(count)s issues", self.count) % {
+            "count": f"{self.count:,}"
+        }
 
 
 def issue_page(

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forums.choices import Tier
 
@@ -17,10 +19,10 @@ ENDED_BEFORE_THE_TOP = (IssueStatus.RESOLVED, IssueStatus.DECLINED, IssueStatus.
 
 DONE, CURRENT, UPCOMING, NOT_NEEDED = "done", "current", "upcoming", "not_needed"
 STATE_LABELS = {
-    DONE: "Done",
-    CURRENT: "Now here",
-    UPCOMING: "Still to come",
-    NOT_NEEDED: "Not needed",
+    DONE: _("Done"),
+    CURRENT: _("Now here"),
+    UPCOMING: _("Still to come"),
+    NOT_NEEDED: _("Not needed"),
 }
 
 
@@ -45,8 +47,11 @@ def _stay(referrals: list[Referral]) -> tuple[str, str]:
     """The state and dates of one step from its stays (several when carried or returned)."""
     first, last = referrals[0], referrals[-1]
     if last.left_at is None:
-        return CURRENT, f"Since {_day(first.entered_at)}"
-    detail = f"{_day(first.entered_at)} to {_day(last.left_at)}"
+        return CURRENT, gettext("Since %(day)s") % {"day": _day(first.entered_at)}
+    detail = gettext("%(start)s to %(end)s") % {
+        "start": _day(first.entered_at),
+        "end": _day(last.left_at),
+    }
     if last.outcome:
         detail += f": {last.get_outcome_display().lower()}"
     return DONE, detail
@@ -66,9 +71,9 @@ def loop_steps(issue: PracticeIssue, referrals: list[Referral]) -> list[Step]:
             by_step[{Tier.REGIONAL: 0, Tier.STATEWIDE: 1, Tier.STRATEGIC: 2}[tier]].append(referral)
     names = [
         issue.origin_forum.name,
-        "State-wide Practitioner Forum",
-        "Strategic Leadership Forum",
-        f"Back to {issue.origin_forum.name}",
+        gettext("State-wide Practitioner Forum"),
+        gettext("Strategic Leadership Forum"),
+        gettext("Back to %(forum)s") % {"forum": issue.origin_forum.name},
     ]
     finished_early = issue.status in ENDED_BEFORE_THE_TOP
     steps = []
@@ -76,28 +81,39 @@ def loop_steps(issue: PracticeIssue, referrals: list[Referral]) -> list[Step]:
         if by_step[index]:
             state, detail = _stay(by_step[index])
         elif issue.is_draft and index == 0:
-            state, detail = UPCOMING, "Not raised yet: a draft"
+            state, detail = UPCOMING, gettext("Not raised yet: a draft")
         elif finished_early:
-            state, detail = NOT_NEEDED, f"{issue.get_status_display()} before this step"
+            state, detail = NOT_NEEDED, _before_this_step(issue)
         else:
-            state, detail = UPCOMING, "Not reached yet"
+            state, detail = UPCOMING, gettext("Not reached yet")
         steps.append(Step(name=name, state=state, detail=detail))
     steps.append(_delivery_step(issue, finished_early))
     return steps
 
 
+def _before_this_step(issue: PracticeIssue) -> str:
+    return gettext("%(status)s before this step") % {"status": issue.get_status_display()}
+
+
 def _delivery_step(issue: PracticeIssue, finished_early: bool) -> Step:
     response = getattr(issue, "response", None) if issue.status != IssueStatus.DRAFT else None
-    name = "Response delivered"
+    name = gettext("Response delivered")
     if response is None:
         if finished_early:
-            return Step(name, NOT_NEEDED, f"{issue.get_status_display()} before this step")
-        return Step(name, UPCOMING, "Not reached yet")
+            return Step(name, NOT_NEEDED, _before_this_step(issue))
+        return Step(name, UPCOMING, gettext("Not reached yet"))
+    status = response.get_delivery_status_display()
     if response.delivery_status in FINAL_DELIVERY_STATUSES:
-        when = f" on {_day(response.delivered_at)}" if response.delivered_at else ""
-        return Step(name, DONE, f"{response.get_delivery_status_display()}{when}")
+        if response.delivered_at:
+            return Step(
+                name,
+                DONE,
+                gettext("%(status)s on %(day)s")
+                % {"status": status, "day": _day(response.delivered_at)},
+            )
+        return Step(name, DONE, status)
     return Step(
         name,
         CURRENT,
-        f"{response.get_delivery_status_display()}, due {_day(response.due_date)}",
+        gettext("%(status)s, due %(day)s") % {"status": status, "day": _day(response.due_date)},
     )

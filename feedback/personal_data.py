@@ -4,13 +4,15 @@ Their own issues are theirs in full. For anything they did on someone else's iss
 issue is named only if they may still see it: a restricted issue shows its reference alone.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from members.models import User
 from members.personal_data import register_section, stamp
 
 from .models import Comment, Endorsement, PracticeIssue, Watch
 from .selectors import issues_visible_to
 
-WITHHELD = "Withheld: a restricted issue you can no longer see"
+WITHHELD = _("Withheld: a restricted issue you can no longer see")
 
 
 def raised_issues(user: User) -> list[dict]:
@@ -34,7 +36,7 @@ def _issue_named_for(user: User, rows, get_issue) -> dict[int, str]:
     ids = {get_issue(row).pk for row in rows}
     visible = set(issues_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     return {
-        get_issue(row).pk: get_issue(row).title if get_issue(row).pk in visible else WITHHELD
+        get_issue(row).pk: get_issue(row).title if get_issue(row).pk in visible else str(WITHHELD)
         for row in rows
     }
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from .given_names import AMBIGUOUS_GIVEN_NAMES, GIVEN_NAMES, PLACE_GIVEN_NAMES, word_set
 
@@ -55,7 +56,13 @@ class Finding:
 
     def describe(self) -> str:
         quoted = self.text if len(self.text) <= QUOTE_LIMIT else self.text[:QUOTE_LIMIT] + "…"
-        return f"{self.kind} “{quoted}” on line {self.line}"
+        # The kind stays in English in the finding, where code compares it; only its
+        # description is in the reader's language.
+        return gettext("%(kind)s “%(text)s” on line %(line)s") % {
+            "kind": gettext(self.kind),
+            "text": quoted,
+            "line": self.line,
+        }
 
 
 # --- Normalising ---------------------------------------------------------------------------
@@ -346,19 +353,19 @@ def _allowed_numbers() -> frozenset[str]:
 
 def _emails(text: str) -> Iterator[Span]:
     for match in EMAIL.finditer(text):
-        yield match.start(), match.end(), "an email address"
+        yield match.start(), match.end(), gettext_noop("an email address")
     for match in OBFUSCATED_EMAIL.finditer(text):
-        yield match.start(), match.end(), "an email address"
+        yield match.start(), match.end(), gettext_noop("an email address")
 
 
 def _dates(text: str) -> Iterator[Span]:
     for match in BIRTH_DATE.finditer(text):
-        yield match.start(), match.end(), "a date of birth"
+        yield match.start(), match.end(), gettext_noop("a date of birth")
     for pattern in (NUMERIC_DATE, ISO_DATE, WRITTEN_DATE):
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             ordinary = POLICY_DATE_CONTEXT.search(before) or not _real_date(match.group())
-            kind = None if ordinary else "a date that could be a date of birth"
+            kind = None if ordinary else gettext_noop("a date that could be a date of birth")
             yield match.start(), match.end(), kind
 
 
@@ -383,7 +390,7 @@ def _numbers(text: str) -> Iterator[Span]:
         if digits in allowed:
             yield match.start(), match.end(), None
         elif PHONE_SHAPES.fullmatch(digits):
-            yield match.start(), match.end(), "a phone number"
+            yield match.start(), match.end(), gettext_noop("a phone number")
     for match in NUMBER_RUN.finditer(text):
         if match.end() - match.start() >= 3:
             yield from _classify_run(text, match, allowed)
@@ -452,7 +459,7 @@ def _number_at(digits, start, group_ending_at, groups, index, allowed):
         else:
             phone = False
         if phone:
-            return last, "a phone number"
+            return last, gettext_noop("a phone number")
     return None
 
 
@@ -464,26 +471,30 @@ def _classify_segment(text: str, segment: list[re.Match]) -> Iterator[Span]:
         return
     following = text[end : end + 2]
     if len(digits) == 9 and following[:1].isalpha() and not following[1:2].isalnum():
-        yield start, end + 1, "a Centrelink reference number"
+        yield start, end + 1, gettext_noop("a Centrelink reference number")
     elif len(digits) in (10, 11) and digits[0] in "23456" and _medicare_valid(digits):
-        yield start, end, "a Medicare card number"
+        yield start, end, gettext_noop("a Medicare card number")
     elif 13 <= len(digits) <= 19 and _luhn_valid(digits):
-        yield start, end, "a card number"
+        yield start, end, gettext_noop("a card number")
     elif len(digits) >= 8 and (max(map(len, groups)) >= 3 or all(len(g) == 1 for g in groups)):
         # Pairs of digits are times and decimals ("10.00 - 12.30"); digits typed one by
         # one are a number spelled out to slip past the guard.
-        yield start, end, "an ID number"
+        yield start, end, gettext_noop("an ID number")
 
 
 def _addresses(text: str) -> Iterator[Span]:
     for pattern in (POSTAL_ADDRESS, STREET_ADDRESS, STREET_ADDRESS_LOWER):
         for match in pattern.finditer(text):
-            kind = "a postal address" if pattern is POSTAL_ADDRESS else "a street address"
+            kind = (
+                gettext_noop("a postal address")
+                if pattern is POSTAL_ADDRESS
+                else gettext_noop("a street address")
+            )
             yield match.start(), match.end(), kind
 
 
 def _names(text: str) -> Iterator[Span]:
-    kind = "a person's name"
+    kind = gettext_noop("a person's name")
     for pattern in (TITLED_NAME, PEOPLE_NAME, INITIAL_NAME):
         for match in pattern.finditer(text):
             if _surname_like(match.group(1)):
@@ -541,7 +552,13 @@ def find_identifying_details(text: str) -> list[Finding]:
     if not text:
         return []
     if len(text) > SCAN_LIMIT:
-        return [Finding("more text than the guard can check", f"{len(text):,} characters", 1)]
+        return [
+            Finding(
+                gettext_noop("more text than the guard can check"),
+                gettext("%(count)s characters") % {"count": f"{len(text):,}"},
+                1,
+            )
+        ]
     normal, origin = normalise(text)
     taken = _Taken()
     found: list[Span] = []

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from members.admin import AuditTrailAdmin
@@ -26,7 +27,7 @@ from .models import (
 class ForumAgendaDefaultInline(admin.TabularInline):
     model = ForumAgendaDefault
     extra = 0
-    verbose_name_plural = "default minutes per kind of agenda item"
+    verbose_name_plural = _("default minutes per kind of agenda item")
 
 
 class MembershipInline(admin.TabularInline):
@@ -134,7 +135,7 @@ class ResourceAdmin(admin.ModelAdmin):
     exclude = ["file"]
     readonly_fields = ["download"]
 
-    @admin.display(description="File")
+    @admin.display(description=_("File"))
     def download(self, resource):
         if not resource.file:
             return "—"

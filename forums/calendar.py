@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from members.text import one_line
@@ -41,8 +42,8 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("url", url)
     lines = [one_line(f"{meeting.forum.name}: {meeting.title}")]
     if meeting.online_link:
-        lines.append(one_line(f"Join online: {meeting.online_link}"))
-    lines.append(f"Details and agenda: {url}")
+        lines.append(one_line(gettext("Join online: %(link)s") % {"link": meeting.online_link}))
+    lines.append(gettext("Details and agenda: %(url)s") % {"url": url})
     event.add("description", "\n".join(lines))
     return event
 

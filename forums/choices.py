@@ -1,10 +1,11 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Tier(models.TextChoices):
-    REGIONAL = "regional", "Regional CFSN meeting"
-    STATEWIDE = "statewide", "State-wide Practitioner Forum"
-    STRATEGIC = "strategic", "Strategic Leadership Forum"
+    REGIONAL = "regional", _("Regional CFSN meeting")
+    STATEWIDE = "statewide", _("State-wide Practitioner Forum")
+    STRATEGIC = "strategic", _("Strategic Leadership Forum")
 
 
 # The continuous loop, defined here and nowhere else: issues raised at a regional CFSN go
@@ -18,13 +19,13 @@ NEXT_TIER: dict[str, str] = {
 
 
 class MembershipRole(models.TextChoices):
-    CHAIR = "chair", "Chair"
-    FACILITATOR = "facilitator", "Facilitator"
-    EXECUTIVE = "executive", "Executive member"
-    MEMBER = "member", "Member"
-    GUEST_EXPERT = "guest_expert", "Guest expert"
-    LIVED_EXPERIENCE = "lived_experience", "Lived-experience adviser"
-    OBSERVER = "observer", "Observer"
+    CHAIR = "chair", _("Chair")
+    FACILITATOR = "facilitator", _("Facilitator")
+    EXECUTIVE = "executive", _("Executive member")
+    MEMBER = "member", _("Member")
+    GUEST_EXPERT = "guest_expert", _("Guest expert")
+    LIVED_EXPERIENCE = "lived_experience", _("Lived-experience adviser")
+    OBSERVER = "observer", _("Observer")
 
 
 # Roles that run a forum: schedule meetings, build agendas, record minutes, triage.
@@ -37,10 +38,10 @@ EXECUTIVE_ROLES = (*FACILITATING_ROLES, MembershipRole.EXECUTIVE)
 
 
 class MeetingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A meeting members can see that is happening or has been held: once it has started, what
@@ -49,14 +50,14 @@ TAKES_OUTCOMES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
 
 
 class AgendaItemKind(models.TextChoices):
-    MATTERS_ARISING = "matters_arising", "Matters arising"
-    STANDING = "standing", "Standing item"
-    PRACTICE_ISSUE = "practice_issue", "Practice issue"
-    RESPONSE = "response", "Response for reflection"
-    PRESENTATION = "presentation", "Presentation by a guest expert"
-    LIVED_EXPERIENCE = "lived_experience", "Lived-experience voice"
-    DECISION = "decision", "Decision"
-    OTHER = "other", "Other"
+    MATTERS_ARISING = "matters_arising", _("Matters arising")
+    STANDING = "standing", _("Standing item")
+    PRACTICE_ISSUE = "practice_issue", _("Practice issue")
+    RESPONSE = "response", _("Response for reflection")
+    PRESENTATION = "presentation", _("Presentation by a guest expert")
+    LIVED_EXPERIENCE = "lived_experience", _("Lived-experience voice")
+    DECISION = "decision", _("Decision")
+    OTHER = "other", _("Other")
 
 
 # Minutes an item of each kind is given when nobody says otherwise; a forum may set its
@@ -74,38 +75,38 @@ DEFAULT_MINUTES: dict[str, int] = {
 
 
 class RsvpResponse(models.TextChoices):
-    GOING = "going", "Going"
-    MAYBE = "maybe", "Maybe"
-    NOT_GOING = "not_going", "Not going"
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Not going")
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class ForumEventKind(models.TextChoices):
-    MEETING_SCHEDULED = "meeting_scheduled", "Meeting scheduled"
-    MEETING_CHANGED = "meeting_changed", "Meeting changed"
-    MEETING_PUBLISHED = "meeting_published", "Meeting published"
-    MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
-    MEETING_COMPLETED = "meeting_completed", "Meeting completed"
-    AGENDA_CHANGED = "agenda_changed", "Agenda changed"
-    AGENDA_PUBLISHED = "agenda_published", "Agenda published"
-    ATTENDANCE_RECORDED = "attendance_recorded", "Attendance recorded"
-    MINUTES_RECORDED = "minutes_recorded", "Minutes recorded"
-    MINUTES_PUBLISHED = "minutes_published", "Minutes published"
-    ACTION_CHANGED = "action_changed", "Action item changed"
-    RESOURCE_ADDED = "resource_added", "Resource added"
-    MEMBERSHIP_CHANGED = "membership_changed", "Membership changed"
-    RSVP_CHANGED = "rsvp_changed", "RSVP changed"
+    MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+    MEETING_CHANGED = "meeting_changed", _("Meeting changed")
+    MEETING_PUBLISHED = "meeting_published", _("Meeting published")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    MEETING_COMPLETED = "meeting_completed", _("Meeting completed")
+    AGENDA_CHANGED = "agenda_changed", _("Agenda changed")
+    AGENDA_PUBLISHED = "agenda_published", _("Agenda published")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
+    MINUTES_RECORDED = "minutes_recorded", _("Minutes recorded")
+    MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
+    ACTION_CHANGED = "action_changed", _("Action item changed")
+    RESOURCE_ADDED = "resource_added", _("Resource added")
+    MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+    RSVP_CHANGED = "rsvp_changed", _("RSVP changed")
 
 
 class ResourceKind(models.TextChoices):
-    LINK = "link", "Link"
-    FILE = "file", "File"
+    LINK = "link", _("Link")
+    FILE = "file", _("File")

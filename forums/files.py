@@ -8,19 +8,21 @@ import puremagic
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # What each accepted extension must hold, in words for the person uploading.
 TYPE_LABELS = {
-    "pdf": "a PDF document",
-    "png": "a PNG image",
-    "jpg": "a JPEG image",
-    "jpeg": "a JPEG image",
-    "docx": "a Word document",
-    "xlsx": "an Excel workbook",
-    "pptx": "a PowerPoint presentation",
-    "doc": "a Word 97-2003 document",
-    "txt": "plain text",
-    "csv": "a CSV file",
+    "pdf": _("a PDF document"),
+    "png": _("a PNG image"),
+    "jpg": _("a JPEG image"),
+    "jpeg": _("a JPEG image"),
+    "docx": _("a Word document"),
+    "xlsx": _("an Excel workbook"),
+    "pptx": _("a PowerPoint presentation"),
+    "doc": _("a Word 97-2003 document"),
+    "txt": _("plain text"),
+    "csv": _("a CSV file"),
 }
 
 CONTENT_TYPES = {
@@ -94,7 +96,9 @@ def _looks_like_markup(head: bytes) -> bool:
 
 def _text_problem(data: bytes, name: str, label: str) -> str | None:
     if b"\x00" in data:
-        return f"{name} is not {label}: it holds binary data. Upload a plain text file."
+        return gettext(
+            "%(name)s is not %(label)s: it holds binary data. Upload a plain text file."
+        ) % {"name": name, "label": label}
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -102,7 +106,9 @@ def _text_problem(data: bytes, name: str, label: str) -> str | None:
         except UnicodeDecodeError:
             continue
     else:
-        return f"{name} is not {label}: its text is in an unknown encoding. Save it as UTF-8."
+        return gettext(
+            "%(name)s is not %(label)s: its text is in an unknown encoding. Save it as UTF-8."
+        ) % {"name": name, "label": label}
     stripped = text.lstrip("\ufeff \t\r\n\f\v").lower()
     if stripped.startswith(_MARKUP_STARTS) or "<script" in text.lower():
         return _markup_problem(name, label)
@@ -110,10 +116,10 @@ def _text_problem(data: bytes, name: str, label: str) -> str | None:
 
 
 def _markup_problem(name: str, label: str) -> str:
-    return (
-        f"{name} holds a web page or script, not {label}, so it cannot be uploaded. "
+    return gettext(
+        "%(name)s holds a web page or script, not %(label)s, so it cannot be uploaded. "
         "Upload the document itself, or add a link to the page instead."
-    )
+    ) % {"name": name, "label": label}
 
 
 def _office_package_problem(upload: File, extension: str) -> bool:
@@ -136,10 +142,12 @@ def file_type_problem(upload: File, extension: str) -> str | None:
     The contents decide, not the name: a web page renamed to .pdf or .txt is refused.
     """
     extension = extension.lower().lstrip(".")
-    name = Path(upload.name or "The file").name
+    name = Path(upload.name or gettext("The file")).name
     label = TYPE_LABELS.get(extension)
     if label is None:
-        return f"Files of type .{extension} cannot be checked, so they cannot be uploaded."
+        return gettext(
+            "Files of type .%(extension)s cannot be checked, so they cannot be uploaded."
+        ) % {"extension": extension}
     if extension in _TEXT_TYPES:
         return _text_problem(_read_all(upload), name, label)
 
@@ -152,10 +160,10 @@ def file_type_problem(upload: File, extension: str) -> str | None:
         detected = {match.extension.lower() for match in puremagic.magic_string(head)}
     except puremagic.PureError:
         detected = set()
-    wrong = (
-        f"The contents of {name} are not {label}, though its name ends in .{extension}. "
+    wrong = gettext(
+        "The contents of %(name)s are not %(label)s, though its name ends in .%(extension)s. "
         "Check that you chose the right file, or save it again in that format."
-    )
+    ) % {"name": name, "label": label, "extension": extension}
     if not detected & _SIGNATURES[extension]:
         return wrong
     if extension in _OFFICE_PARTS and _office_package_problem(upload, extension):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import AppendOnlyModel, PracticeArea, Region
 
@@ -103,7 +104,7 @@ class MeetingSeries(models.Model):
     """Meetings scheduled together by one repeat rule; edited or cancelled as a group."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="series")
-    rule = models.TextField(help_text="RFC 5545 recurrence rule")
+    rule = models.TextField(help_text=_("RFC 5545 recurrence rule"))
     description = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -111,7 +112,7 @@ class MeetingSeries(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "meeting series"
+        verbose_name_plural = _("meeting series")
 
     def __str__(self) -> str:
         return self.description or f"Series of {self.forum}"
@@ -160,10 +161,10 @@ class Meeting(models.Model):
         max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
     )
     sequence = models.PositiveIntegerField(
-        default=0, help_text="Calendar revision: goes up on every change."
+        default=0, help_text=_("Calendar revision: goes up on every change.")
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="When members could first see the meeting."
+        null=True, blank=True, help_text=_("When members could first see the meeting.")
     )
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
@@ -330,7 +331,7 @@ class ActionItem(models.Model):
     # whose owner posts progress on the practice issue) takes its status from there only.
     follows_progress = models.BooleanField(
         default=False,
-        help_text="Its status follows the progress its owner reports on the practice issue.",
+        help_text=_("Its status follows the progress its owner reports on the practice issue."),
     )
 
     class Meta:
@@ -450,7 +451,7 @@ class MinutesRevision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # {"items": [{"id", "number", "title", "notes", "decisions": [{"id", "text"}]}]}
     snapshot = models.JSONField()
-    changes = models.TextField(blank=True, help_text="What changed since the revision before.")
+    changes = models.TextField(blank=True, help_text=_("What changed since the revision before."))
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from .selectors import Metric
 
@@ -43,7 +44,10 @@ def render_chart(metric: Metric) -> SafeString:
         return mark_safe("")
     height, body = draw(metric)
     ident = f"chart-{metric.slug}"
-    desc = f"{metric.description} The table “{metric.title}” gives every value."
+    desc = gettext("%(description)s The table “%(title)s” gives every value.") % {
+        "description": metric.description,
+        "title": metric.title,
+    }
     return mark_safe(  # noqa: S308 - every text inside is escaped by _text or escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" class="insight-chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
@@ -304,10 +308,12 @@ def _groups(metric: Metric) -> tuple[int, str]:
     the group and how many regions raised it, the counts written at the bar's end."""
     sizes = group_sizes(metric)
     left, room, bar, gap = 230, WIDTH - 230 - 210, 18, 10
-    peak = max([items for _, items, _, _ in sizes] + [1])
+    peak = max([items for _group, items, _regions, _total in sizes] + [1])
     parts, y = [], 4.0
     for group, items, regions, endorsements in sizes:
-        label = f"Group {display_value(group)}, {regions} region{'s' if regions != 1 else ''}"
+        label = ngettext(
+            "Group %(group)s, %(count)s region", "Group %(group)s, %(count)s regions", regions
+        ) % {"group": display_value(group), "count": regions}
         width = items / peak * room
         parts.append(
             _text(left - 8, y + bar - 5, label, anchor="end")
@@ -316,8 +322,10 @@ def _groups(metric: Metric) -> tuple[int, str]:
             + _text(
                 left + width + 6,
                 y + bar - 5,
-                f"{items} issue{'s' if items != 1 else ''}, "
-                f"{endorsements} endorsement{'s' if endorsements != 1 else ''}",
+                ngettext("%(count)s issue", "%(count)s issues", items) % {"count": items}
+                + ", "
+                + ngettext("%(count)s endorsement", "%(count)s endorsements", endorsements)
+                % {"count": endorsements},
                 size=11,
             )
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from feedback.models import PracticeIssue
 from feedback.selectors import issues_visible_to
@@ -133,7 +134,7 @@ def _issue(row: dict) -> ClusterIssue:
         pk=row["pk"],
         label=f"{reference}: {row['title']}" if visible else reference,
         url=reverse("feedback:issue-detail", args=[row["pk"]]) if visible else None,
-        region=row["region_name"] or "No region",
+        region=row["region_name"] or gettext("No region"),
         endorsements=row["endorsement_count"],
     )
 

@@ -1,6 +1,8 @@
 import datetime as dt
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forums.choices import Tier
 from forums.models import Forum
@@ -24,31 +26,31 @@ class InsightFilterForm(forms.Form):
     selectors: the valid fields' values, and the defaults (the last 12 months, everything)
     for fields left empty or refused; refused fields keep their errors for the page."""
 
-    start = forms.DateField(label="From", required=False, widget=DateInput)
-    end = forms.DateField(label="To", required=False, widget=DateInput)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput)
     forum = ModelChoiceField(
         required=False,
         queryset=Forum.objects.order_by("tier", "name"),
-        empty_label="Any forum",
-        label="Forum passed through",
+        empty_label=_("Any forum"),
+        label=_("Forum passed through"),
     )
     tier = forms.ChoiceField(
-        required=False, choices=[("", "Any tier"), *Tier.choices], label="Tier passed through"
+        required=False, choices=[("", _("Any tier")), *Tier.choices], label=_("Tier passed through")
     )
     region = ModelChoiceField(
         required=False,
         queryset=Region.objects.order_by("name"),
-        empty_label="Any region",
-        label="Region",
+        empty_label=_("Any region"),
+        label=_("Region"),
     )
     practice_area = ModelChoiceField(
         required=False,
         queryset=PracticeArea.objects.order_by("name"),
-        empty_label="Any practice area",
-        label="Practice area",
+        empty_label=_("Any practice area"),
+        label=_("Practice area"),
     )
     sector = forms.ChoiceField(
-        required=False, choices=[("", "Any sector"), *Sector.choices], label="Sector"
+        required=False, choices=[("", _("Any sector")), *Sector.choices], label=_("Sector")
     )
 
     def __init__(self, data=None, *, forum: Forum | None = None, **kwargs):
@@ -67,9 +69,9 @@ class InsightFilterForm(forms.Form):
         default_start, default_end = default_period()
         start, end = start or default_start, end or default_end
         if start > end:
-            self.add_error("end", "The period must end on or after the day it starts.")
+            self.add_error("end", gettext("The period must end on or after the day it starts."))
         elif end - start > dt.timedelta(days=MAX_PERIOD_DAYS):
-            self.add_error("start", "Choose a period of five years or less.")
+            self.add_error("start", gettext("Choose a period of five years or less."))
         return cleaned
 
     def filters(self) -> InsightFilters:

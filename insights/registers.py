@@ -32,6 +32,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feedback.choices import DeliveryStatus, IssueStatus
 from feedback.models import PracticeIssue, Referral
@@ -49,7 +51,7 @@ CHUNK_SIZE = 2000
 
 FORMATS = ("csv", "xlsx")
 
-WITHHELD = "Withheld: about a restricted issue"
+WITHHELD = _("Withheld: about a restricted issue")
 
 
 class Names(Aggregate):
@@ -85,7 +87,7 @@ def local_date(moment: dt.datetime | None) -> dt.date | None:
 
 
 def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, value) if value else ""
+    return str(dict(choices.choices).get(value, value)) if value else ""
 
 
 # --- Which rows ----------------------------------------------------------------------------
@@ -246,7 +248,7 @@ def _issue_row(values: tuple) -> tuple:
         areas or "",
         _label(Sector, sector or ""),
         endorsements,
-        "Yes" if restricted else "No",
+        gettext("Yes") if restricted else gettext("No"),
         _label(DeliveryStatus, delivery or ""),
         local_date(closed),
     )
@@ -282,7 +284,7 @@ def _action_row(values: tuple) -> tuple:
         forum,
         meeting or "",
         local_date(start),
-        title if issue_id is None or seen else WITHHELD,
+        title if issue_id is None or seen else str(WITHHELD),
         owner_name or owner_email,
         due,
         _label(ActionStatus, status),
@@ -311,8 +313,8 @@ def _decision_row(values: tuple) -> tuple:
         forum,
         meeting,
         local_date(start),
-        (item or "") if shown else WITHHELD,
-        text if shown else WITHHELD,
+        (item or "") if shown else str(WITHHELD),
+        text if shown else str(WITHHELD),
         local_date(created),
         *_about(issue_id, seen, issue_title),
     )
@@ -321,22 +323,22 @@ def _decision_row(values: tuple) -> tuple:
 REGISTERS = {
     "issues": Register(
         kind="issues",
-        title="Issues register",
-        noun="issues",
+        title=_("Issues register"),
+        noun=_("issues"),
         columns=(
-            "Reference",
-            "Title",
-            "Status",
-            "Raised on",
-            "Raised at",
-            "Region",
-            "Now at",
-            "Practice areas",
-            "Sector of who raised it",
-            "Endorsements",
-            "Restricted",
-            "Response delivery",
-            "Loop closed on",
+            _("Reference"),
+            _("Title"),
+            _("Status"),
+            _("Raised on"),
+            _("Raised at"),
+            _("Region"),
+            _("Now at"),
+            _("Practice areas"),
+            _("Sector of who raised it"),
+            _("Endorsements"),
+            _("Restricted"),
+            _("Response delivery"),
+            _("Loop closed on"),
         ),
         rows_of=lambda user, filters: _issue_values(issues_in_register(user, filters)),
         fields=ISSUE_FIELDS,
@@ -344,19 +346,19 @@ REGISTERS = {
     ),
     "actions": Register(
         kind="actions",
-        title="Actions register",
-        noun="actions",
+        title=_("Actions register"),
+        noun=_("actions"),
         columns=(
-            "Forum",
-            "Meeting",
-            "Meeting date",
-            "Action",
-            "Owner",
-            "Due on",
-            "Status",
-            "Completed on",
-            "Issue reference",
-            "Issue title",
+            _("Forum"),
+            _("Meeting"),
+            _("Meeting date"),
+            _("Action"),
+            _("Owner"),
+            _("Due on"),
+            _("Status"),
+            _("Completed on"),
+            _("Issue reference"),
+            _("Issue title"),
         ),
         rows_of=lambda user, filters: actions_in_register(user, filters).order_by("due_date", "id"),
         fields=ACTION_FIELDS,
@@ -364,17 +366,17 @@ REGISTERS = {
     ),
     "decisions": Register(
         kind="decisions",
-        title="Decisions register",
-        noun="decisions",
+        title=_("Decisions register"),
+        noun=_("decisions"),
         columns=(
-            "Forum",
-            "Meeting",
-            "Meeting date",
-            "Agenda item",
-            "Decision",
-            "Recorded on",
-            "Issue reference",
-            "Issue title",
+            _("Forum"),
+            _("Meeting"),
+            _("Meeting date"),
+            _("Agenda item"),
+            _("Decision"),
+            _("Recorded on"),
+            _("Issue reference"),
+            _("Issue title"),
         ),
         rows_of=lambda user, filters: decisions_in_register(user, filters).order_by(
             "meeting__start", "created_at", "id"

@@ -3,6 +3,7 @@ same SVG charts as the page, fit for the Strategic Leadership Forum's meeting pa
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from weasyprint import Document
 
 from forums.choices import Tier
@@ -18,21 +19,30 @@ def report_filename(filters: InsightFilters, extension: str = "pdf") -> str:
 
 
 def report_title(filters: InsightFilters) -> str:
-    return f"State of the loop, {filters.period_label}"
+    return gettext("State of the loop, %(period)s") % {"period": filters.period_label}
 
 
 def filter_summary(filters: InsightFilters) -> list[tuple[str, str]]:
     """The filters the figures were read with, in words, for the report's first page."""
     return [
-        ("Period", filters.period_label),
-        ("Forum passed through", filters.forum.name if filters.forum else "Any forum"),
-        ("Tier passed through", Tier(filters.tier).label if filters.tier else "Any tier"),
-        ("Region", filters.region.name if filters.region else "Any region"),
+        (gettext("Period"), filters.period_label),
         (
-            "Practice area",
-            filters.practice_area.name if filters.practice_area else "Any practice area",
+            gettext("Forum passed through"),
+            filters.forum.name if filters.forum else gettext("Any forum"),
         ),
-        ("Sector", Sector(filters.sector).label if filters.sector else "Any sector"),
+        (
+            gettext("Tier passed through"),
+            str(Tier(filters.tier).label) if filters.tier else gettext("Any tier"),
+        ),
+        (gettext("Region"), filters.region.name if filters.region else gettext("Any region")),
+        (
+            gettext("Practice area"),
+            filters.practice_area.name if filters.practice_area else gettext("Any practice area"),
+        ),
+        (
+            gettext("Sector"),
+            str(Sector(filters.sector).label) if filters.sector else gettext("Any sector"),
+        ),
     ]
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -120,7 +121,7 @@ class ForumInsightsView(ForumPermissionMixin, LoopHealthPage):
 
 def _csv_response(request, *, slug: str, form: InsightFilterForm) -> StreamingHttpResponse:
     if slug not in METRICS:
-        raise Http404("No such figure.")
+        raise Http404(gettext("No such figure."))
     filters = form.filters()
     found = metric(request.user, filters, slug)
 

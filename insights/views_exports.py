@@ -7,6 +7,8 @@ from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -28,7 +30,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _register_response(request, *, kind: str, fmt: str, filters, forum=None):
     if kind not in REGISTERS or fmt not in FORMATS:
-        raise Http404("No such register.")
+        raise Http404(gettext("No such register."))
     register = REGISTERS[kind]
     rows = register_rows(request.user, filters, kind)
     where = f"{forum.slug}-" if forum is not None else ""
@@ -100,9 +102,9 @@ def meetings_taking_papers(forums: list[Forum]):
 class AttachReportForm(forms.Form):
     meeting = ModelChoiceField(
         queryset=Meeting.objects.none(),
-        label="Strategic meeting",
-        empty_label="Choose a meeting",
-        help_text="Coming meetings of the Strategic Leadership Forum, draft or published.",
+        label=_("Strategic meeting"),
+        empty_label=_("Choose a meeting"),
+        help_text=_("Coming meetings of the Strategic Leadership Forum, draft or published."),
     )
 
     def __init__(self, *args, meetings, **kwargs):
@@ -160,5 +162,9 @@ class ReportAttachView(PermissionRequiredMixin, FilteredMixin, FormView):
         except ForumActionRefused as refused:
             form.add_error("meeting", str(refused))
             return self.form_invalid(form)
-        messages.success(self.request, f"Attached '{resource.title}' to {meeting}.")
+        messages.success(
+            self.request,
+            gettext("Attached '%(title)s' to %(meeting)s.")
+            % {"title": resource.title, "meeting": meeting},
+        )
         return redirect(meeting.get_absolute_url())

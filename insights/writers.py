@@ -4,6 +4,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from defusedcsv import csv
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -17,16 +18,22 @@ class _Echo:
         return value
 
 
+def _plain(value):
+    # Headings and labels may be marked for translation: the writers take finished text.
+    return str(value) if isinstance(value, Promise) else value
+
+
 def csv_lines(columns: Iterable[str], rows: Iterable[tuple]) -> Iterator[str]:
     """CSV text line by line; defusedcsv escapes cells a spreadsheet would run as formulas."""
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs read the text as UTF-8
-    yield writer.writerow(columns)
+    yield writer.writerow([_plain(column) for column in columns])
     for row in rows:
-        yield writer.writerow(["" if value is None else value for value in row])
+        yield writer.writerow(["" if value is None else _plain(value) for value in row])
 
 
 def _cell(sheet, value):
+    value = _plain(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(sheet, value=value)
@@ -39,7 +46,7 @@ def _cell(sheet, value):
 def xlsx_bytes(title: str, columns: Iterable[str], rows: Iterable[tuple]) -> bytes:
     """A workbook of one sheet, built row by row in memory (write-only mode)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=str(title)[:31])
     header = []
     for column in columns:
         cell = _cell(sheet, column)

@@ -13,13 +13,15 @@ from django.contrib import messages
 from django.contrib.sites.requests import RequestSite
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .sso import domain_allowed, provider_did_mfa
 
 # Set at sign-in when the identity provider reports a second factor; read by
 # MFARequiredMiddleware when SSO_MFA_FROM_PROVIDER is on.
 PROVIDER_MFA_SESSION_KEY = "members_provider_mfa"
-LOCAL_ACCOUNTS_OFF_MESSAGE = (
+LOCAL_ACCOUNTS_OFF_MESSAGE = _(
     "Signing in with a password is turned off. Use your organisation's account instead."
 )
 
@@ -47,25 +49,29 @@ def sign_in_refusal(sociallogin) -> str | None:
     # itself names it in the refusal.
     claimed = provider.extract_common_fields(sociallogin.account.extra_data).get("email")
     if not sociallogin.email_addresses and not claimed:
-        return (
-            f"Your organisation's account ({provider.name}) did not share an email address, "
-            f"so the portal cannot tell which member you are. Ask your IT team to release "
-            f"the email claim to the portal."
-        )
+        return gettext(
+            "Your organisation's account (%(provider)s) did not share an email address, "
+            "so the portal cannot tell which member you are. Ask your IT team to release "
+            "the email claim to the portal."
+        ) % {"provider": provider.name}
     domains = provider_email_domains(provider)
     address = sociallogin.email_addresses[0] if sociallogin.email_addresses else None
     if address is None or not domain_allowed(address.email, domains):
         accepted = ", ".join(f"@{d}" for d in domains)
-        return (
-            f"Your organisation's account ({address.email if address else claimed}) is not "
-            f"from a participating service, so it cannot be used to sign in here. "
-            f"{provider.name} accepts addresses at {accepted}."
-        )
+        return gettext(
+            "Your organisation's account (%(email)s) is not from a participating service, "
+            "so it cannot be used to sign in here. %(provider)s accepts addresses at "
+            "%(accepted)s."
+        ) % {
+            "email": address.email if address else claimed,
+            "provider": provider.name,
+            "accepted": accepted,
+        }
     if not address.verified:
-        return (
-            f"Your organisation's account ({provider.name}) did not confirm that "
-            f"{address.email} is yours, so it cannot be used to sign in here."
-        )
+        return gettext(
+            "Your organisation's account (%(provider)s) did not confirm that %(email)s is "
+            "yours, so it cannot be used to sign in here."
+        ) % {"provider": provider.name, "email": address.email}
     return None
 
 
@@ -137,8 +143,10 @@ class AccountAdapter(DefaultAccountAdapter):
             redirect_url = reverse("members:profile-edit")
             messages.info(
                 request,
-                "Welcome to the portal. Add your organisation and region so forums and "
-                "issues can be matched to you.",
+                gettext(
+                    "Welcome to the portal. Add your organisation and region so forums and "
+                    "issues can be matched to you."
+                ),
             )
         return super().post_login(
             request,
@@ -154,8 +162,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if not email_domain_allowed(email):
             allowed = ", ".join(f"@{d}" for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise forms.ValidationError(
-                f"Sign-up is open to staff of participating services only. Use your work "
-                f"email address (accepted domains: {allowed})."
+                gettext(
+                    "Sign-up is open to staff of participating services only. Use your work "
+                    "email address (accepted domains: %(allowed)s)."
+                )
+                % {"allowed": allowed}
             )
         return email
 

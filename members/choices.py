@@ -1,28 +1,29 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sector(models.TextChoices):
-    GOVERNMENT = "government", "Government"
-    NON_GOVERNMENT = "non_government", "Non-government"
-    ACCO = "acco", "Aboriginal community-controlled"
+    GOVERNMENT = "government", _("Government")
+    NON_GOVERNMENT = "non_government", _("Non-government")
+    ACCO = "acco", _("Aboriginal community-controlled")
 
 
 class NotificationKind(models.TextChoices):
     """What a notice is about; each person chooses how each kind reaches them by email."""
 
-    ISSUE_UPDATE = "issue_update", "Updates on issues you raised or follow"
-    MEETING = "meeting", "Meetings: invitations, reminders, agendas and minutes"
-    ACTION = "action", "Actions assigned to you, and reminders when they are overdue"
-    ESCALATION = "escalation", "Issues waiting in your forum's queue or escalated to it"
-    RESPONSE = "response", "Strategic responses and their progress"
-    OTHER = "other", "Everything else"
+    ISSUE_UPDATE = "issue_update", _("Updates on issues you raised or follow")
+    MEETING = "meeting", _("Meetings: invitations, reminders, agendas and minutes")
+    ACTION = "action", _("Actions assigned to you, and reminders when they are overdue")
+    ESCALATION = "escalation", _("Issues waiting in your forum's queue or escalated to it")
+    RESPONSE = "response", _("Strategic responses and their progress")
+    OTHER = "other", _("Everything else")
 
 
 class Delivery(models.TextChoices):
-    IMMEDIATE = "immediate", "Email each one at once"
-    DAILY = "daily", "One email a day with all of them"
-    WEEKLY = "weekly", "One email a week with all of them"
-    OFF = "off", "No email (they still appear in your notifications)"
+    IMMEDIATE = "immediate", _("Email each one at once")
+    DAILY = "daily", _("One email a day with all of them")
+    WEEKLY = "weekly", _("One email a week with all of them")
+    OFF = "off", _("No email (they still appear in your notifications)")
 
 
 # Choices that gather notices into one later email.

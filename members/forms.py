@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Delivery, NotificationKind
 from .fields import ModelChoiceField, ModelMultipleChoiceField, SingleLineCharField
@@ -18,21 +20,25 @@ class ProfileForm(forms.ModelForm):
             "practice_areas": ModelMultipleChoiceField,
         }
         help_texts = {
-            "practice_areas": "Choose the areas you work in; forums and issues are matched to them."
+            "practice_areas": _(
+                "Choose the areas you work in; forums and issues are matched to them."
+            )
         }
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
         if not name:
-            raise forms.ValidationError("Enter the name other members should see.")
+            raise forms.ValidationError(gettext("Enter the name other members should see."))
         return name
 
 
 class DeactivateAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that I will no longer be able to sign in, and that what I raised "
-        "and wrote stays in the portal.",
-        error_messages={"required": "Tick the box to confirm that you want to leave."},
+        label=_(
+            "I understand that I will no longer be able to sign in, and that what I raised "
+            "and wrote stays in the portal."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you want to leave.")},
     )
 
 

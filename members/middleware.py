@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from .adapters import PROVIDER_MFA_SESSION_KEY
 from .rules import must_use_mfa
@@ -57,7 +58,9 @@ class MFARequiredMiddleware:
             return None
         messages.warning(
             request,
-            "Your role in the portal needs two-factor authentication. Set up an authenticator "
-            "app or a security key to continue.",
+            gettext(
+                "Your role in the portal needs two-factor authentication. Set up an "
+                "authenticator app or a security key to continue."
+            ),
         )
         return redirect("mfa_index")

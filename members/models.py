@@ -4,11 +4,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from .choices import DIGESTS, Delivery, NotificationKind, Sector
 
 # How a deactivated account's contributions are attributed, where the setting asks for it.
-FORMER_MEMBER = "a former member"
+FORMER_MEMBER = _("a former member")
 
 
 class UserManager(BaseUserManager):
@@ -87,9 +88,9 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        max_length=150, blank=True, help_text="How your name is shown to other members."
+        max_length=150, blank=True, help_text=_("How your name is shown to other members.")
     )
     job_title = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
@@ -110,7 +111,7 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         if not self.is_active and settings.FORMER_MEMBER_ATTRIBUTION:
-            return FORMER_MEMBER
+            return str(FORMER_MEMBER)
         return self.display_name or self.email
 
     def get_full_name(self) -> str:

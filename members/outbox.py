@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .choices import Delivery, NotificationKind
 from .models import Notification, User
@@ -183,12 +184,6 @@ def given_up_count() -> int:
     ).count()
 
 
-DIGEST_SUBJECTS = {
-    Delivery.DAILY: "Your daily digest",
-    Delivery.WEEKLY: "Your weekly digest",
-}
-
-
 def _owed_digest(delivery: str) -> QuerySet[Notification]:
     return Notification.objects.filter(
         sent_at__isnull=True, delivery=delivery, recipient__is_active=True
@@ -213,7 +208,15 @@ def digest_email(recipient: User, notifications: list[Notification], delivery: s
         },
     )
     count = len(notifications)
-    subject = f"{DIGEST_SUBJECTS[delivery]}: {count} notice{'s' if count != 1 else ''}"
+    if delivery == Delivery.WEEKLY:
+        subject = ngettext(
+            "Your weekly digest: %(count)s notice", "Your weekly digest: %(count)s notices", count
+        )
+    else:
+        subject = ngettext(
+            "Your daily digest: %(count)s notice", "Your daily digest: %(count)s notices", count
+        )
+    subject %= {"count": count}
     return _email(recipient, subject=subject, body=body, unsubscribe=unsubscribe)
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .text import LONG_TEXT_MAX_LENGTH
 
@@ -12,7 +13,9 @@ def describe_findings(findings) -> str:
     """What the guard found and where, in one sentence part: the first few, then a count."""
     shown = "; ".join(f.describe() for f in findings[:FINDINGS_SHOWN])
     rest = len(findings) - FINDINGS_SHOWN
-    return f"{shown}; and {rest} more" if rest > 0 else shown
+    if rest > 0:
+        return gettext("%(shown)s; and %(rest)s more") % {"shown": shown, "rest": rest}
+    return shown
 
 
 # The guard's description of a personal name (feedback/privacy.py).
@@ -32,8 +35,11 @@ def no_identifying_details(value: str, *, names_allowed: bool = False) -> None:
         findings = [finding for finding in findings if finding.kind != NAME_FINDING]
     if findings:
         raise ValidationError(
-            f"This looks like identifying client information: {describe_findings(findings)}. "
-            "Remove it: the portal records practice, never details of a client.",
+            gettext(
+                "This looks like identifying client information: %(findings)s. "
+                "Remove it: the portal records practice, never details of a client."
+            )
+            % {"findings": describe_findings(findings)},
             code="identifying_details",
         )
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView, UpdateView, View
 from django.views.generic.edit import FormView
@@ -61,7 +62,7 @@ class ProfileEditView(LoginRequiredMixin, UpdateView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Your profile has been saved.")
+        messages.success(self.request, gettext("Your profile has been saved."))
         return response
 
 
@@ -80,7 +81,10 @@ class MarkNotificationsReadView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         count = services.mark_notifications_read(self.request.user)
-        messages.success(self.request, f"Marked {count} notification(s) as read.")
+        messages.success(
+            self.request,
+            gettext("Marked %(count)s notification(s) as read.") % {"count": count},
+        )
         return redirect("members:notifications")
 
 
@@ -117,7 +121,8 @@ class DeactivateAccountView(LoginRequiredMixin, FormView):
         services.deactivate_account(self.request.user, by=self.request.user)
         logout(self.request)
         messages.success(
-            self.request, "Your account has been deactivated. Thank you for taking part."
+            self.request,
+            gettext("Your account has been deactivated. Thank you for taking part."),
         )
         return redirect("account_login")
 
@@ -145,7 +150,7 @@ class NotificationSettingsView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         services.set_notification_preferences(self.request.user, form.cleaned_data)
-        messages.success(self.request, "Your email choices have been saved.")
+        messages.success(self.request, gettext("Your email choices have been saved."))
         return redirect("members:notification-settings")
 
 

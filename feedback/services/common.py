@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from forums.choices import FACILITATING_ROLES
 from forums.models import Forum
@@ -26,8 +27,11 @@ def check_transition(issue: PracticeIssue, to_status: str, *, reversal: bool = F
     allowed = REVERSALS if reversal else ALLOWED_TRANSITIONS
     if to_status not in allowed.get(issue.status, set()):
         raise TransitionNotAllowed(
-            f"This issue is “{issue.get_status_display().lower()}”, so it cannot become "
-            f"“{IssueStatus(to_status).label.lower()}”."
+            gettext("This issue is “%(status)s”, so it cannot become “%(to_status)s”.")
+            % {
+                "status": issue.get_status_display().lower(),
+                "to_status": IssueStatus(to_status).label.lower(),
+            }
         )
 
 

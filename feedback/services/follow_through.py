@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, ngettext
 
 from forums.choices import OPEN_ACTION_STATUSES, ActionStatus
 from forums.models import ActionItem
@@ -50,27 +51,30 @@ def post_progress(response: Response, *, status: str, note: str, by) -> Response
     event and tells the watchers and the originating CFSN's facilitators, each once."""
     note = note.strip()
     if status not in DeliveryStatus.values:
-        raise TransitionNotAllowed("Choose how the response is going.")
+        raise TransitionNotAllowed(gettext("Choose how the response is going."))
     if status == DeliveryStatus.NOT_PROCEEDING and not note:
-        raise TransitionNotAllowed("Say why the response is not proceeding.")
+        raise TransitionNotAllowed(gettext("Say why the response is not proceeding."))
     guard_privacy(note)
     # Issue, then response, then action: the order respond() takes them in.
     issue = PracticeIssue.objects.select_for_update().get(response=response.pk)
     response = Response.objects.select_for_update().get(pk=response.pk)
     issue.response = response
     if not by.has_perm("feedback.post_progress", issue):
-        raise TransitionNotAllowed("Only the owner of the response can post its progress.")
+        raise TransitionNotAllowed(gettext("Only the owner of the response can post its progress."))
     if status not in DELIVERY_TRANSITIONS[response.delivery_status]:
         raise TransitionNotAllowed(
-            f"The response is “{response.get_delivery_status_display().lower()}”, so it "
-            f"cannot become “{DeliveryStatus(status).label.lower()}”."
+            gettext("The response is “%(status)s”, so it cannot become “%(to_status)s”.")
+            % {
+                "status": response.get_delivery_status_display().lower(),
+                "to_status": DeliveryStatus(status).label.lower(),
+            }
         )
     update = ResponseProgress.objects.create(response=response, status=status, note=note, by=by)
     response.delivery_status = status
     response.delivered_at = update.created_at if status in FINAL_DELIVERY_STATUSES else None
     response.save(update_fields=["delivery_status", "delivered_at"])
     _keep_action_in_step(response, status)
-    label = DeliveryStatus(status).label
+    label = str(DeliveryStatus(status).label)
     log_event(
         issue,
         actor=by,
@@ -80,7 +84,7 @@ def post_progress(response: Response, *, status: str, note: str, by) -> Response
     )
     tell(
         issue,
-        subject=f"Progress on the response: {label.lower()}",
+        subject=gettext("Progress on the response: %(status)s") % {"status": label.lower()},
         body=note,
         facilitators_of=[issue.origin_forum],
         exclude=by,
@@ -132,16 +136,20 @@ def _remind_overdue(action: ActionItem, today: dt.date) -> int:
             response = getattr(action, "response", None)
             notify(
                 action.owner,
-                subject=f"Overdue action: {action.title}",
-                body=(
-                    f"This action for {action.forum.name} was due on "
-                    f"{date_format(action.due_date)}, {days} day{'s' if days != 1 else ''} ago. "
-                    + (
-                        "Post progress on the response it carries out."
-                        if response is not None
-                        else "Update its status."
-                    )
-                ),
+                subject=gettext("Overdue action: %(title)s") % {"title": action.title},
+                body=ngettext(
+                    "This action for %(forum)s was due on %(due)s, %(days)s day ago. %(next)s",
+                    "This action for %(forum)s was due on %(due)s, %(days)s days ago. %(next)s",
+                    days,
+                )
+                % {
+                    "forum": action.forum.name,
+                    "due": date_format(action.due_date),
+                    "days": days,
+                    "next": gettext("Post progress on the response it carries out.")
+                    if response is not None
+                    else gettext("Update its status."),
+                },
                 url=response.issue.get_absolute_url()
                 if response is not None
                 else reverse("forums:my-actions"),
@@ -162,11 +170,13 @@ def _remind_review(response: Response) -> int:
         return 0
     notify(
         response.owner,
-        subject=f"{response.issue.reference}: the response is due for review",
-        body=(
-            f"The review date of the response you own came on {date_format(response.review_date)}. "
+        subject=gettext("%(reference)s: the response is due for review")
+        % {"reference": response.issue.reference},
+        body=gettext(
+            "The review date of the response you own came on %(date)s. "
             "Post its progress: planned, in progress, delivered or not proceeding."
-        ),
+        )
+        % {"date": date_format(response.review_date)},
         url=response.issue.get_absolute_url(),
         kind=NotificationKind.RESPONSE,
     )

@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from forums.models import Forum
 from members.text import one_line
@@ -44,7 +45,7 @@ def save_draft(
     else:
         issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
         if not issue.is_draft or issue.raised_by_id != by.pk:
-            raise TransitionNotAllowed("Only your own drafts can be edited.")
+            raise TransitionNotAllowed(gettext("Only your own drafts can be edited."))
     _fill(issue, title=title, description=description, forum=forum, restricted=restricted)
     issue.save()
     issue.practice_areas.set(practice_areas)
@@ -67,7 +68,7 @@ def raise_issue(
     """Raise an issue at a forum: it joins that forum's triage queue; facilitators are told."""
     if not attested:
         raise TransitionNotAllowed(
-            "Confirm that the issue holds no identifying information about a client."
+            gettext("Confirm that the issue holds no identifying information about a client.")
         )
     # A title goes into email subjects and page headings: one line, whoever calls.
     title = one_line(title)
@@ -77,7 +78,7 @@ def raise_issue(
     else:
         issue = PracticeIssue.objects.select_for_update().get(pk=draft.pk)
         if issue.raised_by_id != by.pk:
-            raise TransitionNotAllowed("Only the author can raise their draft.")
+            raise TransitionNotAllowed(gettext("Only the author can raise their draft."))
     check_transition(issue, IssueStatus.QUEUED)
     _fill(issue, title=title, description=description, forum=forum, restricted=restricted)
     issue.status = IssueStatus.QUEUED
@@ -97,8 +98,9 @@ def raise_issue(
     )
     tell_facilitators(
         forum,
-        subject=f"New practice issue for {forum.name}: {title}",
-        body="A practice issue is waiting in your forum's triage queue.",
+        subject=gettext("New practice issue for %(forum)s: %(title)s")
+        % {"forum": forum.name, "title": title},
+        body=gettext("A practice issue is waiting in your forum's triage queue."),
         url=issue.get_absolute_url(),
     )
     return issue
@@ -110,7 +112,9 @@ def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue
     guard_privacy(text)
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.raised_by_id != by.pk:
-        raise TransitionNotAllowed("Only the person who raised the issue can add information.")
+        raise TransitionNotAllowed(
+            gettext("Only the person who raised the issue can add information.")
+        )
     check_transition(issue, IssueStatus.QUEUED)
     Comment.objects.create(issue=issue, author=by, body=text)
     refresh_counts(issue.pk)
@@ -124,7 +128,8 @@ def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue
     )
     tell_facilitators(
         issue.current_forum,
-        subject=f"More information on {issue.reference}: {issue.title}",
+        subject=gettext("More information on %(reference)s: %(title)s")
+        % {"reference": issue.reference, "title": issue.title},
         body=text,
         url=issue.get_absolute_url(),
     )
@@ -136,12 +141,12 @@ def endorse_issue(issue: PracticeIssue, *, by) -> Endorsement:
     """'We see this too': once per member; the endorser starts watching the issue."""
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.is_draft:
-        raise TransitionNotAllowed("A draft cannot be endorsed.")
+        raise TransitionNotAllowed(gettext("A draft cannot be endorsed."))
     if issue.raised_by_id == by.pk:
-        raise TransitionNotAllowed("You raised this issue, so you cannot endorse it.")
+        raise TransitionNotAllowed(gettext("You raised this issue, so you cannot endorse it."))
     endorsement, created = Endorsement.objects.get_or_create(issue=issue, user=by)
     if not created:
-        raise TransitionNotAllowed("You have already endorsed this issue.")
+        raise TransitionNotAllowed(gettext("You have already endorsed this issue."))
     Watch.objects.get_or_create(issue=issue, user=by)
     refresh_counts(issue.pk)
     region = f" ({by.region})" if by.region_id else ""
@@ -165,9 +170,14 @@ def add_comment(issue: PracticeIssue, *, by, body: str) -> Comment:
     guard_privacy(body)
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.is_draft:
-        raise TransitionNotAllowed("A draft cannot be commented on.")
+        raise TransitionNotAllowed(gettext("A draft cannot be commented on."))
     comment = Comment.objects.create(issue=issue, author=by, body=body)
     refresh_counts(issue.pk)
     log_event(issue, actor=by, kind=EventKind.COMMENTED)
-    tell_watchers(issue, subject=f"New comment from {by}", body=body, exclude=by)
+    tell_watchers(
+        issue,
+        subject=gettext("New comment from %(person)s") % {"person": by},
+        body=body,
+        exclude=by,
+    )
     return comment

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from ..choices import EventKind, IssueStatus
 from ..exceptions import TransitionNotAllowed
@@ -29,11 +30,11 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
         PracticeIssue.objects.filter(pk=duplicate.pk).values_list("merged_into", flat=True).first()
     )
     if into_pk is None:
-        raise TransitionNotAllowed("This issue is not merged into another issue.")
+        raise TransitionNotAllowed(gettext("This issue is not merged into another issue."))
     locked = _lock_pair(duplicate.pk, into_pk)
     duplicate, into = locked[duplicate.pk], locked[into_pk]
     if duplicate.status != IssueStatus.MERGED or duplicate.merged_into_id != into.pk:
-        raise TransitionNotAllowed("This issue is not merged into another issue.")
+        raise TransitionNotAllowed(gettext("This issue is not merged into another issue."))
     record = (
         MergeRecord.objects.select_for_update()
         .filter(duplicate=duplicate, into=into, undone_at__isnull=True)
@@ -41,7 +42,9 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     )
     if record is None:
         raise TransitionNotAllowed(
-            "This merge was made before merges were recorded, so it cannot be undone exactly."
+            gettext(
+                "This merge was made before merges were recorded, so it cannot be undone exactly."
+            )
         )
 
     Endorsement.objects.filter(issue=into, pk__in=record.added_endorsement_ids).delete()
@@ -74,8 +77,17 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
         by=by,
         kind=EventKind.UNMERGED,
         forum=forum,
-        note=f"No longer merged into {into.reference}: its endorsements, watchers and path "
-        f"are back{f', waiting with {forum.name}' if forum else ''}.",
+        note=(
+            gettext(
+                "No longer merged into %(reference)s: its endorsements, watchers and path "
+                "are back, waiting with %(forum)s."
+            )
+            if forum
+            else gettext(
+                "No longer merged into %(reference)s: its endorsements, watchers and path are back."
+            )
+        )
+        % {"reference": into.reference, "forum": forum.name if forum else ""},
         fields=("merged_into", "current_forum", "closed_at"),
         reversal=True,
     )
@@ -84,8 +96,10 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
         actor=by,
         kind=EventKind.UNMERGED,
         forum=into.current_forum,
-        note=f"{merged_name(duplicate)} is no longer merged into this issue; its endorsements "
-        "went back to it.",
+        note=gettext(
+            "%(duplicate)s is no longer merged into this issue; its endorsements went back to it."
+        )
+        % {"duplicate": merged_name(duplicate)},
     )
     record.undone_at = timezone.now()
     record.undone_by = by
@@ -93,8 +107,8 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     # Watchers of either issue hear of it, once each.
     tell(
         duplicate,
-        subject=f"No longer merged into {into.reference}",
-        body=f"“{duplicate.title}” is followed on its own again.",
+        subject=gettext("No longer merged into %(reference)s") % {"reference": into.reference},
+        body=gettext("“%(title)s” is followed on its own again.") % {"title": duplicate.title},
         watchers_of=[duplicate, into],
     )
     return duplicate

@@ -1,6 +1,7 @@
 """Placement: moving an issue's agenda item to a later meeting of the same forum."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Meeting
@@ -24,7 +25,7 @@ def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> R
         .first()
     )
     if referral is None:
-        raise TransitionNotAllowed("No open practice issue is on this agenda item.")
+        raise TransitionNotAllowed(gettext("No open practice issue is on this agenda item."))
     issue = PracticeIssue.objects.select_for_update().get(pk=referral.issue_id)
     referral.issue = issue
     old = referral.agenda_item
@@ -43,11 +44,14 @@ def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> R
         to_status=issue.status,
         forum=referral.forum,
         agenda_item=new,
-        note=f"Moved from {old.meeting.title}, {_when(old.meeting)}, to {where}.",
+        note=gettext("Moved from %(old)s, %(old_when)s, to %(where)s.")
+        % {"old": old.meeting.title, "old_when": _when(old.meeting), "where": where},
     )
     tell_watchers(
         issue,
-        subject=f"Moved to {referral.forum.name} on {_when(meeting)}",
-        body=f"“{issue.title}” will now be discussed at {meeting.title}.",
+        subject=gettext("Moved to %(forum)s on %(when)s")
+        % {"forum": referral.forum.name, "when": _when(meeting)},
+        body=gettext("“%(title)s” will now be discussed at %(meeting)s.")
+        % {"title": issue.title, "meeting": meeting.title},
     )
     return referral

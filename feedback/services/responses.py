@@ -1,13 +1,13 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from forums.choices import Tier
 from forums.models import ActionItem, Forum
 from members.choices import NotificationKind
 
 from ..choices import (
-    OUT_OF_SESSION_LABEL,
     EventKind,
     IssueStatus,
     Outcome,
@@ -17,7 +17,13 @@ from ..choices import (
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
 from .common import check_transition, guard_privacy, move_issue, tell
-from .routing import check_decision_moment, close_referral, next_open_meeting, place_referral
+from .routing import (
+    check_decision_moment,
+    close_referral,
+    next_open_meeting,
+    out_of_session_reason_line,
+    place_referral,
+)
 
 
 @transaction.atomic
@@ -36,7 +42,7 @@ def respond(
     started or out of session with a reason. The decision becomes its owner's action item
     and goes back onto the next meeting of the originating CFSN (or of every CFSN)."""
     if not decision.strip():
-        raise TransitionNotAllowed("Write the decision that goes back to the CFSN.")
+        raise TransitionNotAllowed(gettext("Write the decision that goes back to the CFSN."))
     guard_privacy(decision)
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     strategic = Forum.objects.get(tier=Tier.STRATEGIC)
@@ -48,7 +54,7 @@ def respond(
     )
     if referral is None:
         raise TransitionNotAllowed(
-            "Only an issue escalated to the Strategic Leadership Forum can be answered."
+            gettext("Only an issue escalated to the Strategic Leadership Forum can be answered.")
         )
     check_transition(issue, IssueStatus.RESPONDED)
     referral.issue = issue
@@ -61,8 +67,10 @@ def respond(
         agenda_item=None if reason else referral.agenda_item,
         # Action lists are read widely: a restricted issue is named by its reference only.
         title=(
-            f"Carry out the response to {issue.reference}"
-            + ("" if issue.restricted else f": {issue.title}")
+            gettext("Carry out the response to %(reference)s") % {"reference": issue.reference}
+            if issue.restricted
+            else gettext("Carry out the response to %(reference)s: %(title)s")
+            % {"reference": issue.reference, "title": issue.title}
         )[:300],
         owner=owner,
         due_date=due_date,
@@ -83,7 +91,7 @@ def respond(
                 recorded_by=by,
             )
     except IntegrityError as exc:
-        raise TransitionNotAllowed("A response has already been recorded.") from exc
+        raise TransitionNotAllowed(gettext("A response has already been recorded.")) from exc
     close_referral(
         referral,
         outcome=Outcome.RESPONDED,
@@ -113,7 +121,7 @@ def respond(
             f"{forum.name}: {place_referral(reflection, next_open_meeting(forum), by=by)}"
         )
     where = "\n".join(placed)
-    held = f"\n{OUT_OF_SESSION_LABEL}. Reason: {reason}" if reason else ""
+    held = f"\n{out_of_session_reason_line(reason)}" if reason else ""
     move_issue(
         issue,
         IssueStatus.RESPONDED,
@@ -121,15 +129,17 @@ def respond(
         kind=EventKind.RESPONDED,
         forum=strategic,
         agenda_item=None if reason else referral.agenda_item,
-        note=f"{decision}{held}\nSent back for reflection to:\n{where}",
+        note=gettext("%(decision)s%(held)s\nSent back for reflection to:\n%(where)s")
+        % {"decision": decision, "held": held, "where": where},
         fields=("current_forum",),
         out_of_session=bool(reason),
     )
     # The watchers and the facilitators of the CFSNs that will reflect on it, once each.
     tell(
         issue,
-        subject="The Strategic Leadership Forum has responded",
-        body=f"{decision}\n\nIt goes back for reflection to:\n{where}",
+        subject=gettext("The Strategic Leadership Forum has responded"),
+        body=gettext("%(decision)s\n\nIt goes back for reflection to:\n%(where)s")
+        % {"decision": decision, "where": where},
         facilitators_of=forums,
         kind=NotificationKind.RESPONSE,
     )

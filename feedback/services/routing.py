@@ -1,8 +1,8 @@
 """Routing: issues move onto agendas, between tiers and back down the loop."""
 
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
 from forums.models import AgendaItem, Forum, Meeting
@@ -76,8 +76,14 @@ def minute_outcome(
     item = referral.agenda_item
     issue = referral.issue
     if out_of_session_reason:
-        label = f"{OUT_OF_SESSION_LABEL} of {_when(timezone.now())}: {label}"
-        note = f"{note} Reason: {out_of_session_reason}".strip()
+        label = gettext("%(out_of_session)s of %(when)s: %(outcome)s") % {
+            "out_of_session": OUT_OF_SESSION_LABEL,
+            "when": _when(timezone.now()),
+            "outcome": label,
+        }
+        note = (
+            gettext("%(note)s Reason: %(reason)s") % {"note": note, "reason": out_of_session_reason}
+        ).strip()
         if item is None or item.meeting.status != MeetingStatus.PUBLISHED:
             item = _noting_item(referral, by=by)
     if item is None or item.meeting.status not in (
@@ -96,11 +102,14 @@ def _noting_item(referral: Referral, *, by) -> AgendaItem | None:
     if meeting is None:
         return None
     issue = referral.issue
-    title = f"Restricted practice issue {issue.reference}" if issue.restricted else issue.title
+    title = restricted_title(issue)
     return add_agenda_item(
         meeting,
         by=by,
-        title=f"{OUT_OF_SESSION_LABEL} to note: {title}"[:200],
+        title=(
+            gettext("%(out_of_session)s to note: %(title)s")
+            % {"out_of_session": OUT_OF_SESSION_LABEL, "title": title}
+        )[:200],
         kind=AgendaItemKind.DECISION,
         minutes_allotted=5,
     )
@@ -111,16 +120,25 @@ def refuse_before_start(meeting: Meeting) -> None:
     if meeting.takes_outcomes:
         return
     if meeting.status == MeetingStatus.CANCELLED:
-        raise TransitionNotAllowed(f"{meeting.title} was cancelled: nothing can be decided at it.")
+        raise TransitionNotAllowed(
+            gettext("%(meeting)s was cancelled: nothing can be decided at it.")
+            % {"meeting": meeting.title}
+        )
     if meeting.status == MeetingStatus.DRAFT:
         raise TransitionNotAllowed(
-            f"{meeting.title} has not been published yet: outcomes are recorded once a "
-            "published meeting has started."
+            gettext(
+                "%(meeting)s has not been published yet: outcomes are recorded once a "
+                "published meeting has started."
+            )
+            % {"meeting": meeting.title}
         )
     raise TransitionNotAllowed(
-        f"{meeting.title} has not started yet (it starts {_when(meeting.start, time=True)}): "
-        "record the outcome once the meeting has started, or, between meetings, as an "
-        "out-of-session decision with a reason."
+        gettext(
+            "%(meeting)s has not started yet (it starts %(when)s): "
+            "record the outcome once the meeting has started, or, between meetings, as an "
+            "out-of-session decision with a reason."
+        )
+        % {"meeting": meeting.title, "when": _when(meeting.start, time=True)}
     )
 
 
@@ -131,14 +149,20 @@ def check_decision_moment(referral: Referral, *, out_of_session_reason: str) -> 
     if out_of_session_reason.strip():
         if meeting is not None and meeting.takes_outcomes:
             raise TransitionNotAllowed(
-                f"{meeting.title} has started and has this issue on its agenda: record the "
-                "outcome there, not out of session."
+                gettext(
+                    "%(meeting)s has started and has this issue on its agenda: record the "
+                    "outcome there, not out of session."
+                )
+                % {"meeting": meeting.title}
             )
         return
     if meeting is None:
         raise TransitionNotAllowed(
-            f"This issue is not on the agenda of a meeting of {referral.forum.name}: record "
-            "the decision at a meeting that has started, or out of session with a reason."
+            gettext(
+                "This issue is not on the agenda of a meeting of %(forum)s: record "
+                "the decision at a meeting that has started, or out of session with a reason."
+            )
+            % {"forum": referral.forum.name}
         )
     refuse_before_start(meeting)
 
@@ -150,7 +174,9 @@ def _open_referral(issue: PracticeIssue, forum: Forum) -> Referral:
         .first()
     )
     if referral is None:
-        raise TransitionNotAllowed(f"This issue is not with {forum.name} at the moment.")
+        raise TransitionNotAllowed(
+            gettext("This issue is not with %(forum)s at the moment.") % {"forum": forum.name}
+        )
     referral.issue = issue
     return referral
 
@@ -163,11 +189,13 @@ def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> A
     reflect = referral.purpose == ReferralPurpose.REFLECT
     # An agenda is read by people who may not see a restricted issue: it shows only the
     # reference there, and the issue page shows the rest to those allowed.
-    title = f"Restricted practice issue {issue.reference}" if issue.restricted else issue.title
+    title = restricted_title(issue)
+    if reflect:
+        title = gettext("Response for reflection: %(title)s") % {"title": title}
     item = add_agenda_item(
         meeting,
         by=by,
-        title=f"{'Response for reflection: ' if reflect else ''}{title}",
+        title=title,
         kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
         description="" if issue.restricted else (referral.summary or issue.description[:500]),
         carried_over_from=referral.agenda_item,
@@ -177,6 +205,13 @@ def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> A
     if warn:
         warn_if_over_time(item)
     return item
+
+
+def restricted_title(issue: PracticeIssue) -> str:
+    """The issue's title, or only its reference where the issue is restricted."""
+    if issue.restricted:
+        return gettext("Restricted practice issue %(reference)s") % {"reference": issue.reference}
+    return issue.title
 
 
 def _when(moment, *, time: bool = False) -> str:
@@ -201,9 +236,14 @@ def place_referral(referral: Referral, meeting: Meeting | None, *, by, warn: boo
         if referral.agenda_item_id:
             referral.agenda_item = None
             referral.save(update_fields=["agenda_item"])
-        return f"Waiting for the next meeting of {referral.forum.name}."
+        return gettext("Waiting for the next meeting of %(forum)s.") % {
+            "forum": referral.forum.name
+        }
     _attach(referral, meeting, by=by, warn=warn)
-    return f"On the agenda of {meeting.title}, {_when(meeting)}."
+    return gettext("On the agenda of %(meeting)s, %(when)s.") % {
+        "meeting": meeting.title,
+        "when": _when(meeting),
+    }
 
 
 def route_referral(
@@ -234,11 +274,18 @@ def route_referral(
     if meeting is None:
         return None
     if referral.purpose == ReferralPurpose.REFLECT:
-        subject = f"Response for reflection at {referral.forum.name} on {_when(meeting)}"
-        body = f"The response to “{issue.title}” will be discussed at {meeting.title}."
+        subject = gettext("Response for reflection at %(forum)s on %(when)s")
+        body = gettext("The response to “%(title)s” will be discussed at %(meeting)s.")
     else:
-        subject = f"On the agenda of {referral.forum.name} on {_when(meeting)}"
-        body = f"“{issue.title}” will be discussed at {meeting.title}."
+        subject = gettext("On the agenda of %(forum)s on %(when)s")
+        body = gettext("“%(title)s” will be discussed at %(meeting)s.")
+    said = {
+        "forum": referral.forum.name,
+        "when": _when(meeting),
+        "title": issue.title,
+        "meeting": meeting.title,
+    }
+    subject, body = subject % said, body % said
     tell_watchers(issue, subject=subject, body=body)
     return meeting
 
@@ -253,10 +300,11 @@ def place_on_agenda(issue: PracticeIssue, *, meeting: Meeting, by) -> PracticeIs
         MeetingStatus.PUBLISHED,
     ):
         raise TransitionNotAllowed(
-            f"This issue is already on the agenda of {referral.agenda_item.meeting.title}."
+            gettext("This issue is already on the agenda of %(meeting)s.")
+            % {"meeting": referral.agenda_item.meeting.title}
         )
     if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED) or meeting.is_past:
-        raise TransitionNotAllowed("Choose a meeting that has not happened yet.")
+        raise TransitionNotAllowed(gettext("Choose a meeting that has not happened yet."))
     route_referral(referral, meeting, by=by)
     return issue
 
@@ -277,7 +325,7 @@ def escalate_issue(
     Decided at a meeting that has started, or out of session with a reason. Pressed twice
     at once, the second call finds the first's referral and is refused."""
     if not summary.strip() or not rationale.strip():
-        raise TransitionNotAllowed("An escalation needs a summary and a rationale.")
+        raise TransitionNotAllowed(gettext("An escalation needs a summary and a rationale."))
     reason = out_of_session_reason.strip()
     issue = _lock_issue(issue)
     current = (
@@ -290,10 +338,13 @@ def escalate_issue(
     referral = current.first()
     movable = (IssueStatus.ON_AGENDA, IssueStatus.QUEUED) if reason else (IssueStatus.ON_AGENDA,)
     if referral is None or issue.status not in movable:
-        raise TransitionNotAllowed("This issue has already moved on from this agenda.")
+        raise TransitionNotAllowed(gettext("This issue has already moved on from this agenda."))
     if referral.forum.tier == Tier.STRATEGIC:
         raise TransitionNotAllowed(
-            "The Strategic Leadership Forum answers an issue with a response, not an escalation."
+            gettext(
+                "The Strategic Leadership Forum answers an issue with a response, not an "
+                "escalation."
+            )
         )
     check_decision_moment(referral, out_of_session_reason=reason)
     next_forum = Forum.objects.get(tier=NEXT_TIER[referral.forum.tier])
@@ -313,15 +364,21 @@ def escalate_issue(
                 rationale=rationale,
             )
     except IntegrityError as exc:
-        raise TransitionNotAllowed(f"This issue is already with {next_forum.name}.") from exc
+        raise TransitionNotAllowed(
+            gettext("This issue is already with %(forum)s.") % {"forum": next_forum.name}
+        ) from exc
     previous = issue.status
     onward.issue = issue
     where = place_referral(onward, next_open_meeting(next_forum), by=by)
-    lines = [f"Escalated to {next_forum.name}. {summary}", f"Why: {rationale}"]
+    lines = [
+        gettext("Escalated to %(forum)s. %(summary)s")
+        % {"forum": next_forum.name, "summary": summary},
+        gettext("Why: %(rationale)s") % {"rationale": rationale},
+    ]
     if note.strip():
-        lines.append(f"Note: {note.strip()}")
+        lines.append(gettext("Note: %(note)s") % {"note": note.strip()})
     if reason:
-        lines.append(f"{OUT_OF_SESSION_LABEL}. Reason: {reason}")
+        lines.append(out_of_session_reason_line(reason))
     lines.append(where)
     log_event(
         issue,
@@ -337,7 +394,7 @@ def escalate_issue(
     # The watchers and the next forum's facilitators hear of it once each.
     tell(
         issue,
-        subject=f"Escalated to {next_forum.name}",
+        subject=gettext("Escalated to %(forum)s") % {"forum": next_forum.name},
         body=f"{summary}\n{where}",
         facilitators_of=[next_forum],
         kind=NotificationKind.ESCALATION,
@@ -351,11 +408,11 @@ def _locked_referral_on(agenda_item: AgendaItem) -> Referral:
     open_here = Referral.objects.filter(agenda_item=agenda_item, left_at__isnull=True)
     issue_id = open_here.values_list("issue_id", flat=True).first()
     if issue_id is None:
-        raise TransitionNotAllowed("An outcome has already been recorded for this item.")
+        raise TransitionNotAllowed(gettext("An outcome has already been recorded for this item."))
     issue = _lock_issue(PracticeIssue(pk=issue_id))
     referral = open_here.select_for_update(of=("self",)).select_related("forum").first()
     if referral is None:
-        raise TransitionNotAllowed("An outcome has already been recorded for this item.")
+        raise TransitionNotAllowed(gettext("An outcome has already been recorded for this item."))
     referral.issue = issue
     return referral
 
@@ -395,9 +452,9 @@ def decide_out_of_session(
     """Between meetings a forum's chair or facilitator decides, giving the reason; the
     decision is labelled out of session on the timeline, the path and the minutes."""
     if not reason.strip():
-        raise TransitionNotAllowed("Give the reason for deciding out of session.")
+        raise TransitionNotAllowed(gettext("Give the reason for deciding out of session."))
     if outcome not in OUT_OF_SESSION_OUTCOMES:
-        raise TransitionNotAllowed("That decision cannot be taken out of session.")
+        raise TransitionNotAllowed(gettext("That decision cannot be taken out of session."))
     issue = _lock_issue(issue)
     referral = _open_referral(issue, forum)
     check_decision_moment(referral, out_of_session_reason=reason)
@@ -428,7 +485,7 @@ def _decide(
     agenda_item = referral.agenda_item
     if outcome == Outcome.ESCALATED:
         if referral.purpose != ReferralPurpose.CONSIDER:
-            raise TransitionNotAllowed("That outcome cannot be recorded for this item.")
+            raise TransitionNotAllowed(gettext("That outcome cannot be recorded for this item."))
         escalate_issue(
             issue,
             by=by,
@@ -449,16 +506,17 @@ def _decide(
             next_open_meeting(referral.forum, after=meeting),
             by=by,
             kind=EventKind.CARRIED_OVER,
-            note=note or f"Not reached at {meeting.title}; carried over.",
+            note=note
+            or gettext("Not reached at %(meeting)s; carried over.") % {"meeting": meeting.title},
         )
         return issue
     if outcome == Outcome.DISCUSSED:
         return _discussed(issue, referral, note=note, by=by, reason=reason)
     targets = {Outcome.RESOLVED: IssueStatus.RESOLVED, Outcome.RETURNED: IssueStatus.INFO_REQUESTED}
     if outcome not in targets or referral.purpose != ReferralPurpose.CONSIDER:
-        raise TransitionNotAllowed("That outcome cannot be recorded for this item.")
+        raise TransitionNotAllowed(gettext("That outcome cannot be recorded for this item."))
     if not note.strip():
-        raise TransitionNotAllowed("Add a note explaining the outcome.")
+        raise TransitionNotAllowed(gettext("Add a note explaining the outcome."))
     check_transition(issue, targets[outcome])
     if outcome == Outcome.RESOLVED:
         close_referral(referral, outcome=outcome, note=note, by=by, out_of_session_reason=reason)
@@ -479,7 +537,12 @@ def _decide(
         note=_with_reason(note, reason),
         out_of_session=bool(reason),
     )
-    subject = Outcome(outcome).label + (f" ({OUT_OF_SESSION_LABEL.lower()})" if reason else "")
+    subject = str(Outcome(outcome).label)
+    if reason:
+        subject = gettext("%(outcome)s (%(out_of_session)s)") % {
+            "outcome": subject,
+            "out_of_session": OUT_OF_SESSION_LABEL.lower(),
+        }
     tell_watchers(issue, subject=subject, body=note)
     return issue
 
@@ -487,22 +550,32 @@ def _decide(
 def _with_reason(note: str, reason: str) -> str:
     if not reason:
         return note
-    return "\n".join(
-        part for part in (note.strip(), f"{OUT_OF_SESSION_LABEL}. Reason: {reason}") if part
-    )
+    return "\n".join(part for part in (note.strip(), out_of_session_reason_line(reason)) if part)
+
+
+def out_of_session_reason_line(reason: str) -> str:
+    return gettext("%(out_of_session)s. Reason: %(reason)s") % {
+        "out_of_session": OUT_OF_SESSION_LABEL,
+        "reason": reason,
+    }
 
 
 def _discussed(
     issue: PracticeIssue, referral: Referral, *, note: str, by, reason: str = ""
 ) -> PracticeIssue:
     if referral.purpose != ReferralPurpose.REFLECT:
-        raise TransitionNotAllowed("Only a response for reflection can be marked as discussed.")
+        raise TransitionNotAllowed(
+            gettext("Only a response for reflection can be marked as discussed.")
+        )
     close_referral(
         referral, outcome=Outcome.DISCUSSED, note=note, by=by, out_of_session_reason=reason
     )
     previous = issue.status
     item = None if reason else referral.agenda_item
-    said = _with_reason(note or f"{referral.forum.name} reflected on the response.", reason)
+    said = _with_reason(
+        note or gettext("%(forum)s reflected on the response.") % {"forum": referral.forum.name},
+        reason,
+    )
     if referral.forum_id == issue.origin_forum_id:
         move_issue(
             issue,
@@ -516,8 +589,9 @@ def _discussed(
         )
         tell_watchers(
             issue,
-            subject="The loop is closed",
-            body=f"{referral.forum.name} has discussed the response. {note}",
+            subject=gettext("The loop is closed"),
+            body=gettext("%(forum)s has discussed the response. %(note)s")
+            % {"forum": referral.forum.name, "note": note},
         )
     else:
         log_event(
@@ -589,9 +663,12 @@ def carry_over_unfinished(meeting: Meeting) -> int:
             next_open_meeting(referral.forum, after=meeting),
             by=None,
             kind=EventKind.CARRIED_OVER,
-            note=f"Not reached at {meeting.title}"
-            f"{' (cancelled)' if meeting.status == MeetingStatus.CANCELLED else ''}; "
-            "carried over automatically.",
+            note=(
+                gettext("Not reached at %(meeting)s (cancelled); carried over automatically.")
+                if meeting.status == MeetingStatus.CANCELLED
+                else gettext("Not reached at %(meeting)s; carried over automatically.")
+            )
+            % {"meeting": meeting.title},
             warn=False,
         )
         if target is not None:
@@ -607,13 +684,15 @@ def carry_over_unfinished(meeting: Meeting) -> int:
 def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) -> PracticeIssue:
     """Triage: ask the submitter for more information before the forum takes it up."""
     if not note.strip():
-        raise TransitionNotAllowed("Say what information is needed.")
+        raise TransitionNotAllowed(gettext("Say what information is needed."))
     issue = _lock_issue(issue)
     referral = _open_referral(issue, forum)
     if referral.agenda_item_id and issue.status == IssueStatus.ON_AGENDA:
         raise TransitionNotAllowed(
-            "This issue is on a meeting's agenda: record the outcome there, or return it to "
-            "the submitter at the meeting."
+            gettext(
+                "This issue is on a meeting's agenda: record the outcome there, or return it to "
+                "the submitter at the meeting."
+            )
         )
     move_issue(
         issue,
@@ -623,7 +702,7 @@ def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) ->
         forum=forum,
         note=note,
     )
-    tell_watchers(issue, subject="More information requested", body=note)
+    tell_watchers(issue, subject=gettext("More information requested"), body=note)
     return issue
 
 
@@ -631,7 +710,7 @@ def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) ->
 def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> PracticeIssue:
     """Triage: the forum will not take the issue up, and says why."""
     if not reason.strip():
-        raise TransitionNotAllowed("Give the reason for declining.")
+        raise TransitionNotAllowed(gettext("Give the reason for declining."))
     issue = _lock_issue(issue)
     referral = _open_referral(issue, forum)
     check_transition(issue, IssueStatus.DECLINED)
@@ -639,7 +718,9 @@ def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> Pra
     move_issue(
         issue, IssueStatus.DECLINED, by=by, kind=EventKind.DECLINED, forum=forum, note=reason
     )
-    tell_watchers(issue, subject=f"Declined by {forum.name}", body=reason)
+    tell_watchers(
+        issue, subject=gettext("Declined by %(forum)s") % {"forum": forum.name}, body=reason
+    )
     return issue
 
 
@@ -647,14 +728,17 @@ def merged_name(duplicate: PracticeIssue) -> str:
     """A duplicate as the primary's timeline names it: a restricted one by reference only."""
     if duplicate.restricted:
         return duplicate.reference
-    return f"{duplicate.reference} “{duplicate.title}”"
+    return gettext("%(reference)s “%(title)s”") % {
+        "reference": duplicate.reference,
+        "title": duplicate.title,
+    }
 
 
 @transaction.atomic
 def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> PracticeIssue:
     """Fold a duplicate into its primary issue; endorsements and watchers move with it."""
     if duplicate.pk == into.pk:
-        raise TransitionNotAllowed("An issue cannot be merged into itself.")
+        raise TransitionNotAllowed(gettext("An issue cannot be merged into itself."))
     first, second = sorted([duplicate.pk, into.pk])
     locked = {
         i.pk: i
@@ -664,11 +748,13 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     }
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if into.status not in ACTIVE_STATUSES:
-        raise TransitionNotAllowed("Choose a primary issue that is still open.")
+        raise TransitionNotAllowed(gettext("Choose a primary issue that is still open."))
     if into.restricted and not duplicate.restricted:
         raise TransitionNotAllowed(
-            "A public issue cannot be merged into a restricted one: its supporters could "
-            "no longer follow it."
+            gettext(
+                "A public issue cannot be merged into a restricted one: its supporters could "
+                "no longer follow it."
+            )
         )
     check_transition(duplicate, IssueStatus.MERGED)
     # What moves is recorded, so that unmerge_issue can put back exactly this.
@@ -695,7 +781,10 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     refresh_counts(duplicate.pk, into.pk)
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
         close_referral(
-            referral, outcome=Outcome.MERGED, note=f"Merged into {into.reference}", by=by
+            referral,
+            outcome=Outcome.MERGED,
+            note=gettext("Merged into %(reference)s") % {"reference": into.reference},
+            by=by,
         )
         record.closed_referral_ids.append(referral.pk)
     record.save()
@@ -706,7 +795,8 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         by=by,
         kind=EventKind.MERGED,
         forum=duplicate.current_forum,
-        note=f"Merged into {into.reference}: {into.title}",
+        note=gettext("Merged into %(reference)s: %(title)s")
+        % {"reference": into.reference, "title": into.title},
         fields=("merged_into",),
     )
     log_event(
@@ -714,12 +804,16 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         actor=by,
         kind=EventKind.MERGED,
         forum=into.current_forum,
-        note=f"{merged_name(duplicate)} was merged into this issue; "
-        f"{record.endorser_count} endorsement{pluralize(record.endorser_count)} came with it.",
+        note=ngettext(
+            "%(duplicate)s was merged into this issue; %(count)s endorsement came with it.",
+            "%(duplicate)s was merged into this issue; %(count)s endorsements came with it.",
+            record.endorser_count,
+        )
+        % {"duplicate": merged_name(duplicate), "count": record.endorser_count},
     )
     tell_watchers(
         duplicate,
-        subject=f"Merged into {into.reference}",
-        body=f"Follow “{into.title}” from now on.",
+        subject=gettext("Merged into %(reference)s") % {"reference": into.reference},
+        body=gettext("Follow “%(title)s” from now on.") % {"title": into.title},
     )
     return duplicate

@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from forums.choices import TAKES_OUTCOMES, Tier
 from forums.rules import forums_run_by
@@ -51,11 +52,11 @@ def issue_tasks(user) -> list[Task]:
     if returned:
         tasks.append(
             Task(
-                "Issues needing your input",
+                gettext("Issues needing your input"),
                 len(returned),
                 reverse("feedback:issue-provide-information", args=[returned[0]]),
-                "Add the information asked for",
-                "A forum asked you for more before it decides.",
+                gettext("Add the information asked for"),
+                gettext("A forum asked you for more before it decides."),
             )
         )
     runs = forums_run_by(user)
@@ -64,11 +65,11 @@ def issue_tasks(user) -> list[Task]:
         if waiting:
             tasks.append(
                 Task(
-                    "Issues waiting for triage",
+                    gettext("Issues waiting for triage"),
                     waiting,
                     reverse("feedback:queues"),
-                    "Triage the queue",
-                    "Place each on an agenda, merge, ask or decline.",
+                    gettext("Triage the queue"),
+                    gettext("Place each on an agenda, merge, ask or decline."),
                 )
             )
         undecided = list(
@@ -85,11 +86,11 @@ def issue_tasks(user) -> list[Task]:
         if undecided:
             tasks.append(
                 Task(
-                    "Outcomes to record",
+                    gettext("Outcomes to record"),
                     len(undecided),
                     reverse("forums:meeting-detail", args=[undecided[0]]),
-                    "Record the outcomes",
-                    "Issues discussed at meetings already held.",
+                    gettext("Record the outcomes"),
+                    gettext("Issues discussed at meetings already held."),
                 )
             )
     if user.has_perm("feedback.view_executive_queue") and not user.is_superuser:
@@ -97,22 +98,22 @@ def issue_tasks(user) -> list[Task]:
         if awaiting:
             tasks.append(
                 Task(
-                    "Awaiting a response",
+                    gettext("Awaiting a response"),
                     awaiting,
                     reverse("feedback:executive-queue"),
-                    "Review escalated issues",
-                    "Escalated to the Strategic Leadership Forum.",
+                    gettext("Review escalated issues"),
+                    gettext("Escalated to the Strategic Leadership Forum."),
                 )
             )
         late = responses_needing_attention().count()
         if late:
             tasks.append(
                 Task(
-                    "Responses overdue or due for review",
+                    gettext("Responses overdue or due for review"),
                     late,
                     f"{reverse('feedback:issue-list')}?delivery=overdue",
-                    "Follow up responses",
-                    "Past their due date or their review date.",
+                    gettext("Follow up responses"),
+                    gettext("Past their due date or their review date."),
                 )
             )
     return tasks

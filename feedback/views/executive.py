@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -58,7 +59,7 @@ class RespondView(IssuePermissionMixin, FormView):
         if not super().has_permission():
             return False
         if not is_awaiting_response(self.request.user, self.issue):
-            raise Http404("This issue is not waiting for a response.")
+            raise Http404(gettext("This issue is not waiting for a response."))
         return True
 
     @cached_property
@@ -87,9 +88,11 @@ class RespondView(IssuePermissionMixin, FormView):
             if self.meeting is None:
                 messages.error(
                     request,
-                    "This issue waits for the Strategic Leadership Forum's next meeting: the "
-                    "response is recorded there once it has started, or out of session by the "
-                    "forum's chair or facilitator.",
+                    gettext(
+                        "This issue waits for the Strategic Leadership Forum's next meeting: the "
+                        "response is recorded there once it has started, or out of session by the "
+                        "forum's chair or facilitator."
+                    ),
                 )
             else:
                 try:
@@ -124,9 +127,10 @@ class RespondView(IssuePermissionMixin, FormView):
             refused(form, exc)
             return self.form_invalid(form)
         self.issue.refresh_from_db(fields=["status"])
-        held = "out of session " if self.out_of_session else ""
-        messages.success(
-            self.request,
-            f"The response has been recorded {held}and sent back down. {where_now(self.issue)}",
+        done = (
+            gettext("The response has been recorded out of session and sent back down. %(where)s")
+            if self.out_of_session
+            else gettext("The response has been recorded and sent back down. %(where)s")
         )
+        messages.success(self.request, done % {"where": where_now(self.issue)})
         return redirect(self.issue)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.generic import FormView
 
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -25,15 +26,15 @@ class PostProgressView(IssuePermissionMixin, FormView):
         if not super().has_permission():
             return False
         if self.response is None:
-            raise Http404("This issue has no response yet.")
+            raise Http404(gettext("This issue has no response yet."))
         return True
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission() and self.response.is_delivered:
             messages.info(
                 request,
-                f"The response is already “{self.response.get_delivery_status_display().lower()}”"
-                ": nothing follows that.",
+                gettext("The response is already “%(status)s”: nothing follows that.")
+                % {"status": self.response.get_delivery_status_display().lower()},
             )
             return redirect(self.issue)
         return super().dispatch(request, *args, **kwargs)
@@ -55,7 +56,13 @@ class PostProgressView(IssuePermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Progress posted: {update.get_status_display().lower()}. The watchers and "
-            f"{self.issue.origin_forum.name}'s facilitators have been told.",
+            gettext(
+                "Progress posted: %(status)s. The watchers and %(forum)s's facilitators have "
+                "been told."
+            )
+            % {
+                "status": update.get_status_display().lower(),
+                "forum": self.issue.origin_forum.name,
+            },
         )
         return redirect(self.issue)

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import DetailView, FormView, TemplateView
 
 from .. import selectors
@@ -98,15 +99,18 @@ class IssueCreateView(LoginRequiredMixin, FormView):
         try:
             if self.request.POST.get("action") == "draft":
                 issue = issue_services.save_draft(issue=self.draft, **values)
-                messages.success(self.request, "Your draft has been saved.")
+                messages.success(self.request, gettext("Your draft has been saved."))
             else:
                 if not form.require_attestation():
                     return self.form_invalid(form)
                 issue = issue_services.raise_issue(draft=self.draft, attested=True, **values)
                 messages.success(
                     self.request,
-                    f"Your issue has been raised at {issue.origin_forum}. You will be told "
-                    "about every step.",
+                    gettext(
+                        "Your issue has been raised at %(forum)s. You will be told about every "
+                        "step."
+                    )
+                    % {"forum": issue.origin_forum},
                 )
         except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
             refused(form, exc)
@@ -134,7 +138,7 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
         try:
             return selectors.issue_detail(self.kwargs["pk"])
         except PracticeIssue.DoesNotExist as exc:
-            raise Http404("No such issue.") from exc
+            raise Http404(gettext("No such issue.")) from exc
 
     def get_object(self, queryset=None):
         return self.issue
@@ -197,7 +201,7 @@ class EndorseView(IssuePermissionMixin, FormView):
     def form_valid(self, form):
         try:
             issue_services.endorse_issue(self.issue, by=self.request.user)
-            messages.success(self.request, "Thank you: your endorsement has been added.")
+            messages.success(self.request, gettext("Thank you: your endorsement has been added."))
         except TransitionNotAllowed as exc:
             messages.error(self.request, str(exc))
         return redirect(self.issue)
@@ -213,7 +217,9 @@ class WatchView(IssuePermissionMixin, FormView):
         issue_services.set_watching(self.issue, by=self.request.user, watching=watching)
         messages.success(
             self.request,
-            "You will be told about every step." if watching else "You will no longer be told.",
+            gettext("You will be told about every step.")
+            if watching
+            else gettext("You will no longer be told."),
         )
         return redirect(self.issue)
 
@@ -231,7 +237,7 @@ class CommentView(IssuePermissionMixin, FormView):
         except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
             refused(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, "Your comment has been added.")
+        messages.success(self.request, gettext("Your comment has been added."))
         return redirect(self.issue)
 
 
@@ -248,7 +254,9 @@ class ProvideInformationView(IssuePermissionMixin, FormView):
         except (IdentifyingDetailsFound, TransitionNotAllowed) as exc:
             refused(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, "Thank you: the forum's facilitators have been told.")
+        messages.success(
+            self.request, gettext("Thank you: the forum's facilitators have been told.")
+        )
         return redirect(self.issue)
 
 

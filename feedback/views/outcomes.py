@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -26,17 +27,20 @@ from .common import IssuePermissionMixin, refused
 
 
 def _on(meeting: Meeting) -> str:
-    return f"{meeting.title} on {timezone.localtime(meeting.start):%-d %B %Y}"
+    return gettext("%(meeting)s on %(date)s") % {
+        "meeting": meeting.title,
+        "date": f"{timezone.localtime(meeting.start):%-d %B %Y}",
+    }
 
 
 def where_now(issue: PracticeIssue) -> str:
     """Where the issue is now, in a sentence a facilitator can act on."""
     if issue.status == IssueStatus.RESOLVED:
-        return "Resolved: the issue is finished."
+        return gettext("Resolved: the issue is finished.")
     if issue.status == IssueStatus.CLOSED:
-        return "The loop is closed."
+        return gettext("The loop is closed.")
     if issue.status == IssueStatus.INFO_REQUESTED:
-        return "Returned to the submitter, waiting for more information."
+        return gettext("Returned to the submitter, waiting for more information.")
     places = []
     referrals = (
         Referral.objects.filter(issue=issue, left_at__isnull=True)
@@ -50,9 +54,10 @@ def where_now(issue: PracticeIssue) -> str:
             MeetingStatus.PUBLISHED,
         )
         places.append(
-            f"{referral.forum.name}: on the agenda of {_on(item.meeting)}"
+            gettext("%(forum)s: on the agenda of %(meeting)s")
+            % {"forum": referral.forum.name, "meeting": _on(item.meeting)}
             if coming
-            else f"{referral.forum.name}: waiting for its next meeting"
+            else gettext("%(forum)s: waiting for its next meeting") % {"forum": referral.forum.name}
         )
     return "; ".join(places) + "." if places else ""
 
@@ -67,12 +72,18 @@ def outcome_message(issue: PracticeIssue, outcome: str, *, forum_before) -> str:
         )
         item = referral.agenda_item if referral else None
         where = (
-            f"on the agenda of {_on(item.meeting)}"
+            gettext("on the agenda of %(meeting)s") % {"meeting": _on(item.meeting)}
             if item is not None and item.meeting.status == MeetingStatus.PUBLISHED
-            else "waiting for its next meeting"
+            else gettext("waiting for its next meeting")
         )
-        return f"Escalated to the {issue.current_forum.name}: {where}."
-    return f"{Outcome(outcome).label} for “{issue.title}”. {where_now(issue)}".strip()
+        return gettext("Escalated to the %(forum)s: %(where)s.") % {
+            "forum": issue.current_forum.name,
+            "where": where,
+        }
+    return (
+        gettext("%(outcome)s for “%(title)s”. %(where)s")
+        % {"outcome": Outcome(outcome).label, "title": issue.title, "where": where_now(issue)}
+    ).strip()
 
 
 def next_item_needing_outcome(meeting: Meeting, *, after: AgendaItem) -> AgendaItem | None:
@@ -110,7 +121,9 @@ class OutcomeView(PermissionRequiredMixin, FormView):
                 raise PermissionDenied
             if self.referral is None:
                 # Pressed twice, or somebody else was quicker: say so rather than fail.
-                messages.info(request, "An outcome has already been recorded for this item.")
+                messages.info(
+                    request, gettext("An outcome has already been recorded for this item.")
+                )
                 return redirect(self.agenda_item.meeting)
             # Before the meeting starts there is no form: say why and when it will be.
             try:
@@ -167,7 +180,11 @@ class OutcomeView(PermissionRequiredMixin, FormView):
         if following is None:
             messages.success(self.request, message)
             return redirect(issue)
-        messages.success(self.request, f"{message} Next on this agenda: “{following.title}”.")
+        messages.success(
+            self.request,
+            gettext("%(message)s Next on this agenda: “%(title)s”.")
+            % {"message": message, "title": following.title},
+        )
         return redirect(reverse("feedback:outcome-record", args=[following.pk]))
 
 
@@ -192,13 +209,16 @@ class OutOfSessionView(IssuePermissionMixin, FormView):
         ):
             item = self.referral.agenda_item if self.referral else None
             if self.referral is None:
-                messages.info(request, "This issue is not waiting for a decision here.")
+                messages.info(request, gettext("This issue is not waiting for a decision here."))
                 return redirect(self.issue)
             if item is not None and item.meeting.takes_outcomes:
                 messages.info(
                     request,
-                    f"{item.meeting.title} has started and has this issue on its agenda: "
-                    "record the outcome there.",
+                    gettext(
+                        "%(meeting)s has started and has this issue on its agenda: "
+                        "record the outcome there."
+                    )
+                    % {"meeting": item.meeting.title},
                 )
                 return redirect(reverse("feedback:outcome-record", args=[item.pk]))
         return super().dispatch(request, *args, **kwargs)
@@ -228,5 +248,8 @@ class OutOfSessionView(IssuePermissionMixin, FormView):
             return self.form_invalid(form)
         issue = PracticeIssue.objects.select_related("current_forum").get(pk=issue.pk)
         message = outcome_message(issue, data["outcome"], forum_before=forum_before)
-        messages.success(self.request, f"Out-of-session decision recorded. {message}")
+        messages.success(
+            self.request,
+            gettext("Out-of-session decision recorded. %(message)s") % {"message": message},
+        )
         return redirect(issue)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -45,9 +46,13 @@ class MoveToLaterMeetingView(PermissionRequiredMixin, FormView):
         except TransitionNotAllowed as exc:
             messages.error(self.request, str(exc))
             return redirect(self.agenda_url())
-        messages.success(self.request, f"Moved '{self.item.title}' to {meeting}.")
+        messages.success(
+            self.request,
+            gettext("Moved '%(title)s' to %(meeting)s.")
+            % {"title": self.item.title, "meeting": meeting},
+        )
         return redirect(self.agenda_url())
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose a later open meeting of this forum.")
+        messages.error(self.request, gettext("Choose a later open meeting of this forum."))
         return redirect(self.agenda_url())

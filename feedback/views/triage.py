@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from forums.choices import Tier
@@ -68,7 +70,7 @@ class TriageActionMixin(IssuePermissionMixin):
     def dispatch(self, request, *args, **kwargs):
         # Drafts and finished issues sit with no forum: there is nothing to triage.
         if self.issue.current_forum_id is None:
-            raise Http404("This issue is not with a forum.")
+            raise Http404(gettext("This issue is not with a forum."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
@@ -90,7 +92,11 @@ class PlaceOnAgendaView(TriageActionMixin, FormView):
         except TransitionNotAllowed as exc:
             refused(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"“{self.issue.title}” is on the agenda of {meeting}.")
+        messages.success(
+            self.request,
+            gettext("“%(title)s” is on the agenda of %(meeting)s.")
+            % {"title": self.issue.title, "meeting": meeting},
+        )
         return redirect(self.get_success_url())
 
 
@@ -113,7 +119,9 @@ class MergeView(TriageActionMixin, FormView):
         except TransitionNotAllowed as exc:
             refused(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Merged into {primary.reference}.")
+        messages.success(
+            self.request, gettext("Merged into %(reference)s.") % {"reference": primary.reference}
+        )
         return redirect(self.get_success_url())
 
 
@@ -133,8 +141,11 @@ class UnmergeView(IssuePermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"{self.issue.reference} is no longer merged into {into.reference}: its "
-            "endorsements, watchers and path are back.",
+            gettext(
+                "%(reference)s is no longer merged into %(into)s: its endorsements, watchers "
+                "and path are back."
+            )
+            % {"reference": self.issue.reference, "into": into.reference},
         )
         return redirect(self.issue)
 
@@ -142,8 +153,8 @@ class UnmergeView(IssuePermissionMixin, FormView):
 class RequestInformationView(TriageActionMixin, FormView):
     form_class = ReasonForm
     template_name = "feedback/reason_form.html"
-    heading = "Ask for more information"
-    label = "What information is needed"
+    heading = _("Ask for more information")
+    label = _("What information is needed")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "label": self.label}
@@ -155,7 +166,7 @@ class RequestInformationView(TriageActionMixin, FormView):
         routing.request_information(
             self.issue, forum=self.issue.current_forum, by=self.request.user, note=note
         )
-        return "The person who raised the issue has been asked for more information."
+        return gettext("The person who raised the issue has been asked for more information.")
 
     def form_valid(self, form):
         try:
@@ -168,14 +179,14 @@ class RequestInformationView(TriageActionMixin, FormView):
 
 
 class DeclineView(RequestInformationView):
-    heading = "Decline this issue"
-    label = "Reason for declining"
+    heading = _("Decline this issue")
+    label = _("Reason for declining")
 
     def act(self, note: str) -> str:
         routing.decline_issue(
             self.issue, forum=self.issue.current_forum, by=self.request.user, reason=note
         )
-        return "The issue has been declined and the person who raised it told why."
+        return gettext("The issue has been declined and the person who raised it told why.")
 
 
 # --- Outcomes at a meeting -------------------------------------------------------------

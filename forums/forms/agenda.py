@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelChoiceField, MultiLineCharField, SingleLineCharField
 from members.validators import no_contact_details, no_identifying_details
@@ -10,9 +12,9 @@ from ..models import AgendaItem, Meeting
 class AgendaItemForm(forms.ModelForm):
     """An agenda item's details; the service saves them."""
 
-    title = SingleLineCharField(label="Title", validators=[no_identifying_details])
+    title = SingleLineCharField(label=_("Title"), validators=[no_identifying_details])
     description = MultiLineCharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         validators=[no_identifying_details],
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -20,22 +22,23 @@ class AgendaItemForm(forms.ModelForm):
     # Who leads the item is a member or a guest of the forum, named on purpose; contact
     # details and other identifying information are still refused.
     presenter = SingleLineCharField(
-        label="Presenter",
+        label=_("Presenter"),
         required=False,
         validators=[no_contact_details],
-        help_text="Who leads this item (optional).",
+        help_text=_("Who leads this item (optional)."),
     )
     minutes_allotted = forms.IntegerField(
-        label="Minutes allotted",
+        label=_("Minutes allotted"),
         min_value=1,
         max_value=600,
         required=False,
-        help_text="Leave empty for the forum's default for the kind of item.",
+        help_text=_("Leave empty for the forum's default for the kind of item."),
     )
 
     class Meta:
         model = AgendaItem
         fields = ["title", "kind", "minutes_allotted", "presenter", "description"]
+        labels = {"kind": _("Kind")}
 
     def __init__(self, *args, defaults: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,9 +47,9 @@ class AgendaItemForm(forms.ModelForm):
             listed = "; ".join(
                 f"{labels[kind].lower()} {minutes}" for kind, minutes in defaults.items()
             )
-            self.fields[
-                "minutes_allotted"
-            ].help_text = f"Leave empty for the forum's default for the kind of item ({listed})."
+            self.fields["minutes_allotted"].help_text = gettext(
+                "Leave empty for the forum's default for the kind of item (%(listed)s)."
+            ) % {"listed": listed}
 
 
 class AgendaDefaultsForm(forms.Form):
@@ -60,7 +63,8 @@ class AgendaDefaultsForm(forms.Form):
                 min_value=1,
                 max_value=600,
                 initial=defaults[kind],
-                help_text=f"Minutes; the usual length is {DEFAULT_MINUTES[kind]}.",
+                help_text=gettext("Minutes; the usual length is %(minutes)s.")
+                % {"minutes": DEFAULT_MINUTES[kind]},
             )
 
 
@@ -68,8 +72,9 @@ class AgendaItemChangeForm(AgendaItemForm):
     """Editing an item also lets it move to another position (1 is first)."""
 
     position = forms.IntegerField(
+        label=_("Position"),
         min_value=1,
-        help_text="Where the item sits on the agenda: 1 is first.",
+        help_text=_("Where the item sits on the agenda: 1 is first."),
     )
 
     class Meta(AgendaItemForm.Meta):
@@ -77,13 +82,13 @@ class AgendaItemChangeForm(AgendaItemForm):
 
 
 class AgendaMoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
 class LaterMeetingForm(forms.Form):
     """The later meeting an item moves to: one of the forum's open meetings after it."""
 
-    meeting = ModelChoiceField(queryset=Meeting.objects.none(), label="Move to")
+    meeting = ModelChoiceField(queryset=Meeting.objects.none(), label=_("Move to"))
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +97,7 @@ class LaterMeetingForm(forms.Form):
 
 class RsvpForm(forms.Form):
     response = forms.ChoiceField(
-        label="Will you come?",
+        label=_("Will you come?"),
         choices=RsvpResponse.choices,
         widget=forms.RadioSelect,
     )

@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.fields import (
     LONG_TEXT_MAX_LENGTH,
@@ -25,7 +27,7 @@ class AttendanceForm(forms.Form):
     """Tick who attended; each member's RSVP is shown beside their name."""
 
     attendees = ModelMultipleChoiceField(
-        label="Who attended?",
+        label=_("Who attended?"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -35,8 +37,13 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["attendees"]
         field.queryset = members
+        no_answer = gettext("no answer")
         field.label_from_instance = lambda user: (
-            f"{user.display_name or user.email} (RSVP: {rsvps.get(user.pk, 'no answer')})"
+            gettext("%(name)s (RSVP: %(answer)s)")
+            % {
+                "name": user.display_name or user.email,
+                "answer": rsvps.get(user.pk, no_answer),
+            }
         )
 
 
@@ -48,7 +55,7 @@ class MinutesForm(forms.Form):
         self.items = items
         for item in items:
             self.fields[f"notes_{item.pk}"] = MultiLineCharField(
-                label=f"Minutes for '{item.title}'",
+                label=gettext("Minutes for '%(title)s'") % {"title": item.title},
                 max_length=LONG_TEXT_MAX_LENGTH,
                 required=False,
                 validators=[no_identifying_details],
@@ -56,7 +63,7 @@ class MinutesForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
             self.fields[f"decision_{item.pk}"] = MultiLineCharField(
-                label=f"Decision on '{item.title}' (optional)",
+                label=gettext("Decision on '%(title)s' (optional)") % {"title": item.title},
                 required=False,
                 validators=[no_identifying_details],
                 initial=decisions.get(item.pk, ""),
@@ -77,14 +84,14 @@ class MinutesForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    title = SingleLineCharField(label="What is to be done", validators=[no_identifying_details])
-    owner = MemberChoiceField(queryset=None, label="Owner", empty_label="Choose a member")
-    due_date = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+    title = SingleLineCharField(label=_("What is to be done"), validators=[no_identifying_details])
+    owner = MemberChoiceField(queryset=None, label=_("Owner"), empty_label=_("Choose a member"))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     agenda_item = ModelChoiceField(
         queryset=None,
         required=False,
-        label="From agenda item (optional)",
-        empty_label="None",
+        label=_("From agenda item (optional)"),
+        empty_label=_("None"),
     )
 
     def __init__(self, *args, meeting: Meeting, owners, **kwargs):
@@ -95,9 +102,11 @@ class ActionItemForm(forms.Form):
     def clean_due_date(self) -> dt.date:
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate() - dt.timedelta(days=365):
-            raise forms.ValidationError("The due date is more than a year ago; check the year.")
+            raise forms.ValidationError(
+                gettext("The due date is more than a year ago; check the year.")
+            )
         return due
 
 
 class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+    status = forms.ChoiceField(choices=ActionStatus.choices, label=_("Status"))

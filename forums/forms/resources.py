@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelMultipleChoiceField, SingleLineCharField
 from members.models import PracticeArea
@@ -20,17 +22,17 @@ class ResourceForm(forms.Form):
     A file's contents must match its extension, so a renamed web page is refused.
     """
 
-    title = SingleLineCharField(validators=[no_identifying_details])
+    title = SingleLineCharField(label=_("Title"), validators=[no_identifying_details])
     url = forms.URLField(
-        label="Link",
+        label=_("Link"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="The address of a web page or document. Leave empty to upload a file.",
+        help_text=_("The address of a web page or document. Leave empty to upload a file."),
     )
-    file = forms.FileField(label="File", required=False)
+    file = forms.FileField(label=_("File"), required=False)
     practice_areas = ModelMultipleChoiceField(
-        label="Practice areas",
+        label=_("Practice areas"),
         queryset=PracticeArea.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -39,10 +41,9 @@ class ResourceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         types = ", ".join(allowed_extensions())
-        self.fields["file"].help_text = (
-            f"Up to {settings.RESOURCE_MAX_UPLOAD_MB} MB; types: {types}. "
-            "Leave empty to add a link."
-        )
+        self.fields["file"].help_text = gettext(
+            "Up to %(megabytes)s MB; types: %(types)s. Leave empty to add a link."
+        ) % {"megabytes": settings.RESOURCE_MAX_UPLOAD_MB, "types": types}
         self.fields["file"].widget.attrs["accept"] = ",".join(
             f".{ext}" for ext in allowed_extensions()
         )
@@ -54,13 +55,19 @@ class ResourceForm(forms.Form):
         extension = Path(upload.name).suffix.lower().lstrip(".")
         if extension not in allowed_extensions():
             raise forms.ValidationError(
-                f"Files of type .{extension or '(none)'} cannot be uploaded. "
-                f"Allowed types: {', '.join(allowed_extensions())}."
+                gettext(
+                    "Files of type .%(extension)s cannot be uploaded. Allowed types: %(types)s."
+                )
+                % {
+                    "extension": extension or gettext("(none)"),
+                    "types": ", ".join(allowed_extensions()),
+                }
             )
         limit = settings.RESOURCE_MAX_UPLOAD_MB
         if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is {limit} MB."
+                gettext("The file is %(size).1f MB; the limit is %(limit)s MB.")
+                % {"size": upload.size / (1024 * 1024), "limit": limit}
             )
         problem = file_type_problem(upload, extension)
         if problem:
@@ -73,7 +80,7 @@ class ResourceForm(forms.Form):
         if self.errors.get("file") or self.errors.get("url"):
             return cleaned
         if url and upload:
-            self.add_error("url", "Give a link or a file, not both.")
+            self.add_error("url", gettext("Give a link or a file, not both."))
         elif not url and not upload:
-            self.add_error("url", "Give a link, or choose a file to upload.")
+            self.add_error("url", gettext("Give a link, or choose a file to upload."))
         return cleaned

@@ -5,6 +5,9 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelChoiceField, SingleLineCharField
 from members.models import Region
@@ -17,16 +20,26 @@ from ..services import scheduling
 from ..services.scheduling import Repeat
 
 REPEAT_CHOICES = [
-    (scheduling.NONE, "Does not repeat"),
-    (scheduling.WEEKLY, "Every N weeks"),
-    (scheduling.MONTHLY, "Every N months, on the same day of the month"),
-    (scheduling.MONTHLY_NTH, "On the Nth weekday of the month (e.g. the 2nd Tuesday)"),
+    (scheduling.NONE, _("Does not repeat")),
+    (scheduling.WEEKLY, _("Every N weeks")),
+    (scheduling.MONTHLY, _("Every N months, on the same day of the month")),
+    (scheduling.MONTHLY_NTH, _("On the Nth weekday of the month (e.g. the 2nd Tuesday)")),
 ]
-NTH_CHOICES = [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (-1, "Last")]
+NTH_CHOICES = [(1, _("1st")), (2, _("2nd")), (3, _("3rd")), (4, _("4th")), (-1, _("Last"))]
 WEEKDAY_CHOICES = list(
-    enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+    enumerate(
+        [
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ]
+    )
 )
-NTH_INTERVAL_CHOICES = [(1, "every month"), (2, "every 2 months"), (3, "every quarter")]
+NTH_INTERVAL_CHOICES = [(1, _("every month")), (2, _("every 2 months")), (3, _("every quarter"))]
 SCOPE_ONE = "one"
 SCOPE_FOLLOWING = "following"
 
@@ -34,22 +47,30 @@ SCOPE_FOLLOWING = "following"
 class MeetingTimesForm(forms.Form):
     """Title, day, times and place of a meeting; checks clashes with the person's forums."""
 
-    title = SingleLineCharField()
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    title = SingleLineCharField(label=_("Title"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     place = SingleLineCharField(
-        max_length=300, required=False, help_text="Where people meet in person, if they do."
+        label=_("Place"),
+        max_length=300,
+        required=False,
+        help_text=_("Where people meet in person, if they do."),
     )
     online_link = forms.URLField(
+        label=_("Online link"),
         assume_scheme="https",
         max_length=500,
         required=False,
-        help_text="The video call link, if there is one.",
+        help_text=_("The video call link, if there is one."),
     )
     confirm_clash = forms.BooleanField(
         required=False,
-        label="Schedule anyway, even though it overlaps the meetings listed above",
+        label=_("Schedule anyway, even though it overlaps the meetings listed above"),
     )
 
     def __init__(self, *args, forum: Forum, user, **kwargs):
@@ -57,7 +78,9 @@ class MeetingTimesForm(forms.Form):
         self.clashing: list[Meeting] = []
         self.spans: list[tuple[dt.datetime, dt.datetime]] = []
         super().__init__(*args, **kwargs)
-        self.fields["start_time"].help_text = f"In {timezone.get_current_timezone_name()} time."
+        self.fields["start_time"].help_text = gettext("In %(zone)s time.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
     def repeat(self) -> Repeat:
         return Repeat()
@@ -71,10 +94,10 @@ class MeetingTimesForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("place") and not data.get("online_link") and "online_link" in data:
-            self.add_error("place", "Give a place, an online link, or both.")
+            self.add_error("place", gettext("Give a place, an online link, or both."))
         start_time, end_time = data.get("start_time"), data.get("end_time")
         if start_time and end_time and end_time <= start_time:
-            self.add_error("end_time", "The meeting must end after it starts.")
+            self.add_error("end_time", gettext("The meeting must end after it starts."))
         if self.errors or not data.get("date"):
             return data
         try:
@@ -88,7 +111,9 @@ class MeetingTimesForm(forms.Form):
         if self.clashing and not data.get("confirm_clash"):
             self.add_error(
                 "confirm_clash",
-                "This overlaps other meetings (listed above). Tick this box to go ahead anyway.",
+                gettext(
+                    "This overlaps other meetings (listed above). Tick this box to go ahead anyway."
+                ),
             )
         return data
 
@@ -96,49 +121,49 @@ class MeetingTimesForm(forms.Form):
 
 
 class MeetingScheduleForm(MeetingTimesForm):
-    repeat_kind = forms.ChoiceField(label="Repeat", choices=REPEAT_CHOICES, initial="none")
+    repeat_kind = forms.ChoiceField(label=_("Repeat"), choices=REPEAT_CHOICES, initial="none")
     interval = forms.IntegerField(
-        label="Every how many weeks or months",
+        label=_("Every how many weeks or months"),
         min_value=1,
         max_value=12,
         initial=1,
         required=False,
-        help_text="For \u201cevery N weeks\u201d and \u201cevery N months\u201d.",
+        help_text=_("For \u201cevery N weeks\u201d and \u201cevery N months\u201d."),
     )
     nth = forms.TypedChoiceField(
-        label="Which weekday of the month",
+        label=_("Which weekday of the month"),
         choices=NTH_CHOICES,
         coerce=int,
         initial=2,
         required=False,
     )
     weekday = forms.TypedChoiceField(
-        label="Weekday", choices=WEEKDAY_CHOICES, coerce=int, initial=1, required=False
+        label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int, initial=1, required=False
     )
     nth_interval = forms.TypedChoiceField(
-        label="How often (for the Nth weekday)",
+        label=_("How often (for the Nth weekday)"),
         choices=NTH_INTERVAL_CHOICES,
         coerce=int,
         initial=1,
         required=False,
     )
     until = forms.DateField(
-        label="Repeat until",
+        label=_("Repeat until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The last day of the series; or give a number of meetings below.",
+        help_text=_("The last day of the series; or give a number of meetings below."),
     )
     count = forms.IntegerField(
-        label="Or: number of meetings",
+        label=_("Or: number of meetings"),
         min_value=1,
         max_value=scheduling.MAX_OCCURRENCES,
         required=False,
     )
     publish = forms.TypedChoiceField(
-        label="Visible to members",
+        label=_("Visible to members"),
         choices=[
-            ("0", "Draft: only the forum's facilitators see it for now"),
-            ("1", "Published: members see it now"),
+            ("0", _("Draft: only the forum's facilitators see it for now")),
+            ("1", _("Published: members see it now")),
         ],
         coerce=lambda value: value == "1",
         initial="0",
@@ -177,7 +202,9 @@ class MeetingScheduleForm(MeetingTimesForm):
             HTML(
                 '<details class="repeat-details mb-3" id="repeat-details"'
                 "{% if form.repeat_details_open %} open{% endif %}>"
-                "<summary>How it repeats (only for a repeating meeting)</summary>"
+                "<summary>"
+                + escape(gettext("How it repeats (only for a repeating meeting)"))
+                + "</summary>"
                 '<div class="pt-3">'
             ),
             *self.REPEAT_DETAILS,
@@ -215,17 +242,21 @@ class MeetingScheduleForm(MeetingTimesForm):
         data = super().clean()
         until, date = data.get("until"), data.get("date")
         if until and date and until < date and "until" not in self.errors:
-            self.add_error("until", "The series must end on or after the first meeting's date.")
+            self.add_error(
+                "until", gettext("The series must end on or after the first meeting's date.")
+            )
         kind = data.get("repeat_kind") or scheduling.NONE
         if kind != scheduling.NONE and until and data.get("count"):
-            self.add_error("count", "Give an end date or a number of meetings, not both.")
+            self.add_error("count", gettext("Give an end date or a number of meetings, not both."))
         if kind == scheduling.MONTHLY and date and date.day > 28:
             self.add_error(
                 "repeat_kind",
-                f"Not every month has a {ordinal(date.day)} day, so some meetings would be "
-                "skipped. "
-                "Choose a date up to the 28th, or repeat on a weekday of the month "
-                "(for example the last Tuesday).",
+                gettext(
+                    "Not every month has a %(day)s day, so some meetings would be skipped. "
+                    "Choose a date up to the 28th, or repeat on a weekday of the month "
+                    "(for example the last Tuesday)."
+                )
+                % {"day": ordinal(date.day)},
             )
         return data
 
@@ -239,10 +270,10 @@ class MeetingScheduleForm(MeetingTimesForm):
 
 class MeetingEditForm(MeetingTimesForm):
     scope = forms.ChoiceField(
-        label="Change",
+        label=_("Change"),
         choices=[
-            (SCOPE_ONE, "Only this meeting"),
-            (SCOPE_FOLLOWING, "This and the following meetings in the series"),
+            (SCOPE_ONE, _("Only this meeting")),
+            (SCOPE_FOLLOWING, _("This and the following meetings in the series")),
         ],
         initial=SCOPE_ONE,
         widget=forms.RadioSelect,
@@ -278,7 +309,7 @@ class MeetingEditForm(MeetingTimesForm):
             ).order_by("start")
         )
         start, end = self.spans[0]
-        return [(s, e) for _, s, e in scheduling.moved_spans(later, start, end)]
+        return [(s, e) for _meeting, s, e in scheduling.moved_spans(later, start, end)]
 
     @property
     def following(self) -> bool:
@@ -290,10 +321,10 @@ class MeetingEditForm(MeetingTimesForm):
 
 class MeetingCancelForm(forms.Form):
     scope = forms.ChoiceField(
-        label="Cancel",
+        label=_("Cancel"),
         choices=[
-            (SCOPE_ONE, "Only this meeting"),
-            (SCOPE_FOLLOWING, "This and the following meetings in the series"),
+            (SCOPE_ONE, _("Only this meeting")),
+            (SCOPE_FOLLOWING, _("This and the following meetings in the series")),
         ],
         initial=SCOPE_ONE,
         widget=forms.RadioSelect,
@@ -307,18 +338,24 @@ class MeetingCancelForm(forms.Form):
 
 class MeetingFilterForm(forms.Form):
     when = forms.ChoiceField(
-        label="When",
-        choices=[(WHEN_UPCOMING, "Upcoming"), (WHEN_PAST, "Past")],
+        label=_("When"),
+        choices=[(WHEN_UPCOMING, _("Upcoming")), (WHEN_PAST, _("Past"))],
         required=False,
     )
     tier = forms.ChoiceField(
-        label="Tier", choices=[("", "All tiers"), *Tier.choices], required=False
+        label=_("Tier"), choices=[("", _("All tiers")), *Tier.choices], required=False
     )
     forum = ModelChoiceField(
-        label="Forum", queryset=Forum.objects.order_by("name"), required=False, empty_label="All"
+        label=_("Forum"),
+        queryset=Forum.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
     )
     region = ModelChoiceField(
-        label="Region", queryset=Region.objects.order_by("name"), required=False, empty_label="All"
+        label=_("Region"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
     )
 
     def filters(self) -> dict:
@@ -336,7 +373,7 @@ class MeetingFilterForm(forms.Form):
 class CalendarFilterForm(MeetingFilterForm):
     """The month view's filters: no "when" (the month says when), plus "only my forums"."""
 
-    mine = forms.BooleanField(label="Only my forums", required=False)
+    mine = forms.BooleanField(label=_("Only my forums"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

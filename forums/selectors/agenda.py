@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, RsvpResponse
 from ..models import (
@@ -107,7 +108,9 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
                 action=action,
                 decisions=tuple(
                     Link(
-                        label=f"Decision {number}" if len(decisions) > 1 else "Decision",
+                        label=gettext("Decision %(number)s") % {"number": number}
+                        if len(decisions) > 1
+                        else gettext("Decision"),
                         url=reverse("forums:meeting-detail", kwargs={"pk": decision.meeting_id})
                         + f"#decision-{decision.pk}",
                     )

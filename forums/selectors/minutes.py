@@ -4,6 +4,8 @@ is shown (the published revision, or the draft to those who keep the minutes).""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from ..models import AgendaItem, Meeting, MinutesRevision
 from .agenda import agenda_items
 
@@ -108,13 +110,14 @@ def changes_between(before: list[MinutesEntry], after: list[MinutesEntry]) -> st
     ):
         was = old[entry.item_id].content if entry.item_id in old else empty
         now = new[entry.item_id].content if entry.item_id in new else empty
-        parts = [
-            part
-            for part, changed in (("notes", was[0] != now[0]), ("decision", was[1] != now[1]))
-            if changed
-        ]
-        if parts:
-            lines.append(f"{entry.number}. {entry.title}: {' and '.join(parts)}")
+        notes, decision = was[0] != now[0], was[1] != now[1]
+        if notes and decision:
+            what = gettext("notes and decision")
+        elif notes or decision:
+            what = gettext("notes") if notes else gettext("decision")
+        else:
+            continue
+        lines.append(f"{entry.number}. {entry.title}: {what}")
     return "; ".join(lines)
 
 

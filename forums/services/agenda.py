@@ -2,6 +2,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.choices import NotificationKind
 from members.services import notify_many
@@ -45,7 +46,8 @@ def add_agenda_item(
     )
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.COMPLETED):
         raise ForumActionRefused(
-            f"Items cannot be added to a {meeting.get_status_display().lower()} meeting."
+            gettext("Items cannot be added to a %(status)s meeting.")
+            % {"status": meeting.get_status_display().lower()}
         )
     if minutes_allotted is None:
         minutes_allotted = default_minutes(meeting.forum, kind)
@@ -84,7 +86,8 @@ def _locked_agenda(meeting: Meeting) -> tuple[Meeting, list[AgendaItem]]:
 def _refuse_if_closed(meeting: Meeting) -> None:
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.COMPLETED):
         raise ForumActionRefused(
-            f"The agenda of a {meeting.get_status_display().lower()} meeting cannot be changed."
+            gettext("The agenda of a %(status)s meeting cannot be changed.")
+            % {"status": meeting.get_status_display().lower()}
         )
 
 
@@ -99,8 +102,11 @@ def _renumber(items: list[AgendaItem]) -> None:
 def _move_within(items: list[AgendaItem], item: AgendaItem, position: int) -> None:
     if not 1 <= position <= len(items):
         raise ForumActionRefused(
-            f"'{item.title}' cannot move to position {position}: "
-            f"the agenda has positions 1 to {len(items)}."
+            gettext(
+                "'%(title)s' cannot move to position %(position)s: "
+                "the agenda has positions 1 to %(last)s."
+            )
+            % {"title": item.title, "position": position, "last": len(items)}
         )
     current = next(i for i in items if i.pk == item.pk)
     items.remove(current)
@@ -126,7 +132,7 @@ def change_agenda_item(
     _refuse_if_closed(meeting)
     current = next((i for i in items if i.pk == item.pk), None)
     if current is None:
-        raise ForumActionRefused("This item is no longer on the agenda.")
+        raise ForumActionRefused(gettext("This item is no longer on the agenda."))
     if minutes_allotted is None:
         minutes_allotted = default_minutes(meeting.forum, kind)
     current.title, current.kind = title, kind
@@ -156,14 +162,18 @@ def move_agenda_item(item: AgendaItem, *, by, direction: str) -> AgendaItem:
     _refuse_if_closed(meeting)
     current = next((i for i in items if i.pk == item.pk), None)
     if current is None:
-        raise ForumActionRefused("This item is no longer on the agenda.")
+        raise ForumActionRefused(gettext("This item is no longer on the agenda."))
     if direction not in ("up", "down"):
-        raise ForumActionRefused("An item moves up or down.")
+        raise ForumActionRefused(gettext("An item moves up or down."))
     index = items.index(current)
     if direction == "up" and index == 0:
-        raise ForumActionRefused(f"'{current.title}' is already first; it cannot move up.")
+        raise ForumActionRefused(
+            gettext("'%(title)s' is already first; it cannot move up.") % {"title": current.title}
+        )
     if direction == "down" and index == len(items) - 1:
-        raise ForumActionRefused(f"'{current.title}' is already last; it cannot move down.")
+        raise ForumActionRefused(
+            gettext("'%(title)s' is already last; it cannot move down.") % {"title": current.title}
+        )
     _move_within(items, current, index + (0 if direction == "up" else 2))
     record_event(
         meeting.forum,
@@ -182,7 +192,7 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
     _refuse_if_closed(meeting)
     current = next((i for i in items if i.pk == item.pk), None)
     if current is None:
-        raise ForumActionRefused("This item is no longer on the agenda.")
+        raise ForumActionRefused(gettext("This item is no longer on the agenda."))
     items.remove(current)
     current.delete()
     _renumber(items)
@@ -206,17 +216,26 @@ def publish_agenda(meeting: Meeting, *, by) -> Meeting:
     meeting, items = _locked_agenda(meeting)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise ForumActionRefused(
-            "Only the agenda of a published meeting can be published; "
-            f"this meeting is {meeting.get_status_display().lower()}."
+            gettext(
+                "Only the agenda of a published meeting can be published; "
+                "this meeting is %(status)s."
+            )
+            % {"status": meeting.get_status_display().lower()}
         )
     if not items:
-        raise ForumActionRefused("Add at least one item before publishing the agenda.")
+        raise ForumActionRefused(gettext("Add at least one item before publishing the agenda."))
     republished = meeting.agenda_published_at is not None
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.AGENDA_PUBLISHED, meeting=meeting)
-    subject = f"{'Updated agenda' if republished else 'Agenda'}: {meeting}"
-    notify_members(meeting, subject=subject, body=f"The agenda of {meeting} is ready to read.")
+    subject = (
+        gettext("Updated agenda: %(meeting)s") if republished else gettext("Agenda: %(meeting)s")
+    ) % {"meeting": meeting}
+    notify_members(
+        meeting,
+        subject=subject,
+        body=gettext("The agenda of %(meeting)s is ready to read.") % {"meeting": meeting},
+    )
     return meeting
 
 
@@ -238,23 +257,32 @@ def warn_if_over_time(item: AgendaItem) -> bool:
         return False
     room = next_meeting_with_room(meeting, item.minutes_allotted)
     if room is None:
-        where = f"No later meeting of {meeting.forum.name} has room for it yet."
+        where = gettext("No later meeting of %(forum)s has room for it yet.") % {
+            "forum": meeting.forum.name
+        }
     else:
-        where = (
-            f"The next meeting with room for its {item.minutes_allotted} minutes is "
-            f"{room}: {room.get_absolute_url()}"
-        )
-    body = (
-        f"“{item.title}” was placed on the agenda of {meeting}, which now takes {total} "
-        f"of its {length} minutes ({total - length} over). {where} "
+        where = gettext(
+            "The next meeting with room for its %(minutes)s minutes is %(meeting)s: %(url)s"
+        ) % {"minutes": item.minutes_allotted, "meeting": room, "url": room.get_absolute_url()}
+    body = gettext(
+        "“%(title)s” was placed on the agenda of %(meeting)s, which now takes %(total)s "
+        "of its %(length)s minutes (%(over)s over). %(where)s "
         "You can move an item to a later meeting from the agenda builder."
-    )
+    ) % {
+        "title": item.title,
+        "meeting": meeting,
+        "total": total,
+        "length": length,
+        "over": total - length,
+        "where": where,
+    }
     facilitators = Membership.objects.filter(
         forum_id=meeting.forum_id, role__in=FACILITATING_ROLES, user__is_active=True
     ).select_related("user")
     notify_many(
         [membership.user for membership in facilitators],
-        subject=f"{meeting} is now {total} of {length} minutes",
+        subject=gettext("%(meeting)s is now %(total)s of %(length)s minutes")
+        % {"meeting": meeting, "total": total, "length": length},
         body=body,
         url=reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}),
         kind=NotificationKind.MEETING,
@@ -266,13 +294,19 @@ def refuse_unless_later(item: AgendaItem, meeting: Meeting) -> None:
     """An item moves only to an open meeting of the same forum after its own."""
     if meeting.forum_id != item.meeting.forum_id:
         raise ForumActionRefused(
-            f"{meeting.title} is a meeting of another forum: an item moves only to a later "
-            f"meeting of {item.meeting.forum.name}."
+            gettext(
+                "%(meeting)s is a meeting of another forum: an item moves only to a later "
+                "meeting of %(forum)s."
+            )
+            % {"meeting": meeting.title, "forum": item.meeting.forum.name}
         )
     if not later_open_meetings(item.meeting).filter(pk=meeting.pk).exists():
         raise ForumActionRefused(
-            f"{meeting} is not a later open meeting: choose a published meeting after "
-            f"{item.meeting} that has not started."
+            gettext(
+                "%(meeting)s is not a later open meeting: choose a published meeting after "
+                "%(current)s that has not started."
+            )
+            % {"meeting": meeting, "current": item.meeting}
         )
 
 
@@ -304,13 +338,19 @@ def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIt
     refuse_unless_later(item, meeting)
     if item.kind == AgendaItemKind.MATTERS_ARISING:
         raise ForumActionRefused(
-            "Matters arising belongs to its own meeting: each meeting follows up the one before it."
+            gettext(
+                "Matters arising belongs to its own meeting: each meeting follows up the one "
+                "before it."
+            )
         )
     for _receiver, found in agenda_item_issues.send(sender=AgendaItem, items=[item]):
         if found:
             raise ForumActionRefused(
-                f"'{item.title}' brings a practice issue: move it with the issue's own "
-                "Move button on the agenda builder."
+                gettext(
+                    "'%(title)s' brings a practice issue: move it with the issue's own "
+                    "Move button on the agenda builder."
+                )
+                % {"title": item.title}
             )
     return relocate_agenda_item(item, meeting=meeting, by=by)
 
@@ -321,7 +361,9 @@ def set_agenda_defaults(forum: Forum, *, minutes: dict[str, int], by) -> None:
     default keeps no row of its own."""
     for kind, value in minutes.items():
         if kind not in DEFAULT_MINUTES:
-            raise ForumActionRefused(f"“{kind}” is not a kind of agenda item.")
+            raise ForumActionRefused(
+                gettext("“%(kind)s” is not a kind of agenda item.") % {"kind": kind}
+            )
         if value == DEFAULT_MINUTES[kind]:
             ForumAgendaDefault.objects.filter(forum=forum, kind=kind).delete()
         else:

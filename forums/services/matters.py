@@ -2,13 +2,14 @@
 left open, so the forum follows them up before new business."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import OPEN_ACTION_STATUSES, AgendaItemKind, ForumEventKind, MeetingStatus
 from ..models import ActionItem, AgendaItem, Meeting
 from ..selectors.agenda import default_minutes
 from .audit import record_event
 
-MATTERS_ARISING_TITLE = "Matters arising"
+MATTERS_ARISING_TITLE = _("Matters arising")
 
 # Only a meeting still to be held takes a new agenda item.
 TAKES_MATTERS = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
@@ -72,7 +73,7 @@ def ensure_matters_arising(meeting: Meeting, *, by=None) -> AgendaItem | None:
     item = AgendaItem.objects.create(
         meeting=meeting,
         position=1,
-        title=MATTERS_ARISING_TITLE,
+        title=str(MATTERS_ARISING_TITLE),
         kind=AgendaItemKind.MATTERS_ARISING,
         minutes_allotted=default_minutes(meeting.forum, AgendaItemKind.MATTERS_ARISING),
         matters_from=previous,

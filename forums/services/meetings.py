@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.choices import NotificationKind
 from members.services import notify
@@ -23,7 +24,10 @@ def publish_meeting(meeting: Meeting, *, by) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.DRAFT:
         status = meeting.get_status_display().lower()
-        raise ForumActionRefused(f"Only a draft meeting can be published; this one is {status}.")
+        raise ForumActionRefused(
+            gettext("Only a draft meeting can be published; this one is %(status)s.")
+            % {"status": status}
+        )
     meeting.status = MeetingStatus.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.sequence += 1
@@ -38,9 +42,11 @@ def complete_meeting(meeting: Meeting, *, by) -> Meeting:
     """Mark a held meeting completed; items it did not reach carry over (on commit)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PUBLISHED:
-        raise ForumActionRefused("Only a published meeting can be marked as held.")
+        raise ForumActionRefused(gettext("Only a published meeting can be marked as held."))
     if meeting.start > timezone.now():
-        raise ForumActionRefused("A meeting can be marked as held only once it has started.")
+        raise ForumActionRefused(
+            gettext("A meeting can be marked as held only once it has started.")
+        )
     meeting.status = MeetingStatus.COMPLETED
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -73,7 +79,8 @@ def _locked_scope(meeting: Meeting, *, following: bool) -> list[Meeting]:
     if not scope or scope[0].pk != meeting.pk or scope[0].status not in CHANGEABLE:
         current = Meeting.objects.get(pk=meeting.pk)
         raise ForumActionRefused(
-            f"A {current.get_status_display().lower()} meeting cannot be changed."
+            gettext("A %(status)s meeting cannot be changed.")
+            % {"status": current.get_status_display().lower()}
         )
     return scope
 
@@ -92,11 +99,11 @@ def schedule_meetings(
 ) -> list[Meeting]:
     """Add one meeting, or a series when given a repeat rule; drafts unless published."""
     if not spans:
-        raise ForumActionRefused("There is no meeting to schedule.")
+        raise ForumActionRefused(gettext("There is no meeting to schedule."))
     if not place and not online_link:
-        raise ForumActionRefused("Give a place, an online link, or both.")
+        raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     if any(end <= start for start, end in spans):
-        raise ForumActionRefused("A meeting must end after it starts.")
+        raise ForumActionRefused(gettext("A meeting must end after it starts."))
     series = None
     if rule:
         series = MeetingSeries.objects.create(
@@ -149,9 +156,9 @@ def update_meeting(
     Each changed meeting's calendar sequence goes up; members hear of published changes.
     """
     if end <= start:
-        raise ForumActionRefused("A meeting must end after it starts.")
+        raise ForumActionRefused(gettext("A meeting must end after it starts."))
     if not place and not online_link:
-        raise ForumActionRefused("Give a place, an online link, or both.")
+        raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     scope = _locked_scope(meeting, following=following)
     for current, new_start, new_end in moved_spans(scope, start, end):
         current.start, current.end = new_start, new_end
@@ -176,13 +183,15 @@ def update_meeting(
     if any(m.status == MeetingStatus.PUBLISHED for m in scope):
         notify_members(
             first,
-            subject=f"Meeting changed: {title}",
-            body=f"{first.forum} now meets {_when(first)}"
-            + (
-                f" (and {len(scope) - 1} later meeting(s) of the series)."
+            subject=gettext("Meeting changed: %(title)s") % {"title": title},
+            body=(
+                gettext(
+                    "%(forum)s now meets %(when)s (and %(later)s later meeting(s) of the series)."
+                )
                 if len(scope) > 1
-                else "."
-            ),
+                else gettext("%(forum)s now meets %(when)s.")
+            )
+            % {"forum": first.forum, "when": _when(first), "later": len(scope) - 1},
         )
     return scope
 
@@ -208,10 +217,28 @@ def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Mee
         dates = "; ".join(_when(m) for m in scope)
         notify_members(
             first,
-            subject=f"Meeting cancelled: {first.title}",
-            body=f"{first.forum} has cancelled: {dates}.",
+            subject=gettext("Meeting cancelled: %(title)s") % {"title": first.title},
+            body=gettext("%(forum)s has cancelled: %(dates)s.")
+            % {"forum": first.forum, "dates": dates},
         )
     return scope
+
+
+def _reminder_body(meeting: Meeting) -> str:
+    if meeting.place and meeting.online_link:
+        text = gettext("%(forum)s meets %(when)s at %(place)s, online: %(link)s.")
+    elif meeting.place:
+        text = gettext("%(forum)s meets %(when)s at %(place)s.")
+    elif meeting.online_link:
+        text = gettext("%(forum)s meets %(when)s, online: %(link)s.")
+    else:
+        text = gettext("%(forum)s meets %(when)s.")
+    return text % {
+        "forum": meeting.forum,
+        "when": _when(meeting),
+        "place": meeting.place,
+        "link": meeting.online_link,
+    }
 
 
 def send_reminder(meeting: Meeting, membership: Membership) -> bool:
@@ -221,11 +248,8 @@ def send_reminder(meeting: Meeting, membership: Membership) -> bool:
             MeetingReminder.objects.create(meeting=meeting, user=membership.user)
             notify(
                 membership.user,
-                subject=f"Reminder: {meeting.title}",
-                body=f"{meeting.forum} meets {_when(meeting)}"
-                + (f" at {meeting.place}" if meeting.place else "")
-                + (f", online: {meeting.online_link}" if meeting.online_link else "")
-                + ".",
+                subject=gettext("Reminder: %(title)s") % {"title": meeting.title},
+                body=_reminder_body(meeting),
                 url=meeting.get_absolute_url(),
                 kind=NotificationKind.MEETING,
             )

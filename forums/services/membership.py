@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from members.models import User
 from operations.security import security_event
@@ -28,7 +29,9 @@ def _log_role(membership: Membership, *, by, kind: str, role: str) -> None:
 def _refuse_role_outside_its_tier(forum: Forum, role: str) -> None:
     if role == MembershipRole.EXECUTIVE and forum.tier != Tier.STRATEGIC:
         raise ForumActionRefused(
-            "Executive members belong to the Strategic Leadership Forum: choose another role."
+            gettext(
+                "Executive members belong to the Strategic Leadership Forum: choose another role."
+            )
         )
 
 
@@ -37,11 +40,16 @@ def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBE
     """Add a registered person to a forum with a role; a person belongs to a forum once."""
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
-        raise ForumActionRefused(f"No one with the email address {email} has an account yet.")
+        raise ForumActionRefused(
+            gettext("No one with the email address %(email)s has an account yet.")
+            % {"email": email}
+        )
     _refuse_role_outside_its_tier(forum, role)
     Forum.objects.select_for_update().get(pk=forum.pk)
     if Membership.objects.filter(forum=forum, user=user).exists():
-        raise ForumActionRefused(f"{user} is already a member of {forum}.")
+        raise ForumActionRefused(
+            gettext("%(user)s is already a member of %(forum)s.") % {"user": user, "forum": forum}
+        )
     membership = Membership.objects.create(forum=forum, user=user, role=role)
     record_event(
         forum,

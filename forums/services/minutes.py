@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.choices import NotificationKind
 from members.services import notify
@@ -30,7 +31,8 @@ def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
     )
     if meeting.status not in MINUTES_STATUSES:
         raise ForumActionRefused(
-            f"Minutes cannot be kept for a {meeting.get_status_display().lower()} meeting."
+            gettext("Minutes cannot be kept for a %(status)s meeting.")
+            % {"status": meeting.get_status_display().lower()}
         )
     return meeting
 
@@ -45,7 +47,7 @@ def _keep_published_baseline(meeting: Meeting) -> None:
         number=1,
         author=None,
         snapshot=snapshot_of(draft_minutes(meeting)),
-        changes="As published before revisions were kept",
+        changes=gettext("As published before revisions were kept"),
         published_at=meeting.minutes_published_at,
     )
 
@@ -115,7 +117,7 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
     is notified (on commit)."""
     meeting = _locked_meeting_for_minutes(meeting)
     if meeting.start > timezone.now():
-        raise ForumActionRefused("Minutes can be published once the meeting has started.")
+        raise ForumActionRefused(gettext("Minutes can be published once the meeting has started."))
     republished = meeting.minutes_published_at is not None
     _keep_published_baseline(meeting)
     now = timezone.now()
@@ -133,8 +135,14 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
         note=f"Revision {revision.number}",
     )
     ensure_matters_arising_after(meeting, by=by)
-    subject = f"{'Updated minutes' if republished else 'Minutes'}: {meeting}"
-    notify_members(meeting, subject=subject, body=f"The minutes of {meeting} are ready to read.")
+    subject = (
+        gettext("Updated minutes: %(meeting)s") if republished else gettext("Minutes: %(meeting)s")
+    ) % {"meeting": meeting}
+    notify_members(
+        meeting,
+        subject=subject,
+        body=gettext("The minutes of %(meeting)s are ready to read.") % {"meeting": meeting},
+    )
     return meeting
 
 
@@ -151,9 +159,9 @@ def add_action_item(
     """Give a forum member an action from a meeting; the owner is notified (on commit)."""
     meeting = _locked_meeting_for_minutes(meeting)
     if not Membership.objects.filter(forum_id=meeting.forum_id, user=owner).exists():
-        raise ForumActionRefused("An action's owner must be a member of the forum.")
+        raise ForumActionRefused(gettext("An action's owner must be a member of the forum."))
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise ForumActionRefused("That agenda item belongs to another meeting.")
+        raise ForumActionRefused(gettext("That agenda item belongs to another meeting."))
     action = ActionItem.objects.create(
         forum=meeting.forum,
         meeting=meeting,
@@ -173,8 +181,9 @@ def add_action_item(
     ensure_matters_arising_after(meeting, by=by)
     notify(
         owner,
-        subject=f"New action: {title}",
-        body=f"From {meeting}, due {due_date:%d %b %Y}.",
+        subject=gettext("New action: %(title)s") % {"title": title},
+        body=gettext("From %(meeting)s, due %(due)s.")
+        % {"meeting": meeting, "due": f"{due_date:%d %b %Y}"},
         url=meeting.get_absolute_url(),
         kind=NotificationKind.ACTION,
     )
@@ -188,11 +197,14 @@ def update_action_status(action: ActionItem, *, by, status: str) -> ActionItem:
         ActionItem.objects.select_related("forum").select_for_update(of=("self",)).get(pk=action.pk)
     )
     if status not in ActionStatus.values:
-        raise ForumActionRefused("Choose open, in progress, done or cancelled.")
+        raise ForumActionRefused(gettext("Choose open, in progress, done or cancelled."))
     if action.follows_progress:
         raise ForumActionRefused(
-            f"'{action.title}' follows the progress its owner reports on the practice issue: "
-            "post progress there."
+            gettext(
+                "'%(title)s' follows the progress its owner reports on the practice issue: "
+                "post progress there."
+            )
+            % {"title": action.title}
         )
     before = action.get_status_display()
     action.status = status

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..choices import ForumEventKind, MeetingStatus, ResourceKind
 from ..exceptions import ForumActionRefused
@@ -26,15 +27,15 @@ def add_resource(
 
     A file must hold what its extension says, whatever form it came through."""
     if bool(url) == bool(file):
-        raise ForumActionRefused("A resource is either a link or a file.")
+        raise ForumActionRefused(gettext("A resource is either a link or a file."))
     if file and (problem := file_type_problem(file, Path(file.name).suffix.lower().lstrip("."))):
         raise ForumActionRefused(problem)
     if meeting is not None:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.forum_id != forum.pk:
-            raise ForumActionRefused("That meeting belongs to another forum.")
+            raise ForumActionRefused(gettext("That meeting belongs to another forum."))
         if meeting.status == MeetingStatus.CANCELLED:
-            raise ForumActionRefused("Resources cannot be added to a cancelled meeting.")
+            raise ForumActionRefused(gettext("Resources cannot be added to a cancelled meeting."))
     resource = Resource(
         forum=forum,
         meeting=meeting,

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
@@ -16,11 +17,11 @@ def answer_rsvp(meeting: Meeting, *, user, response: str) -> Rsvp:
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
     )
     if response not in RsvpResponse.values:
-        raise ForumActionRefused("Answer going, maybe or not going.")
+        raise ForumActionRefused(gettext("Answer going, maybe or not going."))
     if meeting.status != MeetingStatus.PUBLISHED or meeting.is_past:
-        raise ForumActionRefused("Only an upcoming published meeting takes RSVPs.")
+        raise ForumActionRefused(gettext("Only an upcoming published meeting takes RSVPs."))
     if not Membership.objects.filter(forum_id=meeting.forum_id, user=user).exists():
-        raise ForumActionRefused("Only members of the forum can RSVP.")
+        raise ForumActionRefused(gettext("Only members of the forum can RSVP."))
     rsvp = Rsvp.objects.select_for_update().filter(meeting=meeting, user=user).first()
     if rsvp is None:
         rsvp = Rsvp.objects.create(meeting=meeting, user=user, response=response)
@@ -45,16 +46,19 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
     )
     if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED):
         raise ForumActionRefused(
-            f"Attendance cannot be recorded for a {meeting.get_status_display().lower()} meeting."
+            gettext("Attendance cannot be recorded for a %(status)s meeting.")
+            % {"status": meeting.get_status_display().lower()}
         )
     if meeting.start > timezone.now():
-        raise ForumActionRefused("Attendance can be recorded once the meeting has started.")
+        raise ForumActionRefused(
+            gettext("Attendance can be recorded once the meeting has started.")
+        )
     wanted = {person.pk for person in attendees}
     members = set(
         Membership.objects.filter(forum_id=meeting.forum_id).values_list("user_id", flat=True)
     )
     if wanted - members:
-        raise ForumActionRefused("Only members of the forum can be recorded as attending.")
+        raise ForumActionRefused(gettext("Only members of the forum can be recorded as attending."))
     existing = set(
         Attendance.objects.select_for_update()
         .filter(meeting=meeting)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dateutil import rrule
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..exceptions import ForumActionRefused
 from ..models import CalendarFeed
@@ -41,7 +42,7 @@ def build_rule(first_day: dt.date, start_time: dt.time, repeat: Repeat) -> rrule
     """The dateutil rule for a series; refuses a series with no end."""
     if repeat.until is None and repeat.count is None:
         raise ForumActionRefused(
-            "Choose an end date or a number of meetings: a series cannot repeat forever."
+            gettext("Choose an end date or a number of meetings: a series cannot repeat forever.")
         )
     options: dict = {"interval": repeat.interval}
     if repeat.kind == WEEKLY:
@@ -52,7 +53,7 @@ def build_rule(first_day: dt.date, start_time: dt.time, repeat: Repeat) -> rrule
         freq = rrule.MONTHLY
         options["byweekday"] = WEEKDAYS[repeat.weekday](repeat.nth)
     else:
-        raise ForumActionRefused("Unknown kind of repeat.")
+        raise ForumActionRefused(gettext("Unknown kind of repeat."))
     if repeat.count is not None:
         options["count"] = repeat.count
     else:
@@ -71,7 +72,7 @@ def occurrences(
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Aware (start, end) pairs in the portal's time zone; wall-clock times hold across DST."""
     if end_time <= start_time:
-        raise ForumActionRefused("A meeting must end after it starts.")
+        raise ForumActionRefused(gettext("A meeting must end after it starts."))
     if not repeat.repeats:
         days = [first_day]
     else:
@@ -80,11 +81,16 @@ def occurrences(
             days.append(moment.date())
             if len(days) > MAX_OCCURRENCES:
                 raise ForumActionRefused(
-                    f"A series can have at most {MAX_OCCURRENCES} meetings; "
-                    "choose an earlier end date or fewer meetings."
+                    gettext(
+                        "A series can have at most %(most)s meetings; "
+                        "choose an earlier end date or fewer meetings."
+                    )
+                    % {"most": MAX_OCCURRENCES}
                 )
         if not days:
-            raise ForumActionRefused("This repeat rule gives no meetings before the end date.")
+            raise ForumActionRefused(
+                gettext("This repeat rule gives no meetings before the end date.")
+            )
     return [
         (
             timezone.make_aware(dt.datetime.combine(day, start_time)),

@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.home import Task
 
@@ -54,11 +55,11 @@ def forum_tasks(user) -> list[Task]:
     if to_answer:
         tasks.append(
             Task(
-                "Meetings to answer",
+                gettext("Meetings to answer"),
                 to_answer,
                 reverse("forums:my-meetings"),
-                "Reply to invitations",
-                "Say whether you are going.",
+                gettext("Reply to invitations"),
+                gettext("Say whether you are going."),
             )
         )
     due = ActionItem.objects.filter(
@@ -69,11 +70,11 @@ def forum_tasks(user) -> list[Task]:
     if due:
         tasks.append(
             Task(
-                "Actions due",
+                gettext("Actions due"),
                 due,
                 reverse("forums:my-actions"),
-                "Update your actions",
-                f"Overdue or due within {ACTIONS_DUE_WITHIN_DAYS} days.",
+                gettext("Update your actions"),
+                gettext("Overdue or due within %(days)s days.") % {"days": ACTIONS_DUE_WITHIN_DAYS},
             )
         )
     runs = forums_run_by(user)
@@ -91,11 +92,12 @@ def forum_tasks(user) -> list[Task]:
     if agendas:
         tasks.append(
             Task(
-                "Agendas to publish",
+                gettext("Agendas to publish"),
                 len(agendas),
                 reverse("forums:agenda-edit", args=[agendas[0]]),
-                "Build the next agenda",
-                f"Meetings in the next {AGENDA_DUE_WITHIN_DAYS} days without a published agenda.",
+                gettext("Build the next agenda"),
+                gettext("Meetings in the next %(days)s days without a published agenda.")
+                % {"days": AGENDA_DUE_WITHIN_DAYS},
             )
         )
     minutes = list(
@@ -109,11 +111,11 @@ def forum_tasks(user) -> list[Task]:
     if minutes:
         tasks.append(
             Task(
-                "Minutes to publish",
+                gettext("Minutes to publish"),
                 len(minutes),
                 reverse("forums:minutes-edit", args=[minutes[0]]),
-                "Write the minutes",
-                "Meetings held without published minutes.",
+                gettext("Write the minutes"),
+                gettext("Meetings held without published minutes."),
             )
         )
     return tasks

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
 from ..choices import MeetingStatus
@@ -58,7 +59,9 @@ class AgendaEditView(AgendaContextMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, f"Added '{item.title}' to the agenda.")
+        messages.success(
+            self.request, gettext("Added '%(title)s' to the agenda.") % {"title": item.title}
+        )
         return redirect(self.agenda_url())
 
 
@@ -92,7 +95,7 @@ class AgendaItemEditView(AgendaItemMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error("position" if "position" in str(exc) else None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved '{item.title}'.")
+        messages.success(self.request, gettext("Saved '%(title)s'.") % {"title": item.title})
         return redirect(self.agenda_url())
 
 
@@ -108,7 +111,10 @@ class AgendaItemDeleteView(AgendaItemMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
             return redirect(self.agenda_url())
-        messages.success(self.request, f"Removed '{self.item.title}' from the agenda.")
+        messages.success(
+            self.request,
+            gettext("Removed '%(title)s' from the agenda.") % {"title": self.item.title},
+        )
         return redirect(self.agenda_url())
 
 
@@ -125,11 +131,16 @@ class AgendaItemMoveView(AgendaItemMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
             return redirect(self.agenda_url())
-        messages.success(self.request, f"Moved '{self.item.title}' {direction}.")
+        moved = (
+            gettext("Moved '%(title)s' up.")
+            if direction == "up"
+            else gettext("Moved '%(title)s' down.")
+        )
+        messages.success(self.request, moved % {"title": self.item.title})
         return redirect(f"{self.agenda_url()}#item-{self.item.pk}")
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose whether to move the item up or down.")
+        messages.error(self.request, gettext("Choose whether to move the item up or down."))
         return redirect(self.agenda_url())
 
 
@@ -149,11 +160,15 @@ class AgendaItemLaterView(AgendaItemMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
             return redirect(self.agenda_url())
-        messages.success(self.request, f"Moved '{self.item.title}' to {meeting}.")
+        messages.success(
+            self.request,
+            gettext("Moved '%(title)s' to %(meeting)s.")
+            % {"title": self.item.title, "meeting": meeting},
+        )
         return redirect(self.agenda_url())
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose a later open meeting of this forum.")
+        messages.error(self.request, gettext("Choose a later open meeting of this forum."))
         return redirect(self.agenda_url())
 
 
@@ -168,7 +183,9 @@ class AgendaPublishView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
             return redirect("forums:agenda-edit", pk=self.meeting.pk)
-        messages.success(self.request, "The agenda is published and members have been told.")
+        messages.success(
+            self.request, gettext("The agenda is published and members have been told.")
+        )
         return redirect(self.meeting.get_absolute_url())
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.generic import FormView
 
 from ..exceptions import ForumActionRefused
@@ -26,5 +27,8 @@ class AgendaDefaultsView(ForumPermissionMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the default minutes of {self.forum.name}.")
+        messages.success(
+            self.request,
+            gettext("Saved the default minutes of %(forum)s.") % {"forum": self.forum.name},
+        )
         return redirect("forums:agenda-defaults", slug=self.forum.slug)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ..calendar import meetings_calendar
@@ -29,16 +31,20 @@ from ..selectors.meetings import (
 )
 from ..services.scheduling import regenerate_calendar_feed, revoke_calendar_feed
 
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAY_NAMES = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
 
 
 # The calendar's range, kept a month inside what datetime.date can hold either side.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-FEED_DESCRIPTION = (
-    f"Meetings of your forums from {FEED_DAYS_BACK // 30} months ago "
-    f"to {FEED_DAYS_AHEAD // 30} months ahead."
-)
 FEED_CACHE_SECONDS = 60 * 60
 
 
@@ -124,10 +130,10 @@ class CalendarFeedView(View):
     def get(self, request, token: str):
         # Only the shape regenerate_calendar_feed makes reaches the database (no NUL bytes).
         if not FEED_TOKEN.fullmatch(token):
-            raise Http404("No such calendar feed.")
+            raise Http404(gettext("No such calendar feed."))
         feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
-            raise Http404("No such calendar feed.")
+            raise Http404(gettext("No such calendar feed."))
         stamp = feed_stamp(feed.user)
         etag = quote_etag(stamp.etag)
         response = get_conditional_response(
@@ -140,8 +146,12 @@ class CalendarFeedView(View):
             if body is None:
                 body = meetings_calendar(
                     feed_meetings(feed.user, (stamp.since, stamp.until)),
-                    name="My CoP Portal meetings",
-                    description=FEED_DESCRIPTION,
+                    name=gettext("My CoP Portal meetings"),
+                    description=gettext(
+                        "Meetings of your forums from %(back)s months ago to %(ahead)s months "
+                        "ahead."
+                    )
+                    % {"back": FEED_DAYS_BACK // 30, "ahead": FEED_DAYS_AHEAD // 30},
                 )
                 cache.set(key, body, FEED_CACHE_SECONDS)
             response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -180,10 +190,11 @@ class CalendarSubscribeView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         if self.request.POST.get("action") == "revoke":
             revoke_calendar_feed(self.request.user)
-            messages.success(self.request, "Your calendar address is turned off.")
+            messages.success(self.request, gettext("Your calendar address is turned off."))
         else:
             regenerate_calendar_feed(self.request.user)
             messages.success(
-                self.request, "Your calendar address is ready. Any earlier address no longer works."
+                self.request,
+                gettext("Your calendar address is ready. Any earlier address no longer works."),
             )
         return redirect("forums:calendar-subscribe")

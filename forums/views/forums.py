@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
 from ..choices import MembershipRole, Tier
@@ -69,7 +70,11 @@ class ForumMembersView(ForumPermissionMixin, FormView):
         except ForumActionRefused as refused:
             form.add_error("email", str(refused))
             return self.form_invalid(form)
-        messages.success(self.request, f"{membership.user} has been added to {self.forum}.")
+        messages.success(
+            self.request,
+            gettext("%(person)s has been added to %(forum)s.")
+            % {"person": membership.user, "forum": self.forum},
+        )
         return redirect("forums:forum-members", slug=self.forum.slug)
 
 
@@ -84,7 +89,7 @@ class MembershipActionMixin(ForumPermissionMixin):
         )
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose one of the roles listed.")
+        messages.error(self.request, gettext("Choose one of the roles listed."))
         return redirect("forums:forum-members", slug=self.forum.slug)
 
 
@@ -101,7 +106,12 @@ class ForumMemberRoleView(MembershipActionMixin, FormView):
             return redirect("forums:forum-members", slug=self.forum.slug)
         messages.success(
             self.request,
-            f"{membership.user} is now {membership.get_role_display().lower()} of {self.forum}.",
+            gettext("%(person)s is now %(role)s of %(forum)s.")
+            % {
+                "person": membership.user,
+                "role": membership.get_role_display().lower(),
+                "forum": self.forum,
+            },
         )
         return redirect("forums:forum-members", slug=self.forum.slug)
 
@@ -112,5 +122,9 @@ class ForumMemberRemoveView(MembershipActionMixin, FormView):
     def form_valid(self, form):
         person = self.membership.user
         services.remove_member(self.membership, by=self.request.user)
-        messages.success(self.request, f"{person} has been removed from {self.forum}.")
+        messages.success(
+            self.request,
+            gettext("%(person)s has been removed from %(forum)s.")
+            % {"person": person, "forum": self.forum},
+        )
         return redirect("forums:forum-members", slug=self.forum.slug)

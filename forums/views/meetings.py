@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
 from ..calendar import meetings_calendar
@@ -38,9 +40,19 @@ class MeetingCreateView(ForumPermissionMixin, FormView):
         except ForumActionRefused as refused:
             form.add_error(None, str(refused))
             return self.form_invalid(form)
-        state = "published" if data["publish"] else "saved as drafts"
-        what = "1 meeting" if len(meetings) == 1 else f"{len(meetings)} meetings"
-        messages.success(self.request, f"Scheduled {what} of {self.forum}: {state}.")
+        if data["publish"]:
+            done = ngettext(
+                "Scheduled 1 meeting of %(forum)s: published.",
+                "Scheduled %(count)s meetings of %(forum)s: published.",
+                len(meetings),
+            )
+        else:
+            done = ngettext(
+                "Scheduled 1 meeting of %(forum)s: saved as drafts.",
+                "Scheduled %(count)s meetings of %(forum)s: saved as drafts.",
+                len(meetings),
+            )
+        messages.success(self.request, done % {"count": len(meetings), "forum": self.forum})
         return redirect(meetings[0])
 
 
@@ -82,9 +94,12 @@ class MeetingEditView(MeetingPermissionMixin, FormView):
             form.add_error(None, str(refused))
             return self.form_invalid(form)
         if len(changed) == 1:
-            messages.success(self.request, "The meeting has been changed.")
+            messages.success(self.request, gettext("The meeting has been changed."))
         else:
-            messages.success(self.request, f"{len(changed)} meetings have been changed.")
+            messages.success(
+                self.request,
+                gettext("%(count)s meetings have been changed.") % {"count": len(changed)},
+            )
         return redirect(changed[0])
 
 
@@ -106,8 +121,15 @@ class MeetingCancelView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as refused:
             form.add_error(None, str(refused))
             return self.form_invalid(form)
-        what = "The meeting" if len(cancelled) == 1 else f"{len(cancelled)} meetings"
-        messages.success(self.request, f"{what} cancelled; members have been told.")
+        messages.success(
+            self.request,
+            ngettext(
+                "The meeting cancelled; members have been told.",
+                "%(count)s meetings cancelled; members have been told.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled)},
+        )
         return redirect(self.meeting.forum)
 
 
@@ -132,13 +154,13 @@ class MeetingStatusView(MeetingPermissionMixin, FormView):
 class MeetingPublishView(MeetingStatusView):
     template_name = "forums/meeting_confirm_publish.html"
     service = services.publish_meeting
-    done = "The meeting is published: members can see it now."
+    done = _("The meeting is published: members can see it now.")
 
 
 class MeetingCompleteView(MeetingStatusView):
     template_name = "forums/meeting_confirm_complete.html"
     service = services.complete_meeting
-    done = "The meeting is marked as held."
+    done = _("The meeting is marked as held.")
 
 
 class MeetingIcsView(MeetingPermissionMixin, View):

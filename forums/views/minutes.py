@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -35,11 +36,15 @@ class RsvpView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
         else:
-            messages.success(self.request, f"Your answer is saved: {rsvp.get_response_display()}.")
+            messages.success(
+                self.request,
+                gettext("Your answer is saved: %(answer)s.")
+                % {"answer": rsvp.get_response_display()},
+            )
         return redirect(self.meeting.get_absolute_url())
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose going, maybe or not going.")
+        messages.error(self.request, gettext("Choose going, maybe or not going."))
         return redirect(self.meeting.get_absolute_url())
 
 
@@ -81,7 +86,7 @@ class AttendanceView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, "Attendance is recorded.")
+        messages.success(self.request, gettext("Attendance is recorded."))
         return redirect(self.meeting.get_absolute_url())
 
 
@@ -114,7 +119,7 @@ class MinutesEditView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, "The minutes are saved.")
+        messages.success(self.request, gettext("The minutes are saved."))
         return redirect(self.meeting.get_absolute_url())
 
 
@@ -129,7 +134,9 @@ class MinutesPublishView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
         else:
-            messages.success(self.request, "The minutes are published and members have been told.")
+            messages.success(
+                self.request, gettext("The minutes are published and members have been told.")
+            )
         return redirect(self.meeting.get_absolute_url())
 
 
@@ -153,7 +160,11 @@ class ActionCreateView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, f"Action '{action.title}' given to {action.owner}.")
+        messages.success(
+            self.request,
+            gettext("Action '%(title)s' given to %(owner)s.")
+            % {"title": action.title, "owner": action.owner},
+        )
         return redirect(self.meeting.get_absolute_url())
 
 
@@ -191,7 +202,9 @@ class ActionUpdateView(PermissionRequiredMixin, FormView):
             self.action, by=self.request.user, status=form.cleaned_data["status"]
         )
         messages.success(
-            self.request, f"'{action.title}' is now {action.get_status_display().lower()}."
+            self.request,
+            gettext("'%(title)s' is now %(status)s.")
+            % {"title": action.title, "status": action.get_status_display().lower()},
         )
         return redirect(self.next_url() or "forums:my-actions")
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.generic import FormView, View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -36,7 +37,7 @@ def _add(view, form, *, forum, meeting=None):
     except ForumActionRefused as exc:
         form.add_error(None, str(exc))
         return None
-    messages.success(view.request, f"Added '{resource.title}'.")
+    messages.success(view.request, gettext("Added '%(title)s'.") % {"title": resource.title})
     return resource
 
 
@@ -98,7 +99,7 @@ class ResourceDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
             try:
                 handle = stored.open("rb")
             except FileNotFoundError as missing:
-                raise Http404("The file is no longer stored.") from missing
+                raise Http404(gettext("The file is no longer stored.")) from missing
             response = FileResponse(
                 handle, as_attachment=True, filename=filename, content_type=content_type
             )

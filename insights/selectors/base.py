@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from feedback.choices import (
     IssueStatus,
@@ -66,7 +67,10 @@ class InsightFilters:
 
     @property
     def period_label(self) -> str:
-        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+        return gettext("%(start)s to %(end)s") % {
+            "start": f"{self.start:%-d %B %Y}",
+            "end": f"{self.end:%-d %B %Y}",
+        }
 
 
 @dataclass(frozen=True)

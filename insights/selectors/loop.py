@@ -16,6 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from feedback.choices import (
     FINAL_DELIVERY_STATUSES,
@@ -36,12 +38,12 @@ from .base import MAX_PERIOD_DAYS, InsightFilters, Metric, _Reading, default_per
 # --- Flow --------------------------------------------------------------------------------
 
 FLOW = (
-    (EventKind.RAISED, "Raised"),
-    (EventKind.RESOLVED, "Resolved locally"),
-    (EventKind.ESCALATED, "Escalated"),
-    (EventKind.RESPONDED, "Responded"),
-    (EventKind.CLOSED, "Loop closed"),
-    (EventKind.DELIVERED, "Delivered"),
+    (EventKind.RAISED, _("Raised")),
+    (EventKind.RESOLVED, _("Resolved locally")),
+    (EventKind.ESCALATED, _("Escalated")),
+    (EventKind.RESPONDED, _("Responded")),
+    (EventKind.CLOSED, _("Loop closed")),
+    (EventKind.DELIVERED, _("Delivered")),
 )
 
 
@@ -57,7 +59,7 @@ def _flow(r: _Reading) -> Metric:
     f = r.filters
     found = (
         IssueEvent.objects.using(r.db)
-        .filter(f.in_period("created_at"), kind__in=[kind for kind, _ in FLOW])
+        .filter(f.in_period("created_at"), kind__in=[kind for kind, _label in FLOW])
         .filter(*r.issue_conditions("issue", people=True))
         .annotate(month=TruncMonth("created_at"))
         .values("month", "kind")
@@ -66,15 +68,17 @@ def _flow(r: _Reading) -> Metric:
     )
     counts = {(row["month"].date(), row["kind"]): row["n"] for row in found}
     rows = tuple(
-        (month, *(counts.get((month, kind), 0) for kind, _ in FLOW))
+        (month, *(counts.get((month, kind), 0) for kind, _label in FLOW))
         for month in months_between(f.start, f.end)
     )
     return Metric(
         slug="flow",
-        title="Flow per month",
-        description="How many issues were raised, resolved at a forum, escalated, answered "
-        "with a response, closed back at their CFSN and delivered, month by month.",
-        columns=("Month", *(label for _, label in FLOW)),
+        title=gettext("Flow per month"),
+        description=gettext(
+            "How many issues were raised, resolved at a forum, escalated, answered "
+            "with a response, closed back at their CFSN and delivered, month by month."
+        ),
+        columns=(gettext("Month"), *(str(label) for _kind, label in FLOW)),
         rows=rows,
         chart="columns",
         series=tuple(range(1, len(FLOW) + 1)),
@@ -127,7 +131,7 @@ def _time(r: _Reading) -> Metric:
         meeting, between = spread.get("meeting"), spread.get("between")
         rows.append(
             (
-                f"Days at the {tier.label}",
+                gettext("Days at the %(tier)s") % {"tier": tier.label},
                 meeting.count if meeting else 0,
                 _days(meeting.median) if meeting else None,
                 _days(meeting.p90) if meeting else None,
@@ -136,9 +140,9 @@ def _time(r: _Reading) -> Metric:
             )
         )
     for name, label in (
-        ("raised", "Raised to response"),
-        ("closed", "Response to loop closed"),
-        ("delivered", "Response to delivered"),
+        ("raised", gettext("Raised to response")),
+        ("closed", gettext("Response to loop closed")),
+        ("delivered", gettext("Response to delivered")),
     ):
         spread = answers.get(name)
         rows.append(
@@ -153,22 +157,24 @@ def _time(r: _Reading) -> Metric:
         )
     return Metric(
         slug="time",
-        title="Time in the loop",
-        description="Median and 90th-percentile days an issue spent at each tier (stays "
-        "that ended in the period) and from raising to response, response to closing and "
-        "response to delivery; out-of-session decisions are counted apart.",
+        title=gettext("Time in the loop"),
+        description=gettext(
+            "Median and 90th-percentile days an issue spent at each tier (stays "
+            "that ended in the period) and from raising to response, response to closing and "
+            "response to delivery; out-of-session decisions are counted apart."
+        ),
         columns=(
-            "Stage",
-            "Decided at meetings",
-            "Median days",
-            "90th percentile days",
-            "Out-of-session decisions",
-            "Out-of-session median days",
+            gettext("Stage"),
+            gettext("Decided at meetings"),
+            gettext("Median days"),
+            gettext("90th percentile days"),
+            gettext("Out-of-session decisions"),
+            gettext("Out-of-session median days"),
         ),
         rows=tuple(rows),
         chart="bars",
         series=(2, 3),
-        unit=" days",
+        unit=gettext(" days"),
     )
 
 
@@ -213,31 +219,37 @@ def _queues(r: _Reading) -> Metric:
         rows.append(
             (
                 row["forum__name"],
-                Tier(row["forum__tier"]).label,
+                str(Tier(row["forum__tier"]).label),
                 row["open"],
                 row["waiting"],
                 (today - timezone.localtime(row["oldest"]).date()).days,
-                "Yes" if row["scheduled"] else "No",
+                gettext("Yes") if row["scheduled"] else gettext("No"),
             )
         )
         if row["escalations"] and not row["scheduled"]:
             n = row["escalations"]
             notes.append(
-                f"{row['forum__name']} has {n} escalation{'s' if n != 1 else ''} waiting "
-                "and no meeting scheduled."
+                ngettext(
+                    "%(forum)s has %(count)s escalation waiting and no meeting scheduled.",
+                    "%(forum)s has %(count)s escalations waiting and no meeting scheduled.",
+                    n,
+                )
+                % {"forum": row["forum__name"], "count": n}
             )
     return Metric(
         slug="queues",
-        title="Queues today",
-        description="Open items at each forum today, how many wait for a meeting, the age "
-        "of the oldest, and whether a meeting is scheduled.",
+        title=gettext("Queues today"),
+        description=gettext(
+            "Open items at each forum today, how many wait for a meeting, the age "
+            "of the oldest, and whether a meeting is scheduled."
+        ),
         columns=(
-            "Forum",
-            "Tier",
-            "Open items",
-            "Waiting for a meeting",
-            "Oldest (days)",
-            "Meeting scheduled",
+            gettext("Forum"),
+            gettext("Tier"),
+            gettext("Open items"),
+            gettext("Waiting for a meeting"),
+            gettext("Oldest (days)"),
+            gettext("Meeting scheduled"),
         ),
         rows=tuple(rows),
         chart="bars",
@@ -275,10 +287,16 @@ def _carry_overs(r: _Reading) -> Metric:
         rows = tuple(tuple(row) for row in cursor.fetchall())
     return Metric(
         slug="carry-overs",
-        title="Carried over twice or more",
-        description="Items carried over to a later meeting of the same forum at least twice "
-        "in the period, by forum.",
-        columns=("Forum", "Items carried over twice or more", "Most carry-overs of one item"),
+        title=gettext("Carried over twice or more"),
+        description=gettext(
+            "Items carried over to a later meeting of the same forum at least twice "
+            "in the period, by forum."
+        ),
+        columns=(
+            gettext("Forum"),
+            gettext("Items carried over twice or more"),
+            gettext("Most carry-overs of one item"),
+        ),
         rows=rows,
         chart="bars",
         series=(1,),
@@ -308,18 +326,20 @@ def _follow_through(r: _Reading) -> Metric:
         )
     )
     labels = (
-        ("on_track", "Being carried out, on time"),
-        ("overdue", "Being carried out, overdue"),
-        ("on_time", "Delivered by the due date"),
-        ("late", "Delivered after the due date"),
-        ("stopped", "Not proceeding"),
+        ("on_track", gettext("Being carried out, on time")),
+        ("overdue", gettext("Being carried out, overdue")),
+        ("on_time", gettext("Delivered by the due date")),
+        ("late", gettext("Delivered after the due date")),
+        ("stopped", gettext("Not proceeding")),
     )
     return Metric(
         slug="follow-through",
-        title="Follow-through on responses",
-        description="The actions of responses open at some time in the period: on time or "
-        "overdue today, delivered by or after the due date, or not proceeding.",
-        columns=("Action", "Responses"),
+        title=gettext("Follow-through on responses"),
+        description=gettext(
+            "The actions of responses open at some time in the period: on time or "
+            "overdue today, delivered by or after the due date, or not proceeding."
+        ),
+        columns=(gettext("Action"), gettext("Responses")),
         rows=tuple((label, counts[key]) for key, label in labels),
         chart="bars",
         series=(1,),
@@ -349,7 +369,7 @@ def _closure(r: _Reading) -> Metric:
         done = row["resolved"] + row["closed"]
         rows.append(
             (
-                row["origin_forum__region__name"] or "No region",
+                row["origin_forum__region__name"] or gettext("No region"),
                 row["raised"],
                 row["resolved"],
                 row["closed"],
@@ -360,17 +380,19 @@ def _closure(r: _Reading) -> Metric:
         )
     return Metric(
         slug="closure",
-        title="Closure rate by region",
-        description="Of the issues raised in the period in each region, the share resolved "
-        "at a forum or with the loop closed by now.",
+        title=gettext("Closure rate by region"),
+        description=gettext(
+            "Of the issues raised in the period in each region, the share resolved "
+            "at a forum or with the loop closed by now."
+        ),
         columns=(
-            "Region",
-            "Raised",
-            "Resolved",
-            "Loop closed",
-            "Declined",
-            "Still open",
-            "Closure rate (%)",
+            gettext("Region"),
+            gettext("Raised"),
+            gettext("Resolved"),
+            gettext("Loop closed"),
+            gettext("Declined"),
+            gettext("Still open"),
+            gettext("Closure rate (%)"),
         ),
         rows=tuple(rows),
         chart="bars",

@@ -4,6 +4,7 @@ whose voice is heard."""
 from django.db.models import (
     Count,
 )
+from django.utils.translation import gettext
 
 from feedback.choices import (
     IssueStatus,
@@ -21,7 +22,7 @@ def _grid(r: _Reading, found, region_key: str, area_key: str) -> tuple[tuple, ..
     counts = {(row[region_key], row[area_key]): row["n"] for row in found}
     regions = list(r.regions.items())
     if any(region is None for region, _ in counts):
-        regions.append((None, "No region"))
+        regions.append((None, gettext("No region")))
     return tuple(
         (name, *(counts.get((region, area), 0) for area in r.areas)) for region, name in regions
     )
@@ -39,10 +40,12 @@ def _heatmap_issues(r: _Reading) -> Metric:
     )
     return Metric(
         slug="heatmap-issues",
-        title="Issues by region and practice area",
-        description="Issues raised in the period, by the region they were raised in and "
-        "their practice areas (an issue counts once in each of its areas).",
-        columns=("Region", *r.areas.values()),
+        title=gettext("Issues by region and practice area"),
+        description=gettext(
+            "Issues raised in the period, by the region they were raised in and "
+            "their practice areas (an issue counts once in each of its areas)."
+        ),
+        columns=(gettext("Region"), *r.areas.values()),
         rows=_grid(r, found, "origin_forum__region", "practice_areas"),
         chart="heatmap",
     )
@@ -57,10 +60,12 @@ def _heatmap_endorsements(r: _Reading) -> Metric:
     )
     return Metric(
         slug="heatmap-endorsements",
-        title="Endorsements by region and practice area",
-        description="Endorsements made in the period, by the endorser's region and the "
-        "practice areas of the issue endorsed.",
-        columns=("Region", *r.areas.values()),
+        title=gettext("Endorsements by region and practice area"),
+        description=gettext(
+            "Endorsements made in the period, by the endorser's region and the "
+            "practice areas of the issue endorsed."
+        ),
+        columns=(gettext("Region"), *r.areas.values()),
         rows=_grid(r, found, "user__region", "issue__practice_areas"),
         chart="heatmap",
     )
@@ -78,10 +83,12 @@ def _clusters(r: _Reading) -> Metric:
             links.append((None, issue.url, None, None))
     return Metric(
         slug="clusters",
-        title="Similar issues in different regions",
-        description="Groups of issues raised in the period in different regions that share "
-        "a practice area and at least two words of their titles.",
-        columns=("Group", "Issue", "Region", "Endorsements"),
+        title=gettext("Similar issues in different regions"),
+        description=gettext(
+            "Groups of issues raised in the period in different regions that share "
+            "a practice area and at least two words of their titles."
+        ),
+        columns=(gettext("Group"), gettext("Issue"), gettext("Region"), gettext("Endorsements")),
         rows=tuple(rows),
         chart="groups",
         links=tuple(links),
@@ -91,7 +98,13 @@ def _clusters(r: _Reading) -> Metric:
 # --- Voice -------------------------------------------------------------------------------
 
 SECTORS = (*Sector.values, None)
-SECTOR_COLUMNS = (*(f"{label} (%)" for label in Sector.labels), "Not stated (%)")
+
+
+def sector_columns() -> tuple[str, ...]:
+    return (
+        *(gettext("%(sector)s (%%)") % {"sector": label} for label in Sector.labels),
+        gettext("Not stated (%)"),
+    )
 
 
 def _shares(found, region_key: str, sector_key: str) -> tuple[tuple, ...]:
@@ -103,7 +116,7 @@ def _shares(found, region_key: str, sector_key: str) -> tuple[tuple, ...]:
         counts = by_region[region]
         total = sum(counts.values())
         shares = (round(100 * counts.get(sector, 0) / total) for sector in SECTORS)
-        rows.append((region or "No region", *shares, total))
+        rows.append((region or gettext("No region"), *shares, total))
     return tuple(rows)
 
 
@@ -118,10 +131,12 @@ def _voice_issues(r: _Reading) -> Metric:
     )
     return Metric(
         slug="voice-issues",
-        title="Who raises issues, by region",
-        description="The share of issues raised in the period by people from government, "
-        "non-government and Aboriginal community-controlled organisations, by region.",
-        columns=("Region", *SECTOR_COLUMNS, "Issues"),
+        title=gettext("Who raises issues, by region"),
+        description=gettext(
+            "The share of issues raised in the period by people from government, "
+            "non-government and Aboriginal community-controlled organisations, by region."
+        ),
+        columns=(gettext("Region"), *sector_columns(), gettext("Issues")),
         rows=_shares(found, "origin_forum__region__name", "raised_by__organisation__sector"),
         chart="stacked-bars",
         series=(1, 2, 3, 4),
@@ -138,11 +153,13 @@ def _voice_endorsements(r: _Reading) -> Metric:
     )
     return Metric(
         slug="voice-endorsements",
-        title="Who endorses issues, by region",
-        description="The share of endorsements made in the period by people from "
-        "government, non-government and Aboriginal community-controlled organisations, by "
-        "the endorser's region.",
-        columns=("Region", *SECTOR_COLUMNS, "Endorsements"),
+        title=gettext("Who endorses issues, by region"),
+        description=gettext(
+            "The share of endorsements made in the period by people from "
+            "government, non-government and Aboriginal community-controlled organisations, by "
+            "the endorser's region."
+        ),
+        columns=(gettext("Region"), *sector_columns(), gettext("Endorsements")),
         rows=_shares(found, "user__region__name", "user__organisation__sector"),
         chart="stacked-bars",
         series=(1, 2, 3, 4),

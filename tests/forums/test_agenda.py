@@ -221,7 +221,7 @@ def test_agenda_edit_view_lists_every_item_kind(client, meeting, facilitator):
     html = client.get(reverse("forums:agenda-edit", kwargs={"pk": meeting.pk})).content.decode()
 
     for _, label in AgendaItemKind.choices:
-        assert label in html
+        assert str(label) in html
 
 
 def test_agenda_item_move_view_past_the_start_shows_message(client, meeting, facilitator):
