@@ -671,3 +671,16 @@ def test_issue_page_offers_facilitator_only_the_outcomes_of_their_own_forum(clie
 
     assert reverse("feedback:outcome-record", args=[items["northern-cfsn"].pk]) in html
     assert reverse("feedback:outcome-record", args=[items["southern-cfsn"].pk]) not in html
+
+
+def test_triage_queue_actions_are_buttons_that_wrap_and_issue_names_its_tier(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    client.force_login(loop.cfsn_facilitator)
+
+    queue = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug])).content.decode()
+    page = client.get(issue.get_absolute_url()).content.decode()
+
+    place = reverse("feedback:issue-place", args=[issue.pk])
+    assert '<div class="row-actions">' in queue
+    assert f'<a class="btn btn-sm btn-primary" href="{place}"' in queue
+    assert '<span class="tier-badge">Regional CFSN meeting</span>' in page
