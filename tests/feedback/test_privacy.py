@@ -232,10 +232,11 @@ ADVERSARIAL = {
 
 
 def cpu_time(text: str) -> float:
-    """The guard's best processor time on text: other processes on the machine do not count."""
+    """The guard's best processor time on text, counted for this thread alone: other
+    processes, and other threads of the test process (servers, SDK workers), do not count."""
     return min(
         timeit.repeat(
-            lambda: find_identifying_details(text), number=1, repeat=5, timer=time.process_time
+            lambda: find_identifying_details(text), number=1, repeat=5, timer=time.thread_time
         )
     )
 
@@ -251,8 +252,9 @@ def test_find_identifying_details_on_adversarial_text_answers_within_a_second(te
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
 def test_find_identifying_details_time_grows_linearly_with_the_text(text):
     # Ten times the text should take about ten times as long; a pattern that backtracks
-    # quadratically would take a hundred times as long.
+    # quadratically would take a hundred times as long. Measured times of the linear guard
+    # reach 16 times on a busy two-core machine, so the bound sits between the two.
     long_text = (text * 2)[:100_000]
     short_text = long_text[:10_000]
 
-    assert cpu_time(long_text) < 15 * cpu_time(short_text)
+    assert cpu_time(long_text) < 30 * cpu_time(short_text)
