@@ -225,14 +225,6 @@ def issue_detail(pk: int) -> PracticeIssue:
     return issue
 
 
-def responses_needing_attention() -> QuerySet[Response]:
-    """Responses still being carried out that are past their due date or their review date."""
-    today = timezone.localdate()
-    return Response.objects.exclude(delivery_status__in=FINAL_DELIVERY_STATUSES).filter(
-        Q(due_date__lt=today) | Q(review_date__lte=today)
-    )
-
-
 def waiting_referrals() -> QuerySet[Referral]:
     """Open stays not on the agenda of a coming meeting, of issues still travelling: what
     waits for a facilitator's triage."""

@@ -80,12 +80,7 @@ def is_forum_member(user, obj) -> bool:
 def is_forum_facilitator(user, obj) -> bool:
     """Chairs and facilitators run their forum; executive members run the strategic forum."""
     forum = forum_of(obj)
-    if forum is None:
-        return False
-    role = roles_of(user).get(forum.pk)
-    if role in FACILITATING_ROLES:
-        return True
-    return forum.tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES
+    return forum is not None and forum.pk in forums_run_by(user)
 
 
 @rules.predicate

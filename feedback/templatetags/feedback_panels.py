@@ -11,11 +11,11 @@ from forums.rules import forums_run_by
 from members.home import Task
 
 from ..choices import FINISHED_STATUSES, IssueStatus, ReferralPurpose
-from ..models import PracticeIssue, Referral
+from ..models import PracticeIssue, Referral, Response
 from ..selectors import (
+    delivery_conditions,
     executive_queue,
     forums_to_triage,
-    responses_needing_attention,
     waiting_referrals,
 )
 
@@ -42,7 +42,7 @@ def triage_panel(user) -> dict:
 def issue_tasks(user) -> list[Task]:
     """Issues waiting for this person: their own returned for information; for those who run
     forums, triage and outcomes to record; for executives, issues awaiting a response and
-    responses overdue or due for review."""
+    responses past their due date."""
     tasks = []
     returned = list(
         PracticeIssue.objects.filter(raised_by=user, status=IssueStatus.INFO_REQUESTED)
@@ -105,15 +105,15 @@ def issue_tasks(user) -> list[Task]:
                     gettext("Escalated to the Strategic Leadership Forum."),
                 )
             )
-        late = responses_needing_attention().count()
+        late = Response.objects.filter(delivery_conditions("overdue")).count()
         if late:
             tasks.append(
                 Task(
-                    gettext("Responses overdue or due for review"),
+                    gettext("Responses overdue"),
                     late,
                     f"{reverse('feedback:issue-list')}?delivery=overdue",
                     gettext("Follow up responses"),
-                    gettext("Past their due date or their review date."),
+                    gettext("Past their due date and still being carried out."),
                 )
             )
     return tasks
@@ -131,5 +131,5 @@ def loop_glance() -> dict:
     )
     return {
         "tiers": [(label, at_tier.get(tier, 0)) for tier, label in Tier.choices],
-        "late_responses": responses_needing_attention().count(),
+        "late_responses": Response.objects.filter(delivery_conditions("overdue")).count(),
     }

@@ -141,3 +141,25 @@ def test_home_for_administrator_shows_the_loop_at_a_glance(client, db):
     assert "The loop at a glance" in html
     assert '<span class="task-count">1</span> open at the Regional CFSN meeting' in html
     assert reverse("insights:loop-health") in html
+
+
+def test_home_counts_for_executive_the_overdue_responses_its_link_lists(client, db):
+    from feedback.models import Response
+    from tests.factories.feedback import ResponseFactory
+    from tests.factories.forums import StrategicForumFactory
+    from tests.factories.members import UserFactory
+
+    executive = UserFactory()
+    MembershipFactory(user=executive, forum=StrategicForumFactory(), role=MembershipRole.CHAIR)
+    today = timezone.localdate()
+    overdue = ResponseFactory()
+    Response.objects.filter(pk=overdue.pk).update(due_date=today - dt.timedelta(days=3))
+    ResponseFactory(review_date=today - dt.timedelta(days=1))  # due for review, not overdue
+    client.force_login(executive)
+
+    html = client.get(reverse("home")).content.decode()
+    listed = client.get(reverse("feedback:issue-list"), {"delivery": "overdue"}).content.decode()
+
+    assert "1 Responses overdue" in _tasks(html)
+    assert f"{reverse('feedback:issue-list')}?delivery=overdue" in html
+    assert overdue.issue.title in listed
