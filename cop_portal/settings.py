@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "members",
+    "practice",
     "forums",
     "feedback",
     "insights",

@@ -160,3 +160,28 @@ class EventKind(models.TextChoices):
     NOT_PROCEEDING = "not_proceeding", _("Response not proceeding")
     ENDORSED = "endorsed", _("Endorsed")
     COMMENTED = "commented", _("Commented")
+    ADVICE = "advice", _("Expert advice")
+    GUIDANCE_CITED = "guidance_cited", _("Related guidance changed")
+
+
+class ConsultationStatus(models.TextChoices):
+    OPEN = "open", _("Open for answers")
+    CLOSED = "closed", _("Closed")
+
+
+class AnswerSource(models.TextChoices):
+    """Who an answer speaks for: the forum, as recorded at its meeting, or one member."""
+
+    FORUM = "forum", _("The forum's answer")
+    MEMBER = "member", _("A member's own answer")
+
+
+class ConsultationEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    PLACED = "placed", _("Placed on an agenda")
+    QUEUED = "queued", _("Waiting for the next meeting")
+    CARRIED_OVER = "carried_over", _("Carried over")
+    ANSWERED = "answered", _("Answers recorded")
+    MEMBER_ANSWERED = "member_answered", _("A member answered")
+    SUMMARY_PUBLISHED = "summary_published", _("Summary published")
+    CLOSED = "closed", _("Closed")

@@ -37,6 +37,19 @@ FACILITATING_ROLES = (MembershipRole.CHAIR, MembershipRole.FACILITATOR)
 EXECUTIVE_ROLES = (*FACILITATING_ROLES, MembershipRole.EXECUTIVE)
 
 
+class MeetingKind(models.TextChoices):
+    """A forum's own meeting, or a learning session any signed-in member may register for."""
+
+    FORUM = "forum", _("Forum meeting")
+    LEARNING = "learning", _("Learning session")
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -57,6 +70,8 @@ class AgendaItemKind(models.TextChoices):
     PRESENTATION = "presentation", _("Presentation by a guest expert")
     LIVED_EXPERIENCE = "lived_experience", _("Lived-experience voice")
     DECISION = "decision", _("Decision")
+    CONSULTATION = "consultation", _("Consultation")
+    SESSION = "session", _("Learning session content")
     OTHER = "other", _("Other")
 
 
@@ -70,6 +85,8 @@ DEFAULT_MINUTES: dict[str, int] = {
     AgendaItemKind.PRESENTATION: 20,
     AgendaItemKind.LIVED_EXPERIENCE: 15,
     AgendaItemKind.DECISION: 5,
+    AgendaItemKind.CONSULTATION: 15,
+    AgendaItemKind.SESSION: 30,
     AgendaItemKind.OTHER: 10,
 }
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,8 +16,10 @@ from .choices import (
     ActionStatus,
     AgendaItemKind,
     ForumEventKind,
+    MeetingKind,
     MeetingStatus,
     MembershipRole,
+    RegistrationStatus,
     ResourceKind,
     RsvpResponse,
     Tier,
@@ -171,11 +174,28 @@ class Meeting(models.Model):
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
     # Set when a facilitator takes "Matters arising" off the agenda: it is not added back.
     matters_arising_removed = models.BooleanField(default=False)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=MeetingKind.choices,
+        default=MeetingKind.FORUM,
+        db_default=MeetingKind.FORUM,
+    )
+    # Learning sessions only: how many may register before the waiting list starts.
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    materials = models.ManyToManyField(
+        "practice.GuidanceItem", blank=True, related_name="sessions", verbose_name=_("materials")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The title and published agenda (weight A: title, B: item titles, C: item descriptions),
+    # and the published minutes and decisions, as PostgreSQL's english text search sees them;
+    # written by the services that publish them, GIN-indexed; empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    minutes_search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -185,6 +205,8 @@ class Meeting(models.Model):
             models.Index(fields=["forum", "status", "start"]),
             # A forum's meetings by time, whatever their status: feeds and the forum page.
             models.Index(fields=["forum", "start"], name="meeting_forum_start_idx"),
+            # Learning sessions to come, soonest first.
+            models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -224,6 +246,36 @@ class Meeting(models.Model):
     def takes_outcomes(self) -> bool:
         """Published or held, and started: what it decided may now be recorded."""
         return self.status in TAKES_OUTCOMES and self.has_started
+
+
+class Registration(models.Model):
+    """One member's place (or place in the queue) at a learning session."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the member took the place they hold now: the waiting list is served in this order.
+    status_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["status_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="registration_once_per_member"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["meeting", "status", "status_at", "id"], name="registration_queue_idx"
+            ),
+            models.Index(fields=["user", "status"], name="registration_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting}: {self.get_status_display()}"
 
 
 class AgendaItem(models.Model):

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     ACTION = "action", _("Actions assigned to you, and reminders when they are overdue")
     ESCALATION = "escalation", _("Issues waiting in your forum's queue or escalated to it")
     RESPONSE = "response", _("Strategic responses and their progress")
+    PRACTICE = "practice", _("Consultations, library guidance, expert advice, learning sessions")
     OTHER = "other", _("Everything else")
 
 

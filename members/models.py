@@ -63,6 +63,13 @@ class Region(models.Model):
 class PracticeArea(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    # Issues in this area ask the forum to seek input from an Aboriginal community-controlled
+    # organisation's member, or the area's lead, before an outcome is recorded.
+    seeks_acco_input = models.BooleanField(
+        _("seeks input from Aboriginal community-controlled organisations"),
+        default=False,
+        db_default=False,
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,10 +6,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelMultipleChoiceField, SingleLineCharField
+from members.files import file_type_problem
 from members.models import PracticeArea
 from members.validators import no_identifying_details
-
-from ..files import file_type_problem
 
 
 def allowed_extensions() -> list[str]:

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext
 
+from members.files import file_type_problem
+
 from ..choices import ForumEventKind, MeetingStatus, ResourceKind
 from ..exceptions import ForumActionRefused
-from ..files import file_type_problem
 from ..models import Forum, Meeting, Resource
 from .audit import record_event
 

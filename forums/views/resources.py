@@ -13,9 +13,10 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from members.files import content_type_for
+
 from ..choices import ResourceKind
 from ..exceptions import ForumActionRefused
-from ..files import content_type_for
 from ..forms.resources import ResourceForm
 from ..models import Resource
 from ..services.resources import add_resource

@@ -90,6 +90,10 @@ ACCOUNTS = [
 ]
 
 
+# Issues in these areas ask for input from an Aboriginal community-controlled organisation.
+ACCO_INPUT_AREAS = ("Aboriginal children and families",)
+
+
 class Command(BaseCommand):
     help = "Create the demo regions, organisations, practice areas and accounts (idempotent)."
 
@@ -141,6 +145,7 @@ class Command(BaseCommand):
             name: PracticeArea.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
             for name in PRACTICE_AREAS
         }
+        PracticeArea.objects.filter(name__in=ACCO_INPUT_AREAS).update(seeks_acco_input=True)
         orgs = {
             name: Organisation.objects.get_or_create(name=name, defaults={"sector": sector})[0]
             for name, sector in ORGANISATIONS

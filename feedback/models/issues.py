@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from forums.models import ActionItem, AgendaItem, Forum
 from members.models import AppendOnlyModel, PracticeArea
 
-from .choices import (
+from ..choices import (
     FINAL_DELIVERY_STATUSES,
     DeliveryStatus,
     EventKind,
@@ -56,6 +56,15 @@ class PracticeIssue(models.Model):
         default=0, editable=False, help_text=_("How many regions its endorsers come from.")
     )
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    related_guidance = models.ManyToManyField(
+        "practice.GuidanceItem",
+        blank=True,
+        related_name="issues",
+        verbose_name=_("related guidance"),
+    )
+    # When an Aboriginal community-controlled organisation's member, or a lead of the
+    # Aboriginal children and families area, first gave input on the issue.
+    acco_input_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Title (weight A) and description (weight B) as PostgreSQL's english text search sees
     # them, kept by a trigger and GIN-indexed (migration 0005); empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -113,6 +122,16 @@ class Referral(models.Model):
     # that had started; counted apart, and labelled wherever the outcome is shown.
     out_of_session = models.BooleanField(default=False)
     out_of_session_reason = models.TextField(blank=True)
+    # A "resolved" outcome reached by pointing to an item of the practice guidance library.
+    resolved_by_guidance = models.ForeignKey(
+        "practice.GuidanceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolutions",
+        # Indexed by referral_guidance_idx, built without locking the table.
+        db_index=False,
+    )
     left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -123,6 +142,11 @@ class Referral(models.Model):
                 fields=["forum", "entered_at", "id"],
                 condition=Q(left_at__isnull=True),
                 name="referral_open_at_forum_idx",
+            ),
+            models.Index(
+                fields=["resolved_by_guidance"],
+                condition=Q(resolved_by_guidance__isnull=False),
+                name="referral_guidance_idx",
             ),
         ]
         constraints = [
@@ -189,6 +213,25 @@ class Comment(models.Model):
         return f"Comment by {self.author} on {self.issue}"
 
 
+class ExpertAdvice(models.Model):
+    """A practice lead's advice on an issue in their area, shown apart from comments."""
+
+    issue = models.ForeignKey(PracticeIssue, on_delete=models.CASCADE, related_name="advice")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    practice_area = models.ForeignKey(PracticeArea, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("advice"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("expert advice")
+        verbose_name_plural = _("expert advice")
+        indexes = [models.Index(fields=["issue", "created_at", "id"], name="advice_issue_time_idx")]
+
+    def __str__(self) -> str:
+        return f"Advice by {self.author} on {self.issue}"
+
+
 class Response(models.Model):
     """The Strategic Leadership Forum's decision, sent back down to the CFSNs."""
 
@@ -213,6 +256,12 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    related_guidance = models.ManyToManyField(
+        "practice.GuidanceItem",
+        blank=True,
+        related_name="responses",
+        verbose_name=_("related guidance"),
+    )
 
     def __str__(self) -> str:
         return f"Response to {self.issue}"

@@ -28,7 +28,7 @@ from django.utils import timezone
 from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
 
-from .choices import (
+from ..choices import (
     ACTIVE_STATUSES,
     FINAL_DELIVERY_STATUSES,
     FINISHED_STATUSES,
@@ -37,7 +37,7 @@ from .choices import (
     IssueStatus,
     ReferralPurpose,
 )
-from .models import (
+from ..models import (
     Comment,
     IssueEvent,
     MergeRecord,
@@ -47,7 +47,7 @@ from .models import (
     ResponseProgress,
     Watch,
 )
-from .pagination import NEWEST_FIRST
+from ..pagination import NEWEST_FIRST
 
 
 def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
