@@ -32,7 +32,9 @@ run: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## Run every test (browser tests need Chromium and npm for axe-core).
+## Run every test (browser tests need Chromium and npm for axe-core), spread over one worker
+## process per core (pytest-xdist; each has its own test database).
+PYTEST_ARGS ?= --numprocesses auto
 test: install-dev node_modules/axe-core/axe.min.js
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -26,6 +25,7 @@ DEMO_ACCOUNTS = {
     "executive": "executive@example.org",
     "administrator": "admin@example.org",
     "statewide_chair": "stella.statewide@example.org",
+    "lead": "lead@example.org",
 }
 
 
@@ -91,8 +91,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo", verbosity=0)
+def demo_data(transactional_db, kept_demo):
+    kept_demo.seed()
 
 
 def menu_link(page, menu: str, link: str):

@@ -6,8 +6,7 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 
 from feedback.choices import EventKind, IssueStatus
@@ -508,7 +507,7 @@ def test_issue_list_queries_stay_flat(
         url = reverse(name) + (_link(client.get(url).content.decode(), "next") or query)
     cache.clear()  # the filter form is drawn afresh, as on a first visit
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
 
     assert len(response.context["issues"]) == (size if size <= 20 else min(20, size - 20 * older))
@@ -523,7 +522,7 @@ def test_issue_page_queries_stay_flat(client, loop, size, django_assert_num_quer
         EndorsementFactory(issue=issue)
     client.force_login(loop.practitioner)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         response = client.get(issue.get_absolute_url())
 
     assert len(response.context["comments"]) == min(size, 50)
@@ -534,7 +533,7 @@ def test_executive_queue_queries_stay_flat(client, loop, size, django_assert_num
     _escalated(loop, size)
     client.force_login(loop.executive)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("feedback:executive-queue"), {"sort": "regions"})
 
     assert len(response.context["referrals"]) == min(size, 50)
@@ -546,7 +545,7 @@ def test_merge_form_queries_stay_flat(client, loop, duplicate, size, django_asse
         issue.practice_areas.add(duplicate.practice_areas.get())
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(_merge_url(duplicate))
 
     assert len(response.context["form"].fields["candidate"].choices) == min(size, 20)
@@ -561,7 +560,7 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
     older = _link(first.content.decode(), "next")
 
     # The forum, region and practice-area choices are not read again for the next page.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("feedback:issue-list") + older)
 
     form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]
@@ -572,11 +571,9 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+def seeded(django_db_setup, django_db_blocker, kept_demo):
+    with django_db_blocker.unblock(), kept_demo.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 @on_postgresql

@@ -1,8 +1,6 @@
 """The demo data makes the insights charts meaningful."""
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from feedback import demo
 from insights.selectors import InsightFilters, loop_health
@@ -12,13 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def figures(django_db_setup, django_db_blocker):
+def figures(django_db_setup, django_db_blocker, kept_demo):
     """The executive's figures for the last twelve months of the demo, seeded once."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+    with django_db_blocker.unblock(), kept_demo.rolled_back():
         executive = User.objects.get(email=demo.EXECUTIVE)
         yield {m.slug: m for m in loop_health(executive, InsightFilters.default())}
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("slug", ["voice-issues", "voice-endorsements"])

@@ -1,12 +1,13 @@
+import datetime as dt
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from cop_portal.celery import app as celery_app
 from members.choices import Sector
 from members.models import Notification, Organisation, Region, User
-from members.tasks import send_unsent_notifications
 
 DEMO_EMAILS = {
     "practitioner@example.org",
@@ -24,9 +25,16 @@ def row_counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, kept_demo):
+    """Seeded for the module's tests that read it (see kept_demo); each test's own writes are
+    rolled back after it, and the demo after the module's last test."""
+    with django_db_blocker.unblock(), kept_demo.rolled_back():
+        yield
+
+
 @pytest.mark.django_db
-def test_seed_demo_run_twice_gives_the_same_row_counts():
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_run_twice_gives_the_same_row_counts(seeded):
     first = row_counts()
 
     call_command("seed_demo", verbosity=0)
@@ -35,9 +43,7 @@ def test_seed_demo_run_twice_gives_the_same_row_counts():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_regions_sectors_and_verified_demo_accounts():
-    call_command("seed_demo", verbosity=0)
-
+def test_seed_demo_creates_regions_sectors_and_verified_demo_accounts(seeded):
     assert Region.objects.count() >= 4
     assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
     assert set(User.objects.values_list("email", flat=True)) >= DEMO_EMAILS
@@ -46,8 +52,7 @@ def test_seed_demo_creates_regions_sectors_and_verified_demo_accounts():
 
 
 @pytest.mark.django_db
-def test_seed_demo_every_account_is_in_the_readme_table(settings):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_every_account_is_in_the_readme_table(seeded, settings):
     readme = (settings.BASE_DIR / "README.md").read_text()
 
     missing = [
@@ -62,45 +67,16 @@ def test_seed_demo_every_account_is_in_the_readme_table(settings):
 @pytest.mark.django_db
 def test_seed_demo_in_production_mode_refuses(settings):
     settings.PRODUCTION = True
+    before = row_counts()
 
     with pytest.raises(CommandError, match="never runs in production"):
         call_command("seed_demo", verbosity=0)
 
-    assert User.objects.count() == 0
-
-
-@pytest.fixture
-def tasks_queued_for_a_worker():
-    """Tasks wait in a broker for a worker (one in memory here) instead of running in-process."""
-    # The URL tasks are published to (the worker's own URL, from the environment, stays).
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_write_url = "memory://"
-    # Connections are pooled per process; drop the pool so the next message uses the new URL.
-    celery_app._after_fork()
-    yield
-    celery_app.conf.broker_write_url = None
-    celery_app._after_fork()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_seed_demo_with_tasks_queued_for_a_worker_leaves_no_email_owed(
-    tasks_queued_for_a_worker, mailoutbox
-):
-    call_command("seed_demo", verbosity=0)
-    owed = Notification.objects.filter(sent_at__isnull=True).count()
-    swept = send_unsent_notifications()
-
-    assert Notification.objects.count() > 0
-    assert (owed, swept, mailoutbox) == (0, 0, [])
+    assert row_counts() == before
 
 
 @pytest.mark.django_db
-def test_seed_demo_leaves_only_the_last_fortnights_notices_unread():
-    import datetime as dt
-
-    from django.utils import timezone
-
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_leaves_only_the_last_fortnights_notices_unread(seeded):
     fortnight_ago = timezone.now() - dt.timedelta(days=14)
     practitioner = Notification.objects.filter(recipient__email="practitioner@example.org")
 

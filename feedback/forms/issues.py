@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,10 @@ from members.fields import (
 )
 from members.models import PracticeArea, Region, User
 from members.validators import describe_findings
+from practice.models import GuidanceItem
+from practice.selectors import citable_guidance
 
-from .choices import (
+from ..choices import (
     DELIVERY_FILTERS,
     DELIVERY_TRANSITIONS,
     MEETING_OUTCOMES,
@@ -28,8 +31,8 @@ from .choices import (
     ReferralPurpose,
     ResponseScope,
 )
-from .models import PracticeIssue
-from .privacy import find_identifying_details
+from ..models import PracticeIssue
+from ..privacy import find_identifying_details
 
 # "PI-01234", "pi 1234", "01234" or "1234"; longer numbers are not issues of ours.
 REFERENCE_PATTERN = re.compile(r"(?:PI[-\s]?)?(?P<number>\d{1,12})", re.IGNORECASE)
@@ -204,9 +207,11 @@ class PlaceOnAgendaForm(forms.Form):
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            forum=forum, status__in=["draft", "published"], start__gt=timezone.now()
-        ).order_by("start")
+        self.fields["meeting"].queryset = (
+            Meeting.objects.forum_meetings()
+            .filter(forum=forum, status__in=["draft", "published"], start__gt=timezone.now())
+            .order_by("start")
+        )
         first = self.fields["meeting"].queryset.filter(status="published").first()
         if first is not None:
             self.initial.setdefault("meeting", first.pk)
@@ -320,10 +325,24 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("Why it needs the next tier"),
     )
+    guidance = ModelChoiceField(
+        required=False,
+        queryset=citable_guidance(),
+        label=_("Resolved by guidance"),
+        empty_label=_("No library item"),
+        help_text=_(
+            "When the practice library already answers the issue: the item that resolves it "
+            "(current or under review)."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
+        if cleaned.get("guidance") is not None and outcome != Outcome.RESOLVED:
+            self.add_error(
+                "guidance", gettext("Only a resolved issue can name the guidance that resolved it.")
+            )
         if outcome == Outcome.ESCALATED:
             for name in ("summary", "rationale"):
                 if not (cleaned.get(name) or "").strip():
@@ -357,13 +376,13 @@ class OutOfSessionForm(OutcomeForm):
         help_text=OUT_OF_SESSION_REASON_HELP,
     )
 
-    field_order = ["outcome", "reason", "note", "summary", "rationale"]
+    field_order = ["outcome", "reason", "note", "guidance", "summary", "rationale"]
 
     def __init__(self, *args, purpose: str = ReferralPurpose.CONSIDER, **kwargs):
         super().__init__(*args, **kwargs)
         if purpose == ReferralPurpose.REFLECT:
             outcomes = [Outcome.DISCUSSED]
-            for name in ("summary", "rationale"):
+            for name in ("summary", "rationale", "guidance"):
                 del self.fields[name]
             self.fields["note"].label = _("What was said about the response")
             self.fields["note"].help_text = ""
@@ -416,6 +435,12 @@ class ResponseForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ResponseScope.ORIGIN,
         label=_("Send the response to"),
+    )
+    related_guidance = ModelMultipleChoiceField(
+        required=False,
+        queryset=citable_guidance(),
+        label=_("Related guidance"),
+        help_text=_("Practice library items that go with the response, if any."),
     )
 
     def __init__(self, *args, out_of_session: bool = False, **kwargs):
@@ -498,3 +523,6 @@ class ExecutiveFilterForm(forms.Form):
             ("regions", _("Most regions affected")),
         ],
     )
+
+
+# --- Consultations down the tiers ---------------------------------------------------
