@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "practice",
     "forums",
     "feedback",
+    "search",
     "insights",
     "operations",
 ]
@@ -511,6 +512,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-overdue-reminders": {
         "task": "feedback.send_overdue_reminders",
         "schedule": crontab(minute=0, hour=7),
+    },
+    # Daily: each library item's owner hears once per review date, however often it runs.
+    "send-guidance-review-reminders": {
+        "task": "practice.send_guidance_review_reminders",
+        "schedule": crontab(minute=15, hour=7),
     },
     "prune-personal-data": {
         "task": "members.prune_personal_data",

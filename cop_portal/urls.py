@@ -18,7 +18,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", HomeView.as_view(), name="home"),
     path("", include("members.urls")),
+    path("practice/", include("practice.urls")),
     path("forums/", include("forums.urls")),
     path("issues/", include("feedback.urls")),
+    path("search/", include("search.urls")),
     path("insights/", include("insights.urls")),
 ]

@@ -27,6 +27,7 @@ from forums.models import Forum, Meeting, Membership
 from members.demo import at
 from members.models import PracticeArea, User
 
+from . import demo_advice, demo_consultations, demo_guidance
 from .choices import DeliveryStatus, Outcome, ReferralPurpose, ResponseScope
 from .models import PracticeIssue, Referral
 from .services import follow_through, responses, routing
@@ -470,7 +471,12 @@ STORIES = [
     ),
 ]
 
-ALL_TITLES = [DRAFT, *(story.title for story in STORIES)]
+ALL_TITLES = [
+    DRAFT,
+    *(story.title for story in STORIES),
+    *demo_advice.TITLES,
+    demo_guidance.RESOLVED_TITLE,
+]
 
 
 class Walk:
@@ -489,7 +495,9 @@ class Walk:
         self.order = itertools.count()
         self.clock = self.now - dt.timedelta(days=forums_demo.HISTORY_DAYS)
         self.statewide_held = list(
-            Meeting.objects.filter(forum__tier=Tier.STATEWIDE, start__lt=self.now).order_by("start")
+            Meeting.objects.forum_meetings()
+            .filter(forum__tier=Tier.STATEWIDE, start__lt=self.now)
+            .order_by("start")
         )
 
     def add(self, steps: Iterator[dt.datetime]) -> None:
@@ -718,6 +726,9 @@ def seed() -> None:
     walk = Walk()
     for number, spec in enumerate(STORIES):
         walk.add(walk.story(number, spec))
+    demo_consultations.add_to(walk)
+    demo_guidance.add_to(walk)
+    demo_advice.add_to(walk)
     walk.run()
     # A draft, saved a few days ago and not raised yet.
     with at(timezone.now() - dt.timedelta(days=3)):

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from members.models import User
 from members.personal_data import register_section, stamp
 
-from .models import Comment, Endorsement, PracticeIssue, Watch
+from .models import (
+    Comment,
+    ConsultationAnswer,
+    Endorsement,
+    ExpertAdvice,
+    PracticeIssue,
+    Watch,
+)
 from .selectors import issues_visible_to
 
 WITHHELD = _("Withheld: a restricted issue you can no longer see")
@@ -55,6 +62,25 @@ def comments(user: User) -> list[dict]:
     ]
 
 
+def expert_advice(user: User) -> list[dict]:
+    rows = list(
+        ExpertAdvice.objects.filter(author=user)
+        .select_related("issue", "practice_area")
+        .order_by("created_at", "pk")
+    )
+    titles = _issue_named_for(user, rows, lambda advice: advice.issue)
+    return [
+        {
+            "issue": advice.issue.reference,
+            "issue_title": titles[advice.issue.pk],
+            "as_lead_of": advice.practice_area.name,
+            "advice": advice.body,
+            "written_at": stamp(advice.created_at),
+        }
+        for advice in rows
+    ]
+
+
 def _issue_rows(user: User, model) -> list[dict]:
     rows = list(model.objects.filter(user=user).select_related("issue").order_by("created_at"))
     titles = _issue_named_for(user, rows, lambda row: row.issue)
@@ -76,8 +102,31 @@ def watching(user: User) -> list[dict]:
     return _issue_rows(user, Watch)
 
 
+def consultation_answers(user: User) -> list[dict]:
+    """Answers the member wrote: their own, and those they recorded for their forum."""
+    rows = (
+        ConsultationAnswer.objects.filter(author=user)
+        .select_related("question", "target__consultation", "target__forum")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "consultation": answer.target.consultation.title,
+            "forum": answer.target.forum.name,
+            "question": answer.question.text,
+            "answer": answer.text,
+            "for": answer.get_source_display(),
+            "written_at": stamp(answer.created_at),
+            "changed_at": stamp(answer.updated_at),
+        }
+        for answer in rows
+    ]
+
+
 def register() -> None:
     register_section("issues_raised", raised_issues)
     register_section("comments", comments)
+    register_section("expert_advice", expert_advice)
     register_section("endorsements", endorsements)
     register_section("issues_watched", watching)
+    register_section("consultation_answers", consultation_answers)

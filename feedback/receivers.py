@@ -13,22 +13,26 @@ from forums.signals import (
 
 from .models import Referral, Response
 from .selectors import carried_over_count
+from .services.consultations import carry_over_consultations, place_waiting_consultations
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")
 def on_meeting_published(sender, meeting, **kwargs) -> None:
     place_waiting_referrals(meeting)
+    place_waiting_consultations(meeting)
 
 
 @receiver(meeting_completed, dispatch_uid="feedback.carry_over_unfinished")
 def on_meeting_completed(sender, meeting, **kwargs) -> None:
     carry_over_unfinished(meeting)
+    carry_over_consultations(meeting)
 
 
 @receiver(meeting_cancelled, dispatch_uid="feedback.carry_over_from_cancelled")
 def on_meeting_cancelled(sender, meeting, **kwargs) -> None:
     carry_over_unfinished(meeting)
+    carry_over_consultations(meeting)
 
 
 @receiver(action_issue_links, dispatch_uid="feedback.issues_of_actions")

@@ -3,8 +3,16 @@
 import rules
 
 from forums.choices import Tier
-from forums.rules import has_facilitating_role, is_executive, is_forum_facilitator, roles_of
+from forums.rules import (
+    forums_run_by,
+    has_facilitating_role,
+    is_executive,
+    is_forum_facilitator,
+    is_forum_member,
+    roles_of,
+)
 from members.rules import is_administrator
+from practice.rules import areas_led_by, is_practice_lead
 
 from .choices import ALLOWED_TRANSITIONS, IssueStatus
 
@@ -96,6 +104,34 @@ def has_response(user, issue) -> bool:
     return issue is not None and getattr(issue, "response", None) is not None
 
 
+@rules.predicate
+def leads_an_area_of(user, issue) -> bool:
+    """A practice lead of one of the issue's practice areas."""
+    if issue is None or issue.pk is None:
+        return False
+    led = areas_led_by(user)
+    return bool(led) and any(area.pk in led for area in issue.practice_areas.all())
+
+
+@rules.predicate
+def is_merged_away(user, issue) -> bool:
+    return issue is not None and issue.status == IssueStatus.MERGED
+
+
+@rules.predicate
+def has_been_at_a_forum_i_run(user, issue) -> bool:
+    """Is with, or has reached, a forum this person chairs or facilitates."""
+    if issue is None:
+        return False
+    run = forums_run_by(user)
+    if not run:
+        return False
+    visited = getattr(issue, "visited_forum_ids", None)
+    if visited is None:
+        visited = set(issue.referrals.values_list("forum_id", flat=True))
+    return bool(run & set(visited))
+
+
 can_see_published = (
     rules.is_authenticated & ~is_draft & (~is_restricted | has_been_at_my_forum | is_administrator)
 )
@@ -103,6 +139,20 @@ can_see_published = (
 can_view_issue = is_issue_submitter | can_see_published
 
 rules.add_perm("feedback.view_issue", can_view_issue)
+# Related guidance: the submitter, those who run a forum the issue is with or has reached,
+# practice leads, executives and administrators; a merged duplicate cites on its primary.
+rules.add_perm(
+    "feedback.cite_guidance",
+    can_view_issue
+    & ~is_merged_away
+    & (
+        is_issue_submitter
+        | has_been_at_a_forum_i_run
+        | is_practice_lead
+        | is_executive
+        | is_administrator
+    ),
+)
 rules.add_perm("feedback.change_draft", is_issue_submitter & is_draft)
 rules.add_perm("feedback.endorse_issue", can_see_published & ~is_issue_submitter)
 rules.add_perm("feedback.comment_issue", can_see_published | (is_issue_submitter & ~is_draft))
@@ -127,3 +177,85 @@ rules.add_perm("feedback.record_outcome", is_forum_facilitator | is_administrato
 rules.add_perm(
     "feedback.decide_out_of_session", ~is_draft & (chairs_current_forum | is_administrator)
 )
+
+
+# --- Consultations down the tiers ---------------------------------------------------
+
+
+@rules.predicate
+def is_consulting_forum(user, forum) -> bool:
+    """The State-wide and Strategic forums send consultations down the tiers."""
+    return forum is not None and forum.tier in (Tier.STATEWIDE, Tier.STRATEGIC)
+
+
+@rules.predicate
+def is_in_sending_forum(user, consultation) -> bool:
+    return consultation is not None and consultation.from_forum_id in roles_of(user)
+
+
+@rules.predicate
+def is_in_target_forum(user, consultation) -> bool:
+    """A member of any forum the consultation was sent to."""
+    if consultation is None:
+        return False
+    forum_ids = set(roles_of(user))
+    if not forum_ids:
+        return False
+    targeted = getattr(consultation, "target_forum_ids", None)
+    if targeted is None:
+        targeted = set(consultation.targets.values_list("forum_id", flat=True))
+    return bool(forum_ids & set(targeted))
+
+
+@rules.predicate
+def runs_sending_forum(user, consultation) -> bool:
+    return consultation is not None and is_forum_facilitator(user, consultation.from_forum)
+
+
+@rules.predicate
+def is_open_consultation(user, obj) -> bool:
+    """The consultation (or a target's consultation) still takes answers."""
+    consultation = getattr(obj, "consultation", obj)
+    return consultation is not None and consultation.is_open
+
+
+@rules.predicate
+def is_before_targets_meeting(user, target) -> bool:
+    """Members add their own answers until the forum's meeting on it starts."""
+    if target is None or target.answered_at is not None:
+        return False
+    item = target.agenda_item
+    return item is None or not item.meeting.has_started
+
+
+can_view_consultation = rules.is_authenticated & (
+    is_in_sending_forum | is_in_target_forum | is_executive | is_administrator
+)
+# Everything every forum answered: the sender's people, executives and administrators.
+sees_every_answer = rules.is_authenticated & (is_in_sending_forum | is_executive | is_administrator)
+
+rules.add_perm(
+    "feedback.open_consultation", is_consulting_forum & (is_forum_facilitator | is_administrator)
+)
+rules.add_perm("feedback.view_consultation", can_view_consultation)
+rules.add_perm("feedback.view_consultation_answers", sees_every_answer)
+rules.add_perm("feedback.export_consultation", sees_every_answer)
+rules.add_perm(
+    "feedback.summarise_consultation",
+    is_open_consultation & (runs_sending_forum | is_administrator),
+)
+# The target is the permission object: its forum's chair or facilitator records the answers.
+rules.add_perm(
+    "feedback.record_consultation_answers",
+    is_forum_facilitator | is_administrator,
+)
+rules.add_perm(
+    "feedback.answer_consultation",
+    is_forum_member & is_open_consultation & is_before_targets_meeting,
+)
+# Principal practitioners advise on what they may see in the areas they lead; a merged
+# duplicate's discussion continues on its primary issue.
+rules.add_perm("feedback.give_advice", leads_an_area_of & can_see_published & ~is_merged_away)
+rules.add_perm("feedback.view_lead_queue", is_practice_lead)
+# For the menu: leads only, where an administrator's every permission would show it to them.
+rules.add_rule("leads_a_practice_area", is_practice_lead)

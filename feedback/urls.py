@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .views import advice as advice_views
+from .views import guidance as guidance_views
 
 app_name = "feedback"
 
@@ -13,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/endorse/", views.EndorseView.as_view(), name="issue-endorse"),
     path("<int:pk>/watch/", views.WatchView.as_view(), name="issue-watch"),
     path("<int:pk>/comment/", views.CommentView.as_view(), name="issue-comment"),
+    path("<int:pk>/guidance/", guidance_views.CiteGuidanceView.as_view(), name="issue-guidance"),
+    path("<int:pk>/advice/", advice_views.AdviceView.as_view(), name="issue-advise"),
+    path("my-practice-area/", advice_views.LeadQueueView.as_view(), name="lead-queue"),
     path(
         "<int:pk>/information/",
         views.ProvideInformationView.as_view(),
@@ -39,4 +44,40 @@ urlpatterns = [
     path("queues/", views.QueuesView.as_view(), name="queues"),
     path("queues/<slug:slug>/", views.ForumQueueView.as_view(), name="forum-queue"),
     path("executive/", views.ExecutiveQueueView.as_view(), name="executive-queue"),
+    path("consultations/", views.ConsultationListView.as_view(), name="consultation-list"),
+    path(
+        "consultations/new/<slug:slug>/",
+        views.ConsultationCreateView.as_view(),
+        name="consultation-create",
+    ),
+    path(
+        "consultations/<int:pk>/",
+        views.ConsultationDetailView.as_view(),
+        name="consultation-detail",
+    ),
+    path(
+        "consultations/<int:pk>/answers.csv",
+        views.ConsultationExportView.as_view(),
+        name="consultation-export",
+    ),
+    path(
+        "consultations/<int:pk>/summary/",
+        views.ConsultationSummaryView.as_view(),
+        name="consultation-summary",
+    ),
+    path(
+        "consultations/<int:pk>/close/",
+        views.ConsultationCloseView.as_view(),
+        name="consultation-close",
+    ),
+    path(
+        "consultations/answers/<int:pk>/",
+        views.RecordAnswersView.as_view(),
+        name="consultation-record-answers",
+    ),
+    path(
+        "consultations/my-answers/<int:pk>/",
+        views.MemberAnswersView.as_view(),
+        name="consultation-member-answers",
+    ),
 ]

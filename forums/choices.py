@@ -50,6 +50,10 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A registration that holds a place or a place in the queue (not a cancelled one).
+HOLDS_PLACE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
+
+
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -122,6 +126,7 @@ class ForumEventKind(models.TextChoices):
     RESOURCE_ADDED = "resource_added", _("Resource added")
     MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
     RSVP_CHANGED = "rsvp_changed", _("RSVP changed")
+    REGISTRATION_CHANGED = "registration_changed", _("Session registration changed")
 
 
 class ResourceKind(models.TextChoices):

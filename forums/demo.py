@@ -9,6 +9,7 @@ from django.utils import timezone
 from members.demo import ACCOUNTS_OPENED, at
 from members.models import Organisation, PracticeArea, Region, User
 
+from . import demo_learning
 from .choices import (
     FACILITATING_ROLES,
     ActionStatus,
@@ -180,6 +181,7 @@ def seed() -> None:
     for forum in forums.values():
         _meetings(forum, anchor)
     _resources(forums)
+    demo_learning.seed()
 
 
 def finish() -> None:
@@ -188,7 +190,11 @@ def finish() -> None:
     complete_held(timezone.now())
     users = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
     for forum in Forum.objects.order_by("pk"):
-        held = list(forum.meetings.filter(status=MeetingStatus.COMPLETED).order_by("start", "pk"))
+        held = list(
+            forum.meetings.forum_meetings()
+            .filter(status=MeetingStatus.COMPLETED)
+            .order_by("start", "pk")
+        )
         _actions(forum, held, users, runner(forum))
 
 

@@ -141,8 +141,18 @@ class MeetingQuerySet(models.QuerySet):
     def past(self):
         return self.filter(end__lt=timezone.now()).order_by("-start")
 
+    def forum_meetings(self):
+        """A forum's own meetings: the only ones that take issues, consultations and
+        carried-over items, or follow up actions."""
+        return self.filter(kind=MeetingKind.FORUM)
+
+    def learning_sessions(self):
+        return self.filter(kind=MeetingKind.LEARNING)
+
     def open_for_items(self):
-        return self.filter(status=MeetingStatus.PUBLISHED, start__gt=timezone.now())
+        return self.forum_meetings().filter(
+            status=MeetingStatus.PUBLISHED, start__gt=timezone.now()
+        )
 
     def taking_outcomes(self):
         """Published or held meetings that have started: outcomes are recorded at these."""
@@ -241,6 +251,10 @@ class Meeting(models.Model):
     @property
     def has_started(self) -> bool:
         return self.start <= timezone.now()
+
+    @property
+    def is_learning_session(self) -> bool:
+        return self.kind == MeetingKind.LEARNING
 
     @property
     def takes_outcomes(self) -> bool:

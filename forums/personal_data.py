@@ -1,9 +1,10 @@
-"""A member's forums, replies to invitations, attendance and actions, for their data download."""
+"""A member's forums, replies to invitations, session registrations, attendance and actions,
+for their data download."""
 
 from members.models import User
 from members.personal_data import register_section, stamp
 
-from .models import ActionItem, Attendance, Membership, Rsvp
+from .models import ActionItem, Attendance, Membership, Registration, Rsvp
 
 
 def memberships(user: User) -> list[dict]:
@@ -40,6 +41,21 @@ def attendance(user: User) -> list[dict]:
     ]
 
 
+def registrations(user: User) -> list[dict]:
+    return [
+        {
+            "session": registration.meeting.title,
+            "forum": registration.meeting.forum.name,
+            "starts": stamp(registration.meeting.start),
+            "status": registration.get_status_display(),
+            "since": stamp(registration.status_at),
+        }
+        for registration in Registration.objects.filter(user=user)
+        .select_related("meeting__forum")
+        .order_by("meeting__start", "pk")
+    ]
+
+
 def actions(user: User) -> list[dict]:
     return [
         {
@@ -59,4 +75,5 @@ def register() -> None:
     register_section("forum_memberships", memberships)
     register_section("meeting_replies", replies)
     register_section("meetings_attended", attendance)
+    register_section("session_registrations", registrations)
     register_section("actions_owned", actions)

@@ -102,6 +102,12 @@ def is_published_meeting(user, meeting) -> bool:
 
 
 @rules.predicate
+def is_learning_session(user, meeting) -> bool:
+    """A session any signed-in member may register for, hosted by a forum."""
+    return meeting is not None and getattr(meeting, "is_learning_session", False)
+
+
+@rules.predicate
 def has_published_minutes(user, meeting) -> bool:
     return meeting is not None and meeting.minutes_published_at is not None
 
@@ -143,7 +149,15 @@ rules.add_perm(
     "forums.view_minutes",
     can_view_meeting & (has_published_minutes | is_forum_member | is_administrator),
 )
-rules.add_perm("forums.rsvp_meeting", is_forum_member & is_published_meeting)
+rules.add_perm("forums.rsvp_meeting", is_forum_member & is_published_meeting & ~is_learning_session)
+# A learning session is open to every signed-in member, whatever their forums.
+rules.add_perm(
+    "forums.add_registration",
+    rules.is_authenticated & is_learning_session & is_published_meeting,
+)
+rules.add_perm("forums.cancel_registration", rules.is_authenticated & is_learning_session)
+rules.add_perm("forums.change_session", can_run & is_learning_session)
+rules.add_perm("forums.view_learning_record", rules.is_authenticated)
 rules.add_perm("forums.update_action", (is_action_owner | can_run) & ~follows_progress)
 # A file stays inside its forum: members may open it (a meeting's once they may see the
 # meeting), and so may those who run the forum.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, agenda_defaults, meeting_detail, minutes, papers, resources
+from .views import agenda, agenda_defaults, learning, meeting_detail, minutes, papers, resources
 from .views import calendar as calendar_views
 from .views import forums as forum_views
 from .views import meetings as meeting_views
@@ -19,6 +19,25 @@ urlpatterns = [
     path("feed/<str:token>.ics", calendar_views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("meetings/", calendar_views.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/mine/", calendar_views.MyMeetingsView.as_view(), name="my-meetings"),
+    # --- Learning sessions: open to every signed-in member --------------------------
+    path("sessions/", learning.SessionListView.as_view(), name="session-list"),
+    path("sessions/mine/", learning.MyLearningView.as_view(), name="my-learning"),
+    path("sessions/mine.csv", learning.MyLearningCsvView.as_view(), name="my-learning-csv"),
+    path(
+        "meetings/<int:pk>/register/",
+        learning.RegisterView.as_view(),
+        name="session-register",
+    ),
+    path(
+        "meetings/<int:pk>/register/cancel/",
+        learning.CancelRegistrationView.as_view(),
+        name="session-cancel-registration",
+    ),
+    path(
+        "meetings/<int:pk>/session/",
+        learning.SessionDetailsView.as_view(),
+        name="session-details",
+    ),
     path("meetings/<int:pk>/edit/", meeting_views.MeetingEditView.as_view(), name="meeting-edit"),
     path(
         "meetings/<int:pk>/cancel/",
@@ -59,6 +78,11 @@ urlpatterns = [
         "<slug:slug>/meetings/new/",
         meeting_views.MeetingCreateView.as_view(),
         name="meeting-create",
+    ),
+    path(
+        "<slug:slug>/sessions/new/",
+        learning.SessionCreateView.as_view(),
+        name="session-create",
     ),
     # --- Agendas, RSVPs, attendance, minutes, actions and resources ------------------
     path(

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PracticeConfig(AppConfig):
     name = "practice"
     verbose_name = _("Practice knowledge")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

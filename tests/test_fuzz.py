@@ -12,6 +12,7 @@ from feedback.forms import ExecutiveFilterForm, IssueFilterForm
 from feedback.services import routing
 from forums.choices import MembershipRole
 from forums.forms.scheduling import CalendarFilterForm, MeetingFilterForm
+from practice.forms import GuidanceFilterForm
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (
     ActionItemFactory,
@@ -22,6 +23,7 @@ from tests.factories.forums import (
     ResourceFactory,
 )
 from tests.factories.members import NotificationFactory, UserFactory
+from tests.factories.practice import GuidanceItemFactory
 
 FUZZ = [
     "\x00",
@@ -48,6 +50,7 @@ QUERY_PARAMETERS = sorted(
         *ExecutiveFilterForm.base_fields,
         *MeetingFilterForm.base_fields,
         *CalendarFilterForm.base_fields,
+        *GuidanceFilterForm.base_fields,
         "page",
         "month",
         "year",
@@ -125,6 +128,7 @@ def world(db, settings):
             ("forums/resources/", ResourceFactory(forum=forum).pk),
             ("forums/", facilitator.pk),  # a forum's members
             ("issues/", issue.pk),
+            ("practice/library/", GuidanceItemFactory(url="", file="library/a/guide.pdf").pk),
         ],
     }
 
@@ -141,7 +145,9 @@ def is_admin_page(name: str) -> bool:
 
 
 def is_own_page(name: str) -> bool:
-    return name == "home" or name.startswith(("members:", "forums:", "feedback:"))
+    return name == "home" or name.startswith(
+        ("members:", "practice:", "forums:", "feedback:", "search:")
+    )
 
 
 def reads_query(callback) -> bool:

@@ -16,9 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.choices import IssueStatus
-from feedback.services import routing
+from feedback.services import consultations, routing
 from forums.choices import MeetingStatus, MembershipRole, ResourceKind
 from members.unsubscribe import unsubscribe_token
+from practice.choices import GuidanceStatus
 from tests.factories.feedback import PracticeIssueFactory, ResponseFactory
 from tests.factories.forums import (
     ActionItemFactory,
@@ -26,12 +27,14 @@ from tests.factories.forums import (
     CalendarFeedFactory,
     DecisionFactory,
     ForumFactory,
+    LearningSessionFactory,
     MeetingFactory,
     MembershipFactory,
     ResourceFactory,
     StrategicForumFactory,
 )
 from tests.factories.members import NotificationFactory, UserFactory
+from tests.factories.practice import GuidanceItemFactory
 
 ROLES = (
     "anonymous",
@@ -103,6 +106,17 @@ TABLE = [
     ("forums:meeting-cancel",               "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:meeting-publish",              "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:meeting-complete",             "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
+    # --- Learning sessions: hosted by a forum, open to every signed-in member -----------
+    ("forums:session-list",                 "none",       signed_in(OK)),
+    ("forums:my-learning",                  "none",       signed_in(OK)),
+    ("forums:my-learning-csv",              "none",       signed_in(OK)),
+    ("forums:session-create",               "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("forums:meeting-detail",               "session",    signed_in(OK)),
+    ("forums:session-register",             "session",    signed_in(PO)),
+    ("forums:session-cancel-registration",  "session",    signed_in(PO)),
+    ("forums:session-details",              "session",    (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("forums:session-details",              "meeting",    each(NF)),
+    ("forums:attendance",                   "session",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     # --- Agendas, RSVPs, attendance, minutes, actions and resources ----------------------
     ("forums:agenda-edit",                  "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:agenda-edit",                  "strategic",  (IN, NO, NO, NO, NO, NO, OK, OK)),
@@ -141,6 +155,11 @@ TABLE = [
     ("feedback:issue-endorse",              "issue",      (IN, PO, NO, PO, PO, PO, PO, PO)),
     ("feedback:issue-watch",                "issue",      (IN, PO, PO, PO, PO, PO, PO, PO)),
     ("feedback:issue-comment",              "issue",      signed_in(OK)),
+    # Advice is given as a lead of one of the issue's areas; nobody in this world leads one.
+    ("feedback:issue-advise",               "issue",      (IN, NO, NO, NO, NO, NO, NO, NO)),
+    ("feedback:lead-queue",                 "none",       (IN, NO, NO, NO, NO, NO, NO, NO)),
+    # Related guidance: the submitter, those running a forum it reached, executives.
+    ("feedback:issue-guidance",             "issue",      (IN, NO, OK, OK, NO, NO, OK, OK)),
     ("feedback:issue-provide-information",  "issue",      (IN, NO, OK, NO, NO, NO, NO, OK)),
     ("feedback:issue-place",                "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:issue-merge",                "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
@@ -159,6 +178,34 @@ TABLE = [
     ("feedback:queues",                     "none",       signed_in(OK)),
     ("feedback:forum-queue",                "forum",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:executive-queue",            "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
+    # --- Consultations: one from the Strategic forum to the CFSN, on its coming agenda ----
+    ("feedback:consultation-list",          "none",       signed_in(OK)),
+    ("feedback:consultation-create",        "strategic_forum", (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("feedback:consultation-detail",        "consultation", (IN, NO, OK, OK, NO, OK, OK, OK)),
+    ("feedback:consultation-export",        "consultation", (IN, NO, NO, NO, NO, OK, OK, OK)),
+    ("feedback:consultation-summary",       "consultation", (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("feedback:consultation-close",         "consultation", (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("feedback:consultation-record-answers", "target", (IN, NO, NO, OK, NO, NO, NO, OK)),
+    # Readers who may not answer for the CFSN are sent back to the consultation.
+    ("feedback:consultation-member-answers", "target", (IN, NO, OK, OK, NO, GO, GO, OK)),
+    # --- Practice library: read by every member; kept by its editors (the executive runs
+    # the Strategic forum) and by each item's owner (the practitioner owns "guidance").
+    ("practice:guidance-list",              "none",       signed_in(OK)),
+    ("practice:guidance-due",               "none",       signed_in(OK)),
+    ("practice:guidance-create",            "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("practice:guidance-detail",            "guidance",   signed_in(OK)),
+    ("practice:guidance-detail",            "superseded", signed_in(OK)),
+    ("practice:guidance-download",          "guidance_file", signed_in(OK)),
+    ("practice:guidance-download",          "guidance",   (IN, *(NF,) * 7)),
+    ("practice:guidance-edit",              "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
+    # A superseded item is the record of what was (the services refuse an administrator).
+    ("practice:guidance-edit",              "superseded", (IN, NO, NO, NO, NO, NO, NO, OK)),
+    ("practice:guidance-start-review",      "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
+    ("practice:guidance-reviewed",          "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
+    ("practice:guidance-supersede",         "guidance",   (IN, NO, NO, NO, NO, NO, OK, OK)),
+    ("practice:guidance-new-version",       "guidance",   (IN, NO, NO, NO, NO, NO, OK, OK)),
+    # --- Search: every signed-in member; each result only where they may see it ---------
+    ("search:results",                      "none",       signed_in(OK)),
     # --- Insights: the whole loop to executives and administrators; a forum's own view
     # to those who run it (a facilitator opening the whole loop is sent to their forum's).
     ("insights:loop-health",                "none",       (IN, NO, NO, GO, GO, NO, OK, OK)),
@@ -233,6 +280,10 @@ POST_ALLOWED = {
     "forums:agenda-item-later": {"facilitator", "admin"},
     "forums:agenda-publish": {"facilitator", "admin"},
     "forums:meeting-rsvp": {"practitioner", "facilitator", "admin"},
+    "forums:session-create": {"facilitator", "admin"},
+    "forums:session-register": set(ROLES) - {"anonymous"},
+    "forums:session-cancel-registration": set(ROLES) - {"anonymous"},
+    "forums:session-details": {"facilitator", "admin"},
     "forums:attendance": {"facilitator", "admin"},
     "forums:minutes-edit": {"facilitator", "admin"},
     "forums:minutes-publish": {"facilitator", "admin"},
@@ -252,6 +303,8 @@ POST_ALLOWED = {
     },
     "feedback:issue-watch": set(ROLES) - {"anonymous"},
     "feedback:issue-comment": set(ROLES) - {"anonymous"},
+    "feedback:issue-advise": set(),
+    "feedback:issue-guidance": {"practitioner", "facilitator", "executive", "admin"},
     "feedback:issue-provide-information": {"practitioner", "admin"},
     "feedback:issue-place": {"facilitator", "admin"},
     "feedback:issue-merge": {"facilitator", "admin"},
@@ -263,9 +316,20 @@ POST_ALLOWED = {
     "feedback:outcome-record": {"facilitator", "admin"},
     "feedback:agenda-item-later": {"facilitator", "admin"},
     "feedback:issue-out-of-session": {"facilitator", "admin"},
+    "feedback:consultation-create": {"executive", "admin"},
+    "feedback:consultation-summary": {"executive", "admin"},
+    "feedback:consultation-close": {"executive", "admin"},
+    "feedback:consultation-record-answers": {"facilitator", "admin"},
+    "feedback:consultation-member-answers": {"practitioner", "facilitator", "admin"},
     "insights:report-attach": {"executive", "admin"},
+    "practice:guidance-create": {"executive", "admin"},
+    "practice:guidance-edit": {"practitioner", "executive", "admin"},
+    "practice:guidance-start-review": {"practitioner", "executive", "admin"},
+    "practice:guidance-reviewed": {"practitioner", "executive", "admin"},
+    "practice:guidance-supersede": {"executive", "admin"},
+    "practice:guidance-new-version": {"executive", "admin"},
 }
-OWN_NAMESPACES = ("members:", "forums:", "feedback:", "insights:")
+OWN_NAMESPACES = ("members:", "practice:", "forums:", "feedback:", "insights:")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -376,12 +440,33 @@ def world(db, settings):
         )
         started = PracticeIssueFactory(origin_forum=cfsn, title="Discussed now")
         routing.place_on_agenda(started, meeting=started_meeting, by=people["facilitator"])
+    guidance = GuidanceItemFactory(owner=practitioner)
+    superseded = GuidanceItemFactory(
+        owner=practitioner, status=GuidanceStatus.SUPERSEDED, superseded_by=guidance
+    )
+    guidance_file = GuidanceItemFactory(url="", file="library/guide.pdf")
+    consultation = consultations.open_consultation(
+        strategic,
+        by=people["executive"],
+        title="Intake",
+        brief="How is intake going?",
+        questions=["What works?"],
+        closes_on=timezone.localdate() + dt.timedelta(days=30),
+        forums=[cfsn],
+    )
     targets = {
         "none": {},
+        "guidance": {"pk": guidance.pk},
+        "superseded": {"pk": superseded.pk},
+        "guidance_file": {"pk": guidance_file.pk},
         "forum": {"slug": cfsn.slug},
+        "strategic_forum": {"slug": strategic.slug},
+        "consultation": {"pk": consultation.pk},
+        "target": {"pk": consultation.targets.get().pk},
         "membership": {"slug": cfsn.slug, "pk": practitioner.memberships.get().pk},
         "token": {"token": CalendarFeedFactory(user=practitioner).token},
         "meeting": {"pk": meeting.pk},
+        "session": {"pk": LearningSessionFactory(forum=cfsn, capacity=2).pk},
         "draft": {"pk": draft_meeting.pk},
         "strategic": {"pk": strategic_meeting.pk},
         "item": {"pk": meeting.pk, "item_pk": item.pk},

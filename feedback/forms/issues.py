@@ -1,7 +1,6 @@
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,6 @@ from members.fields import (
 )
 from members.models import PracticeArea, Region, User
 from members.validators import describe_findings
-from practice.models import GuidanceItem
 from practice.selectors import citable_guidance
 
 from ..choices import (

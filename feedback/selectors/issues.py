@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
+from practice.models import GuidanceItem
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -192,8 +194,10 @@ def issue_detail(pk: int) -> PracticeIssue:
     """The issue page's issue with its path and duplicates (few per issue); its events and
     comments, which grow, come a page at a time from `timeline` and `issue_comments`."""
     referrals = Referral.objects.select_related(
-        "forum", "agenda_item__meeting", "outcome_by"
+        "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
     ).order_by("entered_at", "id")
+    # Cited library items, each with the successor a superseded one points readers to.
+    guidance = GuidanceItem.objects.select_related("superseded_by").order_by("title", "id")
     # The duplicates merged into it, each with the record of its standing merge.
     duplicates = (
         PracticeIssue.objects.select_related("origin_forum__region")
@@ -218,6 +222,8 @@ def issue_detail(pk: int) -> PracticeIssue:
             ),
             Prefetch("referrals", queryset=referrals),
             Prefetch("duplicates", queryset=duplicates),
+            Prefetch("related_guidance", queryset=guidance),
+            Prefetch("response__related_guidance", queryset=guidance),
         )
         .get()
     )
@@ -283,6 +289,19 @@ def carried_over_count() -> Coalesce:
 UNSHOWN_ISSUE_FIELDS = ("issue__description", "issue__search_vector")
 
 
+def awaits_acco_input() -> ExpressionWrapper:
+    """For a referral: its issue is in a practice area that asks for input from an
+    Aboriginal community-controlled organisation, and has not had it yet."""
+    seeks = Exists(
+        PracticeIssue.practice_areas.through.objects.filter(
+            practiceissue=OuterRef("issue"), practicearea__seeks_acco_input=True
+        )
+    )
+    return ExpressionWrapper(
+        Q(issue__acco_input_at__isnull=True) & seeks, output_field=BooleanField()
+    )
+
+
 def triage_queue(forum: Forum) -> QuerySet[Referral]:
     """Open referrals at a forum that are not on a coming agenda: the facilitators' work,
     oldest first. Counts shown per row are the issue's own counters; page it."""
@@ -291,7 +310,7 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
         .filter(forum=forum)
         .select_related("issue__origin_forum")
         .defer(*UNSHOWN_ISSUE_FIELDS)
-        .annotate(carried_over=carried_over_count())
+        .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("entered_at", "id")
     )
 
@@ -308,7 +327,7 @@ def scheduled_at(forum: Forum) -> QuerySet[Referral]:
         )
         .select_related("issue", "agenda_item__meeting")
         .defer(*UNSHOWN_ISSUE_FIELDS)
-        .annotate(carried_over=carried_over_count())
+        .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("agenda_item__meeting__start", "agenda_item__position", "id")
     )
 

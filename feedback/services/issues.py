@@ -8,6 +8,7 @@ from members.text import one_line
 from ..choices import EventKind, IssueStatus, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
 from ..models import Comment, Endorsement, PracticeIssue, Referral, Watch
+from .advice import is_acco_member, record_acco_input, tell_leads
 from .common import (
     check_transition,
     guard_privacy,
@@ -103,6 +104,9 @@ def raise_issue(
         body=gettext("A practice issue is waiting in your forum's triage queue."),
         url=issue.get_absolute_url(),
     )
+    tell_leads(
+        issue, by=by, event=gettext("raised at %(forum)s") % {"forum": forum.name}, forum=forum
+    )
     return issue
 
 
@@ -173,6 +177,8 @@ def add_comment(issue: PracticeIssue, *, by, body: str) -> Comment:
         raise TransitionNotAllowed(gettext("A draft cannot be commented on."))
     comment = Comment.objects.create(issue=issue, author=by, body=body)
     refresh_counts(issue.pk)
+    if issue.acco_input_at is None and is_acco_member(by):
+        record_acco_input(issue, at=comment.created_at)
     log_event(issue, actor=by, kind=EventKind.COMMENTED)
     tell_watchers(
         issue,

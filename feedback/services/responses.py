@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -17,6 +18,7 @@ from ..choices import (
 from ..exceptions import TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
 from .common import check_transition, guard_privacy, move_issue, tell
+from .guidance import citable
 from .routing import (
     check_decision_moment,
     close_referral,
@@ -37,6 +39,7 @@ def respond(
     scope: str,
     review_date: dt.date | None = None,
     out_of_session_reason: str = "",
+    related_guidance: Iterable = (),
 ) -> Response:
     """The Strategic Leadership Forum answers an escalated issue, at its meeting once that has
     started or out of session with a reason. The decision becomes its owner's action item
@@ -92,6 +95,8 @@ def respond(
             )
     except IntegrityError as exc:
         raise TransitionNotAllowed(gettext("A response has already been recorded.")) from exc
+    if related_guidance:
+        response.related_guidance.set(citable(related_guidance, lock=True))
     close_referral(
         referral,
         outcome=Outcome.RESPONDED,

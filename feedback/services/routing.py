@@ -9,6 +9,7 @@ from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item, warn_if_over_time
 from forums.services.minutes import record_item_decision
 from members.choices import NotificationKind
+from practice.models import GuidanceItem
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -21,8 +22,10 @@ from ..choices import (
 )
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from .advice import tell_leads
 from .common import check_transition, log_event, move_issue, tell, tell_watchers
 from .counters import refresh_counts
+from .guidance import citable, resolved_by_line
 
 
 def next_open_meeting(forum: Forum, *, after: Meeting | None = None) -> Meeting | None:
@@ -305,6 +308,11 @@ def place_on_agenda(issue: PracticeIssue, *, meeting: Meeting, by) -> PracticeIs
         )
     if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED) or meeting.is_past:
         raise TransitionNotAllowed(gettext("Choose a meeting that has not happened yet."))
+    if meeting.is_learning_session:
+        raise TransitionNotAllowed(
+            gettext("%(meeting)s is a learning session: it does not take practice issues.")
+            % {"meeting": meeting.title}
+        )
     route_referral(referral, meeting, by=by)
     return issue
 
@@ -399,6 +407,12 @@ def escalate_issue(
         facilitators_of=[next_forum],
         kind=NotificationKind.ESCALATION,
     )
+    tell_leads(
+        issue,
+        by=by,
+        event=gettext("escalated to %(forum)s") % {"forum": next_forum.name},
+        forum=next_forum,
+    )
     return onward
 
 
@@ -419,7 +433,14 @@ def _locked_referral_on(agenda_item: AgendaItem) -> Referral:
 
 @transaction.atomic
 def record_outcome(
-    agenda_item: AgendaItem, *, outcome: str, note: str, by, summary: str = "", rationale: str = ""
+    agenda_item: AgendaItem,
+    *,
+    outcome: str,
+    note: str,
+    by,
+    summary: str = "",
+    rationale: str = "",
+    guidance: GuidanceItem | None = None,
 ) -> PracticeIssue:
     """A facilitator records what a meeting that has started decided about the issue on
     this item; before the meeting starts this is refused and nothing changes."""
@@ -434,6 +455,7 @@ def record_outcome(
         summary=summary,
         rationale=rationale,
         reason="",
+        guidance=guidance,
     )
 
 
@@ -448,6 +470,7 @@ def decide_out_of_session(
     note: str = "",
     summary: str = "",
     rationale: str = "",
+    guidance: GuidanceItem | None = None,
 ) -> PracticeIssue:
     """Between meetings a forum's chair or facilitator decides, giving the reason; the
     decision is labelled out of session on the timeline, the path and the minutes."""
@@ -467,6 +490,7 @@ def decide_out_of_session(
         summary=summary,
         rationale=rationale,
         reason=reason.strip(),
+        guidance=guidance,
     )
 
 
@@ -480,9 +504,15 @@ def _decide(
     summary: str,
     rationale: str,
     reason: str,
+    guidance: GuidanceItem | None = None,
 ) -> PracticeIssue:
-    """What was decided about the issue's stay at a forum; the caller checked when."""
+    """What was decided about the issue's stay at a forum; the caller checked when. Only a
+    resolution may name the library item (in force) that resolved it."""
     agenda_item = referral.agenda_item
+    if guidance is not None and outcome != Outcome.RESOLVED:
+        raise TransitionNotAllowed(
+            gettext("Only a resolved issue can name the guidance that resolved it.")
+        )
     if outcome == Outcome.ESCALATED:
         if referral.purpose != ReferralPurpose.CONSIDER:
             raise TransitionNotAllowed(gettext("That outcome cannot be recorded for this item."))
@@ -518,6 +548,11 @@ def _decide(
     if not note.strip():
         raise TransitionNotAllowed(gettext("Add a note explaining the outcome."))
     check_transition(issue, targets[outcome])
+    if guidance is not None:
+        (guidance,) = citable([guidance], lock=True)
+        referral.resolved_by_guidance = guidance
+        referral.save(update_fields=["resolved_by_guidance"])
+        note = f"{note.strip()}\n{resolved_by_line(guidance)}."
     if outcome == Outcome.RESOLVED:
         close_referral(referral, outcome=outcome, note=note, by=by, out_of_session_reason=reason)
     else:
@@ -618,7 +653,11 @@ def mark_discussed(agenda_item: AgendaItem, *, by, note: str = "") -> PracticeIs
 @transaction.atomic
 def place_waiting_referrals(meeting: Meeting) -> int:
     """A newly published meeting takes the forum's waiting escalations and carry-overs."""
-    if meeting.status != MeetingStatus.PUBLISHED or meeting.start <= timezone.now():
+    if (
+        meeting.status != MeetingStatus.PUBLISHED
+        or meeting.start <= timezone.now()
+        or meeting.is_learning_session
+    ):
         return 0
     waiting = (
         Referral.objects.select_for_update(of=("self",))

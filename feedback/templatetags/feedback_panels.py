@@ -13,11 +13,13 @@ from members.home import Task
 from ..choices import FINISHED_STATUSES, IssueStatus, ReferralPurpose
 from ..models import PracticeIssue, Referral, Response
 from ..selectors import (
+    awaiting_answers,
     delivery_conditions,
     executive_queue,
     forums_to_triage,
     waiting_referrals,
 )
+from ..selectors.advice import issues_without_advice_count
 
 register = template.Library()
 
@@ -116,6 +118,28 @@ def issue_tasks(user) -> list[Task]:
                     gettext("Past their due date and still being carried out."),
                 )
             )
+    to_answer = list(awaiting_answers(user).values_list("pk", flat=True)[:100])
+    if to_answer:
+        tasks.append(
+            Task(
+                gettext("Consultation awaiting your forum's answers"),
+                len(to_answer),
+                reverse("feedback:consultation-record-answers", args=[to_answer[0]]),
+                gettext("Record the answers"),
+                gettext("Discussed at a meeting that has started; the sender is waiting."),
+            )
+        )
+    without_advice = issues_without_advice_count(user)
+    if without_advice:
+        tasks.append(
+            Task(
+                gettext("Issues in your area without advice"),
+                without_advice,
+                f"{reverse('feedback:lead-queue')}?no_advice=on",
+                gettext("Add expert advice"),
+                gettext("Open issues in the practice areas you lead."),
+            )
+        )
     return tasks
 
 

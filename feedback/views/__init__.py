@@ -1,6 +1,16 @@
 """Views of practice issues, split by what people do with them."""
 
 from .common import IssuePermissionMixin
+from .consultations import (
+    ConsultationCloseView,
+    ConsultationCreateView,
+    ConsultationDetailView,
+    ConsultationExportView,
+    ConsultationListView,
+    ConsultationSummaryView,
+    MemberAnswersView,
+    RecordAnswersView,
+)
 from .executive import ExecutiveQueueView, RespondView
 from .follow_through import PostProgressView
 from .issues import (
@@ -28,6 +38,12 @@ from .triage import (
 
 __all__ = [
     "CommentView",
+    "ConsultationCloseView",
+    "ConsultationCreateView",
+    "ConsultationDetailView",
+    "ConsultationExportView",
+    "ConsultationListView",
+    "ConsultationSummaryView",
     "DeclineView",
     "EndorseView",
     "ExecutiveQueueView",
@@ -37,6 +53,7 @@ __all__ = [
     "IssueDraftEditView",
     "IssueListView",
     "IssuePermissionMixin",
+    "MemberAnswersView",
     "MergeView",
     "MoveToLaterMeetingView",
     "OutOfSessionView",
@@ -45,6 +62,7 @@ __all__ = [
     "PostProgressView",
     "ProvideInformationView",
     "QueuesView",
+    "RecordAnswersView",
     "RequestInformationView",
     "RespondView",
     "TriageActionMixin",

@@ -122,6 +122,7 @@ class RespondView(IssuePermissionMixin, FormView):
                 review_date=data["review_date"],
                 scope=data["scope"],
                 out_of_session_reason=data.get("out_of_session_reason", ""),
+                related_guidance=data.get("related_guidance") or (),
             )
         except (TransitionNotAllowed, IdentifyingDetailsFound) as exc:
             refused(form, exc)

@@ -170,6 +170,7 @@ class OutcomeView(PermissionRequiredMixin, FormView):
                     by=self.request.user,
                     summary=data["summary"],
                     rationale=data["rationale"],
+                    guidance=data.get("guidance"),
                 )
         except (TransitionNotAllowed, IdentifyingDetailsFound) as exc:
             refused(form, exc)
@@ -242,6 +243,7 @@ class OutOfSessionView(IssuePermissionMixin, FormView):
                 note=data["note"],
                 summary=data.get("summary", ""),
                 rationale=data.get("rationale", ""),
+                guidance=data.get("guidance"),
             )
         except (TransitionNotAllowed, IdentifyingDetailsFound) as exc:
             refused(form, exc)

@@ -33,10 +33,22 @@ class AttendanceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members, rsvps: dict[int, str], **kwargs):
+    def __init__(
+        self, *args, members, rsvps: dict[int, str], registrations: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         field = self.fields["attendees"]
         field.queryset = members
+        if registrations is not None:
+            # A learning session: who registered or waited, each with their status.
+            field.label_from_instance = lambda user: (
+                gettext("%(name)s (%(status)s)")
+                % {
+                    "name": user.display_name or user.email,
+                    "status": registrations.get(user.pk, ""),
+                }
+            )
+            return
         no_answer = gettext("no answer")
         field.label_from_instance = lambda user: (
             gettext("%(name)s (RSVP: %(answer)s)")

@@ -11,18 +11,31 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from members.choices import Sector
 from members.models import User
 
 from ..choices import (
     EXECUTIVE_ROLES,
     FACILITATING_ROLES,
     OPEN_ACTION_STATUSES,
+    MeetingKind,
     MeetingStatus,
     MembershipRole,
+    RegistrationStatus,
     Tier,
 )
-from ..models import SEEN_BY_MEMBERS, ActionItem, Forum, Meeting, Membership, Resource
+from ..models import (
+    SEEN_BY_MEMBERS,
+    ActionItem,
+    Forum,
+    Meeting,
+    Membership,
+    Registration,
+    Resource,
+)
+from ..rules import forums_run_by as forums_run_by_rules
 from ..rules import roles_of
 
 WHEN_UPCOMING = "upcoming"
@@ -55,8 +68,19 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
 
 
 def meetings_for(user) -> QuerySet[Meeting]:
-    """The visible meetings of the forums this person belongs to ("my meetings")."""
-    return meetings_visible_to(user).filter(forum_id__in=list(roles_of(user)))
+    """A person's own meetings: the visible meetings of the forums they belong to, except
+    learning sessions, which are theirs when they hold a place or run the host forum."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    own_forums = list(roles_of(user))
+    holds_place = Registration.objects.filter(
+        user=user, status=RegistrationStatus.REGISTERED
+    ).values("meeting_id")
+    return meetings_visible_to(user).filter(
+        Q(forum_id__in=own_forums, kind=MeetingKind.FORUM)
+        | Q(kind=MeetingKind.LEARNING, forum_id__in=sorted(forums_run_by_rules(user)))
+        | Q(kind=MeetingKind.LEARNING, pk__in=holds_place)
+    )
 
 
 def filtered_meetings(
@@ -181,7 +205,32 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
             .prefetch_related("practice_areas")
             .order_by("-created_at", "-id")[:30]
         ),
+        "sector_mix": sector_mix(forum),
     }
+
+
+@dataclass(frozen=True)
+class SectorCount:
+    """How many of a forum's members work in one sector (`sector` empty: not stated)."""
+
+    sector: str
+    label: str
+    count: int
+
+
+def sector_mix(forum: Forum) -> list[SectorCount]:
+    """Who takes part: the forum's members counted by their organisation's sector, every
+    sector listed (with 0 where none), then those whose sector is not stated; one query."""
+    rows = dict(
+        Membership.objects.filter(forum=forum)
+        .order_by()
+        .values_list("user__organisation__sector")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("user__organisation__sector", "n")
+    )
+    counts = [SectorCount(value, str(label), rows.get(value, 0)) for value, label in Sector.choices]
+    not_stated = sum(n for sector, n in rows.items() if sector not in Sector.values)
+    return [*counts, SectorCount("", gettext("Not stated"), not_stated)]
 
 
 def members_of(forum: Forum) -> QuerySet[Membership]:
@@ -259,6 +308,14 @@ def due_reminders(now: dt.datetime | None = None) -> QuerySet[Meeting]:
                 "forum__memberships",
                 queryset=Membership.objects.select_related("user"),
                 to_attr="reminder_memberships",
-            )
+            ),
+            # A learning session reminds those holding a place, not the host forum.
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.filter(
+                    status=RegistrationStatus.REGISTERED
+                ).select_related("user"),
+                to_attr="reminder_registrations",
+            ),
         )
     )

@@ -10,12 +10,13 @@ from members.services import notify_many
 from ..choices import (
     DEFAULT_MINUTES,
     FACILITATING_ROLES,
+    HOLDS_PLACE,
     AgendaItemKind,
     ForumEventKind,
     MeetingStatus,
 )
 from ..exceptions import ForumActionRefused
-from ..models import AgendaItem, Forum, ForumAgendaDefault, Meeting, Membership
+from ..models import AgendaItem, Forum, ForumAgendaDefault, Meeting, Membership, Registration
 from ..selectors.agenda import (
     booked_minutes,
     default_minutes,
@@ -25,6 +26,7 @@ from ..selectors.agenda import (
 from ..signals import agenda_item_issues
 from .audit import record_event
 from .matters import ensure_matters_arising
+from .search import refresh_meeting_search
 
 
 @transaction.atomic
@@ -69,6 +71,8 @@ def add_agenda_item(
         meeting=meeting,
         note=f"Added: {title}",
     )
+    if meeting.agenda_published_at is not None:
+        refresh_meeting_search(meeting)
     return item
 
 
@@ -152,6 +156,8 @@ def change_agenda_item(
         meeting=meeting,
         note=f"Changed: {title}",
     )
+    if meeting.agenda_published_at is not None:
+        refresh_meeting_search(meeting)
     return current
 
 
@@ -206,6 +212,8 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
         meeting=meeting,
         note=f"Removed: {current.title}",
     )
+    if meeting.agenda_published_at is not None:
+        refresh_meeting_search(meeting)
 
 
 @transaction.atomic
@@ -228,6 +236,7 @@ def publish_agenda(meeting: Meeting, *, by) -> Meeting:
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.AGENDA_PUBLISHED, meeting=meeting)
+    refresh_meeting_search(meeting)
     subject = (
         gettext("Updated agenda: %(meeting)s") if republished else gettext("Agenda: %(meeting)s")
     ) % {"meeting": meeting}
@@ -242,6 +251,14 @@ def publish_agenda(meeting: Meeting, *, by) -> Meeting:
 def notify_members(meeting: Meeting, *, subject: str, body: str) -> None:
     """One notification per forum member, linking to the meeting; emails go on commit."""
     url = meeting.get_absolute_url()
+    if meeting.is_learning_session:
+        # A session's people are those holding a place or waiting for one.
+        held = Registration.objects.filter(
+            meeting_id=meeting.pk, status__in=HOLDS_PLACE, user__is_active=True
+        )
+        recipients = [registration.user for registration in held.select_related("user")]
+        notify_many(recipients, subject=subject, body=body, url=url, kind=NotificationKind.PRACTICE)
+        return
     members = Membership.objects.filter(forum_id=meeting.forum_id, user__is_active=True)
     recipients = [membership.user for membership in members.select_related("user")]
     notify_many(recipients, subject=subject, body=body, url=url, kind=NotificationKind.MEETING)

@@ -8,6 +8,7 @@ from ..choices import OPEN_ACTION_STATUSES, AgendaItemKind, ForumEventKind, Meet
 from ..models import ActionItem, AgendaItem, Meeting
 from ..selectors.agenda import default_minutes
 from .audit import record_event
+from .search import refresh_meeting_search
 
 MATTERS_ARISING_TITLE = _("Matters arising")
 
@@ -16,9 +17,11 @@ TAKES_MATTERS = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The forum's latest meeting starting before this one that was not cancelled."""
+    """The forum's latest own meeting (not a learning session) starting before this one
+    that was not cancelled."""
     return (
-        Meeting.objects.filter(forum_id=meeting.forum_id, start__lt=meeting.start)
+        Meeting.objects.forum_meetings()
+        .filter(forum_id=meeting.forum_id, start__lt=meeting.start)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("-start", "-id")
         .first()
@@ -26,9 +29,11 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def next_meeting(meeting: Meeting) -> Meeting | None:
-    """The forum's first meeting starting after this one that was not cancelled."""
+    """The forum's first own meeting (not a learning session) starting after this one
+    that was not cancelled."""
     return (
-        Meeting.objects.filter(forum_id=meeting.forum_id, start__gt=meeting.start)
+        Meeting.objects.forum_meetings()
+        .filter(forum_id=meeting.forum_id, start__gt=meeting.start)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("start", "id")
         .first()
@@ -45,7 +50,11 @@ def ensure_matters_arising(meeting: Meeting, *, by=None) -> AgendaItem | None:
     meeting = (
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
     )
-    if meeting.status not in TAKES_MATTERS or meeting.matters_arising_removed:
+    if (
+        meeting.status not in TAKES_MATTERS
+        or meeting.matters_arising_removed
+        or meeting.is_learning_session
+    ):
         return None
     items = list(
         AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position", "id")
@@ -85,6 +94,8 @@ def ensure_matters_arising(meeting: Meeting, *, by=None) -> AgendaItem | None:
         meeting=meeting,
         note=f"Added: {MATTERS_ARISING_TITLE} (open actions of {previous.title})",
     )
+    if meeting.agenda_published_at is not None:
+        refresh_meeting_search(meeting)
     return item
 
 

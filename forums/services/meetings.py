@@ -9,13 +9,22 @@ from members.services import notify
 
 from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
-from ..models import Forum, Meeting, MeetingReminder, MeetingSeries, Membership, Rsvp
+from ..models import (
+    Forum,
+    Meeting,
+    MeetingReminder,
+    MeetingSeries,
+    Membership,
+    Registration,
+    Rsvp,
+)
 from ..selectors.meetings import due_reminders
 from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising, ensure_matters_arising_after
 from .scheduling import moved_spans
+from .search import refresh_meeting_search
 
 
 @transaction.atomic
@@ -131,6 +140,7 @@ def schedule_meetings(
     )
     for meeting in meetings:
         ensure_matters_arising(meeting, by=by)
+    refresh_meeting_search(meetings)
     if publish:
         for meeting in meetings:
             transaction.on_commit(
@@ -175,6 +185,7 @@ def update_meeting(
                 "updated_at",
             ]
         )
+    refresh_meeting_search(scope)
     first = scope[0]
     note = title if len(scope) == 1 else f"{title}: this and {len(scope) - 1} later meeting(s)"
     record_event(
@@ -241,8 +252,9 @@ def _reminder_body(meeting: Meeting) -> str:
     }
 
 
-def send_reminder(meeting: Meeting, membership: Membership) -> bool:
-    """Remind one member of one meeting, once: the reminder row is the at-most-once guard."""
+def send_reminder(meeting: Meeting, membership: Membership | Registration) -> bool:
+    """Remind one member of one meeting (or one registrant of a learning session), once:
+    the reminder row is the at-most-once guard."""
     try:
         with transaction.atomic():
             MeetingReminder.objects.create(meeting=meeting, user=membership.user)
@@ -274,7 +286,12 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     )
     sent = 0
     for meeting in meetings:
-        for membership in meeting.forum.reminder_memberships:
+        people = (
+            meeting.reminder_registrations
+            if meeting.is_learning_session
+            else meeting.forum.reminder_memberships
+        )
+        for membership in people:
             key = (meeting.pk, membership.user_id)
             if key not in declined and key not in done:
                 sent += send_reminder(meeting, membership)

@@ -21,6 +21,7 @@ from ..selectors.minutes import (
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising_after
+from .search import refresh_meeting_search
 
 MINUTES_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)
 
@@ -127,6 +128,7 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
         revision.save(update_fields=["published_at"])
     meeting.minutes_published_at = now
     meeting.save(update_fields=["minutes_published_at", "updated_at"])
+    refresh_meeting_search(meeting)
     record_event(
         meeting.forum,
         actor=by,

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
+from ..choices import HOLDS_PLACE, ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
-from ..models import Attendance, Meeting, Membership, Rsvp
+from ..models import Attendance, Meeting, Membership, Registration, Rsvp
 from .audit import record_event
 
 
@@ -54,9 +54,23 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
             gettext("Attendance can be recorded once the meeting has started.")
         )
     wanted = {person.pk for person in attendees}
-    members = set(
-        Membership.objects.filter(forum_id=meeting.forum_id).values_list("user_id", flat=True)
-    )
+    if meeting.is_learning_session:
+        # A session is open to every member: those who registered (or waited) came.
+        members = set(
+            Registration.objects.filter(meeting=meeting, status__in=HOLDS_PLACE).values_list(
+                "user_id", flat=True
+            )
+        )
+        if wanted - members:
+            raise ForumActionRefused(
+                gettext(
+                    "Only people registered or on the waiting list can be recorded as attending."
+                )
+            )
+    else:
+        members = set(
+            Membership.objects.filter(forum_id=meeting.forum_id).values_list("user_id", flat=True)
+        )
     if wanted - members:
         raise ForumActionRefused(gettext("Only members of the forum can be recorded as attending."))
     existing = set(

@@ -47,6 +47,7 @@ def forum_tasks(user) -> list[Task]:
     tasks = []
     to_answer = (
         meetings_for(user)
+        .forum_meetings()
         .upcoming()
         .filter(status=MeetingStatus.PUBLISHED, start__gt=now)
         .exclude(pk__in=Rsvp.objects.filter(user=user).values("meeting"))
@@ -80,7 +81,8 @@ def forum_tasks(user) -> list[Task]:
     runs = forums_run_by(user)
     if not runs:
         return tasks
-    meetings = Meeting.objects.filter(forum_id__in=runs).order_by("start", "pk")
+    # A learning session's content is its agenda from the start, and it keeps no minutes.
+    meetings = Meeting.objects.forum_meetings().filter(forum_id__in=runs).order_by("start", "pk")
     agendas = list(
         meetings.filter(
             status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED],

@@ -9,6 +9,7 @@ from ..selectors.agenda import (
     rsvp_groups,
     timed_agenda,
 )
+from ..selectors.learning import session_materials, session_places, session_registrations
 from ..selectors.minutes import minutes_revisions, minutes_to_read
 from .mixins import MeetingPermissionMixin
 
@@ -36,6 +37,16 @@ class MeetingDetailView(MeetingPermissionMixin, TemplateView):
                 keeps_minutes=user.has_perm("forums.record_minutes", meeting),
                 revisions=revisions,
                 items=[entry.item for entry in timed],
+            )
+        if meeting.is_learning_session:
+            kwargs.update(
+                session_places=session_places(meeting, user),
+                session_materials=session_materials(meeting),
+                session_registrations=(
+                    list(session_registrations(meeting))
+                    if user.has_perm("forums.change_meeting", meeting)
+                    else None
+                ),
             )
         return super().get_context_data(
             timed_agenda=timed,

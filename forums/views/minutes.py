@@ -18,6 +18,7 @@ from ..forms.minutes import ActionItemForm, ActionStatusForm, AttendanceForm, Mi
 from ..models import ActionItem, Attendance, Decision, Rsvp
 from ..selectors.actions import actions_owned_by
 from ..selectors.agenda import agenda_items
+from ..selectors.learning import session_registrations
 from ..services import minutes as services
 from ..services.rsvp import answer_rsvp, record_attendance
 from .mixins import MeetingPermissionMixin
@@ -62,11 +63,25 @@ class AttendanceView(MeetingPermissionMixin, FormView):
     template_name = "forums/attendance_form.html"
 
     def get_form_kwargs(self):
+        attended = Attendance.objects.filter(meeting=self.meeting).values_list("user_id", flat=True)
+        if self.meeting.is_learning_session:
+            registrations = list(session_registrations(self.meeting))
+            return {
+                **super().get_form_kwargs(),
+                "members": User.objects.filter(
+                    pk__in=[registration.user_id for registration in registrations]
+                ).order_by("display_name", "email"),
+                "rsvps": {},
+                "registrations": {
+                    registration.user_id: registration.get_status_display().lower()
+                    for registration in registrations
+                },
+                "initial": {"attendees": list(attended)},
+            }
         rsvps = {
             rsvp.user_id: rsvp.get_response_display()
             for rsvp in Rsvp.objects.filter(meeting=self.meeting)
         }
-        attended = Attendance.objects.filter(meeting=self.meeting).values_list("user_id", flat=True)
         return {
             **super().get_form_kwargs(),
             "members": forum_members(self.meeting),

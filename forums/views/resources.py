@@ -1,19 +1,13 @@
-from pathlib import PurePosixPath
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.generic import FormView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from members.files import content_type_for
+from members.files import download_response
 
 from ..choices import ResourceKind
 from ..exceptions import ForumActionRefused
@@ -88,22 +82,4 @@ class ResourceDownloadView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return self.resource
 
     def get(self, request, *args, **kwargs):
-        stored = self.resource.file
-        filename = PurePosixPath(stored.name).name
-        content_type = content_type_for(PurePosixPath(filename).suffix.lstrip("."))
-        prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
-        if prefix:
-            response = HttpResponse(content_type=content_type)
-            response["X-Accel-Redirect"] = prefix + quote(stored.name)
-            response["Content-Disposition"] = content_disposition_header(True, filename)
-        else:
-            try:
-                handle = stored.open("rb")
-            except FileNotFoundError as missing:
-                raise Http404(gettext("The file is no longer stored.")) from missing
-            response = FileResponse(
-                handle, as_attachment=True, filename=filename, content_type=content_type
-            )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(self.resource.file)

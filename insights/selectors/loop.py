@@ -197,7 +197,7 @@ def _queues(r: _Reading) -> Metric:
         open_stays = open_stays.filter(forum=f.forum)
     if f.tier:
         open_stays = open_stays.filter(forum__tier=f.tier)
-    coming = Meeting.objects.filter(
+    coming = Meeting.objects.forum_meetings().filter(
         forum=OuterRef("forum"),
         status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED],
         start__gt=timezone.now(),

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from feedback import demo
+from feedback import demo, demo_advice
 from feedback.models import PracticeIssue
 from forums.models import Forum, Meeting
 
@@ -43,6 +43,12 @@ def deep_pages(role: str) -> list[str]:
         ]
     if role == "executive":
         return [reverse("feedback:issue-respond", args=[issue(title=demo.STRATEGIC).pk])]
+    if role == "lead":
+        waiting = issue(title=demo_advice.WAITING_FOR_ACCO)
+        return [
+            reverse("feedback:lead-queue"),
+            reverse("feedback:issue-advise", args=[waiting.pk]),
+        ]
     return [reverse("feedback:forum-queue", args=["statewide"])]
 
 
@@ -127,7 +133,8 @@ def test_every_reachable_page_has_no_accessibility_violations(
     shot = SCREENSHOTS / f"home-{role}-{viewport}.png"
     page.screenshot(path=shot, full_page=True)
     assert shot.stat().st_size > 10_000
-    to_visit = deep_pages(role) + links_on(page)
+    # Search results are reached through a form, not a link.
+    to_visit = [f"{reverse('search:results')}?q=respite", *deep_pages(role), *links_on(page)]
     seen: set[str] = set()
     problems: list[str] = []
 

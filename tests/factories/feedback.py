@@ -3,10 +3,15 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from feedback.choices import IssueStatus, ReferralPurpose, ResponseScope
+from feedback.choices import AnswerSource, IssueStatus, ReferralPurpose, ResponseScope
 from feedback.models import (
     Comment,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationQuestion,
+    ConsultationTarget,
     Endorsement,
+    ExpertAdvice,
     IssueEvent,
     PracticeIssue,
     Referral,
@@ -15,7 +20,12 @@ from feedback.models import (
 )
 from feedback.services.counters import refresh_counts
 
-from .forums import ActionItemFactory, ForumFactory, StrategicForumFactory
+from .forums import (
+    ActionItemFactory,
+    ForumFactory,
+    StatewideForumFactory,
+    StrategicForumFactory,
+)
 from .members import UserFactory
 
 
@@ -107,3 +117,57 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         owner=factory.SelfAttribute("..owner"),
         due_date=factory.SelfAttribute("..due_date"),
     )
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """An open consultation from the State-wide forum with no questions or targets yet;
+    tests that need placement open one through the service."""
+
+    class Meta:
+        model = Consultation
+
+    title = factory.Sequence(lambda n: f"Consultation {n}")
+    brief = "How do families experience the new intake process in your region?"
+    from_forum = factory.SubFactory(StatewideForumFactory)
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    opened_by = factory.SubFactory(UserFactory)
+
+
+class ConsultationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationQuestion
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+
+
+class ConsultationTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationTarget
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    forum = factory.SubFactory(ForumFactory)
+
+
+class ConsultationAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationAnswer
+
+    target = factory.SubFactory(ConsultationTargetFactory)
+    question = factory.SubFactory(
+        ConsultationQuestionFactory, consultation=factory.SelfAttribute("..target.consultation")
+    )
+    source = AnswerSource.MEMBER
+    author = factory.SubFactory(UserFactory)
+    text = "Families tell us the new intake is quicker."
+
+
+class ExpertAdviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpertAdvice
+
+    issue = factory.SubFactory(PracticeIssueFactory)
+    author = factory.SubFactory(UserFactory)
+    practice_area = factory.SubFactory("tests.factories.members.PracticeAreaFactory")
+    body = "Use the shared intake checklist from the practice guidance."

@@ -3,8 +3,25 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from forums.choices import ActionStatus, AgendaItemKind, MeetingStatus, MembershipRole, Tier
-from forums.models import ActionItem, AgendaItem, Forum, Meeting, Membership, Resource, Rsvp
+from forums.choices import (
+    ActionStatus,
+    AgendaItemKind,
+    MeetingKind,
+    MeetingStatus,
+    MembershipRole,
+    RegistrationStatus,
+    Tier,
+)
+from forums.models import (
+    ActionItem,
+    AgendaItem,
+    Forum,
+    Meeting,
+    Membership,
+    Registration,
+    Resource,
+    Rsvp,
+)
 
 from .members import RegionFactory, UserFactory
 
@@ -74,6 +91,23 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(
         lambda o: None if o.status == MeetingStatus.DRAFT else timezone.now()
     )
+
+
+class LearningSessionFactory(MeetingFactory):
+    """A published learning session with 20 places, a week from now, 10:00 to 12:00."""
+
+    title = factory.Sequence(lambda n: f"Learning session {n}")
+    kind = MeetingKind.LEARNING
+    capacity = 20
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(LearningSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.REGISTERED
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -105,6 +105,15 @@ MATRIX = [
         "get",
         {"cfsn_facilitator", "administrator"},
     ),
+    # Only practice leads advise and have a queue (tests/feedback/test_advice.py covers
+    # them); none of these roles leads an area, administrators included.
+    (
+        "issue-advise",
+        lambda lp, i: reverse("feedback:issue-advise", args=[i.pk]),
+        "get",
+        set(),
+    ),
+    ("lead-queue", lambda lp, i: reverse("feedback:lead-queue"), "get", set()),
 ]
 
 

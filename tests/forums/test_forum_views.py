@@ -139,7 +139,7 @@ def test_forum_detail_keeps_a_fixed_number_of_queries(
 ):
     forum = _forum_with(count)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = member_client.get(reverse("forums:forum-detail", args=[forum.slug]))
 
     assert response.status_code == 200

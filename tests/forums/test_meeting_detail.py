@@ -141,7 +141,7 @@ def test_meeting_detail_query_count_is_fixed_whatever_the_rows(
     meeting.save()
     client.force_login(facilitator)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(_url(meeting))
 
     assert response.status_code == 200

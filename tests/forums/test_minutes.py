@@ -224,7 +224,7 @@ def test_my_actions_query_count_is_fixed_whatever_the_rows(
         ActionItemFactory(owner=member, status=ActionStatus.DONE)
     client.force_login(member)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("forums:my-actions"))
 
     assert response.content.decode().count('name="status"') == 2 * size

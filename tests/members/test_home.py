@@ -61,7 +61,7 @@ def test_home_queries_do_not_grow(
         ActionItemFactory(meeting=meeting, owner=member)
         PracticeIssueFactory(origin_forum=membership.forum, raised_by=member)
 
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = member_client.get(reverse("home"))
 
     assert response.status_code == 200

@@ -102,7 +102,7 @@ def test_notification_settings_page_asks_once_per_kind_with_a_legend(member_clie
     response = member_client.get(SETTINGS_URL)
 
     page = response.content.decode()
-    assert page.count("<legend") == len(NotificationKind.values) == 6
+    assert page.count("<legend") == len(NotificationKind.values) == 7
     assert response.context["form"]["meeting"].initial == "daily"
     assert response.context["form"]["action"].initial == "immediate"
 

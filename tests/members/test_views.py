@@ -106,7 +106,7 @@ def test_notifications_list_queries_do_not_grow(
 ):
     NotificationFactory.create_batch(size, recipient=member)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = member_client.get(reverse("members:notifications"))
 
     assert response.status_code == 200

@@ -79,6 +79,15 @@ ACCOUNTS = [
         {},
     ),
     (
+        "lead@example.org",
+        "Leila Lead",
+        "Principal practitioner, Office of Professional Practice",
+        "Department for Child Protection",
+        "Southern",
+        ["Aboriginal children and families", "Children and families"],
+        {},
+    ),
+    (
         "admin@example.org",
         "Ada Administrator",
         "Portal administrator",

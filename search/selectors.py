@@ -1,0 +1,536 @@
+"""One search across the portal: each kind of record read only where the reader may see it,
+through the visibility selectors of the app that owns it, ranked, with highlighted snippets.
+
+On PostgreSQL each kind is matched against its stored, GIN-indexed vector (filter first, then
+rank); elsewhere a plain contains-match on the same fields, title matches first.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from feedback.selectors import consultations_visible_to, issues_visible_to, search_issues
+from forums.models import AgendaItem, Meeting
+from forums.selectors.meetings import meetings_visible_to
+from forums.services.search import SEARCH_CONFIG, agenda_text, minutes_text
+from practice.choices import GuidanceStatus
+from practice.models import GuidanceItem
+
+ISSUES = "issues"
+MEETINGS = "meetings"
+MINUTES = "minutes"
+LIBRARY = "library"
+CONSULTATIONS = "consultations"
+
+KIND_LABELS = {
+    ISSUES: _("Practice issues"),
+    MEETINGS: _("Meetings"),
+    MINUTES: _("Minutes and decisions"),
+    LIBRARY: _("Library"),
+    CONSULTATIONS: _("Consultations"),
+}
+KINDS = tuple(KIND_LABELS)
+
+# Counts stop here ("1,000+"): counting more would read every match for nothing.
+COUNT_CAP = 1000
+PAGE_SIZE = 20
+# A kind's pages reach as far as its count does.
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
+# The "All" view shows this many of each kind.
+TOP_PER_KIND = 3
+# Longer queries are cut here: a search box, not a document.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+
+# Characters no one types, marking where a match starts and stops in a snippet, so that the
+# whole snippet can be escaped first and only then given its <mark> tags.
+START, STOP = "\ue000", "\ue001"
+SNIPPET_WORDS = (12, 30)
+SNIPPET_CHARS = 220
+
+
+@dataclass(frozen=True)
+class Result:
+    """One thing found, as the results page shows it."""
+
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    date: dt.datetime | dt.date | None
+    badge: str
+    # A second, quieter label: "superseded", the forum, "learning session".
+    note: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """How many of one kind were found, counted no further than COUNT_CAP."""
+
+    kind: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def shown(self) -> int:
+        return min(self.count, COUNT_CAP)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.shown // PAGE_SIZE))
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def terms_of(text: str) -> list[str]:
+    """The words of a query for the plain match: quotes and a leading minus are search
+    syntax on PostgreSQL, not text to find."""
+    words = [word.strip("\"'").lstrip("-") for word in text.split()]
+    return list(dict.fromkeys(word for word in words if word))[:MAX_TERMS]
+
+
+def marked(text: str) -> SafeString:
+    """Escape the whole text, then turn each START...STOP pair into <mark>...</mark>; a
+    stray marker (typed into the text itself) is dropped."""
+    pattern = re.escape(START) + "([^" + START + STOP + "]*)" + re.escape(STOP)
+    parts = re.split(pattern, text or "")
+    html = []
+    for index, part in enumerate(parts):
+        part = escape(part.replace(START, "").replace(STOP, ""))
+        html.append(f"<mark>{part}</mark>" if index % 2 else part)
+    # Escaped above, part by part; the only tags are the marks added here.
+    return mark_safe("".join(html))  # noqa: S308
+
+
+def plain_snippet(text: str, terms: list[str]) -> SafeString:
+    """Around the first match: about SNIPPET_CHARS characters, every term marked."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")
+    found = [m for m in (re.search(re.escape(t), text, re.IGNORECASE) for t in terms) if m]
+    first = min((m.start() for m in found), default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    piece = text[start:end]
+    if terms:
+        pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        piece = re.sub(f"({pattern})", START + r"\1" + STOP, piece, flags=re.IGNORECASE)
+    piece = ("… " if start else "") + piece + (" …" if end < len(text) else "")
+    return marked(piece)
+
+
+def _headline(expression, query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        expression,
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        min_words=SNIPPET_WORDS[0],
+        max_words=SNIPPET_WORDS[1],
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def _every_term(terms: list[str], *fields: str) -> Q:
+    """Each term in at least one of the fields."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+def _any_term(terms: list[str], *fields: str) -> Q:
+    condition = Q()
+    for term in terms:
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def _in_title(terms: list[str]) -> Case:
+    return Case(
+        When(_any_term(terms, "title"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+# The plain fallback's text of a meeting's published minutes (SQLite's JSON functions): the
+# notes and decisions of the newest published revision, or of the items as they stand for
+# minutes published before revisions were kept; as forums.services.search reads them.
+PLAIN_MINUTES_TEXT_SQL = """
+COALESCE(
+  (
+    SELECT group_concat(
+      coalesce(json_extract(entry.value, '$.notes'), '') || ' ' || coalesce((
+        SELECT group_concat(json_extract(decision.value, '$.text'), ' ')
+        FROM json_each(entry.value, '$.decisions') AS decision
+      ), ''),
+      ' '
+    )
+    FROM json_each((
+      SELECT revision.snapshot FROM forums_minutesrevision AS revision
+      WHERE revision.meeting_id = "forums_meeting"."id" AND revision.published_at IS NOT NULL
+      ORDER BY revision.number DESC LIMIT 1
+    ), '$.items') AS entry
+  ),
+  (
+    SELECT group_concat(item.notes || ' ' || coalesce((
+        SELECT group_concat(decision.text, ' ') FROM forums_decision AS decision
+        WHERE decision.agenda_item_id = item.id
+      ), ''), ' ')
+    FROM forums_agendaitem AS item
+    WHERE item.meeting_id = "forums_meeting"."id" AND NOT EXISTS (
+      SELECT 1 FROM forums_minutesrevision AS kept
+      WHERE kept.meeting_id = "forums_meeting"."id" AND kept.published_at IS NOT NULL
+    )
+  ),
+  ''
+)
+"""
+
+
+def _plain_minutes_text() -> RawSQL:
+    # A constant statement with no parameters: nothing from a request reaches it.
+    return RawSQL(PLAIN_MINUTES_TEXT_SQL, (), output_field=TextField())  # noqa: S611
+
+
+class PortalSearch:
+    """One reader's search for one query: per kind, the matches they may see, counted and
+    paged in a fixed number of queries whatever the size of the portal."""
+
+    def __init__(self, user, text: str):
+        self.user = user
+        self.text = clean_query(text)
+        self.terms = terms_of(self.text)
+        self.postgresql = on_postgresql()
+
+    @cached_property
+    def query(self) -> SearchQuery:
+        return SearchQuery(self.text, search_type="websearch", config=SEARCH_CONFIG)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    # --- Who may see what: the owning apps' selectors, read once per search -------------
+
+    @cached_property
+    def _visible_meetings(self) -> QuerySet[Meeting]:
+        return meetings_visible_to(self.user).defer(
+            "search_vector", "minutes_search_vector", "forum__purpose"
+        )
+
+    # --- Matches per kind, before ranking ------------------------------------------------
+
+    def matches(self, kind: str) -> QuerySet:
+        """What of this kind the reader may see and the query finds, unordered."""
+        return getattr(self, f"_match_{kind}")()
+
+    def _match_issues(self) -> QuerySet:
+        issues = issues_visible_to(self.user)
+        if self.postgresql:
+            return search_issues(issues, self.text)
+        return issues.filter(_every_term(self.terms, "title", "description"))
+
+    def _match_meetings(self) -> QuerySet:
+        meetings = self._visible_meetings
+        if self.postgresql:
+            return meetings.filter(search_vector=self.query)
+        condition = Q()
+        for term in self.terms:
+            on_agenda = AgendaItem.objects.filter(
+                Q(title__icontains=term) | Q(description__icontains=term), meeting=OuterRef("pk")
+            )
+            condition &= Q(title__icontains=term) | Q(
+                Exists(on_agenda), agenda_published_at__isnull=False
+            )
+        return meetings.filter(condition)
+
+    def _match_minutes(self) -> QuerySet:
+        meetings = self._visible_meetings.filter(minutes_published_at__isnull=False)
+        if self.postgresql:
+            return meetings.filter(minutes_search_vector=self.query)
+        meetings = meetings.alias(minutes_text=_plain_minutes_text())
+        return meetings.filter(_every_term(self.terms, "minutes_text"))
+
+    def _match_library(self) -> QuerySet:
+        items = GuidanceItem.objects.all()
+        if self.postgresql:
+            return items.filter(search_vector=self.query)
+        return items.filter(_every_term(self.terms, "title", "summary"))
+
+    def _match_consultations(self) -> QuerySet:
+        consultations = consultations_visible_to(self.user)
+        if self.postgresql:
+            # The stored vector holds the summary before it is published, too: a match
+            # there alone counts only once the summary is out.
+            return (
+                consultations.filter(search_vector=self.query)
+                .alias(public_vector=SearchVector("title", "brief", config=SEARCH_CONFIG))
+                .filter(
+                    Q(summary_published_at__isnull=False)
+                    | Q(summary="")
+                    | Q(public_vector=self.query)
+                )
+            )
+        condition = Q()
+        for term in self.terms:
+            condition &= (
+                Q(title__icontains=term)
+                | Q(brief__icontains=term)
+                | (Q(summary__icontains=term) & Q(summary_published_at__isnull=False))
+            )
+        return consultations.filter(condition)
+
+    # --- Counts -------------------------------------------------------------------------
+
+    def count(self, kind: str) -> KindCount:
+        """One query over the matches, stopping after COUNT_CAP + 1 of them."""
+        if self.is_empty:
+            return KindCount(kind, 0)
+        found = self.matches(kind).order_by().values("pk")[: COUNT_CAP + 1].count()
+        return KindCount(kind, found)
+
+    def counts(self) -> list[KindCount]:
+        return [self.count(kind) for kind in KINDS]
+
+    # --- Ranked results -----------------------------------------------------------------
+
+    def results(self, kind: str, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[Result]:
+        """One page of a kind, best first; one query."""
+        if self.is_empty:
+            return []
+        rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
+        return [getattr(self, f"_result_{kind}")(row) for row in rows]
+
+    def _rank(self, queryset: QuerySet, vector: str, *first: str) -> QuerySet:
+        return queryset.annotate(rank=SearchRank(F(vector), self.query)).order_by(
+            *first, "-rank", "id"
+        )
+
+    def _ranked_issues(self) -> QuerySet:
+        issues = self.matches(ISSUES).select_related("origin_forum")
+        if self.postgresql:
+            issues = issues.defer("description", "search_vector").annotate(
+                snippet=_headline("description", self.query)
+            )
+            return self._rank(issues, "search_vector")
+        return issues.annotate(in_title=_in_title(self.terms)).order_by("-in_title", "-id")
+
+    def _ranked_meetings(self) -> QuerySet:
+        meetings = self.matches(MEETINGS)
+        if self.postgresql:
+            meetings = meetings.annotate(snippet=_headline(agenda_text(), self.query))
+            return self._rank(meetings, "search_vector")
+        found = AgendaItem.objects.filter(
+            _any_term(self.terms, "title", "description"), meeting=OuterRef("pk")
+        ).order_by("position", "id")
+        return meetings.annotate(
+            in_title=_in_title(self.terms),
+            found_title=Case(
+                When(
+                    agenda_published_at__isnull=False,
+                    then=Subquery(found.values("title")[:1]),
+                ),
+                default=Value(""),
+                output_field=TextField(),
+            ),
+            found_description=Case(
+                When(
+                    agenda_published_at__isnull=False,
+                    then=Subquery(found.values("description")[:1]),
+                ),
+                default=Value(""),
+                output_field=TextField(),
+            ),
+        ).order_by("-in_title", "-start", "-id")
+
+    def _ranked_minutes(self) -> QuerySet:
+        meetings = self.matches(MINUTES)
+        if self.postgresql:
+            meetings = meetings.annotate(snippet=_headline(minutes_text(), self.query))
+            return self._rank(meetings, "minutes_search_vector")
+        return meetings.annotate(plain_text=F("minutes_text")).order_by(
+            "-minutes_published_at", "-id"
+        )
+
+    def _ranked_library(self) -> QuerySet:
+        items = (
+            self.matches(LIBRARY)
+            .select_related("superseded_by")
+            .defer("search_vector", "superseded_by__search_vector", "superseded_by__summary")
+            .annotate(
+                superseded=Case(
+                    When(status=GuidanceStatus.SUPERSEDED, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        if self.postgresql:
+            items = items.annotate(snippet=_headline("summary", self.query))
+            return self._rank(items, "search_vector", "superseded")
+        return items.annotate(in_title=_in_title(self.terms)).order_by(
+            "superseded", "-in_title", "title", "id"
+        )
+
+    def _ranked_consultations(self) -> QuerySet:
+        consultations = self.matches(CONSULTATIONS).select_related("from_forum")
+        if self.postgresql:
+            consultations = consultations.defer("search_vector").annotate(
+                snippet=_headline(_public_consultation_text(), self.query)
+            )
+            return self._rank(consultations, "search_vector")
+        return consultations.annotate(in_title=_in_title(self.terms)).order_by(
+            "-in_title", "-opened_at", "-id"
+        )
+
+    # --- Rows as results ----------------------------------------------------------------
+
+    def _snippet(self, row, plain_text: str) -> SafeString:
+        if self.postgresql:
+            return marked(row.snippet)
+        return plain_snippet(plain_text, self.terms)
+
+    def _result_issues(self, issue) -> Result:
+        return Result(
+            kind=ISSUES,
+            title=issue.title,
+            url=issue.get_absolute_url(),
+            snippet=self._snippet(issue, "" if self.postgresql else issue.description),
+            date=issue.submitted_at or issue.created_at,
+            badge=issue.get_status_display(),
+            note=f"{issue.reference} · {issue.origin_forum}",
+        )
+
+    def _result_meetings(self, meeting) -> Result:
+        plain = ""
+        if not self.postgresql:
+            plain = " · ".join(
+                part for part in (meeting.found_title, meeting.found_description) if part
+            )
+        return Result(
+            kind=MEETINGS,
+            title=meeting.title,
+            url=meeting.get_absolute_url(),
+            snippet=self._snippet(meeting, plain),
+            date=meeting.start,
+            badge=meeting.get_status_display(),
+            note=f"{meeting.forum} · {meeting.get_kind_display()}",
+        )
+
+    def _result_minutes(self, meeting) -> Result:
+        plain = "" if self.postgresql else meeting.plain_text
+        return Result(
+            kind=MINUTES,
+            title=meeting.title,
+            url=f"{meeting.get_absolute_url()}#minutes-heading",
+            snippet=self._snippet(meeting, plain),
+            date=meeting.minutes_published_at,
+            badge=str(_("Minutes")),
+            note=str(meeting.forum),
+        )
+
+    def _result_library(self, item) -> Result:
+        note = ""
+        if item.superseded_by_id:
+            note = str(_("Superseded by %(successor)s")) % {"successor": item.superseded_by}
+        return Result(
+            kind=LIBRARY,
+            title=str(item),
+            url=item.get_absolute_url(),
+            snippet=self._snippet(item, "" if self.postgresql else item.summary),
+            date=item.published_on,
+            badge=item.get_status_display(),
+            note=note or item.get_kind_display(),
+        )
+
+    def _result_consultations(self, consultation) -> Result:
+        plain = ""
+        if not self.postgresql:
+            plain = consultation.brief
+            if consultation.summary_published_at:
+                plain = f"{plain}\n{consultation.summary}"
+        return Result(
+            kind=CONSULTATIONS,
+            title=consultation.title,
+            url=consultation.get_absolute_url(),
+            snippet=self._snippet(consultation, plain),
+            date=consultation.opened_at,
+            badge=consultation.get_status_display(),
+            note=str(consultation.from_forum),
+        )
+
+
+def _public_consultation_text() -> Expression:
+    """The brief, and the summary once it is published."""
+    return Concat(
+        F("brief"),
+        Case(
+            When(
+                summary_published_at__isnull=False,
+                then=Concat(Value("\n"), F("summary"), output_field=TextField()),
+            ),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+        output_field=TextField(),
+    )

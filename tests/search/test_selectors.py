@@ -1,0 +1,310 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from forums.models import Meeting
+from forums.services.agenda import add_agenda_item
+from forums.services.minutes import publish_minutes, record_minutes
+from search.selectors import (
+    CONSULTATIONS,
+    COUNT_CAP,
+    ISSUES,
+    KINDS,
+    LIBRARY,
+    MEETINGS,
+    MINUTES,
+    START,
+    STOP,
+    KindCount,
+    PortalSearch,
+    marked,
+    plain_snippet,
+    terms_of,
+)
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import MeetingFactory
+from tests.factories.members import UserFactory
+from tests.factories.practice import GuidanceItemFactory
+
+from .world import ROLES
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+def titles(user, kind: str, text: str = "kinship") -> list[str]:
+    return [result.title for result in PortalSearch(user, text).results(kind, limit=50)]
+
+
+# What each role finds for "kinship", kind by kind; everything else is out of their sight.
+EVERY_ISSUE = {"Kinship carers wait months for respite", "Restricted kinship placement"}
+PUBLIC_ISSUE = {"Kinship carers wait months for respite"}
+EVERY_MEETING = {"March meeting", "Kinship draft meeting"}
+PUBLISHED_MEETING = {"March meeting"}
+EVERY_CONSULTATION = {"Kinship respite across the regions", "Kinship carers in the south"}
+EXPECTED = {
+    "practitioner": {
+        ISSUES: EVERY_ISSUE,
+        MEETINGS: PUBLISHED_MEETING,
+        CONSULTATIONS: {"Kinship respite across the regions"},
+    },
+    "facilitator": {
+        ISSUES: EVERY_ISSUE,
+        MEETINGS: EVERY_MEETING,
+        CONSULTATIONS: {"Kinship respite across the regions"},
+    },
+    "executive": {
+        ISSUES: PUBLIC_ISSUE,
+        MEETINGS: PUBLISHED_MEETING,
+        CONSULTATIONS: EVERY_CONSULTATION,
+    },
+    "administrator": {
+        ISSUES: EVERY_ISSUE,
+        MEETINGS: EVERY_MEETING,
+        CONSULTATIONS: EVERY_CONSULTATION,
+    },
+    "other_region": {
+        ISSUES: PUBLIC_ISSUE,
+        MEETINGS: PUBLISHED_MEETING,
+        CONSULTATIONS: EVERY_CONSULTATION,
+    },
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", [ISSUES, MEETINGS, CONSULTATIONS])
+def test_results_by_role_are_only_what_the_role_may_see(search_world, role, kind):
+    found = titles(search_world.people[role], kind)
+
+    assert set(found) == EXPECTED[role][kind]
+    assert len(found) == len(set(found))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_minutes_by_role_are_only_published_minutes(search_world, role):
+    found = titles(search_world.people[role], MINUTES)
+
+    assert found == ["February meeting"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_minutes_changed_after_publishing_are_not_found_until_published_again(search_world, role):
+    assert titles(search_world.people[role], MINUTES, "narwhal") == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_agenda_not_yet_published_is_not_found_by_its_items(search_world, role):
+    user = search_world.people[role]
+
+    assert titles(user, MEETINGS, "walrus") == []
+    assert titles(user, MEETINGS, "April") == ["April meeting"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_library_by_role_lists_superseded_version_last(search_world, role):
+    found = [
+        (result.title, result.badge)
+        for result in PortalSearch(search_world.people[role], "kinship").results(LIBRARY)
+    ]
+
+    assert found == [
+        ("Kinship care practice guide (2.0)", "Current"),
+        ("Kinship care practice guide (1.0)", "Superseded"),
+    ]
+
+
+@pytest.mark.parametrize("role", ["executive", "administrator"])
+def test_consultation_summary_not_published_is_never_matched(search_world, role):
+    assert titles(search_world.people[role], CONSULTATIONS, "finding") == []
+
+
+def test_restricted_issue_text_is_not_matched_for_those_who_may_not_see_it(search_world):
+    outsider = search_world.people["other_region"]
+    member = search_world.people["practitioner"]
+
+    assert titles(outsider, ISSUES, "placement question") == []
+    assert titles(member, ISSUES, "placement question") == ["Restricted kinship placement"]
+
+
+def test_counts_by_role_match_the_results(search_world):
+    counts = PortalSearch(search_world.people["practitioner"], "kinship").counts()
+
+    assert counts == [
+        KindCount(ISSUES, 2),
+        KindCount(MEETINGS, 1),
+        KindCount(MINUTES, 1),
+        KindCount(LIBRARY, 2),
+        KindCount(CONSULTATIONS, 1),
+    ]
+
+
+def test_result_links_to_the_record(search_world):
+    practitioner = search_world.people["practitioner"]
+    search = PortalSearch(practitioner, "kinship")
+    february = Meeting.objects.get(title="February meeting")
+
+    (minutes,) = search.results(MINUTES)
+
+    assert minutes.url == f"/forums/meetings/{february.pk}/#minutes-heading"
+    assert minutes.badge == "Minutes"
+    assert minutes.note == "Northern CFSN"
+
+
+def test_empty_query_finds_nothing_without_a_query(search_world, django_assert_num_queries):
+    search = PortalSearch(search_world.people["administrator"], "   ")
+
+    with django_assert_num_queries(0):
+        counts = search.counts()
+        found = [search.results(kind) for kind in KINDS]
+
+    assert [count.count for count in counts] == [0] * 5
+    assert found == [[]] * 5
+
+
+def test_count_stops_after_the_cap(db, settings, monkeypatch):
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 3)
+    PracticeIssueFactory.create_batch(5, title="Interpreter bookings")
+
+    count = PortalSearch(UserFactory(), "interpreter").count(ISSUES)
+
+    assert count.count == 4
+
+
+def test_kind_count_above_cap_is_shown_capped():
+    count = KindCount(ISSUES, COUNT_CAP + 1)
+
+    assert (count.is_capped, count.shown, count.pages) == (True, 1000, 50)
+
+
+def test_kind_count_pages_round_up():
+    assert [KindCount(ISSUES, n).pages for n in (0, 1, 20, 21)] == [1, 1, 1, 2]
+
+
+# --- Snippets: escaped first, then marked ------------------------------------------------
+
+
+def test_marked_escapes_everything_but_the_marks():
+    text = f"<script>alert(1)</script> {START}kinship{STOP} & carers"
+
+    assert marked(text) == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; <mark>kinship</mark> &amp; carers"
+    )
+
+
+def test_marked_drops_a_stray_marker():
+    assert marked(f"a {START}b c{STOP}{STOP} d{START}") == "a <mark>b c</mark> d"
+
+
+def test_plain_snippet_cuts_around_the_first_match_and_marks_every_term():
+    text = ("word " * 100) + "the Kinship carers <b>wait</b> " + ("more " * 100)
+
+    snippet = plain_snippet(text, ["kinship", "wait"])
+
+    assert "the <mark>Kinship</mark> carers &lt;b&gt;<mark>wait</mark>&lt;/b&gt;" in snippet
+    assert snippet.startswith("… word")
+    assert snippet.endswith("more …")
+    assert len(snippet) < 320
+
+
+def test_plain_snippet_of_short_text_is_whole():
+    assert plain_snippet("Kinship care", ["care"]) == "Kinship <mark>care</mark>"
+
+
+def test_terms_of_drops_search_syntax():
+    assert terms_of('"kinship care" -respite kinship') == ["kinship", "care", "respite"]
+
+
+@pytest.mark.parametrize("role", ["practitioner", "administrator"])
+def test_title_with_markup_is_shown_as_text(search_world, role, client):
+    GuidanceItemFactory(title="<script>alert(1)</script> kinship", summary="<b>kinship</b>")
+    client.force_login(search_world.people[role])
+
+    response = client.get("/search/", {"q": "kinship", "kind": LIBRARY})
+
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; kinship (1.0)" in body
+    assert "<b>" not in body
+    assert "<mark>kinship</mark>" in body
+
+
+# --- PostgreSQL: stored vectors, ranking and headlines ------------------------------------
+
+
+@on_postgresql
+def test_postgresql_issue_title_ranks_above_description(db):
+    PracticeIssueFactory(title="Respite care", description="Nothing about kin.")
+    PracticeIssueFactory(title="Transport", description="Respite is mentioned here.")
+    PracticeIssueFactory(title="Respite for kinship carers", description="Respite respite.")
+
+    found = titles(UserFactory(), ISSUES, "respite")
+
+    assert found[2] == "Transport"
+    assert set(found[:2]) == {"Respite care", "Respite for kinship carers"}
+
+
+@on_postgresql
+def test_postgresql_snippet_highlights_stemmed_matches(search_world):
+    (issue,) = PortalSearch(search_world.people["other_region"], "waiting").results(ISSUES)
+
+    assert "<mark>wait</mark>" in issue.snippet
+
+
+@on_postgresql
+def test_postgresql_websearch_syntax_excludes_a_word(search_world):
+    user = search_world.people["administrator"]
+
+    assert titles(user, ISSUES, "kinship -placement") == ["Kinship carers wait months for respite"]
+    assert titles(user, ISSUES, '"kinship placement"') == ["Restricted kinship placement"]
+
+
+@on_postgresql
+def test_postgresql_minutes_snippet_is_the_published_revision(search_world):
+    (minutes,) = PortalSearch(search_world.people["practitioner"], "respite").results(MINUTES)
+
+    assert "narwhal" not in minutes.snippet
+    assert "<mark>respite</mark>" in minutes.snippet
+
+
+@on_postgresql
+def test_postgresql_meeting_snippet_is_the_published_agenda(search_world):
+    (meeting,) = PortalSearch(search_world.people["practitioner"], "pilot").results(MEETINGS)
+
+    assert meeting.title == "March meeting"
+    assert "<mark>pilot</mark>" in meeting.snippet
+
+
+def test_search_is_bounded_to_the_query_length(db):
+    search = PortalSearch(UserFactory(), "kinship " * 100)
+
+    assert len(search.text) == 200
+    assert search.terms == ["kinship"]
+
+
+def test_result_date_is_when_issue_was_submitted(db):
+    issue = PracticeIssueFactory(title="Interpreters")
+
+    (result,) = PortalSearch(UserFactory(), "interpreters").results(ISSUES)
+
+    assert result.date == issue.submitted_at
+
+
+def test_minutes_are_found_by_notes_and_decisions_not_item_titles(search_world):
+    facilitator = search_world.people["facilitator"]
+    start = timezone.now() - dt.timedelta(days=2)
+    held = MeetingFactory(
+        forum=search_world.north,
+        title="Transport meeting",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+    )
+    item = add_agenda_item(held, by=facilitator, title="Transport")
+    record_minutes(held, by=facilitator, notes={item.pk: "Buses"}, decisions={item.pk: "Ferries"})
+    publish_minutes(held, by=facilitator)
+
+    assert titles(facilitator, MINUTES, "transport") == []
+    assert titles(facilitator, MINUTES, "buses") == ["Transport meeting"]
+    assert titles(facilitator, MINUTES, "ferries") == ["Transport meeting"]

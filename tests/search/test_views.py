@@ -1,0 +1,141 @@
+import pytest
+from django.urls import reverse
+
+from forums.choices import MembershipRole
+from forums.services.agenda import add_agenda_item, publish_agenda
+from forums.services.search import rebuild_meeting_search
+from search.selectors import LIBRARY, PAGE_SIZE
+from tests.factories.feedback import (
+    ConsultationFactory,
+    ConsultationTargetFactory,
+    PracticeIssueFactory,
+)
+from tests.factories.forums import MeetingFactory, MembershipFactory
+from tests.factories.practice import GuidanceItemFactory
+from tests.test_fuzz import FUZZ
+
+URL = reverse("search:results")
+
+
+def test_search_page_asks_to_sign_in_first(client, db):
+    response = client.get(URL, {"q": "kinship"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_search_page_without_query_explains_what_it_searches(member_client):
+    response = member_client.get(URL)
+
+    assert response.status_code == 200
+    assert response.context["counts"][0].count == 0
+    assert "You see only what you may open." in response.content.decode()
+
+
+def test_search_all_view_shows_top_of_each_kind_and_keeps_query(search_world, client):
+    client.force_login(search_world.people["practitioner"])
+
+    response = client.get(URL, {"q": "kinship"})
+
+    body = response.content.decode()
+    assert [(count.label, count.count) for count, _ in response.context["sections"]] == [
+        ("Practice issues", 2),
+        ("Meetings", 1),
+        ("Minutes and decisions", 1),
+        ("Library", 2),
+        ("Consultations", 1),
+    ]
+    assert 'value="kinship"' in body
+    assert response.context["total"] == 7
+    assert f'href="{URL}?q=kinship&amp;kind=library"' in body
+
+
+def test_search_kind_view_lists_one_kind(search_world, client):
+    client.force_login(search_world.people["practitioner"])
+
+    response = client.get(URL, {"q": "kinship", "kind": LIBRARY})
+
+    assert [r.title for r in response.context["results"]] == [
+        "Kinship care practice guide (2.0)",
+        "Kinship care practice guide (1.0)",
+    ]
+    assert 'aria-current="page">Library' in response.content.decode()
+
+
+def test_search_with_no_results_shows_suggestions(search_world, client):
+    client.force_login(search_world.people["practitioner"])
+
+    response = client.get(URL, {"q": "zzyzx"})
+
+    body = response.content.decode()
+    assert "Nothing found for “zzyzx”" in body
+    assert "Check the spelling" in body
+    assert response.context["sections"] == []
+
+
+def test_search_page_beyond_the_last_is_not_found(search_world, client):
+    client.force_login(search_world.people["practitioner"])
+
+    response = client.get(URL, {"q": "kinship", "kind": LIBRARY, "page": 2})
+
+    assert response.status_code == 404
+
+
+def test_search_kind_view_pages_by_twenty(db, member_client):
+    GuidanceItemFactory.create_batch(PAGE_SIZE + 1, summary="Respite for carers.")
+
+    first = member_client.get(URL, {"q": "respite", "kind": LIBRARY})
+    second = member_client.get(URL, {"q": "respite", "kind": LIBRARY, "page": 2})
+
+    assert len(first.context["results"]) == PAGE_SIZE
+    assert len(second.context["results"]) == 1
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_search_box_is_in_the_header_for_signed_in_members(member_client):
+    body = member_client.get(reverse("home")).content.decode()
+
+    assert f'action="{URL}"' in body
+    assert '<label class="visually-hidden" for="portal-search">Search the portal</label>' in body
+
+
+def _portal_of_size(world, size: int) -> None:
+    """`size` more records of every kind that the practitioner finds for "kinship"."""
+    north, facilitator = world.north, world.people["facilitator"]
+    for number in range(size):
+        PracticeIssueFactory(title=f"Kinship issue {number}", origin_forum=north)
+        GuidanceItemFactory(title=f"Kinship tool {number}")
+        meeting = MeetingFactory(forum=north, title=f"Kinship meeting {number}")
+        add_agenda_item(meeting, by=facilitator, title="Kinship item")
+        publish_agenda(meeting, by=facilitator)
+        consultation = ConsultationFactory(title=f"Kinship question {number}")
+        ConsultationTargetFactory(consultation=consultation, forum=north)
+        MembershipFactory(forum=north, role=MembershipRole.MEMBER)
+    rebuild_meeting_search()
+
+
+# Session and user, the member's forums, five counts, then five kinds of results ("All") or
+# one page of one kind; and the four the header and menu make on every page.
+@pytest.mark.parametrize("size", [1, 6])
+@pytest.mark.parametrize(("kind", "queries"), [("", 17), (LIBRARY, 13)])
+def test_search_page_queries_do_not_grow_with_the_portal(
+    search_world, client, django_assert_num_queries, size, kind, queries
+):
+    _portal_of_size(search_world, size)
+    client.force_login(search_world.people["practitioner"])
+
+    with django_assert_num_queries(queries):
+        response = client.get(URL, {"q": "kinship", "kind": kind})
+
+    assert response.context["counts"][0].count == 2 + size
+
+
+@pytest.mark.parametrize("parameter", ["q", "kind", "page"])
+def test_search_page_with_odd_parameters_never_fails(search_world, client, parameter):
+    client.force_login(search_world.people["administrator"])
+    statuses = {
+        value[:20]: client.get(URL, {"q": "kinship", "kind": LIBRARY, parameter: value}).status_code
+        for value in [*FUZZ, "kinship & | ! ( <->", "'", '"', "-", ":*"]
+    }
+
+    assert set(statuses.values()) <= {200, 404}
