@@ -1,41 +1,18 @@
 """Two facilitators at once, through two real database connections (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from feedback.exceptions import TransitionNotAllowed
 from feedback.models import Referral
 from feedback.services import routing
+from tests.concurrency import run_at_once
 from tests.factories.feedback import PracticeIssueFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
 )
-
-
-def run_at_once(*calls):
-    """Start every call on its own thread (own connection) at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the test inspects what each call raised
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from django.utils import timezone
 from feedback.services import consultations as services
 from forums.choices import AgendaItemKind
 from forums.models import AgendaItem
+from tests.concurrency import run_at_once
 from tests.factories.forums import MeetingFactory
-
-from .test_concurrency import run_at_once
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",

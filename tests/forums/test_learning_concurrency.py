@@ -1,14 +1,13 @@
 """Two members taking a session's last place at once, through two real database
 connections (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from forums.choices import RegistrationStatus
 from forums.models import Registration
 from forums.services.learning import cancel_registration, register_for_session
+from tests.concurrency import run_at_once
 from tests.factories.forums import LearningSessionFactory, RegistrationFactory
 from tests.factories.members import UserFactory
 
@@ -16,28 +15,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
 )
-
-
-def run_at_once(*calls):
-    """Start every call on its own thread (own connection) at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the test inspects what each call raised
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
