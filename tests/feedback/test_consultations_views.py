@@ -39,7 +39,7 @@ def test_consultation_list_queries_do_not_grow_with_rows(
 
     # Session, user, memberships, sending forums, count, page; the layout's notification
     # count, practice-lead menu and two permission lookups.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("feedback:consultation-list"))
 
     assert len(response.context["consultations"]) == size
@@ -369,7 +369,7 @@ def test_consultation_detail_queries_do_not_grow_with_forums(
     # Session, user, consultation, memberships, own targets, questions, targets, answers,
     # questions again for the page; the layout's notification count, practice-lead menu and
     # two permission lookups.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(consultation.get_absolute_url())
 
     assert len(response.context["targets"]) == 2 + extra_forums

@@ -507,7 +507,7 @@ def test_issue_list_queries_stay_flat(
         url = reverse(name) + (_link(client.get(url).content.decode(), "next") or query)
     cache.clear()  # the filter form is drawn afresh, as on a first visit
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(url)
 
     assert len(response.context["issues"]) == (size if size <= 20 else min(20, size - 20 * older))
@@ -522,7 +522,7 @@ def test_issue_page_queries_stay_flat(client, loop, size, django_assert_num_quer
         EndorsementFactory(issue=issue)
     client.force_login(loop.practitioner)
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         response = client.get(issue.get_absolute_url())
 
     assert len(response.context["comments"]) == min(size, 50)
@@ -545,7 +545,7 @@ def test_merge_form_queries_stay_flat(client, loop, duplicate, size, django_asse
         issue.practice_areas.add(duplicate.practice_areas.get())
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(_merge_url(duplicate))
 
     assert len(response.context["form"].fields["candidate"].choices) == min(size, 20)
@@ -560,7 +560,7 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
     older = _link(first.content.decode(), "next")
 
     # The forum, region and practice-area choices are not read again for the next page.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("feedback:issue-list") + older)
 
     form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]

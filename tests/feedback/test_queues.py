@@ -197,7 +197,7 @@ def test_queues_index_queries_do_not_grow(client, loop, size, django_assert_num_
     _many(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("feedback:queues"))
 
     assert [f.waiting for f in response.context["forums"]] == [size]
@@ -208,7 +208,7 @@ def test_cfsn_queue_queries_do_not_grow(client, loop, size, django_assert_num_qu
     _many(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert len(response.context["queue"]) == min(size, 25)
@@ -222,7 +222,7 @@ def test_statewide_queue_with_patterns_queries_do_not_grow(
     _many(loop, size)
     client.force_login(loop.statewide_facilitator)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
 
     assert len(response.context["queue"]) == min(size, 25)

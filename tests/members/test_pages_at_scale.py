@@ -48,7 +48,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 ):
     _busy_member(member, size)
 
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(22):
         response = member_client.get(reverse("home"))
 
     html = response.content.decode()
@@ -60,7 +60,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 def test_notifications_queries_do_not_grow(member_client, member, size, django_assert_num_queries):
     _busy_member(member, size)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = member_client.get(reverse("members:notifications"))
 
     assert len(response.context["notifications"]) == min(size, 25)

@@ -327,7 +327,7 @@ def test_guidance_due_queries_do_not_grow(client, size, django_assert_num_querie
 
     # session, user, the menu's five (notices, lead, memberships, two permission reads),
     # count, page, areas of the page
-    with time_machine.travel(NOW, tick=False), django_assert_num_queries(10):
+    with time_machine.travel(NOW, tick=False), django_assert_num_queries(8):
         response = client.get(reverse("practice:guidance-due"))
 
     assert len(response.context["items"]) == size

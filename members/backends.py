@@ -1,0 +1,42 @@
+"""Authentication backends: Django's and allauth's, answering permission questions that no
+model permission could satisfy without reading the permission tables."""
+
+import functools
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.apps import apps
+from django.contrib.auth import backends, get_permission_codename
+
+
+@functools.cache
+def model_permission_names() -> frozenset[str]:
+    """Every permission Django creates for the installed models ("<app>.<codename>"): the
+    only ones a user or group can be granted in the admin."""
+    names = set()
+    for model in apps.get_models():
+        opts = model._meta
+        names.update(
+            f"{opts.app_label}.{get_permission_codename(action, opts)}"
+            for action in opts.default_permissions
+        )
+        names.update(f"{opts.app_label}.{codename}" for codename, _ in opts.permissions)
+    return frozenset(names)
+
+
+class ModelPermissionsOnlyMixin:
+    """The portal's own permissions (feedback.view_executive_queue, forums.run_any_forum, …)
+    are decided by its rules; asking for one that is no model permission answers no without
+    two queries for the person's and their groups' grants on every page."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if perm not in model_permission_names():
+            return False
+        return super().has_perm(user_obj, perm, obj)
+
+
+class ModelBackend(ModelPermissionsOnlyMixin, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(ModelPermissionsOnlyMixin, AllauthBackend):
+    pass
