@@ -1,11 +1,12 @@
-"""Authentication backends: Django's and allauth's, answering permission questions that no
-model permission could satisfy without reading the permission tables."""
+"""Authentication backends: Django's and allauth's, loading the signed-in person with what every
+page shows of them, and answering permission questions that no model permission could satisfy
+without reading the permission tables."""
 
 import functools
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.apps import apps
-from django.contrib.auth import backends, get_permission_codename
+from django.contrib.auth import backends, get_permission_codename, get_user_model
 
 
 @functools.cache
@@ -23,10 +24,19 @@ def model_permission_names() -> frozenset[str]:
     return frozenset(names)
 
 
-class ModelPermissionsOnlyMixin:
-    """The portal's own permissions (feedback.view_executive_queue, forums.run_any_forum, …)
-    are decided by its rules; asking for one that is no model permission answers no without
-    two queries for the person's and their groups' grants on every page."""
+class PortalBackendMixin:
+    """The signed-in person comes with their organisation and region, which the home page
+    and profile show. The portal's own permissions (feedback.view_executive_queue,
+    forums.run_any_forum, …) are decided by its rules; asking for one that is no model
+    permission answers no without two queries for the person's and their groups' grants."""
+
+    def get_user(self, user_id):
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("organisation", "region").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):
         if perm not in model_permission_names():
@@ -34,9 +44,9 @@ class ModelPermissionsOnlyMixin:
         return super().has_perm(user_obj, perm, obj)
 
 
-class ModelBackend(ModelPermissionsOnlyMixin, backends.ModelBackend):
+class ModelBackend(PortalBackendMixin, backends.ModelBackend):
     pass
 
 
-class AuthenticationBackend(ModelPermissionsOnlyMixin, AllauthBackend):
+class AuthenticationBackend(PortalBackendMixin, AllauthBackend):
     pass

@@ -13,7 +13,6 @@ def notification_preferences_for(user: User) -> dict[str, str]:
 
 
 def home_summary(user: User) -> dict:
-    """What the home page shows a person: their organisation, region and forums."""
-    member = User.objects.select_related("organisation", "region").get(pk=user.pk)
-    forums = member.forums.order_by("name")
-    return {"member": member, "forums": list(forums)}
+    """What the home page shows a person: their organisation, region (loaded with the
+    signed-in person, see members.backends) and forums."""
+    return {"member": user, "forums": list(user.forums.order_by("name"))}

@@ -37,6 +37,8 @@ def my_issues_panel(user, limit: int = 5) -> dict:
 @register.inclusion_tag("feedback/_panel_triage.html")
 def triage_panel(user) -> dict:
     """Forums this person runs, with how many issues wait for triage in each."""
+    if not user.is_superuser and not forums_run_by(user):
+        return {"forums": []}
     return {"forums": list(forums_to_triage(user))}
 
 

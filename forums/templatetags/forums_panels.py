@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django import template
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from members.home import Task
 
-from ..choices import OPEN_ACTION_STATUSES, TAKES_OUTCOMES, MeetingStatus
+from ..choices import OPEN_ACTION_STATUSES, TAKES_OUTCOMES, MeetingKind, MeetingStatus
 from ..models import ActionItem, Meeting, Rsvp
 from ..rules import forums_run_by
 from ..selectors.meetings import meetings_for
@@ -23,20 +24,57 @@ MINUTES_DUE_WITHIN_DAYS = 90
 register = template.Library()
 
 
+# How many meetings and actions the home page's panels list.
+PANEL_LENGTH = 5
+
+
+def _upcoming(user) -> tuple[list[Meeting], int]:
+    """The person's next meetings for the panel, and how many of their forums' published
+    meetings still await their reply: one query, kept on the user for the request."""
+    cached = getattr(user, "_home_upcoming", None)
+    if cached is None:
+        now = timezone.now()
+        awaiting_reply = Q(
+            kind=MeetingKind.FORUM, status=MeetingStatus.PUBLISHED, start__gt=now
+        ) & ~Q(Exists(Rsvp.objects.filter(user=user, meeting=OuterRef("pk"))))
+        rows = list(
+            meetings_for(user)
+            .upcoming()
+            .exclude(status=MeetingStatus.CANCELLED)
+            .annotate(to_answer=Window(Count("pk", filter=awaiting_reply)))[:PANEL_LENGTH]
+        )
+        cached = (rows, rows[0].to_answer if rows else 0)
+        user._home_upcoming = cached
+    return cached
+
+
+def _open_actions(user) -> tuple[list[ActionItem], int]:
+    """The person's open actions, soonest due first, one more than the panel lists, and how
+    many fall due within ACTIONS_DUE_WITHIN_DAYS: one query, kept on the user."""
+    cached = getattr(user, "_home_actions", None)
+    if cached is None:
+        soon = timezone.localdate() + dt.timedelta(days=ACTIONS_DUE_WITHIN_DAYS)
+        rows = list(
+            ActionItem.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES)
+            .select_related("forum")
+            .annotate(due_soon=Window(Count("pk", filter=Q(due_date__lte=soon))))
+            .order_by("due_date", "id")[: PANEL_LENGTH + 1]
+        )
+        cached = (rows, rows[0].due_soon if rows else 0)
+        user._home_actions = cached
+    return cached
+
+
 @register.inclusion_tag("forums/_panel_upcoming.html")
-def upcoming_meetings_panel(user, limit: int = 5) -> dict:
-    meetings = list(meetings_for(user).upcoming().exclude(status="cancelled")[:limit])
+def upcoming_meetings_panel(user) -> dict:
+    meetings, _ = _upcoming(user)
     return {"meetings": meetings}
 
 
 @register.inclusion_tag("forums/_panel_actions.html")
-def open_actions_panel(user, limit: int = 5) -> dict:
-    actions = list(
-        ActionItem.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES)
-        .select_related("forum")
-        .order_by("due_date", "id")[: limit + 1]
-    )
-    return {"actions": actions[:limit], "more": len(actions) > limit}
+def open_actions_panel(user) -> dict:
+    actions, _ = _open_actions(user)
+    return {"actions": actions[:PANEL_LENGTH], "more": len(actions) > PANEL_LENGTH}
 
 
 @register.simple_tag
@@ -45,14 +83,7 @@ def forum_tasks(user) -> list[Task]:
     publish and minutes to publish."""
     now = timezone.now()
     tasks = []
-    to_answer = (
-        meetings_for(user)
-        .forum_meetings()
-        .upcoming()
-        .filter(status=MeetingStatus.PUBLISHED, start__gt=now)
-        .exclude(pk__in=Rsvp.objects.filter(user=user).values("meeting"))
-        .count()
-    )
+    _, to_answer = _upcoming(user)
     if to_answer:
         tasks.append(
             Task(
@@ -63,11 +94,7 @@ def forum_tasks(user) -> list[Task]:
                 gettext("Say whether you are going."),
             )
         )
-    due = ActionItem.objects.filter(
-        owner=user,
-        status__in=OPEN_ACTION_STATUSES,
-        due_date__lte=timezone.localdate() + dt.timedelta(days=ACTIONS_DUE_WITHIN_DAYS),
-    ).count()
+    _, due = _open_actions(user)
     if due:
         tasks.append(
             Task(
