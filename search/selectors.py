@@ -38,6 +38,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models import PracticeIssue
 from feedback.selectors import consultations_visible_to, issues_visible_to, search_issues
 from forums.models import AgendaItem, Meeting
 from forums.selectors.meetings import meetings_visible_to
@@ -65,6 +66,8 @@ COUNT_CAP = 1000
 PAGE_SIZE = 20
 # A kind's pages reach as far as its count does.
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
+# Practice issues are ranked among this many of their newest matches: every one the pages reach.
+RANK_WINDOW = COUNT_CAP
 # The "All" view shows this many of each kind.
 TOP_PER_KIND = 3
 # Longer queries are cut here: a search box, not a document.
@@ -114,6 +117,15 @@ class KindCount:
     @property
     def shown(self) -> int:
         return min(self.count, COUNT_CAP)
+
+    @property
+    def ranks_the_newest(self) -> bool:
+        """Practice issues past RANK_WINDOW matches: the newest of them are ranked."""
+        return self.kind == ISSUES and self.count > RANK_WINDOW
+
+    @property
+    def rank_window(self) -> int:
+        return RANK_WINDOW
 
     @property
     def pages(self) -> int:
@@ -367,7 +379,11 @@ class PortalSearch:
         )
 
     def _ranked_issues(self) -> QuerySet:
-        issues = self.matches(ISSUES).select_related("origin_forum")
+        # Ranking reads every match: at state scale a common word matches tens of thousands
+        # of issues, so only the newest RANK_WINDOW matches (by the issue list's index) are
+        # ranked; that is every one the pages reach.
+        newest = self.matches(ISSUES).order_by("-submitted_at", "-id").values("pk")[:RANK_WINDOW]
+        issues = PracticeIssue.objects.filter(pk__in=newest).select_related("origin_forum")
         if self.postgresql:
             issues = issues.defer("description", "search_vector").annotate(
                 snippet=_headline("description", self.query)

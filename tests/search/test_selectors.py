@@ -173,6 +173,22 @@ def test_count_stops_after_the_cap(db, settings, monkeypatch):
     assert count.count == 4
 
 
+def test_issue_results_past_the_window_rank_only_the_newest_matches(db, monkeypatch):
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    now = timezone.now()
+    for days_ago, title in ((3, "Interpreter bookings"), (2, "Transport"), (1, "Housing")):
+        issue = PracticeIssueFactory(title=title, description="Interpreter access is patchy.")
+        issue.submitted_at = now - dt.timedelta(days=days_ago)
+        issue.save(update_fields=["submitted_at"])
+    search = PortalSearch(UserFactory(), "interpreter")
+
+    found = [result.title for result in search.results(ISSUES)]
+
+    # The oldest would rank first by its title; it is past the two newest matches.
+    assert sorted(found) == ["Housing", "Transport"]
+    assert (search.count(ISSUES).count, search.count(ISSUES).ranks_the_newest) == (3, True)
+
+
 def test_kind_count_above_cap_is_shown_capped():
     count = KindCount(ISSUES, COUNT_CAP + 1)
 

@@ -92,6 +92,21 @@ def test_search_kind_view_pages_by_twenty(db, member_client):
     assert "Page 2 of 2" in second.content.decode()
 
 
+def test_search_past_the_ranking_window_says_which_issues_are_ranked(
+    db, member_client, monkeypatch
+):
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    PracticeIssueFactory.create_batch(3, title="Interpreter bookings")
+    PracticeIssueFactory(title="Transport vouchers")
+
+    many = member_client.get(URL, {"q": "bookings"}).content.decode()
+    few = member_client.get(URL, {"q": "vouchers"}).content.decode()
+
+    note = "More than 2 practice issues match: the newest 2 are ranked."
+    assert note in " ".join(many.split())
+    assert "are ranked" not in few
+
+
 def test_search_box_is_in_the_header_for_signed_in_members(member_client):
     body = member_client.get(reverse("home")).content.decode()
 
