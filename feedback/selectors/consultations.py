@@ -203,20 +203,40 @@ def awaiting_answers(user) -> QuerySet[ConsultationTarget]:
     ).order_by("entered_at", "id")
 
 
+# What a target's state and its line on a forum's page are drawn from.
+TARGET_STATE_FIELDS = (
+    "answered_at",
+    "consultation__title",
+    "consultation__closes_on",
+    "consultation__status",
+    "consultation__opened_at",
+    "agenda_item__meeting__title",
+    "agenda_item__meeting__start",
+    "agenda_item__meeting__status",
+)
+
+
 def forum_consultations(forum: Forum, user, *, limit: int = 10) -> dict[str, list]:
     """A forum's page: the consultations it received (its target rows, with where each
     stands) and sent, newest first, as far as this person may see them."""
-    visible = consultations_visible_to(user)
+    received = ConsultationTarget.objects.filter(forum=forum)
+    sent = Consultation.objects.filter(from_forum=forum)
+    # What is sent to or from a forum is visible to its members (consultations_visible_to's
+    # rule), so only others' lists need that rule's filter.
+    if forum.pk not in roles_of(user):
+        visible = consultations_visible_to(user)
+        received = received.filter(consultation__in=visible)
+        sent = visible.filter(from_forum=forum)
     received = list(
-        ConsultationTarget.objects.filter(forum=forum, consultation__in=visible)
-        .select_related("consultation", "agenda_item__meeting")
+        received.select_related("consultation", "agenda_item__meeting")
+        .only(*TARGET_STATE_FIELDS)
         .order_by("-consultation__opened_at", "-id")[:limit]
     )
     today = timezone.localdate()
     for target in received:
         target.state = target_state(target, target.consultation, today)
     sent = list(
-        visible.filter(from_forum=forum)
+        sent.only("title", "status", "opened_at")
         .annotate(
             target_count=Count("targets", distinct=True),
             answered_count=Count(

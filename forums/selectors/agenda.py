@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, RsvpResponse
+from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, AgendaItemKind, RsvpResponse
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -23,6 +23,7 @@ from ..models import (
     Rsvp,
 )
 from ..signals import action_issue_links, agenda_item_issues
+from .meetings import addresses_of
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,17 @@ class TimedItem:
     # at this forum, and where to post to move it to a later meeting.
     carried_over: int = 0
     move_url: str = ""
+    # For any item that brings a practice issue: the issue's page.
+    issue_url: str = ""
+    # The kind's label, looked up once per agenda rather than once per row.
+    kind_label: str = ""
 
     @property
     def awaits_outcome(self) -> bool:
         """An item that brings an issue whose stay here has no outcome yet (the stay reaches
         the item in reverse, loaded with it by agenda_items)."""
-        try:
-            referral = self.item.referral
-        except ObjectDoesNotExist:
-            return False
-        return not referral.outcome and referral.left_at is None
+        referral = referral_of(self.item)
+        return referral is not None and not referral.outcome and referral.left_at is None
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,15 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
     return by_meeting
 
 
+def referral_of(item: AgendaItem):
+    """The stay that links an item to its practice issue (loaded with it by agenda_items),
+    or None."""
+    try:
+        return item.referral
+    except ObjectDoesNotExist:
+        return None
+
+
 def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
     """Each item with its running start time; the total is compared with the meeting length.
     "Matters arising" comes with the open actions of the meeting it follows up."""
@@ -131,9 +142,12 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
     if items:
         for _receiver, found in agenda_item_issues.send(sender=AgendaItem, items=items):
             issues.update(found or {})
+    kind_labels = {kind: str(label) for kind, label in AgendaItemKind.choices}
+    issue_url = addresses_of("feedback:issue-detail")
     timed, starts_at = [], meeting.start
     for number, item in enumerate(items, start=1):
         about = issues.get(item.pk, {})
+        referral = referral_of(item)
         timed.append(
             TimedItem(
                 item=item,
@@ -142,6 +156,8 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
                 arising=tuple(arising.get(item.matters_from_id, ())),
                 carried_over=about.get("carried_over", 0),
                 move_url=about.get("move_url", ""),
+                kind_label=kind_labels.get(item.kind, item.kind),
+                issue_url=issue_url(referral.issue_id) if referral else "",
             )
         )
         starts_at += dt.timedelta(minutes=item.minutes_allotted)

@@ -3,22 +3,22 @@
 import calendar
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from members.choices import Sector
-from members.models import User
+from members.models import Region, User
 
 from ..choices import (
-    EXECUTIVE_ROLES,
-    FACILITATING_ROLES,
     OPEN_ACTION_STATUSES,
     MeetingKind,
     MeetingStatus,
@@ -44,17 +44,8 @@ WHEN_PAST = "past"
 
 def forums_run_by(user) -> set[int]:
     """Ids of the forums this person may run (as forums.rules.is_forum_facilitator says)."""
-    if not user.is_authenticated:
-        return set()
-    roles = roles_of(user)
-    run = {pk for pk, role in roles.items() if role in FACILITATING_ROLES}
-    executive = [pk for pk, role in roles.items() if role in EXECUTIVE_ROLES]
-    if executive:
-        strategic = set(
-            Forum.objects.filter(pk__in=executive, tier=Tier.STRATEGIC).values_list("pk", flat=True)
-        )
-        run |= strategic
-    return run
+    # The rules read each forum's tier with the person's roles, so this asks no query.
+    return set(forums_run_by_rules(user))
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -103,24 +94,75 @@ def filtered_meetings(
     return meetings.past() if when == WHEN_PAST else meetings.upcoming()
 
 
+def filter_choices_stamp() -> str:
+    """A fingerprint of every forum and region the meeting filters offer, which changes
+    when one is added, renamed or removed; one query."""
+    forums = Forum.objects.annotate(table=Value("forum")).values_list("table", "pk", "name")
+    regions = Region.objects.annotate(table=Value("region")).values_list("table", "pk", "name")
+    rows = sorted(forums.order_by().union(regions.order_by(), all=True))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A meeting as a month's grid shows it: its title, page and local start time."""
+
+    title: str
+    url: str
+    time: str
+    status: str
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+
+def addresses_of(url_name: str) -> Callable[[int], str]:
+    """reverse(url_name, args=[pk]) for many pks at the cost of one reverse: the addresses
+    differ only in the number."""
+    marker = 918273645
+    head, tail = reverse(url_name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def month_grid(
     user, year: int, month: int, meetings: QuerySet[Meeting] | None = None
 ) -> list[list[dict]]:
-    """Weeks (Monday first) of days, each with the visible meetings starting that day."""
+    """Weeks (Monday first) of days, each with its names and the visible meetings starting
+    that day as CalendarEntry rows; one query. Names and times are formatted once each."""
     tz = timezone.get_current_timezone()
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    by_day: dict[dt.date, list[Meeting]] = {}
     if meetings is None:
         meetings = meetings_visible_to(user)
-    for meeting in meetings.filter(start__gte=start, start__lt=end).order_by("start", "id"):
-        by_day.setdefault(timezone.localtime(meeting.start, tz).date(), []).append(meeting)
+    rows = (
+        meetings.filter(start__gte=start, start__lt=end)
+        .order_by("start", "id")
+        .values_list("pk", "title", "start", "status")
+    )
+    page = addresses_of("forums:meeting-detail")
+    times: dict[dt.time, str] = {}
+    by_day: dict[dt.date, list[CalendarEntry]] = {}
+    for pk, title, starts, status in rows:
+        local = timezone.localtime(starts, tz)
+        if local.time() not in times:
+            times[local.time()] = date_format(local, "g:i a")
+        entry = CalendarEntry(title, page(pk), times[local.time()], status)
+        by_day.setdefault(local.date(), []).append(entry)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    weekdays = [date_format(day, "l") for day in weeks[0]]
+    months = {day.month: date_format(day, "F") for day in (weeks[0][0], first, weeks[-1][-1])}
     return [
         [
-            {"date": day, "in_month": day.month == month, "meetings": by_day.get(day, [])}
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "weekday": weekdays[day.weekday()],
+                "month_name": months[day.month],
+                "meetings": by_day.get(day, []),
+            }
             for day in week
         ]
         for week in weeks
@@ -185,27 +227,34 @@ def members_in_role_order(forum: Forum) -> QuerySet[Membership]:
 def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -> dict:
     """What a forum's page shows: a page of its members by role, meetings, the soonest due
     open actions with how many there are, and the latest resources."""
-    members = Paginator(members_in_role_order(forum), FORUM_PAGE_MEMBERS).get_page(members_page)
-    visible = meetings_visible_to(user).filter(forum=forum)
+    mix = sector_mix(forum)
+    paginator = Paginator(members_in_role_order(forum), FORUM_PAGE_MEMBERS)
+    # The sector mix counts every member once, so it gives the paginator its count.
+    paginator.count = sum(row.count for row in mix)
+    members = paginator.get_page(members_page)
+    # The page names its forum once, so its meetings come without it.
+    visible = meetings_visible_to(user).filter(forum=forum).select_related(None)
     # What belongs to a meeting shows only where that meeting itself may be seen.
     shown_with = Q(meeting__isnull=True) | Q(meeting__in=visible.values("pk"))
-    actions = ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
+    open_actions = list(
+        ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
+        .select_related("owner")
+        # How many there are in all rides along with the first rows.
+        .annotate(open_count=Window(Count("pk")))
+        .order_by("due_date", "id")[:FORUM_PAGE_ACTIONS]
+    )
     return {
         "members": members,
         "upcoming_meetings": list(visible.upcoming()[:20]),
         "past_meetings": list(visible.past()[:past_limit]),
-        "open_actions": list(
-            actions.select_related("owner", "meeting").order_by("due_date", "id")[
-                :FORUM_PAGE_ACTIONS
-            ]
-        ),
-        "open_action_count": actions.count(),
+        "open_actions": open_actions,
+        "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(
             Resource.objects.filter(shown_with, forum=forum)
             .prefetch_related("practice_areas")
             .order_by("-created_at", "-id")[:30]
         ),
-        "sector_mix": sector_mix(forum),
+        "sector_mix": mix,
     }
 
 

@@ -12,6 +12,7 @@ from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm,
 from ..models import AgendaItem, Meeting
 from ..selectors.agenda import (
     agenda_defaults,
+    agenda_items,
     later_open_meetings,
     meeting_resources,
     minutes_total,
@@ -196,7 +197,8 @@ class AgendaPackView(MeetingPermissionMixin, TemplateView):
     template_name = "forums/agenda_pack.html"
 
     def get_context_data(self, **kwargs):
-        timed = timed_agenda(self.meeting)
+        # The pack shows no decisions, so the items come without them.
+        timed = timed_agenda(self.meeting, agenda_items(self.meeting).prefetch_related(None))
         return super().get_context_data(
             timed_agenda=timed,
             minutes_total=minutes_total(timed),

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import re
 
 from django import forms
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
@@ -24,6 +25,7 @@ from ..selectors.meetings import (
     WHEN_PAST,
     feed_meetings,
     feed_stamp,
+    filter_choices_stamp,
     filtered_meetings,
     meetings_for,
     meetings_visible_to,
@@ -46,6 +48,9 @@ WEEKDAY_NAMES = [
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FEED_CACHE_SECONDS = 60 * 60
+# A filter form's drawing is named by all it shows, so it is kept until the cache needs
+# the room or a deploy may have changed its markup.
+FILTERS_CACHE_SECONDS = 60 * 60
 
 
 def number_in(value: str | None, low: int, high: int, default: int) -> int | None:
@@ -56,6 +61,14 @@ def number_in(value: str | None, low: int, high: int, default: int) -> int | Non
         return None
     number = int(value)
     return number if low <= number <= high else None
+
+
+def filters_key(form: forms.Form) -> str:
+    """Names a filter form's drawing: the values asked for in its fields, the forums and
+    regions it offers, and the language; it shows nothing else, nothing of the person."""
+    asked = [(name, form.data.getlist(name)) for name in form.fields] if form.is_bound else []
+    drawn_from = (asked, filter_choices_stamp(), get_language())
+    return hashlib.sha256(repr(drawn_from).encode()).hexdigest()
 
 
 class CalendarMonthView(LoginRequiredMixin, TemplateView):
@@ -89,6 +102,8 @@ class CalendarMonthView(LoginRequiredMixin, TemplateView):
             weekdays=WEEKDAY_NAMES,
             weeks=month_grid(self.request.user, first.year, first.month, meetings),
             filter_form=filter_form,
+            filters_key=filters_key(filter_form),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
             filter_query=query.urlencode(),
             **kwargs,
         )

@@ -284,6 +284,36 @@ def test_calendar_month_filters_by_forum_and_only_my_forums(member_client, membe
 
 
 @pytest.mark.django_db
+def test_calendar_month_kept_filter_form_offers_a_forum_added_or_renamed_since(member_client):
+    forum = ForumFactory(name="Alpine CFSN")
+    url = reverse("forums:calendar")
+    member_client.get(url)
+
+    ForumFactory(name="Bayside CFSN")
+    added = member_client.get(url).content.decode()
+    forum.name = "Coastal CFSN"
+    forum.save(update_fields=["name"])
+    renamed = member_client.get(url).content.decode()
+
+    assert f'<option value="{forum.pk}">Alpine CFSN</option>' not in renamed
+    assert ">Bayside CFSN</option>" in added
+    assert f'<option value="{forum.pk}">Coastal CFSN</option>' in renamed
+
+
+@pytest.mark.django_db
+def test_calendar_month_kept_filter_form_shows_each_query_its_own_choice(member_client):
+    forum = ForumFactory(name="Alpine CFSN")
+    url = reverse("forums:calendar")
+
+    member_client.get(url)
+    chosen = member_client.get(url, {"forum": forum.pk}).content.decode()
+    plain = member_client.get(url).content.decode()
+
+    assert f'<option value="{forum.pk}" selected>Alpine CFSN</option>' in chosen
+    assert f'<option value="{forum.pk}">Alpine CFSN</option>' in plain
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("year", "month"), [("9999", "12"), ("1", "1"), ("2026", "13")])
 def test_calendar_month_out_of_range_shows_a_month_not_an_error(member_client, year, month):
     response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})
