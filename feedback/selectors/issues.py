@@ -24,10 +24,12 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 
 from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, Membership
+from members.models import PracticeArea
 from practice.models import GuidanceItem
 
 from ..choices import (
@@ -41,6 +43,8 @@ from ..choices import (
 )
 from ..models import (
     Comment,
+    Endorsement,
+    ExpertAdvice,
     IssueEvent,
     MergeRecord,
     PracticeIssue,
@@ -52,13 +56,6 @@ from ..models import (
 from ..pagination import NEWEST_FIRST
 
 
-def _with_counts(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
-    """Related rows a list shows; its counts are the issue's own maintained counters."""
-    return issues.select_related(
-        "current_forum", "origin_forum__region", "raised_by"
-    ).prefetch_related("practice_areas")
-
-
 def issues_visible_to(user) -> QuerySet[PracticeIssue]:
     """Every issue this person may see: drafts only their own; restricted ones to members
     of forums it has been at (so executives once it reached them) and administrators."""
@@ -67,10 +64,12 @@ def issues_visible_to(user) -> QuerySet[PracticeIssue]:
     published = ~Q(status=IssueStatus.DRAFT)
     if user.is_superuser:
         return issues
+    # Asked per issue, as "a forum of mine this issue has been at", so PostgreSQL probes the
+    # few restricted issues a page reads by id rather than hashing every referral of the
+    # person's forums before the first row.
     visited_mine = Exists(
-        Referral.objects.filter(
-            issue=OuterRef("pk"),
-            forum__in=Membership.objects.filter(user=user).values("forum"),
+        Membership.objects.filter(user=user).filter(
+            Exists(Referral.objects.filter(forum=OuterRef("forum"), issue=OuterRef(OuterRef("pk"))))
         )
     )
     return issues.filter(own | (published & (Q(restricted=False) | visited_mine)))
@@ -116,7 +115,8 @@ def issue_list(
         watched = Watch.objects.filter(user=user).order_by().values("issue")
         issues = issues.filter(pk__in=raised.union(watched))
     else:
-        issues = issues.exclude(status=IssueStatus.DRAFT)
+        # Drafts, never submitted, sort first: saying so lets the index walk start past them.
+        issues = issues.exclude(status=IssueStatus.DRAFT).filter(submitted_at__isnull=False)
     if status:
         issues = issues.filter(status=status)
     if tier:
@@ -137,8 +137,89 @@ def issue_list(
         responses = Response.objects.filter(delivery_conditions(delivery))
         issues = issues.filter(pk__in=responses.values("issue"))
     issues = with_delivery(search_issues(issues, text))
-    # A card shows neither the description nor the vector: leave them in the table.
-    return _with_counts(issues).defer("description", "search_vector").order_by(*NEWEST_FIRST)
+    # Only what a card shows (`issue_cards` adds its practice areas): the rest of a long
+    # issue, and of its forums, stays in the table.
+    return (
+        issues.select_related("current_forum", "origin_forum")
+        .only(*CARD_FIELDS)
+        .order_by(*NEWEST_FIRST)
+    )
+
+
+CARD_FIELDS = (
+    "title",
+    "status",
+    "restricted",
+    "submitted_at",
+    "endorsement_count",
+    "region_count",
+    "origin_forum__name",
+    "current_forum__name",
+)
+
+
+@dataclass(frozen=True)
+class IssueCard:
+    """An issue as a list shows it, its words made once per page rather than per row."""
+
+    issue: PracticeIssue
+    url: str
+    status_label: str
+    raised: str
+    now_with: str
+    support: str
+    area_names: tuple[str, ...]
+
+
+def issue_cards(issues: list[PracticeIssue]) -> list[IssueCard]:
+    """The cards of a page of `issue_list`: their practice areas in one query."""
+    links = (
+        PracticeIssue.practice_areas.through.objects.filter(
+            practiceissue__in=[issue.pk for issue in issues]
+        )
+        .order_by("practicearea__name", "practicearea")
+        .values_list("practiceissue", "practicearea__name")
+    )
+    areas: dict[int, list[str]] = {}
+    for issue_id, name in links:
+        areas.setdefault(issue_id, []).append(name)
+    labels = {value: str(label) for value, label in IssueStatus.choices}
+    return [
+        IssueCard(
+            issue=issue,
+            url=issue.get_absolute_url(),
+            status_label=labels.get(issue.status, issue.status),
+            raised=_raised(issue),
+            now_with=(
+                gettext("· now with %(forum)s") % {"forum": issue.current_forum.name}
+                if issue.current_forum
+                else ""
+            ),
+            support=_support(issue),
+            area_names=tuple(areas.get(issue.pk, ())),
+        )
+        for issue in issues
+    ]
+
+
+def _raised(issue: PracticeIssue) -> str:
+    values = {"reference": issue.reference, "forum": issue.origin_forum.name}
+    if issue.submitted_at is None:
+        return gettext("%(reference)s · raised at %(forum)s") % values
+    date = formats.date_format(timezone.localtime(issue.submitted_at), "j M Y")
+    return gettext("%(reference)s · raised at %(forum)s on %(date)s") % {**values, "date": date}
+
+
+def _support(issue: PracticeIssue) -> str:
+    endorsements = ngettext(
+        "%(endorsements)s endorsement",
+        "%(endorsements)s endorsements",
+        issue.endorsement_count,
+    ) % {"endorsements": issue.endorsement_count}
+    regions = ngettext(
+        "from %(regions)s region", "from %(regions)s regions", issue.region_count
+    ) % {"regions": issue.region_count}
+    return f"{endorsements} {regions}"
 
 
 def with_delivery(issues: QuerySet[PracticeIssue]) -> QuerySet[PracticeIssue]:
@@ -190,9 +271,11 @@ def likely_primaries(user, issue: PracticeIssue, *, limit: int = 20) -> list[Pra
     return list(mergeable_into(user, issue).filter(Exists(areas)).order_by(*NEWEST_FIRST)[:limit])
 
 
-def issue_detail(pk: int) -> PracticeIssue:
-    """The issue page's issue with its path and duplicates (few per issue); its events and
-    comments, which grow, come a page at a time from `timeline` and `issue_comments`."""
+def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
+    """The issue page's issue with its path, duplicates (`merged_duplicates`) and cited
+    guidance (`cited_guidance`), few per issue, whether it `has_advice`, and whether `viewer`
+    endorsed and watches it; its events and comments, which grow, come a page at a time
+    from `timeline` and `issue_comments`."""
     referrals = Referral.objects.select_related(
         "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
     ).order_by("entered_at", "id")
@@ -211,24 +294,54 @@ def issue_detail(pk: int) -> PracticeIssue:
         )
         .order_by("pk")
     )
+    links = PracticeIssue.related_guidance.through.objects
     issue = (
-        _with_counts(PracticeIssue.objects.filter(pk=pk))
-        .select_related("merged_into", "response__owner", "response__action_item")
+        PracticeIssue.objects.filter(pk=pk)
+        .select_related(
+            "current_forum",
+            "origin_forum__region",
+            "raised_by",
+            "merged_into",
+            "response__owner",
+            "response__action_item",
+        )
         .defer("search_vector", "merged_into__description", "merged_into__search_vector")
+        .annotate(
+            # Most issues have neither: asked here, their lists are read only when they do.
+            has_duplicates=Exists(PracticeIssue.objects.filter(merged_into=OuterRef("pk"))),
+            cites_guidance=Exists(links.filter(practiceissue=OuterRef("pk"))),
+            has_advice=Exists(ExpertAdvice.objects.filter(issue=OuterRef("pk"))),
+            endorsed=_viewer_has(Endorsement, viewer),
+            watching=_viewer_has(Watch, viewer),
+        )
         .prefetch_related(
+            "practice_areas",
             Prefetch(
                 "response__progress",
                 queryset=ResponseProgress.objects.select_related("by"),
             ),
             Prefetch("referrals", queryset=referrals),
-            Prefetch("duplicates", queryset=duplicates),
-            Prefetch("related_guidance", queryset=guidance),
             Prefetch("response__related_guidance", queryset=guidance),
         )
         .get()
     )
+    issue.merged_duplicates = (
+        list(duplicates.filter(merged_into=issue)) if issue.has_duplicates else []
+    )
+    issue.cited_guidance = (
+        list(guidance.filter(pk__in=links.filter(practiceissue=issue).values("guidanceitem")))
+        if issue.cites_guidance
+        else []
+    )
     issue.visited_forum_ids = {r.forum_id for r in issue.referrals.all()}
     return issue
+
+
+def _viewer_has(model, viewer) -> Exists | Value:
+    """For an issue: whether `viewer` has a row of `model` (an endorsement, a watch) on it."""
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False)
+    return Exists(model.objects.filter(issue=OuterRef("pk"), user=viewer))
 
 
 def waiting_referrals() -> QuerySet[Referral]:
@@ -338,6 +451,18 @@ EXECUTIVE_SORTS = {
     "regions": ("-issue__region_count", "entered_at", "id"),
 }
 
+# What a row of the executive queue shows; a meeting's search vectors and an agenda item's
+# notes are long, and fetching them for every row cost more than the rest of the page.
+EXECUTIVE_ROW_FIELDS = (
+    "entered_at",
+    "issue__title",
+    "issue__endorsement_count",
+    "issue__region_count",
+    "issue__origin_forum__name",
+    "issue__origin_forum__region__name",
+    "agenda_item__meeting__start",
+)
+
 
 def executive_queue(*, practice_area=None, region=None, sort: str = "age") -> QuerySet[Referral]:
     """Escalated issues at the Strategic Leadership Forum awaiting a response, sorted by
@@ -353,11 +478,11 @@ def executive_queue(*, practice_area=None, region=None, sort: str = "age") -> Qu
     if region is not None:
         referrals = referrals.filter(issue__origin_forum__region=region)
     return (
-        referrals.select_related(
-            "issue__origin_forum__region", "issue__raised_by", "agenda_item__meeting"
+        referrals.select_related("issue__origin_forum__region", "agenda_item__meeting")
+        .prefetch_related(
+            Prefetch("issue__practice_areas", queryset=PracticeArea.objects.only("name"))
         )
-        .prefetch_related("issue__practice_areas")
-        .defer(*UNSHOWN_ISSUE_FIELDS)
+        .only(*EXECUTIVE_ROW_FIELDS)
         .order_by(*EXECUTIVE_SORTS.get(sort, EXECUTIVE_SORTS["age"]))
     )
 
@@ -446,13 +571,18 @@ def _latest_page(rows: QuerySet, page: int, per_page: int) -> LatestPage:
 
 
 def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
-    """What happened to the issue, comments aside (they have their own list)."""
+    """What happened to the issue, comments aside (they have their own list); each event's
+    `kind_label` is its kind's name, looked up once per page rather than once per row."""
     events = (
         IssueEvent.objects.filter(issue=issue)
         .exclude(kind=EventKind.COMMENTED)
         .select_related("actor", "forum", "agenda_item__meeting")
     )
-    return _latest_page(events, page, per_page)
+    found = _latest_page(events, page, per_page)
+    labels = {value: str(label) for value, label in EventKind.choices}
+    for event in found.items:
+        event.kind_label = labels.get(event.kind, event.kind)
+    return found
 
 
 def issue_comments(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:

@@ -32,7 +32,8 @@ def expert_advice_section(issue, user) -> dict:
     form = AdviceForm(areas=areas, initial={"area": areas[0]}) if can_advise else None
     return {
         "issue": issue,
-        "advice": issue_advice(issue),
+        # The issue page's issue says whether there is any: most issues have none.
+        "advice": issue_advice(issue) if getattr(issue, "has_advice", True) else [],
         "can_advise": can_advise,
         "advice_form": form,
     }

@@ -20,6 +20,7 @@ from ..forms import (
 from ..models import PracticeIssue
 from ..pagination import issue_page
 from ..path import loop_steps
+from ..selectors.issues import issue_cards
 from ..services import issues as issue_services
 from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
 
@@ -62,6 +63,7 @@ class IssueListView(LoginRequiredMixin, TemplateView):
             filters_cache_seconds=FILTERS_CACHE_SECONDS,
             mine=self.mine,
             issues=page.issues,
+            cards=issue_cards(page.issues),
             page=page,
             newer_query=self.page_query("before", page.newer),
             older_query=self.page_query("after", page.older),
@@ -130,13 +132,15 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
     permission_required = "feedback.view_issue"
     template_name = "feedback/practiceissue_detail.html"
     context_object_name = "issue"
-    events_per_page = 50
-    comments_per_page = 50
+    # The latest of each, with links to earlier pages: a long-running issue's page stays as
+    # quick to draw as a new one's.
+    events_per_page = 20
+    comments_per_page = 20
 
     @cached_property
     def issue(self) -> PracticeIssue:
         try:
-            return selectors.issue_detail(self.kwargs["pk"])
+            return selectors.issue_detail(self.kwargs["pk"], viewer=self.request.user)
         except PracticeIssue.DoesNotExist as exc:
             raise Http404(gettext("No such issue.")) from exc
 
@@ -187,8 +191,8 @@ class IssueDetailView(IssuePermissionMixin, DetailView):
             earlier_comments_query=self.page_query("comments", comments.number + 1),
             later_comments_query=self.page_query("comments", comments.number - 1),
             comment_form=CommentForm(),
-            endorsed=issue.endorsements.filter(user=user).exists(),
-            watching=issue.watches.filter(user=user).exists(),
+            endorsed=issue.endorsed,
+            watching=issue.watching,
             **kwargs,
         )
 

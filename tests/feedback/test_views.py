@@ -6,12 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import IssueStatus, Outcome
-from feedback.models import Comment, PracticeIssue
+from feedback.models import Comment, PracticeIssue, Watch
 from feedback.services import routing
 from forums.choices import MembershipRole
-from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
+from tests.factories.feedback import (
+    EndorsementFactory,
+    ExpertAdviceFactory,
+    PracticeIssueFactory,
+)
 from tests.factories.forums import MembershipFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
+from tests.factories.practice import GuidanceItemFactory
 
 
 def issue_form(loop, **overrides):
@@ -684,3 +689,37 @@ def test_triage_queue_actions_are_buttons_that_wrap_and_issue_names_its_tier(cli
     assert '<div class="row-actions">' in queue
     assert f'<a class="btn btn-sm btn-primary" href="{place}"' in queue
     assert '<span class="tier-badge">Regional CFSN meeting</span>' in page
+
+
+def test_issue_page_reads_its_viewer_endorsement_watch_duplicates_guidance_and_advice(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    duplicate = PracticeIssueFactory(
+        origin_forum=loop.cfsn, status=IssueStatus.MERGED, merged_into=issue
+    )
+    issue.related_guidance.add(GuidanceItemFactory(title="Shared intake checklist"))
+    ExpertAdviceFactory(issue=issue, body="Start from the intake checklist.")
+    EndorsementFactory(issue=issue, user=loop.practitioner)
+    Watch.objects.create(issue=issue, user=loop.practitioner)
+    client.force_login(loop.practitioner)
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "You have endorsed this issue." in html
+    assert "Stop watching" in html
+    assert f'href="{duplicate.get_absolute_url()}"' in html
+    assert "Shared intake checklist" in html
+    assert "Start from the intake checklist." in html
+
+
+def test_issue_page_without_endorsement_watch_duplicates_guidance_or_advice_says_so(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn)
+    EndorsementFactory(issue=PracticeIssueFactory(origin_forum=loop.cfsn), user=loop.practitioner)
+    client.force_login(loop.practitioner)
+
+    html = client.get(issue.get_absolute_url()).content.decode()
+
+    assert "Endorse: we see this too" in html
+    assert "Watch this issue" in html
+    assert "Merged duplicates" not in html
+    assert "No practice library items are cited for this issue." in html
+    assert "No practice lead has advised on this issue yet." in html
