@@ -25,7 +25,7 @@ class ExecutiveQueueView(PermissionRequiredMixin, ListView):
     permission_required = "feedback.view_executive_queue"
     template_name = "feedback/executive_queue.html"
     context_object_name = "referrals"
-    paginate_by = 50
+    paginate_by = 25
 
     def get_queryset(self):
         self.filter_form = ExecutiveFilterForm(self.request.GET or None)

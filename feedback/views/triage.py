@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -46,19 +47,28 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
     # A facilitator triages a few at a time; short pages keep the queue quick to draw.
     paginate_by = 25
     scheduled_per_page = 10
+    # The State-wide view's patterns run over every open issue at the forum and are the same
+    # for every facilitator: their drawing is kept this long, and the page says when it was made.
+    patterns_cache_seconds = 120
 
     def page_of(self, referrals, param: str, per_page: int):
         return Paginator(referrals, per_page).get_page(self.request.GET.get(param))
 
+    @cached_property
+    def patterns(self) -> list[selectors.AreaPattern]:
+        """Counted only when the kept drawing of them has expired."""
+        return selectors.patterns_across_regions(self.forum)
+
     def get_context_data(self, **kwargs):
         forum = self.forum
-        patterns = selectors.patterns_across_regions(forum) if forum.tier == Tier.STATEWIDE else []
         return super().get_context_data(
             queue=self.page_of(selectors.triage_queue(forum), "page", self.paginate_by),
             scheduled=self.page_of(
                 selectors.scheduled_at(forum), "scheduled_page", self.scheduled_per_page
             ),
-            patterns=patterns,
+            shows_patterns=forum.tier == Tier.STATEWIDE,
+            patterns_cache_seconds=self.patterns_cache_seconds,
+            patterns_cache_minutes=self.patterns_cache_seconds // 60,
             systemic_threshold=settings.SYSTEMIC_REGION_THRESHOLD,
             **kwargs,
         )

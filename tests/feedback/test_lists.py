@@ -260,36 +260,36 @@ def _events(issue, count: int) -> None:
     )
 
 
-def test_issue_page_shows_the_latest_50_comments_and_links_to_earlier(client, loop):
+def test_issue_page_shows_the_latest_20_comments_and_links_to_earlier(client, loop):
     issue = PracticeIssueFactory(origin_forum=loop.cfsn)
-    _comments(issue, 62)
+    _comments(issue, 32)
     client.force_login(loop.practitioner)
 
     latest = client.get(issue.get_absolute_url())
     earlier = client.get(issue.get_absolute_url(), {"comments": 2})
 
     assert [c.body for c in latest.context["comments"]] == [
-        f"Comment {n:03d}" for n in range(12, 62)
+        f"Comment {n:03d}" for n in range(12, 32)
     ]
     assert [c.body for c in earlier.context["comments"]] == [f"Comment {n:03d}" for n in range(12)]
     html = latest.content.decode()
-    assert "62 comments in all." in html
+    assert "32 comments in all." in html
     assert '<a href="?comments=2#comments-heading">Show earlier comments</a>' in html
     assert '<a class="ms-2" href="?#comments-heading">Show later comments</a>' in (
         earlier.content.decode()
     )
 
 
-def test_issue_page_timeline_leaves_comments_out_and_shows_the_latest_50_events(client, loop):
+def test_issue_page_timeline_leaves_comments_out_and_shows_the_latest_20_events(client, loop):
     issue = PracticeIssueFactory(origin_forum=loop.cfsn)
-    _events(issue, 55)
+    _events(issue, 25)
     _comments(issue, 3)
     client.force_login(loop.practitioner)
 
     latest = client.get(issue.get_absolute_url())
     earlier = client.get(issue.get_absolute_url(), {"events": "2", "comments": "1"})
 
-    assert [e.note for e in latest.context["timeline"]] == [f"Step {n:03d}" for n in range(5, 55)]
+    assert [e.note for e in latest.context["timeline"]] == [f"Step {n:03d}" for n in range(5, 25)]
     assert [e.note for e in earlier.context["timeline"]] == [f"Step {n:03d}" for n in range(5)]
     assert '<a href="?events=2#timeline-heading">Show earlier events</a>' in (
         latest.content.decode()
@@ -522,10 +522,10 @@ def test_issue_page_queries_stay_flat(client, loop, size, django_assert_num_quer
         EndorsementFactory(issue=issue)
     client.force_login(loop.practitioner)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(11):
         response = client.get(issue.get_absolute_url())
 
-    assert len(response.context["comments"]) == min(size, 50)
+    assert len(response.context["comments"]) == min(size, 20)
 
 
 @pytest.mark.parametrize("size", [2, 55])
@@ -536,7 +536,7 @@ def test_executive_queue_queries_stay_flat(client, loop, size, django_assert_num
     with django_assert_num_queries(10):
         response = client.get(reverse("feedback:executive-queue"), {"sort": "regions"})
 
-    assert len(response.context["referrals"]) == min(size, 50)
+    assert len(response.context["referrals"]) == min(size, 25)
 
 
 @pytest.mark.parametrize("size", [2, 30])

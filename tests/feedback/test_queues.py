@@ -226,4 +226,26 @@ def test_statewide_queue_with_patterns_queries_do_not_grow(
         response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
 
     assert len(response.context["queue"]) == min(size, 25)
-    assert len(response.context["patterns"]) == size
+    assert len(response.context["view"].patterns) == size
+
+
+def test_statewide_queue_keeps_its_patterns_drawn_and_says_when_they_were_counted(
+    client, loop, django_assert_num_queries
+):
+    housing = PracticeAreaFactory(name="Housing")
+    _at_statewide(
+        loop, PracticeIssueFactory(title="Shared intake", referral=False), area=housing, regions=3
+    )
+    client.force_login(loop.statewide_facilitator)
+    url = reverse("feedback:forum-queue", args=["statewide"])
+    client.get(url)
+    _at_statewide(
+        loop, PracticeIssueFactory(title="Later intake", referral=False), area=housing, regions=3
+    )
+
+    with django_assert_num_queries(9):
+        html = client.get(url).content.decode()
+
+    assert "Shared intake</a> · 3 regions" in html
+    assert "Later intake</a> · 3 regions" not in html
+    assert "counted again at most every 2 minutes." in html

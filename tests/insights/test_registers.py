@@ -294,7 +294,7 @@ def add_rows(world, n):
 
 # Session, user and the reader's memberships; the forums they run (for which meetings they
 # may see); then the register's one query, however many rows it streams.
-QUERIES = {"issues": 4, "actions": 5, "decisions": 5}
+QUERIES = {"issues": 4, "actions": 4, "decisions": 4}
 
 
 @pytest.mark.parametrize("kind", ["issues", "actions", "decisions"])

@@ -49,7 +49,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 ):
     _busy_member(member, size)
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = member_client.get(reverse("home"))
 
     html = response.content.decode()
