@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from forums.choices import Tier
+from forums.selectors.meetings import addresses_of
 from forums.views.mixins import ForumPermissionMixin
 
 from .. import selectors
+from ..choices import IssueStatus
 from ..exceptions import TransitionNotAllowed
 from ..forms import (
     MergeForm,
@@ -61,17 +63,44 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         forum = self.forum
+        queue = self.page_of(selectors.triage_queue(forum), "page", self.paginate_by)
+        scheduled = self.page_of(
+            selectors.scheduled_at(forum), "scheduled_page", self.scheduled_per_page
+        )
+        with_row_links(queue, scheduled)
         return super().get_context_data(
-            queue=self.page_of(selectors.triage_queue(forum), "page", self.paginate_by),
-            scheduled=self.page_of(
-                selectors.scheduled_at(forum), "scheduled_page", self.scheduled_per_page
-            ),
+            queue=queue,
+            scheduled=scheduled,
             shows_patterns=forum.tier == Tier.STATEWIDE,
             patterns_cache_seconds=self.patterns_cache_seconds,
             patterns_cache_minutes=self.patterns_cache_seconds // 60,
             systemic_threshold=settings.SYSTEMIC_REGION_THRESHOLD,
             **kwargs,
         )
+
+
+# Where a queue row's links go: one reverse each per page, not one per row.
+ROW_LINKS = {
+    "issue_url": "feedback:issue-detail",
+    "place_url": "feedback:issue-place",
+    "merge_url": "feedback:issue-merge",
+    "ask_url": "feedback:issue-request-info",
+    "decline_url": "feedback:issue-decline",
+}
+
+
+def with_row_links(*pages) -> None:
+    """Give each stay on the pages its issue's status label and the links its row offers."""
+    links = {name: addresses_of(url_name) for name, url_name in ROW_LINKS.items()}
+    labels = {value: str(label) for value, label in IssueStatus.choices}
+    outcome = addresses_of("feedback:outcome-record")
+    for page in pages:
+        for referral in page:
+            referral.status_label = labels.get(referral.issue.status, referral.issue.status)
+            for name, address in links.items():
+                setattr(referral, name, address(referral.issue_id))
+            if referral.agenda_item_id:
+                referral.outcome_url = outcome(referral.agenda_item_id)
 
 
 class TriageActionMixin(IssuePermissionMixin):
