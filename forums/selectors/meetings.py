@@ -35,17 +35,10 @@ from ..models import (
     Registration,
     Resource,
 )
-from ..rules import forums_run_by as forums_run_by_rules
-from ..rules import roles_of
+from ..rules import forums_run_by, roles_of
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
-
-
-def forums_run_by(user) -> set[int]:
-    """Ids of the forums this person may run (as forums.rules.is_forum_facilitator says)."""
-    # The rules read each forum's tier with the person's roles, so this asks no query.
-    return set(forums_run_by_rules(user))
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -69,7 +62,7 @@ def meetings_for(user) -> QuerySet[Meeting]:
     ).values("meeting_id")
     return meetings_visible_to(user).filter(
         Q(forum_id__in=own_forums, kind=MeetingKind.FORUM)
-        | Q(kind=MeetingKind.LEARNING, forum_id__in=sorted(forums_run_by_rules(user)))
+        | Q(kind=MeetingKind.LEARNING, forum_id__in=sorted(forums_run_by(user)))
         | Q(kind=MeetingKind.LEARNING, pk__in=holds_place)
     )
 
