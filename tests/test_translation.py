@@ -4,11 +4,13 @@ language shipped."""
 import re
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Text a reader sees: letters left once tags, comments and entities are taken out.
@@ -71,12 +73,45 @@ def test_pages_are_served_in_australian_english(client: Client):
     assert '<html lang="en-AU">' in response.content.decode()
 
 
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en_AU" / "LC_MESSAGES"
+
+
 def test_shipped_catalogue_holds_strings_from_templates_and_code():
     # `make messages` writes it from every marked string; it is committed with them.
-    catalogue = (
-        Path(settings.BASE_DIR) / "locale" / "en_AU" / "LC_MESSAGES" / "django.po"
-    ).read_text()
+    catalogue = (CATALOGUE / "django.po").read_text()
 
     assert 'msgid "Raise a practice issue"' in catalogue  # a template
     assert 'msgid "The Strategic Leadership Forum has responded"' in catalogue  # a notification
     assert 'msgid "Enter the name other members should see."' in catalogue  # a form
+
+
+def _texts(catalogue) -> dict:
+    """A catalogue's entries as {(msgctxt, msgid, msgid_plural): translations}."""
+    return {
+        (entry.msgctxt, entry.msgid, entry.msgid_plural): (
+            dict(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+        )
+        for entry in catalogue
+        if not entry.obsolete
+    }
+
+
+def test_each_text_is_its_own_translation_in_the_compiled_catalogue():
+    # A text missing from the compiled catalogue is looked for in every other English
+    # catalogue before it falls back to itself; holding each text as its own translation
+    # finds it at once. `make messages` writes both files.
+    source = polib.pofile(str(CATALOGUE / "django.po"))
+    compiled = polib.mofile(str(CATALOGUE / "django.mo"))
+
+    assert not [entry.msgid for entry in source if entry.fuzzy]
+    texts = _texts(source)
+    assert texts == _texts(compiled), "django.mo is older than django.po: run `make messages`"
+    for (_context, msgid, plural), translated in texts.items():
+        assert translated == ({0: msgid, 1: plural} if plural else msgid)
+
+
+def test_the_portal_reads_its_own_texts_first():
+    with translation.override("en-au"):
+        catalogues = translation.trans_real.translation("en-au")._catalog._catalogs
+        assert catalogues[0].get("Raise a practice issue") == "Raise a practice issue"
+        assert translation.gettext("Raise a practice issue") == "Raise a practice issue"
