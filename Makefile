@@ -94,11 +94,13 @@ vendor:
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 
 ## Collect every string marked for translation into locale/en_AU (the one language shipped),
-## each text its own translation, and compile the catalogue (needs GNU gettext).
+## each text its own translation (every msgstr is emptied and refilled, so none is left from an
+## older text), and compile the catalogue (needs GNU gettext).
 CATALOGUE := locale/en_AU/LC_MESSAGES/django
 messages: install-dev
 	$(MANAGE) makemessages -l en_AU --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
-	LC_ALL=C.UTF-8 msgen $(CATALOGUE).po | LC_ALL=C.UTF-8 msgattrib --clear-fuzzy --clear-previous -o $(CATALOGUE).po
+	LC_ALL=C.UTF-8 msgfilter --keep-header -i $(CATALOGUE).po sed -e d | LC_ALL=C.UTF-8 msgen - \
+		| LC_ALL=C.UTF-8 msgattrib --clear-fuzzy --clear-previous -o $(CATALOGUE).po
 	msgfmt --check -o $(CATALOGUE).mo $(CATALOGUE).po
 
 ## Write an archive of the database and uploaded files into BACKUP_DIR (var/backups).

@@ -313,6 +313,11 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        indexes = [
+            # A meeting's agenda in order, and the items of a forum's coming meetings, read
+            # from the index alone.
+            models.Index(fields=["meeting", "position", "id"], name="agendaitem_meeting_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

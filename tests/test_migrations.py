@@ -187,6 +187,22 @@ def test_issue_indexes_build_concurrently_so_the_issues_table_stays_writable():
         assert f'CREATE INDEX CONCURRENTLY "{index}"' in sql
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds indexes apart")
+def test_queue_indexes_change_concurrently_so_stays_and_agendas_stay_writable():
+    from io import StringIO
+
+    stays, agendas = StringIO(), StringIO()
+    call_command("sqlmigrate", "feedback", "0008", stdout=stays)
+    call_command("sqlmigrate", "forums", "0011", stdout=agendas)
+
+    assert "BEGIN;" not in stays.getvalue() + agendas.getvalue()
+    # The new index is built before the old one goes.
+    sql = stays.getvalue()
+    built = sql.index('CREATE INDEX CONCURRENTLY "referral_open_stays_idx"')
+    assert built < sql.index('DROP INDEX CONCURRENTLY IF EXISTS "referral_open_at_forum_idx"')
+    assert 'CREATE INDEX CONCURRENTLY "agendaitem_meeting_order_idx"' in agendas.getvalue()
+
+
 def test_counters_migration_counts_what_was_there(old_apps):
     """Issues endorsed and commented on before counters existed get their counts."""
     ids = _seed(old_apps)

@@ -137,11 +137,14 @@ class Referral(models.Model):
     class Meta:
         ordering = ["entered_at", "id"]
         indexes = [
-            # A forum's queue: its open stays, oldest first.
+            # A forum's queue: its open stays, oldest first. Holding each stay's agenda item
+            # and issue lets PostgreSQL tell waiting from scheduled, and count either, from
+            # the index alone.
             models.Index(
                 fields=["forum", "entered_at", "id"],
+                include=["agenda_item", "issue"],
                 condition=Q(left_at__isnull=True),
-                name="referral_open_at_forum_idx",
+                name="referral_open_stays_idx",
             ),
             models.Index(
                 fields=["resolved_by_guidance"],

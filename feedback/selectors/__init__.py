@@ -32,9 +32,11 @@ from .issues import (
     mergeable_into,
     patterns_across_regions,
     scheduled_at,
+    scheduled_referrals,
     search_issues,
     timeline,
     triage_queue,
+    waiting_at,
     waiting_referrals,
     with_delivery,
 )
@@ -69,9 +71,11 @@ __all__ = [
     "mergeable_into",
     "patterns_across_regions",
     "scheduled_at",
+    "scheduled_referrals",
     "search_issues",
     "timeline",
     "triage_queue",
+    "waiting_at",
     "waiting_referrals",
     "with_delivery",
 ]

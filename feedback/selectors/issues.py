@@ -27,8 +27,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
-from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
-from forums.models import Forum, Membership
+from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, MeetingStatus, Tier
+from forums.models import AgendaItem, Forum, Membership
 from members.models import PracticeArea
 from practice.models import GuidanceItem
 
@@ -344,9 +344,14 @@ def _viewer_has(model, viewer) -> Exists | Value:
     return Exists(model.objects.filter(issue=OuterRef("pk"), user=viewer))
 
 
+# A meeting whose agenda is still to come: what sits on it is scheduled, not waiting.
+COMING_MEETING_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+
+
 def waiting_referrals() -> QuerySet[Referral]:
     """Open stays not on the agenda of a coming meeting, of issues still travelling: what
-    waits for a facilitator's triage."""
+    waits for a facilitator's triage. For the forums one person runs, `waiting_at` finds the
+    same stays from the index alone."""
     return (
         Referral.objects.filter(left_at__isnull=True)
         .filter(
@@ -355,6 +360,36 @@ def waiting_referrals() -> QuerySet[Referral]:
         )
         .exclude(issue__status__in=FINISHED_STATUSES)
     )
+
+
+def coming_agenda_items(forums) -> QuerySet[AgendaItem]:
+    """The agenda items of the forums' coming meetings, as a subquery: few meetings, read
+    from agendaitem_meeting_order_idx."""
+    return AgendaItem.objects.filter(
+        meeting__forum__in=forums, meeting__status__in=COMING_MEETING_STATUSES
+    ).values("pk")
+
+
+def waiting_at(forums) -> QuerySet[Referral]:
+    """`waiting_referrals` at the given forums. A stay's agenda item is one of its own
+    forum's meetings, so a stay waits when its item is not among the forum's coming ones;
+    PostgreSQL checks that against the items it gathers once, from referral_open_stays_idx,
+    instead of joining every open stay to its item and meeting."""
+    return (
+        Referral.objects.filter(forum__in=forums, left_at__isnull=True)
+        .filter(Q(agenda_item__isnull=True) | ~Q(agenda_item__in=coming_agenda_items(forums)))
+        .exclude(issue__status__in=FINISHED_STATUSES)
+    )
+
+
+def scheduled_referrals(forum: Forum) -> QuerySet[Referral]:
+    """Open stays at the forum on one of its coming meetings' agendas, in agenda order."""
+    return Referral.objects.filter(
+        forum=forum,
+        left_at__isnull=True,
+        agenda_item__meeting__forum=forum,
+        agenda_item__meeting__status__in=COMING_MEETING_STATUSES,
+    ).order_by("agenda_item__meeting__start", "agenda_item__position", "id")
 
 
 def forums_to_triage(user) -> QuerySet[Forum]:
@@ -419,8 +454,7 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
     """Open referrals at a forum that are not on a coming agenda: the facilitators' work,
     oldest first. Counts shown per row are the issue's own counters; page it."""
     return (
-        waiting_referrals()
-        .filter(forum=forum)
+        waiting_at([forum])
         .select_related("issue__origin_forum")
         .defer(*UNSHOWN_ISSUE_FIELDS)
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
@@ -428,17 +462,14 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
     )
 
 
-def scheduled_at(forum: Forum) -> QuerySet[Referral]:
-    """Open referrals at a forum that sit on a coming meeting's agenda, found from the
-    forum's few coming meetings (their agenda items, then each item's referral)."""
+def scheduled_at(forum: Forum, ids=None) -> QuerySet[Referral]:
+    """Open referrals at a forum that sit on a coming meeting's agenda, in agenda order,
+    with what their rows show. Page `scheduled_referrals` first and pass the page's ids
+    (even as an unevaluated slice of it): ordering the whole list needs only the index, and
+    the rest of each row is read for the page alone."""
+    rows = scheduled_referrals(forum) if ids is None else Referral.objects.filter(pk__in=ids)
     return (
-        Referral.objects.filter(
-            forum=forum,
-            left_at__isnull=True,
-            agenda_item__meeting__forum=forum,
-            agenda_item__meeting__status__in=["draft", "published"],
-        )
-        .select_related("issue", "agenda_item__meeting")
+        rows.select_related("issue", "agenda_item__meeting")
         .defer(*UNSHOWN_ISSUE_FIELDS)
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("agenda_item__meeting__start", "agenda_item__position", "id")

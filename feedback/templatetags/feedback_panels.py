@@ -17,7 +17,7 @@ from ..selectors import (
     delivery_conditions,
     executive_queue,
     forums_to_triage,
-    waiting_referrals,
+    waiting_at,
 )
 from ..selectors.advice import issues_without_advice_count
 
@@ -65,7 +65,7 @@ def issue_tasks(user) -> list[Task]:
         )
     runs = forums_run_by(user)
     if runs:
-        waiting = waiting_referrals().filter(forum_id__in=runs).count()
+        waiting = waiting_at(runs).count()
         if waiting:
             tasks.append(
                 Task(

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -64,9 +65,13 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         forum = self.forum
         queue = self.page_of(selectors.triage_queue(forum), "page", self.paginate_by)
+        # Ordered and counted from the index; the page's rows are read by its ids.
         scheduled = self.page_of(
-            selectors.scheduled_at(forum), "scheduled_page", self.scheduled_per_page
+            selectors.scheduled_referrals(forum).values_list("pk", flat=True),
+            "scheduled_page",
+            self.scheduled_per_page,
         )
+        scheduled.object_list = list(selectors.scheduled_at(forum, ids=scheduled.object_list))
         with_row_links(queue, scheduled)
         return super().get_context_data(
             queue=queue,
@@ -87,20 +92,46 @@ ROW_LINKS = {
     "ask_url": "feedback:issue-request-info",
     "decline_url": "feedback:issue-decline",
 }
+# What a waiting row's actions say, each naming its issue for screen readers: translated
+# once per page, then filled in with each row's title.
+ROW_ACTIONS = {
+    "place_label": _('Place<span class="visually-hidden"> “{title}”</span> on an agenda'),
+    "merge_label": _('Merge<span class="visually-hidden"> “{title}”</span>'),
+    "ask_label": _('Ask for information<span class="visually-hidden"> about “{title}”</span>'),
+    "decline_label": _('Decline<span class="visually-hidden"> “{title}”</span>'),
+}
 
 
 def with_row_links(*pages) -> None:
-    """Give each stay on the pages its issue's status label and the links its row offers."""
+    """Give each stay on the pages its issue's status label, the links its row offers and
+    what those links and its support column say."""
     links = {name: addresses_of(url_name) for name, url_name in ROW_LINKS.items()}
+    actions = {name: str(label) for name, label in ROW_ACTIONS.items()}
     labels = {value: str(label) for value, label in IssueStatus.choices}
     outcome = addresses_of("feedback:outcome-record")
     for page in pages:
         for referral in page:
-            referral.status_label = labels.get(referral.issue.status, referral.issue.status)
+            issue = referral.issue
+            referral.status_label = labels.get(issue.status, issue.status)
             for name, address in links.items():
                 setattr(referral, name, address(referral.issue_id))
+            if issue.status == IssueStatus.QUEUED:
+                for name, label in actions.items():
+                    setattr(referral, name, format_html(label, title=issue.title))
+            referral.support = support_of(issue)
             if referral.agenda_item_id:
                 referral.outcome_url = outcome(referral.agenda_item_id)
+
+
+def support_of(issue) -> str:
+    """ "3 endorsements, 2 regions", from the issue's counters."""
+    endorsements = ngettext(
+        "%(endorsements)s endorsement", "%(endorsements)s endorsements", issue.endorsement_count
+    ) % {"endorsements": issue.endorsement_count}
+    regions = ngettext("%(regions)s region", "%(regions)s regions", issue.region_count) % {
+        "regions": issue.region_count
+    }
+    return f"{endorsements}, {regions}"
 
 
 class TriageActionMixin(IssuePermissionMixin):

@@ -1,5 +1,7 @@
 """Triage queues at scale: paged, counted from the issues' counters, flat in queries."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ from feedback.choices import IssueStatus
 from feedback.selectors import forums_to_triage, patterns_across_regions
 from feedback.services import routing
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory, ReferralFactory
-from tests.factories.forums import AgendaItemFactory
+from tests.factories.forums import AgendaItemFactory, MeetingFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,58 @@ def test_forum_queue_scheduled_list_pages_by_10_keeping_the_queue_page(client, l
     html = response.content.decode()
     assert '<a class="page-link" href="?page=2&amp;scheduled_page=1#scheduled-heading">' in html
     assert '<a class="page-link" href="?page=1&amp;scheduled_page=2#queue-heading">' in html
+
+
+def test_forum_queue_scheduled_list_follows_meeting_dates_then_agenda_order(client, loop):
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        title="Later meeting",
+        start=loop.cfsn_meeting.start + dt.timedelta(days=14),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=14),
+    )
+    for title, meeting in (
+        ("Later, first", later),
+        ("Sooner, first", loop.cfsn_meeting),
+        ("Later, second", later),
+        ("Sooner, second", loop.cfsn_meeting),
+    ):
+        issue = PracticeIssueFactory(origin_forum=loop.cfsn, title=title)
+        routing.place_on_agenda(issue, meeting=meeting, by=loop.cfsn_facilitator)
+    client.force_login(loop.cfsn_facilitator)
+
+    response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
+
+    assert _titles(response.context["scheduled"]) == [
+        "Sooner, first",
+        "Sooner, second",
+        "Later, first",
+        "Later, second",
+    ]
+    assert response.context["scheduled"].paginator.count == 4
+    assert "Later meeting</a>" in response.content.decode()
+
+
+def test_forum_queue_counts_a_stay_left_on_a_held_meetings_agenda_as_waiting(client, loop):
+    _waiting(loop.cfsn, 2)
+    _scheduled(loop, 1)
+    held = PracticeIssueFactory(origin_forum=loop.cfsn, title="Left from a held meeting")
+    held.referrals.update(
+        agenda_item=AgendaItemFactory(meeting__forum=loop.cfsn, meeting__status="completed")
+    )
+    declined = PracticeIssueFactory(origin_forum=loop.cfsn, title="Declined")
+    routing.decline_issue(declined, forum=loop.cfsn, by=loop.cfsn_facilitator, reason="No")
+    client.force_login(loop.cfsn_facilitator)
+
+    queue = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
+    home = client.get(reverse("home")).content.decode()
+
+    assert _titles(queue.context["queue"]) == [
+        "Waiting 000",
+        "Waiting 001",
+        "Left from a held meeting",
+    ]
+    assert _titles(queue.context["scheduled"]) == ["Scheduled 000"]
+    assert '<span class="task-count">3</span> Issues waiting for triage' in home
 
 
 def test_forums_to_triage_counts_what_the_queue_lists(loop):
