@@ -1,0 +1,61 @@
+"""The main menu's sections, drawn once per process for each combination of what they show.
+
+Every signed-in page has the menu, and drawing it (a dozen links, each reversed and labelled)
+cost more than some pages' own content. What it shows depends only on which of its pages is
+open, what the person may reach and the language, so each combination is drawn once."""
+
+import functools
+
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from rules import test_rule
+
+register = template.Library()
+
+# The pages the sections link to, by URL name: the open one is marked as the current page.
+SECTION_PAGES = frozenset(
+    {
+        "feedback:issue-list",
+        "forums:my-meetings",
+        "forums:my-actions",
+        "forums:calendar",
+        "forums:forum-list",
+        "practice:guidance-list",
+        "forums:session-list",
+        "feedback:consultation-list",
+        "feedback:lead-queue",
+        "feedback:queues",
+        "feedback:executive-queue",
+    }
+)
+
+
+@register.simple_tag(takes_context=True)
+def nav_sections(context) -> SafeString:
+    """The menu's sections for the signed-in person on this page."""
+    request, user = context["request"], context["user"]
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    shown = {
+        "current": view_name if view_name in SECTION_PAGES else "",
+        "in_insights": bool(match) and match.namespace == "insights",
+        "leads_an_area": test_rule("leads_a_practice_area", user),
+        "runs_a_forum": user.has_perm("forums.run_any_forum"),
+        "reviews": user.has_perm("feedback.view_executive_queue"),
+        "sees_insights": user.has_perm("insights.open_insights"),
+    }
+    if settings.DEBUG:
+        # Template changes show at once while developing.
+        return render_to_string("includes/_nav_sections.html", shown)
+    return _drawn(
+        language=get_language(), prefix=get_script_prefix(), urlconf=get_urlconf(), **shown
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(*, language, prefix, urlconf, **shown) -> SafeString:
+    return render_to_string("includes/_nav_sections.html", shown)

@@ -1,0 +1,104 @@
+"""The main menu: what each person may reach, with the open page marked, however many people
+with other roles were shown it before them."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from forums.choices import MembershipRole
+from tests.factories.forums import ForumFactory, MembershipFactory, StrategicForumFactory
+from tests.factories.members import UserFactory
+from tests.factories.practice import PracticeLeadFactory
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ("My practice area", "Triage", "Executive review", "Insights")
+
+
+def _menu(client, user, url=None) -> str:
+    client.force_login(user)
+    html = client.get(url or reverse("feedback:issue-list")).content.decode()
+    return html[html.index('<ul class="navbar-nav me-auto">') : html.index('role="search"')]
+
+
+def _sections(menu: str) -> list[str]:
+    return [name for name in SECTIONS if f">{name}</a>" in menu]
+
+
+def _current(menu: str) -> list[str]:
+    return re.findall(r'aria-current="page">([^<]+)</a>', menu)
+
+
+def test_each_person_sees_the_sections_they_may_reach_in_turn(client):
+    practitioner = UserFactory()
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, forum=ForumFactory(), role=MembershipRole.FACILITATOR)
+    executive = UserFactory()
+    MembershipFactory(user=executive, forum=StrategicForumFactory(), role=MembershipRole.EXECUTIVE)
+    lead = PracticeLeadFactory().user
+
+    seen = {
+        who: _sections(_menu(client, user))
+        for who, user in (
+            ("practitioner", practitioner),
+            ("facilitator", facilitator),
+            ("executive", executive),
+            ("lead", lead),
+            ("practitioner again", practitioner),
+        )
+    }
+
+    assert seen == {
+        "practitioner": [],
+        "facilitator": ["Triage", "Insights"],
+        "executive": ["Triage", "Executive review", "Insights"],
+        "lead": ["My practice area"],
+        "practitioner again": [],
+    }
+
+
+def test_a_new_role_shows_its_section_on_the_next_page(client):
+    member = UserFactory()
+    forum = ForumFactory()
+    MembershipFactory(user=member, forum=forum)
+    assert "Triage" not in _sections(_menu(client, member))
+
+    member.memberships.update(role=MembershipRole.FACILITATOR)
+
+    assert "Triage" in _sections(_menu(client, member))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "current"),
+    [
+        ("feedback:issue-list", ["Issues"]),
+        ("forums:calendar", ["Calendar"]),
+        ("practice:guidance-list", ["Library"]),
+        ("home", ["Home"]),
+    ],
+)
+def test_the_open_page_is_marked_in_the_menu(client, url_name, current):
+    menu = _menu(client, UserFactory(), reverse(url_name))
+
+    assert _current(menu) == current
+
+
+def test_insights_is_marked_on_every_insights_page(client):
+    facilitator = UserFactory()
+    forum = ForumFactory()
+    MembershipFactory(user=facilitator, forum=forum, role=MembershipRole.FACILITATOR)
+
+    menu = _menu(client, facilitator, reverse("insights:forum-insights", args=[forum.slug]))
+
+    assert _current(menu) == ["Insights"]
+
+
+@override_settings(DEBUG=True)
+def test_the_menu_is_drawn_afresh_while_developing(client):
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, forum=ForumFactory(), role=MembershipRole.FACILITATOR)
+
+    assert _sections(_menu(client, facilitator)) == ["Triage", "Insights"]
+    assert _current(_menu(client, facilitator)) == ["Issues"]
