@@ -1,5 +1,7 @@
 """Practice issues: list, raise, drafts, the issue page, endorsing, watching, comments."""
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,6 +10,8 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import DetailView, FormView, TemplateView
+
+from cop_portal.db import plans_for_these_values
 
 from .. import selectors
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -49,14 +53,17 @@ class IssueListView(LoginRequiredMixin, TemplateView):
             text=filters.get("q", ""),
             mine=self.mine,
         )
-        page = issue_page(
-            issues,
-            after=self.request.GET.get("after"),
-            before=self.request.GET.get("before"),
-            per_page=self.per_page,
-            count_cap=self.count_cap,
-            with_drafts=self.mine,
-        )
+        # A word or a filter may match most issues or a handful: each is planned for itself.
+        narrowed = any(value not in ("", None) for value in filters.values())
+        with plans_for_these_values() if narrowed else contextlib.nullcontext():
+            page = issue_page(
+                issues,
+                after=self.request.GET.get("after"),
+                before=self.request.GET.get("before"),
+                per_page=self.per_page,
+                count_cap=self.count_cap,
+                with_drafts=self.mine,
+            )
         return super().get_context_data(
             filter_form=self.filter_form,
             filters_key=filters_key(self.request, "after", "before"),

@@ -155,6 +155,27 @@ def test_database_pool_gives_each_process_a_psycopg_pool_instead_of_persistent_c
     )
 
 
+@pytest.mark.parametrize(
+    ("prepared", "expected"),
+    [
+        ({}, "True 5"),
+        ({"DATABASE_PREPARE_THRESHOLD": "2"}, "True 2"),
+        ({"DATABASE_PREPARED_STATEMENTS": "false"}, "None None"),
+    ],
+)
+def test_postgresql_connections_prepare_repeated_statements_unless_told_not_to(prepared, expected):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))",
+        DATABASE_URL="postgres://cop@127.0.0.1:5432/cop_portal",
+        **prepared,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+
+
 def test_database_replica_url_sends_insights_to_the_replica():
     result = run_manage(
         "shell",
