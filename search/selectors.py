@@ -358,7 +358,12 @@ class PortalSearch:
         """One query over the matches, stopping after COUNT_CAP + 1 of them."""
         if self.is_empty:
             return KindCount(kind, 0)
-        found = self.matches(kind).order_by().values("pk")[: COUNT_CAP + 1].count()
+        matches = self.matches(kind).order_by()
+        if kind == ISSUES:
+            # Newest first, so that a word most issues hold is counted from the list's index
+            # and stops at the cap, where a bitmap of every match would be built first.
+            matches = matches.order_by("-submitted_at", "-id")
+        found = matches.values("pk")[: COUNT_CAP + 1].count()
         return KindCount(kind, found)
 
     def counts(self) -> list[KindCount]:
