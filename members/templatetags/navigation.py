@@ -52,7 +52,10 @@ def nav_sections(context) -> SafeString:
         # Template changes show at once while developing.
         return render_to_string("includes/_nav_sections.html", shown)
     return _drawn(
-        language=get_language(), prefix=get_script_prefix(), urlconf=get_urlconf(), **shown
+        language=get_language(),
+        prefix=get_script_prefix(),
+        urlconf=get_urlconf() or settings.ROOT_URLCONF,
+        **shown,
     )
 
 
