@@ -61,6 +61,11 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A meeting still to come (a draft or published, not yet held or cancelled): what sits on its
+# agenda is scheduled there.
+COMING_MEETING_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+
+
 # A meeting members can see that is happening or has been held: once it has started, what
 # it decided (outcomes, responses, reflections) may be recorded against its agenda.
 TAKES_OUTCOMES = (MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED)

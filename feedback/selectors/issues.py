@@ -27,7 +27,12 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
-from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, MeetingStatus, Tier
+from forums.choices import (
+    COMING_MEETING_STATUSES,
+    EXECUTIVE_ROLES,
+    FACILITATING_ROLES,
+    Tier,
+)
 from forums.models import AgendaItem, Forum, Membership
 from members.models import PracticeArea
 from practice.models import GuidanceItem
@@ -344,10 +349,6 @@ def _viewer_has(model, viewer) -> Exists | Value:
     return Exists(model.objects.filter(issue=OuterRef("pk"), user=viewer))
 
 
-# A meeting whose agenda is still to come: what sits on it is scheduled, not waiting.
-COMING_MEETING_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
-
-
 def waiting_referrals() -> QuerySet[Referral]:
     """Open stays not on the agenda of a coming meeting, of issues still travelling: what
     waits for a facilitator's triage. For the forums one person runs, `waiting_at` finds the
@@ -462,14 +463,13 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
     )
 
 
-def scheduled_at(forum: Forum, ids=None) -> QuerySet[Referral]:
-    """Open referrals at a forum that sit on a coming meeting's agenda, in agenda order,
-    with what their rows show. Page `scheduled_referrals` first and pass the page's ids
-    (even as an unevaluated slice of it): ordering the whole list needs only the index, and
-    the rest of each row is read for the page alone."""
-    rows = scheduled_referrals(forum) if ids is None else Referral.objects.filter(pk__in=ids)
+def scheduled_at(ids) -> QuerySet[Referral]:
+    """The stays with these ids (a page of `scheduled_referrals`, even as its unevaluated
+    slice), in agenda order, with what their rows show: ordering the whole list needs only
+    the index, and the rest of each row is read for the page alone."""
     return (
-        rows.select_related("issue", "agenda_item__meeting")
+        Referral.objects.filter(pk__in=ids)
+        .select_related("issue", "agenda_item__meeting")
         .defer(*UNSHOWN_ISSUE_FIELDS)
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("agenda_item__meeting__start", "agenda_item__position", "id")

@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from forums.choices import FACILITATING_ROLES, AgendaItemKind, MeetingStatus, Tier
+from forums.choices import (
+    COMING_MEETING_STATUSES,
+    FACILITATING_ROLES,
+    AgendaItemKind,
+    MeetingStatus,
+    Tier,
+)
 from forums.models import AgendaItem, Forum, Meeting, Membership
 from forums.services.agenda import add_agenda_item, warn_if_over_time
 from members.choices import NotificationKind
@@ -231,7 +237,7 @@ def _is_on_coming_agenda(target: ConsultationTarget) -> bool:
         .values_list("meeting__status", flat=True)
         .first()
     )
-    return status in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
+    return status in COMING_MEETING_STATUSES
 
 
 @transaction.atomic

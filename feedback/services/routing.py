@@ -4,7 +4,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from forums.choices import NEXT_TIER, AgendaItemKind, MeetingStatus, Tier
+from forums.choices import (
+    COMING_MEETING_STATUSES,
+    NEXT_TIER,
+    AgendaItemKind,
+    MeetingStatus,
+    Tier,
+)
 from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item, warn_if_over_time
 from forums.services.minutes import record_item_decision
@@ -298,15 +304,12 @@ def place_on_agenda(issue: PracticeIssue, *, meeting: Meeting, by) -> PracticeIs
     """Triage: put a queued issue on one of its forum's coming meetings."""
     issue = _lock_issue(issue)
     referral = _open_referral(issue, meeting.forum)
-    if referral.agenda_item_id and referral.agenda_item.meeting.status in (
-        MeetingStatus.DRAFT,
-        MeetingStatus.PUBLISHED,
-    ):
+    if referral.agenda_item_id and referral.agenda_item.meeting.status in COMING_MEETING_STATUSES:
         raise TransitionNotAllowed(
             gettext("This issue is already on the agenda of %(meeting)s.")
             % {"meeting": referral.agenda_item.meeting.title}
         )
-    if meeting.status not in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED) or meeting.is_past:
+    if meeting.status not in COMING_MEETING_STATUSES or meeting.is_past:
         raise TransitionNotAllowed(gettext("Choose a meeting that has not happened yet."))
     if meeting.is_learning_session:
         raise TransitionNotAllowed(
@@ -669,10 +672,7 @@ def place_waiting_referrals(meeting: Meeting) -> int:
     placed = 0
     for referral in waiting:
         current = referral.agenda_item
-        if current is not None and current.meeting.status in (
-            MeetingStatus.DRAFT,
-            MeetingStatus.PUBLISHED,
-        ):
+        if current is not None and current.meeting.status in COMING_MEETING_STATUSES:
             continue
         referral.issue = _lock_issue(referral.issue)
         route_referral(referral, meeting, by=None, warn=False)

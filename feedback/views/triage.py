@@ -71,7 +71,7 @@ class ForumQueueView(ForumPermissionMixin, TemplateView):
             "scheduled_page",
             self.scheduled_per_page,
         )
-        scheduled.object_list = list(selectors.scheduled_at(forum, ids=scheduled.object_list))
+        scheduled.object_list = list(selectors.scheduled_at(scheduled.object_list))
         with_row_links(queue, scheduled)
         return super().get_context_data(
             queue=queue,
