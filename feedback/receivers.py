@@ -1,8 +1,6 @@
 """feedback answers the forums app's hand-offs."""
 
 from django.dispatch import receiver
-from django.urls import reverse
-
 from forums.signals import (
     action_issue_links,
     agenda_item_issues,
@@ -10,6 +8,8 @@ from forums.signals import (
     meeting_completed,
     meeting_published,
 )
+from forums.selectors.agenda import referral_of
+from forums.selectors.meetings import addresses_of
 
 from .models import Referral, Response
 from .selectors import carried_over_count
@@ -56,18 +56,21 @@ def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str
 @receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")
 def on_agenda_item_issues(sender, items, **kwargs) -> dict[int, dict]:
     """For each item bringing an open referral: how often its issue was carried over at
-    the forum, and where it moves to a later meeting; one query."""
-    referrals = Referral.objects.filter(
-        agenda_item__in=[item.pk for item in items], left_at__isnull=True
-    ).annotate(carried_over=carried_over_count())
+    the forum, and where it moves to a later meeting. An agenda's items come with their
+    stays (forums.selectors.agenda.agenda_items): one query for those still open, none
+    when there are none, as on a held meeting's agenda."""
+    open_stays = [
+        stay for stay in map(referral_of, items) if stay is not None and stay.left_at is None
+    ]
+    if not open_stays:
+        return {}
+    carried = Referral.objects.filter(pk__in=[stay.pk for stay in open_stays]).annotate(
+        carried_over=carried_over_count()
+    )
+    move_url = addresses_of("feedback:agenda-item-later")
     return {
-        referral.agenda_item_id: {
-            "carried_over": referral.carried_over,
-            "move_url": reverse(
-                "feedback:agenda-item-later", kwargs={"item_pk": referral.agenda_item_id}
-            ),
-        }
-        for referral in referrals
+        item_pk: {"carried_over": count, "move_url": move_url(item_pk)}
+        for item_pk, count in carried.values_list("agenda_item_id", "carried_over")
     }
 
 

@@ -77,13 +77,24 @@ class RsvpGroup:
     people: list
 
 
+# Where agenda_items puts an item's decisions, in the order they were taken: a plain list,
+# which costs nothing per item (a prefetched manager is a queryset built for each item).
+DECISIONS_IN_ORDER = "decisions_in_order"
+
+
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The meeting's items in order, with their decisions and, for an issue's item, the stay
-    that links it to the issue."""
+    """The meeting's items in order, with their decisions (as DECISIONS_IN_ORDER) and, for
+    an issue's item, the stay that links it to the issue."""
     return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("matters_from__forum", "referral")
-        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("id"),
+                to_attr=DECISIONS_IN_ORDER,
+            )
+        )
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from ..models import AgendaItem, Meeting, MinutesRevision
-from .agenda import agenda_items
+from .agenda import DECISIONS_IN_ORDER, agenda_items
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,12 @@ class MinutesToRead:
 
 def entries_from_items(items: Iterable[AgendaItem]) -> list[MinutesEntry]:
     """The items that have notes or decisions, numbered by their place on the agenda; the
-    items' decisions should be prefetched."""
+    items come from agenda_items, with their decisions."""
     entries = []
     for number, item in enumerate(items, start=1):
-        decisions = tuple(MinutesDecision(pk=d.pk, text=d.text) for d in item.decisions.all())
+        decisions = tuple(
+            MinutesDecision(pk=d.pk, text=d.text) for d in getattr(item, DECISIONS_IN_ORDER)
+        )
         if item.notes or decisions:
             entries.append(
                 MinutesEntry(

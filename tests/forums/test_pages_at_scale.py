@@ -246,7 +246,7 @@ def test_forum_page_queries_do_not_grow(member_client, member, size, django_asse
 
 
 @pytest.mark.parametrize("size", [2, 30])
-@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 15), ("agenda-pack", 10)])
+@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 14), ("agenda-pack", 9)])
 def test_meeting_page_and_agenda_pack_queries_do_not_grow(
     client, size, name, queries, django_assert_num_queries
 ):
