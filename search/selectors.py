@@ -38,6 +38,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cop_portal.db import plans_for_these_values
 from feedback.models import PracticeIssue
 from feedback.selectors import consultations_visible_to, issues_visible_to, search_issues
 from forums.models import AgendaItem, Meeting
@@ -358,12 +359,9 @@ class PortalSearch:
         """One query over the matches, stopping after COUNT_CAP + 1 of them."""
         if self.is_empty:
             return KindCount(kind, 0)
-        matches = self.matches(kind).order_by()
-        if kind == ISSUES:
-            # Newest first, so that a word most issues hold is counted from the list's index
-            # and stops at the cap, where a bitmap of every match would be built first.
-            matches = matches.order_by("-submitted_at", "-id")
-        found = matches.values("pk")[: COUNT_CAP + 1].count()
+        if kind == ISSUES and self.postgresql:
+            return KindCount(kind, len(self._issue_window))
+        found = self.matches(kind).order_by().values("pk")[: COUNT_CAP + 1].count()
         return KindCount(kind, found)
 
     def counts(self) -> list[KindCount]:
@@ -375,7 +373,10 @@ class PortalSearch:
         """One page of a kind, best first; one query."""
         if self.is_empty:
             return []
-        rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
+        if kind == ISSUES and self.postgresql:
+            rows = self._ranked_issue_rows(offset, limit)
+        else:
+            rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
         return [getattr(self, f"_result_{kind}")(row) for row in rows]
 
     def _rank(self, queryset: QuerySet, vector: str, *first: str) -> QuerySet:
@@ -383,17 +384,50 @@ class PortalSearch:
             *first, "-rank", "id"
         )
 
+    @cached_property
+    def _issue_window(self) -> list[tuple[int, float]]:
+        """PostgreSQL: the newest COUNT_CAP + 1 matching issues (by the issue list's index,
+        so a word most issues hold stops at the cap), each ranked in the same scan that
+        finds it; one query. Its length is the issues' count.
+
+        How many issues a word matches decides how best to find them (a common word by the
+        index, a rare one by the vector's), so the query is planned for its word."""
+        window = (
+            self.matches(ISSUES)
+            .order_by("-submitted_at", "-id")
+            .annotate(rank=SearchRank(F("search_vector"), self.query))
+            .values_list("pk", "rank")[: COUNT_CAP + 1]
+        )
+        with plans_for_these_values():
+            return list(window)
+
+    @cached_property
+    def _ranked_issue_ids(self) -> list[int]:
+        """Ranking reads every match: at state scale a common word matches tens of thousands
+        of issues, so only the newest RANK_WINDOW are ranked; that is every one the pages
+        reach. Best first, then oldest first, as the other kinds are ordered."""
+        ranked = sorted(self._issue_window[:RANK_WINDOW], key=lambda found: (-found[1], found[0]))
+        return [pk for pk, _rank in ranked]
+
+    def _ranked_issue_rows(self, offset: int, limit: int) -> list[PracticeIssue]:
+        """PostgreSQL: one page of issues in rank order; one query, none past the last."""
+        ids = self._ranked_issue_ids[offset : offset + limit]
+        if not ids:
+            return []
+        rows = (
+            PracticeIssue.objects.filter(pk__in=ids)
+            .select_related("origin_forum")
+            .defer("description", "search_vector")
+            .annotate(snippet=_headline("description", self.query))
+            .in_bulk()
+        )
+        return [rows[pk] for pk in ids if pk in rows]
+
     def _ranked_issues(self) -> QuerySet:
-        # Ranking reads every match: at state scale a common word matches tens of thousands
-        # of issues, so only the newest RANK_WINDOW matches (by the issue list's index) are
-        # ranked; that is every one the pages reach.
+        """The plain match (PostgreSQL ranks with _ranked_issue_rows): of the newest
+        RANK_WINDOW matches, those with a term in the title first, then the newest."""
         newest = self.matches(ISSUES).order_by("-submitted_at", "-id").values("pk")[:RANK_WINDOW]
         issues = PracticeIssue.objects.filter(pk__in=newest).select_related("origin_forum")
-        if self.postgresql:
-            issues = issues.defer("description", "search_vector").annotate(
-                snippet=_headline("description", self.query)
-            )
-            return self._rank(issues, "search_vector")
         return issues.annotate(in_title=_in_title(self.terms)).order_by("-in_title", "-id")
 
     def _ranked_meetings(self) -> QuerySet:

@@ -3,8 +3,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from cop_portal.db import plans_for_these_values
-
 from .forms import SearchForm
 from .selectors import KIND_LABELS, KINDS, PAGE_SIZE, TOP_PER_KIND, PortalSearch
 
@@ -26,22 +24,20 @@ class SearchView(LoginRequiredMixin, TemplateView):
             kind = form.cleaned_data["kind"]
             page = form.cleaned_data["page"] or 1
         search = PortalSearch(self.request.user, text)
-        # How many issues a word matches decides how best to find them.
-        with plans_for_these_values():
-            counts = search.counts()
-            by_kind = {count.kind: count for count in counts}
-            sections, results, pages = [], [], 1
-            if kind:
-                pages = by_kind[kind].pages
-                if page > pages:
-                    raise Http404(_("There is no such page of results."))
-                results = search.results(kind, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-            else:
-                sections = [
-                    (by_kind[each], search.results(each, limit=TOP_PER_KIND))
-                    for each in KINDS
-                    if by_kind[each].count
-                ]
+        counts = search.counts()
+        by_kind = {count.kind: count for count in counts}
+        sections, results, pages = [], [], 1
+        if kind:
+            pages = by_kind[kind].pages
+            if page > pages:
+                raise Http404(_("There is no such page of results."))
+            results = search.results(kind, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        else:
+            sections = [
+                (by_kind[each], search.results(each, limit=TOP_PER_KIND))
+                for each in KINDS
+                if by_kind[each].count
+            ]
         return super().get_context_data(
             form=form,
             query=search.text,
