@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Django's form widget templates, found by the project's engine (FORM_RENDERER below).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -147,6 +149,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cop_portal.urls"
 WSGI_APPLICATION = "cop_portal.wsgi.application"
+
+# Widgets render through the project's template engine, so that templates/django/forms can
+# replace one of Django's widget templates (the select, drawn without an include per option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
