@@ -128,6 +128,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
+            filters_key=filters_key(self.filter_form),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
             past=self.filters["when"] == WHEN_PAST,
             mine=self.mine,
             query_string=query.urlencode(),

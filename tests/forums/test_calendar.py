@@ -314,6 +314,53 @@ def test_calendar_month_kept_filter_form_shows_each_query_its_own_choice(member_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ["forums:meeting-list", "forums:my-meetings"])
+def test_meeting_list_kept_filter_form_offers_a_forum_added_or_renamed_since(member_client, name):
+    forum = ForumFactory(name="Alpine CFSN")
+    url = reverse(name)
+    member_client.get(url)
+
+    ForumFactory(name="Bayside CFSN")
+    added = member_client.get(url).content.decode()
+    forum.name = "Coastal CFSN"
+    forum.save(update_fields=["name"])
+    renamed = member_client.get(url).content.decode()
+
+    assert ">Bayside CFSN</option>" in added
+    assert f'<option value="{forum.pk}">Alpine CFSN</option>' not in renamed
+    assert f'<option value="{forum.pk}">Coastal CFSN</option>' in renamed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["forums:meeting-list", "forums:my-meetings"])
+def test_meeting_list_kept_filter_form_shows_each_query_its_own_choice(member_client, name):
+    forum = ForumFactory(name="Alpine CFSN")
+    url = reverse(name)
+
+    member_client.get(url)
+    chosen = member_client.get(url, {"forum": forum.pk, "when": "past"}).content.decode()
+    paged = member_client.get(url, {"forum": forum.pk, "when": "past", "page": "1"})
+    plain = member_client.get(url).content.decode()
+
+    assert f'<option value="{forum.pk}" selected>Alpine CFSN</option>' in chosen
+    assert '<option value="past" selected>' in chosen
+    assert f'<option value="{forum.pk}" selected>Alpine CFSN</option>' in paged.content.decode()
+    assert f'<option value="{forum.pk}">Alpine CFSN</option>' in plain
+    assert '<option value="past" selected>' not in plain
+
+
+@pytest.mark.django_db
+def test_meeting_list_kept_filter_form_still_says_what_was_wrong(member_client):
+    url = reverse("forums:meeting-list")
+
+    first = member_client.get(url, {"forum": "999999"}).content.decode()
+    again = member_client.get(url, {"forum": "999999"}).content.decode()
+
+    assert "Select a valid choice" in first
+    assert again == first
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("year", "month"), [("9999", "12"), ("1", "1"), ("2026", "13")])
 def test_calendar_month_out_of_range_shows_a_month_not_an_error(member_client, year, month):
     response = member_client.get(reverse("forums:calendar"), {"year": year, "month": month})

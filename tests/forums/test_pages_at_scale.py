@@ -276,6 +276,25 @@ def test_calendar_month_queries_do_not_grow(member_client, member, size, django_
 
 
 @pytest.mark.parametrize("size", [2, 30])
+@pytest.mark.parametrize("name", ["forums:meeting-list", "forums:my-meetings"])
+def test_meeting_list_queries_do_not_grow(
+    member_client, member, size, name, django_assert_num_queries
+):
+    _busy_forum(size, member)
+
+    # The filter form is drawn once (two queries for its choices), then kept.
+    with django_assert_num_queries(10):
+        first = member_client.get(reverse(name))
+    with django_assert_num_queries(8):
+        again = member_client.get(reverse(name))
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    # Upcoming: one of its own forum's and one of another forum's for each step; a page is 20.
+    assert len(again.context["meetings"]) == min(2 * size, 20)
+
+
+@pytest.mark.parametrize("size", [2, 30])
 def test_calendar_feed_queries_do_not_grow(client, member, size, django_assert_num_queries):
     _busy_forum(size, member)
     feed = CalendarFeedFactory(user=member)
