@@ -7,7 +7,9 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, ListView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
 from members.files import download_response
+from members.models import PracticeArea
 
 from . import services
 from .exceptions import GuidanceRefused
@@ -76,7 +78,11 @@ class GuidanceListView(LoginRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filters=self.filters, query_string=query.urlencode(), **kwargs
+            filters=self.filters,
+            filters_key=filters_key(self.filters, choices_stamp(PracticeArea.objects, "name")),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
+            query_string=query.urlencode(),
+            **kwargs,
         )
 
 

@@ -1,5 +1,4 @@
 import datetime as dt
-import hashlib
 import re
 
 from django import forms
@@ -12,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
+
+from cop_portal import filters as cop_filters
+from cop_portal.filters import FILTERS_CACHE_SECONDS
 
 from ..calendar import meetings_calendar
 from ..forms.scheduling import CalendarFilterForm, MeetingFilterForm
@@ -48,9 +50,6 @@ WEEKDAY_NAMES = [
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FEED_CACHE_SECONDS = 60 * 60
-# A filter form's drawing is named by all it shows, so it is kept until the cache needs
-# the room or a deploy may have changed its markup.
-FILTERS_CACHE_SECONDS = 60 * 60
 
 
 def number_in(value: str | None, low: int, high: int, default: int) -> int | None:
@@ -64,11 +63,8 @@ def number_in(value: str | None, low: int, high: int, default: int) -> int | Non
 
 
 def filters_key(form: forms.Form) -> str:
-    """Names a filter form's drawing: the values asked for in its fields, the forums and
-    regions it offers, and the language; it shows nothing else, nothing of the person."""
-    asked = [(name, form.data.getlist(name)) for name in form.fields] if form.is_bound else []
-    drawn_from = (asked, filter_choices_stamp(), get_language())
-    return hashlib.sha256(repr(drawn_from).encode()).hexdigest()
+    """Names a meeting filter's drawing: see cop_portal.filters."""
+    return cop_filters.filters_key(form, filter_choices_stamp())
 
 
 class CalendarMonthView(LoginRequiredMixin, TemplateView):

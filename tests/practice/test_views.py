@@ -47,11 +47,45 @@ def test_guidance_list_queries_do_not_grow(member_client, size, django_assert_nu
         GuidanceItemFactory(practice_areas=areas)
 
     # session, user, the menu's five (notices, lead, memberships, two permission reads),
-    # count, page, areas of the page, the area filter's choices
+    # count, page, areas of the page, the stamp of the areas the filter offers; the first
+    # time, the filter's choices too, to draw it once.
+    with django_assert_num_queries(12):
+        first = member_client.get(reverse("practice:guidance-list"))
     with django_assert_num_queries(11):
         response = member_client.get(reverse("practice:guidance-list"))
 
     assert len(response.context["items"]) == min(size, 25)
+    assert response.content == first.content
+
+
+def test_guidance_list_kept_filter_offers_an_area_added_or_renamed_since(member_client):
+    area = PracticeAreaFactory(name="Housing")
+    url = reverse("practice:guidance-list")
+    member_client.get(url)
+
+    PracticeAreaFactory(name="Disability")
+    added = member_client.get(url).content.decode()
+    area.name = "Homelessness"
+    area.save(update_fields=["name"])
+    renamed = member_client.get(url).content.decode()
+
+    assert ">Disability</option>" in added
+    assert f'<option value="{area.pk}">Housing</option>' not in renamed
+    assert f'<option value="{area.pk}">Homelessness</option>' in renamed
+
+
+def test_guidance_list_kept_filter_shows_each_query_its_own_values(member_client):
+    area = PracticeAreaFactory(name="Housing")
+    url = reverse("practice:guidance-list")
+
+    member_client.get(url)
+    chosen = member_client.get(url, {"practice_area": area.pk, "q": "safety"}).content.decode()
+    plain = member_client.get(url).content.decode()
+
+    assert f'<option value="{area.pk}" selected>Housing</option>' in chosen
+    assert 'value="safety"' in chosen
+    assert f'<option value="{area.pk}">Housing</option>' in plain
+    assert 'value="safety"' not in plain
 
 
 def test_guidance_list_shows_row_with_type_version_areas_owner_status_and_overdue(
