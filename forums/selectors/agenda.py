@@ -7,8 +7,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.translation import gettext
+
+from cop_portal.dates import LocalTimes
 
 from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, AgendaItemKind, RsvpResponse
 from ..models import (
@@ -158,7 +159,7 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
             issues.update(found or {})
     kind_labels = {kind: str(label) for kind, label in AgendaItemKind.choices}
     issue_url = addresses_of("feedback:issue-detail")
-    clock = ClockTimes()
+    times = LocalTimes()
     timed, starts_at = [], meeting.start
     for number, item in enumerate(items, start=1):
         about = issues.get(item.pk, {})
@@ -173,24 +174,11 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
                 move_url=about.get("move_url", ""),
                 kind_label=kind_labels.get(item.kind, item.kind),
                 issue_url=issue_url(referral.issue_id) if referral else "",
-                starts_label=clock(starts_at),
+                starts_label=times.clock(starts_at),
             )
         )
         starts_at += dt.timedelta(minutes=item.minutes_allotted)
     return timed
-
-
-class ClockTimes:
-    """Times of day as the `date:"g:i a"` filter writes them ("9:30 a.m.", "12:05 p.m."),
-    in the current time zone: its translated "a.m." and "p.m." are read once, not for every
-    row of a long agenda."""
-
-    def __init__(self):
-        self.halves = tuple(dateformat.time_format(dt.time(hour), "a") for hour in (0, 12))
-
-    def __call__(self, moment: dt.datetime) -> str:
-        local = timezone.localtime(moment)
-        return f"{local.hour % 12 or 12}:{local.minute:02d} {self.halves[local.hour > 11]}"
 
 
 def minutes_total(timed: list[TimedItem]) -> int:

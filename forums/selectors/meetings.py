@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from cop_portal.dates import LocalTimes
 from members.choices import Sector
 from members.models import Region, User
 
@@ -116,6 +117,48 @@ def addresses_of(url_name: str) -> Callable[[int], str]:
     marker = 918273645
     head, tail = reverse(url_name, args=[marker]).split(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """A meeting as a schedule lists it, with its addresses and times written once per page
+    rather than by a tag and three date filters on every row."""
+
+    meeting: Meeting
+    url: str
+    edit_url: str
+    publish_url: str
+    complete_url: str
+    cancel_url: str
+    starts_iso: str
+    starts_label: str
+    ends_label: str
+    # The meeting's name and date, which its action links name for screen readers.
+    name: str
+
+
+def schedule_rows(meetings) -> list[ScheduleRow]:
+    """Each meeting as a schedule row; no query."""
+    detail, edit, publish, complete, cancel = (
+        addresses_of(f"forums:meeting-{action}")
+        for action in ("detail", "edit", "publish", "complete", "cancel")
+    )
+    times = LocalTimes()
+    return [
+        ScheduleRow(
+            meeting=meeting,
+            url=detail(meeting.pk),
+            edit_url=edit(meeting.pk),
+            publish_url=publish(meeting.pk),
+            complete_url=complete(meeting.pk),
+            cancel_url=cancel(meeting.pk),
+            starts_iso=times.iso(meeting.start),
+            starts_label=times.day_time(meeting.start),
+            ends_label=times.clock(meeting.end),
+            name=str(meeting),
+        )
+        for meeting in meetings
+    ]
 
 
 def month_grid(
@@ -236,10 +279,14 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
         .annotate(open_count=Window(Count("pk")))
         .order_by("due_date", "id")[:FORUM_PAGE_ACTIONS]
     )
+    upcoming = list(visible.upcoming()[:20])
+    past = list(visible.past()[:past_limit])
     return {
         "members": members,
-        "upcoming_meetings": list(visible.upcoming()[:20]),
-        "past_meetings": list(visible.past()[:past_limit]),
+        "upcoming_meetings": upcoming,
+        "upcoming_rows": schedule_rows(upcoming),
+        "past_meetings": past,
+        "past_rows": schedule_rows(past),
         "open_actions": open_actions,
         "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(

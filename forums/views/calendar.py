@@ -32,6 +32,7 @@ from ..selectors.meetings import (
     meetings_for,
     meetings_visible_to,
     month_grid,
+    schedule_rows,
 )
 from ..services.scheduling import regenerate_calendar_feed, revoke_calendar_feed
 
@@ -122,7 +123,7 @@ class MeetingListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filter_form=self.filter_form,
             filters_key=filters_key(self.filter_form),
             filters_cache_seconds=FILTERS_CACHE_SECONDS,
@@ -131,6 +132,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
             query_string=query.urlencode(),
             **kwargs,
         )
+        context["meeting_rows"] = schedule_rows(context["meetings"])
+        return context
 
 
 class MyMeetingsView(MeetingListView):

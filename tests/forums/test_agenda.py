@@ -3,16 +3,12 @@ import threading
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from forums.choices import AgendaItemKind, ForumEventKind, MeetingStatus, MembershipRole
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, ForumEvent
-from forums.selectors.agenda import ClockTimes
 from forums.services.agenda import (
     change_agenda_item,
     move_agenda_item,
@@ -424,18 +420,3 @@ def test_agenda_edit_view_presenter_with_phone_number_is_refused_and_name_kept(
     ]
     assert 'value="Dr Sam Lee 0412 345 678"' in response.content.decode()
     assert AgendaItem.objects.count() == 0
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    moment=st.datetimes(
-        min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis takes naive bounds
-        max_value=dt.datetime(2100, 1, 1),  # noqa: DTZ001
-        timezones=st.just(dt.UTC),
-    )
-)
-def test_agenda_start_times_read_as_the_date_filter_writes_them(moment):
-    # The agenda's times are made once per page, and read as they always did.
-    expected = Template('{{ moment|date:"g:i a" }}').render(Context({"moment": moment}))
-
-    assert ClockTimes()(moment) == expected
