@@ -1,6 +1,9 @@
 """feedback answers the forums app's hand-offs."""
 
 from django.dispatch import receiver
+
+from forums.selectors.agenda import referral_of
+from forums.selectors.meetings import addresses_of
 from forums.signals import (
     action_issue_links,
     agenda_item_issues,
@@ -8,8 +11,6 @@ from forums.signals import (
     meeting_completed,
     meeting_published,
 )
-from forums.selectors.agenda import referral_of
-from forums.selectors.meetings import addresses_of
 
 from .models import Referral, Response
 from .selectors import carried_over_count

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
+from cop_portal.dates import LocalTimes
 from forums.choices import (
     COMING_MEETING_STATUSES,
     EXECUTIVE_ROLES,
@@ -34,6 +35,7 @@ from forums.choices import (
     Tier,
 )
 from forums.models import AgendaItem, Forum, Membership
+from forums.selectors.meetings import addresses_of
 from members.models import PracticeArea
 from practice.models import GuidanceItem
 
@@ -608,15 +610,26 @@ def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> Late
         IssueEvent.objects.filter(issue=issue)
         .exclude(kind=EventKind.COMMENTED)
         .select_related("actor", "forum", "agenda_item__meeting")
+        .defer("agenda_item__meeting__search_vector", "agenda_item__meeting__minutes_search_vector")
     )
     found = _latest_page(events, page, per_page)
     labels = {value: str(label) for value, label in EventKind.choices}
+    meeting_url = addresses_of("forums:meeting-detail")
+    times = LocalTimes()
     for event in found.items:
         event.kind_label = labels.get(event.kind, event.kind)
+        event.when_iso = times.iso(event.created_at)
+        event.when_label = times.date_time(event.created_at)
+        event.meeting_url = meeting_url(event.agenda_item.meeting_id) if event.agenda_item else ""
     return found
 
 
 def issue_comments(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
-    """The issue's comments; how many there are in all is its `comment_count`."""
+    """The issue's comments, each with when it was written (`when_label`); how many there
+    are in all is its `comment_count`."""
     comments = Comment.objects.filter(issue=issue).select_related("author")
-    return _latest_page(comments, page, per_page)
+    found = _latest_page(comments, page, per_page)
+    times = LocalTimes()
+    for comment in found.items:
+        comment.when_label = times.date_time(comment.created_at)
+    return found
