@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -85,10 +85,12 @@ DECISIONS_IN_ORDER = "decisions_in_order"
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's items in order, with their decisions (as DECISIONS_IN_ORDER) and, for
-    an issue's item, the stay that links it to the issue."""
+    an issue's item, what referral_of reads of the stay that links it to the issue."""
     return (
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("matters_from__forum", "referral")
+        .select_related("matters_from__forum")
+        # Four of the stay's columns, not a whole stay built for each of a long agenda's rows.
+        .annotate(**{f"stay_{name}": F(f"referral__{name}") for name in STAY_FIELDS})
         .prefetch_related(
             Prefetch(
                 "decisions",
@@ -139,13 +141,32 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
     return by_meeting
 
 
-def referral_of(item: AgendaItem):
-    """The stay that links an item to its practice issue (loaded with it by agenda_items),
-    or None."""
+@dataclass(frozen=True)
+class Stay:
+    """What an agenda reads of the stay (feedback's referral) that brings an issue to one
+    of its items."""
+
+    pk: int
+    issue_id: int
+    outcome: str
+    left_at: dt.datetime | None
+
+
+STAY_FIELDS = ("id", "issue_id", "outcome", "left_at")
+
+
+def referral_of(item: AgendaItem) -> Stay | None:
+    """The stay that links an item to its practice issue, or None: read with the item by
+    agenda_items, else one query."""
+    if hasattr(item, "stay_id"):
+        if item.stay_id is None:
+            return None
+        return Stay(item.stay_id, item.stay_issue_id, item.stay_outcome, item.stay_left_at)
     try:
-        return item.referral
+        stay = item.referral
     except ObjectDoesNotExist:
         return None
+    return Stay(stay.pk, stay.issue_id, stay.outcome, stay.left_at)
 
 
 def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
