@@ -4,7 +4,7 @@ import rules
 
 from members.rules import is_administrator
 
-from .choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
+from .choices import EXECUTIVE_ROLES, FACILITATING_ROLES, MembershipRole, Tier
 
 
 def forum_of(obj):
@@ -34,6 +34,9 @@ def roles_of(user) -> dict[int, str]:
         cached = {forum_id: role for forum_id, role, _ in rows}
         user._forum_roles = cached
         strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
+        user._chairs_statewide = any(
+            role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier in rows
+        )
         user._forums_run = {
             forum_id
             for forum_id, role, tier in rows
@@ -42,6 +45,12 @@ def roles_of(user) -> dict[int, str]:
         user._is_strategic_member = bool(strategic)
         user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)
     return cached
+
+
+def chairs_statewide(user) -> bool:
+    """Chairs the State-wide Practitioner Forum, from their own memberships."""
+    roles_of(user)
+    return getattr(user, "_chairs_statewide", False)
 
 
 def forums_run_by(user) -> set[int]:
