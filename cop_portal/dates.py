@@ -12,8 +12,8 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 class LocalTimes:
     """Moments in the current time zone and language, written exactly as the `date` filter
-    writes these formats: `clock` "g:i a" ("9:30 a.m."), `date_time` "j M Y, g:i a",
-    `day_time` "D j M Y, g:i a" and `iso` "c"."""
+    writes these formats: `clock` "g:i a" ("9:30 a.m."), `date` "j M Y", `date_time`
+    "j M Y, g:i a", `day_time` "D j M Y, g:i a" and `iso` "c"."""
 
     def __init__(self):
         self._halves: tuple[str, str] | None = None
@@ -41,9 +41,15 @@ class LocalTimes:
     def clock(self, moment: dt.datetime) -> str:
         return self._clock(timezone.localtime(moment))
 
+    def _date(self, local: dt.datetime) -> str:
+        return f"{local.day} {self._month(local.month)} {local.year:04d}"
+
+    def date(self, moment: dt.datetime) -> str:
+        return self._date(timezone.localtime(moment))
+
     def date_time(self, moment: dt.datetime) -> str:
         local = timezone.localtime(moment)
-        return f"{local.day} {self._month(local.month)} {local.year:04d}, {self._clock(local)}"
+        return f"{self._date(local)}, {self._clock(local)}"
 
     def day_time(self, moment: dt.datetime) -> str:
         local = timezone.localtime(moment)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from cop_portal.dates import LocalTimes
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
 from forums.views.mixins import ForumPermissionMixin
@@ -109,6 +110,8 @@ def with_row_links(*pages) -> None:
     actions = {name: str(label) for name, label in ROW_ACTIONS.items()}
     labels = {value: str(label) for value, label in IssueStatus.choices}
     outcome = addresses_of("feedback:outcome-record")
+    meeting_url = addresses_of("forums:meeting-detail")
+    times = LocalTimes()
     for page in pages:
         for referral in page:
             issue = referral.issue
@@ -119,8 +122,13 @@ def with_row_links(*pages) -> None:
                 for name, label in actions.items():
                     setattr(referral, name, format_html(label, title=issue.title))
             referral.support = support_of(issue)
+            referral.entered_label = times.date(referral.entered_at)
             if referral.agenda_item_id:
                 referral.outcome_url = outcome(referral.agenda_item_id)
+                meeting = referral.agenda_item.meeting
+                referral.meeting_url = meeting_url(meeting.pk)
+                referral.meeting_date = times.date(meeting.start)
+                referral.meeting_clock = times.clock(meeting.start)
 
 
 def support_of(issue) -> str:

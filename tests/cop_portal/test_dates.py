@@ -18,6 +18,7 @@ moments = st.datetimes(
 zones = st.sampled_from(["Australia/Melbourne", "Australia/Perth", "UTC", "Pacific/Chatham"])
 FORMATS = {
     "clock": "g:i a",
+    "date": "j M Y",
     "date_time": "j M Y, g:i a",
     "day_time": "D j M Y, g:i a",
     "iso": "c",
