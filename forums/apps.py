@@ -7,6 +7,6 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data, receivers  # noqa: F401 - receivers connects its handlers
 
         personal_data.register()

@@ -7,6 +7,6 @@ class PracticeConfig(AppConfig):
     verbose_name = _("Practice knowledge")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data, receivers  # noqa: F401 - receivers connects its handlers
 
         personal_data.register()

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
-from rules import test_rule
+
+from members.menu import menu_reach
 
 register = template.Library()
 
@@ -43,10 +44,7 @@ def nav_sections(context) -> SafeString:
     shown = {
         "current": view_name if view_name in SECTION_PAGES else "",
         "in_insights": bool(match) and match.namespace == "insights",
-        "leads_an_area": test_rule("leads_a_practice_area", user),
-        "runs_a_forum": user.has_perm("forums.run_any_forum"),
-        "reviews": user.has_perm("feedback.view_executive_queue"),
-        "sees_insights": user.has_perm("insights.open_insights"),
+        **menu_reach(user),
     }
     if settings.DEBUG:
         # Template changes show at once while developing.

@@ -4,10 +4,13 @@ with other roles were shown it before them."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
 from forums.choices import MembershipRole
+from forums.services.membership import change_member_role, remove_member
+from members.menu import menu_reach
 from tests.factories.forums import ForumFactory, MembershipFactory, StrategicForumFactory
 from tests.factories.members import UserFactory
 from tests.factories.practice import PracticeLeadFactory
@@ -61,11 +64,60 @@ def test_each_person_sees_the_sections_they_may_reach_in_turn(client):
 
 def test_a_new_role_shows_its_section_on_the_next_page(client):
     member = UserFactory()
-    forum = ForumFactory()
-    MembershipFactory(user=member, forum=forum)
+    membership = MembershipFactory(user=member, forum=ForumFactory())
     assert "Triage" not in _sections(_menu(client, member))
 
-    member.memberships.update(role=MembershipRole.FACILITATOR)
+    change_member_role(membership, by=UserFactory(), role=MembershipRole.FACILITATOR)
+
+    assert "Triage" in _sections(_menu(client, member))
+
+
+def test_leaving_the_forum_one_runs_hides_its_section_on_the_next_page(client):
+    member = UserFactory()
+    membership = MembershipFactory(
+        user=member, forum=ForumFactory(), role=MembershipRole.FACILITATOR
+    )
+    assert "Triage" in _sections(_menu(client, member))
+
+    remove_member(membership, by=UserFactory())
+
+    assert "Triage" not in _sections(_menu(client, member))
+
+
+def test_joining_as_a_practice_lead_and_stepping_down_show_on_the_next_page(client):
+    member = UserFactory()
+    assert _sections(_menu(client, member)) == []
+
+    lead = PracticeLeadFactory(user=member)
+    led = _sections(_menu(client, member))
+    lead.delete()
+
+    assert led == ["My practice area"]
+    assert _sections(_menu(client, member)) == []
+
+
+def test_an_account_made_administrator_sees_every_section_on_the_next_page(client):
+    member = UserFactory()
+    assert _sections(_menu(client, member)) == []
+
+    member.is_superuser = True
+    member.save(update_fields=["is_superuser"])
+
+    assert _sections(_menu(client, member)) == ["Triage", "Executive review", "Insights"]
+
+
+def test_a_menu_kept_by_a_page_drawn_before_the_change_commits_is_forgotten(
+    client, django_capture_on_commit_callbacks
+):
+    member = UserFactory()
+    membership = MembershipFactory(user=member, forum=ForumFactory())
+    assert "Triage" not in _sections(_menu(client, member))
+    drawn_before = menu_reach(member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_member_role(membership, by=UserFactory(), role=MembershipRole.FACILITATOR)
+        # Another page, which read the roles before this change, keeps what it saw.
+        cache.set(f"members:menu-reach:{member.pk}", ((True, False, False), drawn_before))
 
     assert "Triage" in _sections(_menu(client, member))
 

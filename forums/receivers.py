@@ -1,0 +1,14 @@
+"""forums answers model changes that other parts of the portal keep something of."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from members.menu import forget_menu_reach
+
+from .models import Membership
+
+
+@receiver((post_save, post_delete), sender=Membership, dispatch_uid="forums.membership_menu")
+def on_membership_changed(sender, instance: Membership, **kwargs) -> None:
+    # A role decides the Triage, Executive review and Insights sections of the menu.
+    forget_menu_reach(instance.user_id)
