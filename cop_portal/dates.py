@@ -53,7 +53,7 @@ class LocalTimes:
 
     def day_time(self, moment: dt.datetime) -> str:
         local = timezone.localtime(moment)
-        return f"{self._weekday(local.weekday())} {self.date_time(local)}"
+        return f"{self._weekday(local.weekday())} {self._date(local)}, {self._clock(local)}"
 
     def iso(self, moment: dt.datetime) -> str:
         return timezone.localtime(moment).isoformat()

@@ -8,7 +8,7 @@ made once and shows a new or renamed choice at once."""
 import hashlib
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Manager, QuerySet, Value
 from django.utils.translation import get_language
 
 # A drawing is named by all it shows, so it is kept until the cache needs the room or a
@@ -24,8 +24,15 @@ def filters_key(form: forms.Form, *drawn_from: str) -> str:
     return hashlib.sha256(repr(named).encode()).hexdigest()
 
 
-def choices_stamp(rows: QuerySet, *fields: str) -> str:
-    """A fingerprint of the rows a select offers, which changes when one is added, renamed
-    or removed; one query."""
-    values = list(rows.order_by("pk").values_list("pk", *fields))
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+def choices_stamp(*tables: QuerySet | Manager) -> str:
+    """A fingerprint of the rows a form's selects offer, each labelled by its `name` (every
+    forum and region, say), which changes when one is added, renamed or removed; one
+    query, however many tables."""
+    labelled = [
+        table.annotate(table=Value(table.model._meta.label))
+        .values_list("table", "pk", "name")
+        .order_by()
+        for table in tables
+    ]
+    rows = sorted(labelled[0].union(*labelled[1:], all=True))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from cop_portal.dates import LocalTimes
 from members.choices import Sector
-from members.models import Region, User
+from members.models import User
 
 from ..choices import (
     OPEN_ACTION_STATUSES,
@@ -86,15 +86,6 @@ def filtered_meetings(
     if when is None:
         return meetings
     return meetings.past() if when == WHEN_PAST else meetings.upcoming()
-
-
-def filter_choices_stamp() -> str:
-    """A fingerprint of every forum and region the meeting filters offer, which changes
-    when one is added, renamed or removed; one query."""
-    forums = Forum.objects.annotate(table=Value("forum")).values_list("table", "pk", "name")
-    regions = Region.objects.annotate(table=Value("region")).values_list("table", "pk", "name")
-    rows = sorted(forums.order_by().union(regions.order_by(), all=True))
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -279,14 +270,10 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
         .annotate(open_count=Window(Count("pk")))
         .order_by("due_date", "id")[:FORUM_PAGE_ACTIONS]
     )
-    upcoming = list(visible.upcoming()[:20])
-    past = list(visible.past()[:past_limit])
     return {
         "members": members,
-        "upcoming_meetings": upcoming,
-        "upcoming_rows": schedule_rows(upcoming),
-        "past_meetings": past,
-        "past_rows": schedule_rows(past),
+        "upcoming_rows": schedule_rows(visible.upcoming()[:20]),
+        "past_rows": schedule_rows(visible.past()[:past_limit]),
         "open_actions": open_actions,
         "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(

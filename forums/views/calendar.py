@@ -16,18 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from cop_portal import filters as cop_filters
-from cop_portal.filters import FILTERS_CACHE_SECONDS
+from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp
+from members.models import Region
 
 from ..calendar import meetings_calendar
 from ..forms.scheduling import CalendarFilterForm, MeetingFilterForm
-from ..models import CalendarFeed
+from ..models import CalendarFeed, Forum
 from ..selectors.meetings import (
     FEED_DAYS_AHEAD,
     FEED_DAYS_BACK,
     WHEN_PAST,
     feed_meetings,
     feed_stamp,
-    filter_choices_stamp,
     filtered_meetings,
     meetings_for,
     meetings_visible_to,
@@ -64,8 +64,9 @@ def number_in(value: str | None, low: int, high: int, default: int) -> int | Non
 
 
 def filters_key(form: forms.Form) -> str:
-    """Names a meeting filter's drawing: see cop_portal.filters."""
-    return cop_filters.filters_key(form, filter_choices_stamp())
+    """Names a meeting filter's drawing (see cop_portal.filters): its choices are every
+    forum and region."""
+    return cop_filters.filters_key(form, choices_stamp(Forum.objects, Region.objects))
 
 
 class CalendarMonthView(LoginRequiredMixin, TemplateView):

@@ -53,8 +53,8 @@ def test_forum_detail_shows_purpose_members_by_role_and_meetings(member_client):
     roles = [(label, [str(m.user) for m in ms]) for label, ms in response.context["roles"]]
     assert "Local coordination in the north." in html
     assert roles == [("Facilitator", ["Frank F"]), ("Member", ["Priya P"])]
-    assert [m.title for m in response.context["upcoming_meetings"]] == ["Next one"]
-    assert [m.title for m in response.context["past_meetings"]] == ["Last one"]
+    assert [r.meeting.title for r in response.context["upcoming_rows"]] == ["Next one"]
+    assert [r.meeting.title for r in response.context["past_rows"]] == ["Last one"]
     assert "Schedule a meeting" not in html
 
 
