@@ -2,18 +2,25 @@
 
 A filter form drawn through crispy-forms costs more than many pages' own content (a select of
 every forum is a template per option), yet shows only the values asked for and its choices.
-Named by those, the language and a stamp of the rows its choices come from, a drawing is
-made once and shows a new or renamed choice at once."""
+Named by those, the language and a stamp of the tables its choices come from, a drawing is
+made once and shows a new or renamed choice at once: saving or deleting a row of such a table
+(each app's receivers call forget_choices) gives the table a new stamp."""
 
 import hashlib
+import uuid
 
 from django import forms
-from django.db.models import Manager, QuerySet, Value
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import get_language
 
 # A drawing is named by all it shows, so it is kept until the cache needs the room or a
 # deploy may have changed its markup.
 FILTERS_CACHE_SECONDS = 60 * 60
+# How long a table's stamp is kept at most. A change made through the models gives it a new
+# one at once; this bounds one made around them (a bulk update).
+CHOICES_STAMP_SECONDS = 300
 
 
 def filters_key(form: forms.Form, *drawn_from: str) -> str:
@@ -24,15 +31,25 @@ def filters_key(form: forms.Form, *drawn_from: str) -> str:
     return hashlib.sha256(repr(named).encode()).hexdigest()
 
 
-def choices_stamp(*tables: QuerySet | Manager) -> str:
-    """A fingerprint of the rows a form's selects offer, each labelled by its `name` (every
-    forum and region, say), which changes when one is added, renamed or removed; one
-    query, however many tables."""
-    labelled = [
-        table.annotate(table=Value(table.model._meta.label))
-        .values_list("table", "pk", "name")
-        .order_by()
-        for table in tables
-    ]
-    rows = sorted(labelled[0].union(*labelled[1:], all=True))
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+def _stamp_key(model: type[Model]) -> str:
+    return f"filters:choices-stamp:{model._meta.label_lower}"
+
+
+def choices_stamp(*models: type[Model]) -> str:
+    """A stamp of the tables a form's selects offer (every forum and region, say), which
+    changes when a row of one is added, renamed or removed; kept in the cache, so no query."""
+    keys = [_stamp_key(model) for model in models]
+    kept = cache.get_many(keys)
+    fresh = {key: uuid.uuid4().hex for key in keys if key not in kept}
+    if fresh:
+        cache.set_many(fresh, CHOICES_STAMP_SECONDS)
+    return ":".join(kept.get(key) or fresh[key] for key in keys)
+
+
+def forget_choices(model: type[Model]) -> None:
+    """A row of `model` was saved or deleted: drawings offering its rows are made afresh.
+    Forgotten now and again once the change is committed, since a page drawn in between
+    reads the rows as they were and may keep them under the new stamp."""
+    key = _stamp_key(model)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

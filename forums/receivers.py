@@ -3,12 +3,19 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cop_portal.filters import forget_choices
 from members.menu import forget_menu_reach
 
-from .models import Membership
+from .models import Forum, Membership
 
 
 @receiver((post_save, post_delete), sender=Membership, dispatch_uid="forums.membership_menu")
 def on_membership_changed(sender, instance: Membership, **kwargs) -> None:
     # A role decides the Triage, Executive review and Insights sections of the menu.
     forget_menu_reach(instance.user_id)
+
+
+@receiver((post_save, post_delete), sender=Forum, dispatch_uid="forums.forum_choices")
+def on_forum_changed(sender, **kwargs) -> None:
+    # Filters offer every forum by name.
+    forget_choices(Forum)

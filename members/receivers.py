@@ -1,14 +1,18 @@
 """Glue between django-allauth, Django's accounts and the members app, and the security events
-that sign-ins, second factors and admin changes write."""
+that sign-ins, second factors and admin changes write; and the filters kept with regions and
+practice areas as their choices."""
 
 from allauth.account.signals import password_changed, password_reset, user_signed_up
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cop_portal.filters import forget_choices
 from operations.security import security_event
+
+from .models import PracticeArea, Region
 
 
 @receiver(user_signed_up, dispatch_uid="members.name_new_member")
@@ -61,3 +65,10 @@ def log_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> Non
             else None,
             object_id=str(instance.object_id),
         )
+
+
+@receiver((post_save, post_delete), sender=Region, dispatch_uid="members.region_choices")
+@receiver((post_save, post_delete), sender=PracticeArea, dispatch_uid="members.area_choices")
+def on_choice_changed(sender, **kwargs) -> None:
+    # Filters offer every region and practice area by name.
+    forget_choices(sender)

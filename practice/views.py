@@ -79,7 +79,7 @@ class GuidanceListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filters=self.filters,
-            filters_key=filters_key(self.filters, choices_stamp(PracticeArea.objects)),
+            filters_key=filters_key(self.filters, choices_stamp(PracticeArea)),
             filters_cache_seconds=FILTERS_CACHE_SECONDS,
             query_string=query.urlencode(),
             **kwargs,

@@ -8,6 +8,9 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from members.models import PracticeArea, Region
+
 from .. import selectors
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from ..forms import (
@@ -17,7 +20,7 @@ from ..forms import (
 from ..models import Referral
 from ..rules import is_awaiting_response
 from ..services import responses, routing
-from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
+from .common import IssuePermissionMixin, refused
 from .outcomes import where_now
 
 
@@ -41,7 +44,7 @@ class ExecutiveQueueView(PermissionRequiredMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
-            filters_key=filters_key(self.request, "page"),
+            filters_key=filters_key(self.filter_form, choices_stamp(Region, PracticeArea)),
             filters_cache_seconds=FILTERS_CACHE_SECONDS,
             query_string=query.urlencode(),
             **kwargs,

@@ -12,6 +12,9 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
+from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from forums.models import Forum
+from members.models import PracticeArea, Region
 
 from .. import selectors
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -26,7 +29,7 @@ from ..pagination import issue_page
 from ..path import loop_steps
 from ..selectors.issues import issue_cards
 from ..services import issues as issue_services
-from .common import FILTERS_CACHE_SECONDS, IssuePermissionMixin, filters_key, refused
+from .common import IssuePermissionMixin, refused
 
 
 class IssueListView(LoginRequiredMixin, TemplateView):
@@ -66,7 +69,7 @@ class IssueListView(LoginRequiredMixin, TemplateView):
             )
         return super().get_context_data(
             filter_form=self.filter_form,
-            filters_key=filters_key(self.request, "after", "before"),
+            filters_key=filters_key(self.filter_form, choices_stamp(Forum, Region, PracticeArea)),
             filters_cache_seconds=FILTERS_CACHE_SECONDS,
             mine=self.mine,
             issues=page.issues,

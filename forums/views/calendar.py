@@ -66,7 +66,7 @@ def number_in(value: str | None, low: int, high: int, default: int) -> int | Non
 def filters_key(form: forms.Form) -> str:
     """Names a meeting filter's drawing (see cop_portal.filters): its choices are every
     forum and region."""
-    return cop_filters.filters_key(form, choices_stamp(Forum.objects, Region.objects))
+    return cop_filters.filters_key(form, choices_stamp(Forum, Region))
 
 
 class CalendarMonthView(LoginRequiredMixin, TemplateView):

@@ -568,6 +568,50 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
     assert '<option value="queued" selected>' in form
 
 
+def _options(page: bytes, label: str) -> str:
+    return page.decode().split(f'aria-label="{label}"')[1].split("</form>")[0]
+
+
+def test_kept_issue_filters_offer_a_forum_region_and_area_added_renamed_or_removed_since(
+    client, loop
+):
+    client.force_login(loop.practitioner)
+    url = reverse("feedback:issue-list") + "?status=queued"
+    area = PracticeAreaFactory(name="Housing")
+    gone = RegionFactory(name="Outback")
+    client.get(url)
+
+    ForumFactory(name="Bayside CFSN")
+    RegionFactory(name="Highlands")
+    area.name = "Homelessness"
+    area.save(update_fields=["name"])
+    gone.delete()
+    form = _options(client.get(url).content, "Filter issues")
+
+    assert ">Bayside CFSN</option>" in form
+    assert ">Highlands</option>" in form
+    assert f'<option value="{area.pk}">Homelessness</option>' in form
+    assert ">Housing</option>" not in form
+    assert ">Outback</option>" not in form
+    assert '<option value="queued" selected>' in form
+
+
+def test_kept_executive_filters_offer_a_region_and_area_added_or_renamed_since(client, loop):
+    client.force_login(loop.executive)
+    url = reverse("feedback:executive-queue")
+    region = RegionFactory(name="Outback")
+    client.get(url)
+
+    PracticeAreaFactory(name="Disability")
+    region.name = "Far North"
+    region.save(update_fields=["name"])
+    page = client.get(url).content.decode()
+
+    assert ">Disability</option>" in page
+    assert f'<option value="{region.pk}">Far North</option>' in page
+    assert ">Outback</option>" not in page
+
+
 # --- Search on the stored vector -------------------------------------------------------------
 
 
