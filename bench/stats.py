@@ -49,6 +49,31 @@ def summarise(
     )
 
 
+@dataclass
+class Sample:
+    """One page's timed requests at one concurrency: the successes' seconds, the failures,
+    and how long it took."""
+
+    seconds: list[float]
+    failures: int
+    wall: float
+
+
+def summarise_samples(page: str, concurrency: int, samples: list[Sample], note: str = "") -> Result:
+    """One result over several samples of the same page, as if they were one: the floor is
+    timed before every other page and again after them, so that the machine drifting during
+    a run moves the floor with the pages instead of every ratio."""
+    seconds = [s for sample in samples for s in sample.seconds]
+    failures = sum(sample.failures for sample in samples)
+    wall = sum(sample.wall for sample in samples)
+    if len(samples) > 1:
+        halves = ", then ".join(
+            f"{percentile(sample.seconds, 50) * 1000:.1f} ms" for sample in samples
+        )
+        note = f"{note} p50 {halves}".strip()
+    return summarise(page, concurrency, seconds, failures, wall, note)
+
+
 def with_ratios(results: list[Result], floor_page: str) -> list[Result]:
     """Each result's p50 as a multiple of the floor page's p50 at the same concurrency."""
     floors = {r.concurrency: r.p50_ms for r in results if r.page == floor_page}

@@ -2,7 +2,16 @@
 
 from bench import runner
 from bench.client import links, resolve
-from bench.stats import Result, percentile, ratio, summarise, table, with_ratios
+from bench.stats import (
+    Result,
+    Sample,
+    percentile,
+    ratio,
+    summarise,
+    summarise_samples,
+    table,
+    with_ratios,
+)
 from feedback import loadgen
 
 
@@ -23,6 +32,22 @@ def test_summarise_counts_failures_as_requests_and_rates_only_successes():
     result = summarise("home", 8, [0.010, 0.020, 0.030, 0.040], 1, wall=2.0)
     assert (result.requests, result.failures) == (5, 1)
     assert (result.p50_ms, result.p95_ms, result.per_second) == (20.0, 40.0, 2.0)
+
+
+def test_a_floor_timed_first_and_last_is_summarised_over_both_and_says_each_half():
+    first = Sample([0.010, 0.011, 0.012], failures=0, wall=1.0)
+    last = Sample([0.014, 0.015, 0.016], failures=1, wall=2.0)
+
+    result = summarise_samples("sign-in page", 1, [first, last])
+
+    assert result.p50_ms == 12.0  # of all six, not of either half
+    assert (result.requests, result.failures, result.per_second) == (7, 1, 2.0)
+    assert result.note == "p50 11.0 ms, then 15.0 ms"
+
+
+def test_one_sample_is_summarised_as_it_was_measured():
+    result = summarise_samples("home", 8, [Sample([0.02, 0.03], 0, 1.0)], "a note")
+    assert (result.p50_ms, result.note) == (20.0, "a note")
 
 
 def test_with_ratios_compares_with_the_sign_in_page_at_the_same_concurrency():
