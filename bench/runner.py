@@ -347,9 +347,9 @@ def deep_page(client: Client, first: str = "/issues/", hops: int = 50) -> tuple[
 
 def sample(
     page: Page, client: Client, concurrency: int, requests: int, warmup: int, budget: float
-) -> tuple[Sample, list[str]]:
+) -> Sample:
     """Times `requests` requests of the page, `concurrency` at a time, within `budget`
-    seconds, after `warmup` untimed ones; and names what each failure was."""
+    seconds, after `warmup` untimed ones."""
     for _ in range(warmup):
         client.get(page.path)
     lock = threading.Lock()
@@ -387,15 +387,7 @@ def sample(
     for thread in threads:
         thread.join(budget + client.timeout + 5)
     wall = time.monotonic() - began
-    return Sample(timings, len(failures), wall), failures
-
-
-def measured(page: Page, concurrency: int, samples: list[tuple[Sample, list[str]]]) -> Result:
-    note = page.note
-    failures = sorted({failure for _, named in samples for failure in named})
-    if failures:
-        note = f"{note} failures: {', '.join(failures)}".strip()
-    return summarise_samples(page.name, concurrency, [s for s, _ in samples], note)
+    return Sample(timings, failures, wall)
 
 
 def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
@@ -421,31 +413,38 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
         deep.path, deep.note = deep_page(clients["practitioner"])
         if args.only:
             todo = [p for p in todo if p.name == FLOOR or args.only in p.name]
-        results = []
         levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
-        floor = next(p for p in todo if p.name == FLOOR)
+        floor, *others = todo  # pages() lists the floor first
+
+        def timed(page: Page, level: int) -> Sample:
+            remaining(deadline)
+            return sample(
+                page, clients[page.role], level, args.requests, args.warmup, args.page_budget
+            )
+
+        def logged(result: Result) -> Result:
+            log(
+                f"{result.page:<34} c{result.concurrency}: p50 {result.p50_ms:>8} ms, "
+                f"p95 {result.p95_ms:>8} ms, {result.requests} requests, "
+                f"{result.failures} failed"
+            )
+            return result
+
         # The floor is timed first and again last: its p50 is over both.
-        floors = {}
-        for page in [*todo, floor]:
-            for level in levels:
-                remaining(deadline)
-                taken = sample(
-                    page, clients[page.role], level, args.requests, args.warmup, args.page_budget
+        floor_first = {level: timed(floor, level) for level in levels}
+        results = [
+            logged(summarise_samples(page.name, level, [timed(page, level)], page.note))
+            for page in others
+            for level in levels
+        ]
+        results[:0] = [
+            logged(
+                summarise_samples(
+                    floor.name, level, [floor_first[level], timed(floor, level)], floor.note
                 )
-                if page is floor:
-                    floors.setdefault(level, []).append(taken)
-                    if len(floors[level]) == 1:
-                        continue
-                    result = measured(page, level, floors[level])
-                else:
-                    result = measured(page, level, [taken])
-                log(
-                    f"{page.name:<34} c{level}: p50 {result.p50_ms:>8} ms, "
-                    f"p95 {result.p95_ms:>8} ms, {result.requests} requests, "
-                    f"{result.failures} failed"
-                )
-                results.append(result)
-        results.sort(key=lambda result: result.page != FLOOR)  # the floor's row first
+            )
+            for level in levels
+        ]
     finally:
         stop_server(server)
     meta = {

@@ -51,27 +51,30 @@ def summarise(
 
 @dataclass
 class Sample:
-    """One page's timed requests at one concurrency: the successes' seconds, the failures,
-    and how long it took."""
+    """One page's timed requests at one concurrency: the successes' seconds, what each
+    failure was (a status or an error's name), and how long it took."""
 
     seconds: list[float]
-    failures: int
+    failures: list[str]
     wall: float
 
 
 def summarise_samples(page: str, concurrency: int, samples: list[Sample], note: str = "") -> Result:
     """One result over several samples of the same page, as if they were one: the floor is
     timed before every other page and again after them, so that the machine drifting during
-    a run moves the floor with the pages instead of every ratio."""
+    a run moves the floor with the pages instead of every ratio. The note names the kinds of
+    failure and, over several samples, each one's p50."""
     seconds = [s for sample in samples for s in sample.seconds]
-    failures = sum(sample.failures for sample in samples)
-    wall = sum(sample.wall for sample in samples)
+    failures = [failure for sample in samples for failure in sample.failures]
     if len(samples) > 1:
-        halves = ", then ".join(
+        each = ", then ".join(
             f"{percentile(sample.seconds, 50) * 1000:.1f} ms" for sample in samples
         )
-        note = f"{note} p50 {halves}".strip()
-    return summarise(page, concurrency, seconds, failures, wall, note)
+        note = f"{note} p50 {each}".strip()
+    if failures:
+        note = f"{note} failures: {', '.join(sorted(set(failures)))}".strip()
+    wall = sum(sample.wall for sample in samples)
+    return summarise(page, concurrency, seconds, len(failures), wall, note)
 
 
 def with_ratios(results: list[Result], floor_page: str) -> list[Result]:

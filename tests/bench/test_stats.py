@@ -35,18 +35,18 @@ def test_summarise_counts_failures_as_requests_and_rates_only_successes():
 
 
 def test_a_floor_timed_first_and_last_is_summarised_over_both_and_says_each_half():
-    first = Sample([0.010, 0.011, 0.012], failures=0, wall=1.0)
-    last = Sample([0.014, 0.015, 0.016], failures=1, wall=2.0)
+    first = Sample([0.010, 0.011, 0.012], failures=[], wall=1.0)
+    last = Sample([0.014, 0.015, 0.016], failures=["502"], wall=2.0)
 
     result = summarise_samples("sign-in page", 1, [first, last])
 
     assert result.p50_ms == 12.0  # of all six, not of either half
     assert (result.requests, result.failures, result.per_second) == (7, 1, 2.0)
-    assert result.note == "p50 11.0 ms, then 15.0 ms"
+    assert result.note == "p50 11.0 ms, then 15.0 ms failures: 502"
 
 
 def test_one_sample_is_summarised_as_it_was_measured():
-    result = summarise_samples("home", 8, [Sample([0.02, 0.03], 0, 1.0)], "a note")
+    result = summarise_samples("home", 8, [Sample([0.02, 0.03], [], 1.0)], "a note")
     assert (result.p50_ms, result.note) == (20.0, "a note")
 
 

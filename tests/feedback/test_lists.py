@@ -564,7 +564,7 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
     with django_assert_num_queries(6):
         response = client.get(reverse("feedback:issue-list") + older)
 
-    form = response.content.decode().split('aria-label="Filter issues"')[1].split("</form>")[0]
+    form = _options(response.content, "Filter issues")
     assert '<option value="queued" selected>' in form
 
 
