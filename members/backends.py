@@ -7,6 +7,14 @@ import functools
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.apps import apps
 from django.contrib.auth import backends, get_permission_codename, get_user_model
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Notification
+
+# The name under which get_user gives the person their count of unread notifications, which
+# every page's menu shows.
+UNREAD_COUNT = "unread_notification_count"
 
 
 @functools.cache
@@ -24,16 +32,33 @@ def model_permission_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def unread_notifications() -> Subquery:
+    """The person's unread notifications, counted inside the query that loads them."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(unread=Count("pk"))
+        .values("unread")
+    )
+    return Coalesce(Subquery(unread), 0)
+
+
 class PortalBackendMixin:
     """The signed-in person comes with their organisation and region, which the home page
-    and profile show. The portal's own permissions (feedback.view_executive_queue,
+    and profile show, and their count of unread notifications, which every page's menu
+    shows. The portal's own permissions (feedback.view_executive_queue,
     forums.run_any_forum, …) are decided by its rules; asking for one that is no model
     permission answers no without two queries for the person's and their groups' grants."""
 
     def get_user(self, user_id):
         model = get_user_model()
         try:
-            user = model._default_manager.select_related("organisation", "region").get(pk=user_id)
+            user = (
+                model._default_manager.select_related("organisation", "region")
+                .annotate(**{UNREAD_COUNT: unread_notifications()})
+                .get(pk=user_id)
+            )
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -37,9 +37,9 @@ def test_consultation_list_queries_do_not_grow_with_rows(
         )
     client.force_login(loop.practitioner)
 
-    # Session, user, memberships, sending forums, count, page; the layout's notification
-    # count, practice-lead menu and two permission lookups.
-    with django_assert_num_queries(8):
+    # Session, user (with their unread notices), memberships, sending forums, count, page;
+    # the layout's practice-lead menu and two permission lookups.
+    with django_assert_num_queries(7):
         response = client.get(reverse("feedback:consultation-list"))
 
     assert len(response.context["consultations"]) == size
@@ -366,10 +366,10 @@ def test_consultation_detail_queries_do_not_grow_with_forums(
     services.save_member_answers(target, answers={question.pk: "Mine."}, by=loop.practitioner)
     client.force_login(loop.statewide_facilitator)
 
-    # Session, user, consultation, memberships, own targets, questions, targets, answers,
-    # questions again for the page; the layout's notification count, practice-lead menu and
-    # two permission lookups.
-    with django_assert_num_queries(11):
+    # Session, user (with their unread notices), consultation, memberships, own targets,
+    # questions, targets, answers, questions again for the page; the layout's practice-lead
+    # menu and two permission lookups.
+    with django_assert_num_queries(10):
         response = client.get(consultation.get_absolute_url())
 
     assert len(response.context["targets"]) == 2 + extra_forums

@@ -372,7 +372,7 @@ def test_issue_list_with_responses_queries_do_not_grow(client, db, size, django_
         )
     client.force_login(UserFactory())
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = client.get(reverse("feedback:issue-list"), {"delivery": "delivered"})
 
     assert len(page.context["issues"]) == size // 2
@@ -399,7 +399,7 @@ def test_issue_page_queries_do_not_grow_with_progress_updates(
         )
     client.force_login(response.owner)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         page = client.get(response.issue.get_absolute_url())
 
     assert page.content.decode().count("Step ") == updates

@@ -147,10 +147,10 @@ def test_lead_queue_queries_stay_flat(client, areas, lead, size, django_assert_n
         ExpertAdviceFactory(issue=issue, practice_area=areas["children"])
     client.force_login(lead)
 
-    # Session and user; the lead's areas; the user's model permissions (2); the capped
-    # count; the page; its practice areas; the filter's areas; the unread notices; the
-    # menu's forum roles.
-    with django_assert_num_queries(9):
+    # Session and user (with their unread notices); the lead's areas; the user's model
+    # permissions (2); the capped count; the page; its practice areas; the filter's areas;
+    # the menu's forum roles.
+    with django_assert_num_queries(8):
         response = client.get(reverse("feedback:lead-queue"), {"area": "", "no_advice": ""})
 
     assert len(response.context["issues"]) == min(size, 20)

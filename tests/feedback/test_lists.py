@@ -507,7 +507,7 @@ def test_issue_list_queries_stay_flat(
         url = reverse(name) + (_link(client.get(url).content.decode(), "next") or query)
     cache.clear()  # the filter form is drawn afresh, as on a first visit
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert len(response.context["issues"]) == (size if size <= 20 else min(20, size - 20 * older))
@@ -522,7 +522,7 @@ def test_issue_page_queries_stay_flat(client, loop, size, django_assert_num_quer
         EndorsementFactory(issue=issue)
     client.force_login(loop.practitioner)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(issue.get_absolute_url())
 
     assert len(response.context["comments"]) == min(size, 20)
@@ -533,7 +533,7 @@ def test_executive_queue_queries_stay_flat(client, loop, size, django_assert_num
     _escalated(loop, size)
     client.force_login(loop.executive)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("feedback:executive-queue"), {"sort": "regions"})
 
     assert len(response.context["referrals"]) == min(size, 25)
@@ -545,7 +545,7 @@ def test_merge_form_queries_stay_flat(client, loop, duplicate, size, django_asse
         issue.practice_areas.add(duplicate.practice_areas.get())
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(_merge_url(duplicate))
 
     assert len(response.context["form"].fields["candidate"].choices) == min(size, 20)
@@ -561,7 +561,7 @@ def test_issue_list_filters_drawn_once_serve_the_next_pages(
 
     # The forum, region and practice-area choices are not read again for the next page, nor
     # the memberships and practice areas led that decide what the menu shows.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("feedback:issue-list") + older)
 
     form = _options(response.content, "Filter issues")

@@ -405,7 +405,7 @@ def test_agenda_edit_view_queries_do_not_grow_with_flagged_items(
     meeting = _item(issues[0]).meeting
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}))
 
     assert [e.carried_over for e in response.context["timed_agenda"]] == [2] * size
@@ -418,7 +418,7 @@ def test_forum_queue_queries_do_not_grow_with_flagged_issues(
     _carried_over_issues(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert [r.carried_over for r in response.context["scheduled"]] == [2] * size

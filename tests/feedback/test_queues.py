@@ -251,7 +251,7 @@ def test_queues_index_queries_do_not_grow(client, loop, size, django_assert_num_
     _many(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("feedback:queues"))
 
     assert [f.waiting for f in response.context["forums"]] == [size]
@@ -262,7 +262,7 @@ def test_cfsn_queue_queries_do_not_grow(client, loop, size, django_assert_num_qu
     _many(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert len(response.context["queue"]) == min(size, 25)
@@ -276,7 +276,7 @@ def test_statewide_queue_with_patterns_queries_do_not_grow(
     _many(loop, size)
     client.force_login(loop.statewide_facilitator)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
 
     assert len(response.context["queue"]) == min(size, 25)
@@ -298,7 +298,7 @@ def test_statewide_queue_keeps_its_patterns_drawn_and_says_when_they_were_counte
     )
 
     # What the menu shows is kept too: the practice areas led are not read again.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(url).content.decode()
 
     assert "Shared intake</a> · 3 regions" in html

@@ -85,7 +85,7 @@ def test_session_list_query_count_is_fixed(
         RegistrationFactory(meeting=session, user=member)
         _attended(forum, member, -10 - n, f"Past {n}", materials=[guide])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = member_client.get(reverse("forums:session-list"))
 
     assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_my_learning_query_count_is_fixed(
     for n in range(count):
         _attended(forum, member, -10 - n, f"Past {n}", materials=[guide, tool])
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = member_client.get(reverse("forums:my-learning"))
 
     assert len(response.context["records"]) == count

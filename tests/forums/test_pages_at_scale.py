@@ -239,14 +239,14 @@ def _busy_meeting(size: int, facilitator):
 def test_forum_page_queries_do_not_grow(member_client, member, size, django_assert_num_queries):
     forum = _busy_forum(size, member)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = member_client.get(reverse("forums:forum-detail", args=[forum.slug]))
 
     assert response.context["members"].paginator.count == size + 1
 
 
 @pytest.mark.parametrize("size", [2, 30])
-@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 14), ("agenda-pack", 9)])
+@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 13), ("agenda-pack", 8)])
 def test_meeting_page_and_agenda_pack_queries_do_not_grow(
     client, size, name, queries, django_assert_num_queries
 ):
@@ -268,9 +268,9 @@ def test_calendar_month_queries_do_not_grow(member_client, member, size, django_
     # The filter form is drawn once (two queries for its choices), then kept, as is what
     # the menu shows (the practice areas led are not read again); the stamp naming the
     # drawing is kept in the cache.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         first = member_client.get(reverse("forums:calendar"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         again = member_client.get(reverse("forums:calendar"))
 
     assert first.status_code == again.status_code == 200
@@ -287,9 +287,9 @@ def test_meeting_list_queries_do_not_grow(
     # The filter form is drawn once (two queries for its choices), then kept, as is what
     # the menu shows (the practice areas led are not read again); the stamp naming the
     # drawing is kept in the cache.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         first = member_client.get(reverse(name))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         again = member_client.get(reverse(name))
 
     assert first.status_code == again.status_code == 200

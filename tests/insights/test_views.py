@@ -184,11 +184,11 @@ def test_loop_health_query_count_does_not_grow_with_the_data(
     # Session, user, memberships, practice areas led; the data version; forum, region and
     # area choices of the form; 15 figures; the forums list; three register counts and the
     # Strategic forums the report may be attached to.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(27):
         cold = client.get(LOOP)
     # Session, user, memberships; the data version: the figures, their tables, the filter
     # form, the forums list, the register counts and what the menu shows come from the cache.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         warm = client.get(LOOP)
 
     assert cold.status_code == warm.status_code == 200

@@ -49,7 +49,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 ):
     _busy_member(member, size)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = member_client.get(reverse("home"))
 
     html = response.content.decode()
@@ -65,7 +65,7 @@ def test_home_queries_do_not_grow_with_what_a_person_has(
 def test_notifications_queries_do_not_grow(member_client, member, size, django_assert_num_queries):
     _busy_member(member, size)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = member_client.get(reverse("members:notifications"))
 
     assert len(response.context["notifications"]) == min(size, 25)

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
 from members.choices import Sector
+from members.context_processors import portal
 from tests.factories.members import (
     NotificationFactory,
     OrganisationFactory,
@@ -86,6 +88,18 @@ def test_notifications_list_shows_unread_count_and_marks_read(member_client, mem
     member_client.post(reverse("members:notifications-read"))
 
     assert member.notifications.filter(read_at__isnull=True).count() == 0
+    page = member_client.get(reverse("members:notifications")).content.decode()
+    assert '<span class="visually-hidden"> unread</span>' not in page
+
+
+@pytest.mark.django_db
+def test_menu_unread_count_for_a_person_signed_in_during_the_request_is_counted(rf, member):
+    NotificationFactory.create_batch(3, recipient=member)
+    NotificationFactory(recipient=member, read_at=timezone.now())
+    request = rf.get("/")
+    request.user = member  # not loaded by the backend, so it carries no count yet
+
+    assert portal(request)["unread_notifications"] == 3
 
 
 @pytest.mark.django_db(transaction=True)
