@@ -177,7 +177,11 @@ DATABASES = {
 }
 if EMBEDDED and "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+# Persistent connections in production: a connection keeps the statements it has prepared
+# and their plans (below) for as long as it lives, so it lives ten minutes, and one the
+# server has closed meanwhile is replaced before a request uses it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = PRODUCTION
 # Planner settings for the portal's connections: on SSD storage index reads cost little more
 # than sequential ones (PostgreSQL's default random_page_cost of 4 makes it scan whole tables
 # instead), and JIT compiling only slows the short queries a web page makes. Empty leaves
@@ -210,6 +214,7 @@ if env.bool("DATABASE_POOL", default=False):
 if "DATABASE_REPLICA_URL" in env:
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 INSIGHTS_DATABASE = "replica" if "replica" in DATABASES else "default"

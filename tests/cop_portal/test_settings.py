@@ -139,6 +139,21 @@ def test_env_example_values_start_the_embedded_portal():
     assert result.stdout.split() == ["False", "admin/"]
 
 
+def test_production_keeps_connections_ten_minutes_and_checks_them_before_use():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DJANGO_ENV="production",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgres://cop@127.0.0.1:5432/cop_portal",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "600 True", result.stderr
+
+
 def test_database_pool_gives_each_process_a_psycopg_pool_instead_of_persistent_connections():
     result = run_manage(
         "shell",
