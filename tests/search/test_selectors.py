@@ -173,6 +173,27 @@ def test_count_stops_after_the_cap(db, settings, monkeypatch):
     assert count.count == 4
 
 
+def test_counts_of_every_kind_stop_after_the_cap_in_one_query(
+    db, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 3)
+    PracticeIssueFactory.create_batch(2, title="Interpreter bookings")
+    GuidanceItemFactory.create_batch(5, title="Interpreter guide")
+    search = PortalSearch(UserFactory(), "interpreter")
+
+    # The reader's forums and the issues, then the other four kinds together.
+    with django_assert_num_queries(3):
+        counts = search.counts()
+
+    assert [(count.kind, count.count, count.is_capped) for count in counts] == [
+        (ISSUES, 2, False),
+        (MEETINGS, 0, False),
+        (MINUTES, 0, False),
+        (LIBRARY, 4, True),
+        (CONSULTATIONS, 0, False),
+    ]
+
+
 def test_issue_results_past_the_window_rank_only_the_newest_matches(db, monkeypatch):
     monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
     now = timezone.now()
