@@ -30,6 +30,7 @@ from django.utils.text import slugify
 
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole, Tier
 from forums.models import AgendaItem, CalendarFeed, Forum, Meeting, Membership
+from forums.services.search import rebuild_meeting_search
 from members.choices import Sector
 from members.models import Notification, Organisation, PracticeArea, Region, User
 
@@ -286,6 +287,8 @@ class Generator:
         self.meetings()
         self.issues()
         self.notifications()
+        # What the services keep as meetings change: their stored search vectors.
+        rebuild_meeting_search()
         return self.w.written
 
     def some(self, mean: float) -> int:

@@ -1,6 +1,7 @@
 """The benchmark's data set: consistent with every rule the services keep."""
 
 import itertools
+import re
 from io import StringIO
 
 import pytest
@@ -14,8 +15,9 @@ from feedback import demo, loadgen
 from feedback.choices import FINISHED_STATUSES, IssueStatus, ReferralPurpose
 from feedback.models import Comment, Endorsement, IssueEvent, PracticeIssue
 from forums.choices import MeetingStatus
-from forums.models import CalendarFeed, Forum, Meeting
+from forums.models import AgendaItem, CalendarFeed, Forum, Meeting
 from members.models import User
+from search.selectors import MEETINGS, PortalSearch
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,22 @@ def test_generate_load_meetings_held_in_the_past_published_ahead(generated):
         .exclude(status=MeetingStatus.PUBLISHED)
         .exists()
     )
+
+
+def test_generate_load_meetings_are_found_by_the_words_on_their_agendas(generated):
+    busy = User.objects.get(email=loadgen.BUSY_MEMBER_EMAIL)
+    item = (
+        AgendaItem.objects.filter(
+            meeting__place="Community hall", meeting__agenda_published_at__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    word = max(re.findall(r"[A-Za-z]{5,}", item.title), key=len)
+
+    found = PortalSearch(busy, word).matches(MEETINGS)
+
+    assert found.filter(pk=item.meeting_id).exists()
 
 
 def test_generate_load_busy_member_belongs_to_every_forum_and_has_a_feed(generated):
