@@ -217,6 +217,8 @@ class Meeting(models.Model):
             models.Index(fields=["forum", "start"], name="meeting_forum_start_idx"),
             # Learning sessions to come, soonest first.
             models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
+            # The newest meetings first: those portal search ranks for a common word.
+            models.Index(fields=["-start", "-id"], name="meeting_newest_first_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -68,8 +69,19 @@ COUNT_CAP = 1000
 PAGE_SIZE = 20
 # A kind's pages reach as far as its count does.
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
-# Practice issues are ranked among this many of their newest matches: every one the pages reach.
+# Practice issues and meetings are ranked among this many of their newest matches: every one
+# the pages reach. A common word matches most of either, and ranking reads every match.
 RANK_WINDOW = COUNT_CAP
+RANK_NOTES = {
+    ISSUES: _(
+        "More than %(number)s practice issues match: the newest %(number)s are ranked. "
+        "Add words to narrow the search."
+    ),
+    MEETINGS: _(
+        "More than %(number)s meetings match: the newest %(number)s are ranked. "
+        "Add words to narrow the search."
+    ),
+}
 # The "All" view shows this many of each kind.
 TOP_PER_KIND = 3
 # Longer queries are cut here: a search box, not a document.
@@ -121,13 +133,11 @@ class KindCount:
         return min(self.count, COUNT_CAP)
 
     @property
-    def ranks_the_newest(self) -> bool:
-        """Practice issues past RANK_WINDOW matches: the newest of them are ranked."""
-        return self.kind == ISSUES and self.count > RANK_WINDOW
-
-    @property
-    def rank_window(self) -> int:
-        return RANK_WINDOW
+    def rank_note(self) -> str:
+        """Past RANK_WINDOW practice issues or meetings, which of them are ranked; else empty."""
+        if self.kind not in RANK_NOTES or self.count <= RANK_WINDOW:
+            return ""
+        return RANK_NOTES[self.kind] % {"number": intcomma(RANK_WINDOW)}
 
     @property
     def pages(self) -> int:
@@ -402,6 +412,11 @@ class PortalSearch:
             return []
         if kind == ISSUES and self.postgresql:
             rows = self._ranked_issue_rows(offset, limit)
+        elif kind == MEETINGS:
+            # As for the issues' window: a common word matches most meetings, a rare one a
+            # handful, and one plan does not suit both.
+            with plans_for_these_values():
+                rows = list(self._ranked_meetings()[offset : offset + limit])
         else:
             rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
         return [getattr(self, f"_result_{kind}")(row) for row in rows]
@@ -458,7 +473,10 @@ class PortalSearch:
         return issues.annotate(in_title=_in_title(self.terms)).order_by("-in_title", "-id")
 
     def _ranked_meetings(self) -> QuerySet:
-        meetings = self.matches(MEETINGS)
+        """The newest RANK_WINDOW matching meetings, best first on PostgreSQL; elsewhere
+        those with a term in the title first, then the newest."""
+        newest = self.matches(MEETINGS).order_by("-start", "-id").values("pk")[:RANK_WINDOW]
+        meetings = self._visible_meetings.filter(pk__in=newest)
         if self.postgresql:
             meetings = meetings.annotate(snippet=_headline(agenda_text(), self.query))
             return self._rank(meetings, "search_vector")

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Case, Expression, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 
 from ..models import AgendaItem, Meeting
 
@@ -79,19 +79,35 @@ def _agenda_part(field: str) -> Subquery:
     return Subquery(items, output_field=TextField())
 
 
+# How many of an agenda's items its search snippet is drawn from: a snippet reads its whole
+# text, and an agenda can run to hundreds of items.
+SNIPPET_ITEMS = 40
+
+# The first items of the meeting in the query (as many as its one parameter says), each
+# title followed by its description; refers to the meeting by its table name, as
+# MINUTES_TEXT_SQL does.
+AGENDA_SNIPPET_SQL = """
+(
+  SELECT string_agg(concat_ws(E'\\n', item.title, NULLIF(item.description, '')), E'\\n'
+                    ORDER BY item.position, item.id)
+  FROM (
+    SELECT title, description, position, id FROM forums_agendaitem
+    WHERE meeting_id = "forums_meeting"."id"
+    ORDER BY position, id
+    LIMIT %s
+  ) AS item
+)
+"""
+
+
 def agenda_text() -> Expression:
-    """The published agenda's item titles and descriptions of the meeting in the query, as
-    one text; empty before the agenda is published (PostgreSQL)."""
+    """The published agenda's first SNIPPET_ITEMS items of the meeting in the query, each
+    title with its description, as one text for a snippet; empty before the agenda is
+    published (PostgreSQL)."""
+    # A constant statement; its one parameter is a constant too.
+    items = RawSQL(AGENDA_SNIPPET_SQL, (SNIPPET_ITEMS,), output_field=TextField())  # noqa: S611
     return Case(
-        When(
-            agenda_published_at__isnull=False,
-            then=Concat(
-                Coalesce(_agenda_part("title"), EMPTY),
-                Value("\n", output_field=TextField()),
-                Coalesce(_agenda_part("description"), EMPTY),
-                output_field=TextField(),
-            ),
-        ),
+        When(agenda_published_at__isnull=False, then=Coalesce(items, EMPTY)),
         default=EMPTY,
         output_field=TextField(),
     )

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from forums.models import Meeting
-from forums.services.agenda import add_agenda_item
+from forums.services.agenda import add_agenda_item, publish_agenda
 from forums.services.minutes import publish_minutes, record_minutes
 from search.selectors import (
     CONSULTATIONS,
@@ -207,7 +207,8 @@ def test_issue_results_past_the_window_rank_only_the_newest_matches(db, monkeypa
 
     # The oldest would rank first by its title; it is past the two newest matches.
     assert sorted(found) == ["Housing", "Transport"]
-    assert (search.count(ISSUES).count, search.count(ISSUES).ranks_the_newest) == (3, True)
+    assert search.count(ISSUES).count == 3
+    assert search.count(ISSUES).rank_note.startswith("More than 2 practice issues match")
 
 
 def test_kind_count_above_cap_is_shown_capped():
@@ -312,6 +313,24 @@ def test_postgresql_meeting_snippet_is_the_published_agenda(search_world):
 
     assert meeting.title == "March meeting"
     assert "<mark>pilot</mark>" in meeting.snippet
+
+
+@on_postgresql
+def test_postgresql_meeting_snippet_is_drawn_from_the_first_items_of_a_long_agenda(
+    search_world, monkeypatch
+):
+    monkeypatch.setattr("forums.services.search.SNIPPET_ITEMS", 1)
+    facilitator = search_world.people["facilitator"]
+    meeting = MeetingFactory(forum=search_world.north, title="Long meeting")
+    add_agenda_item(meeting, by=facilitator, title="Welcome")
+    add_agenda_item(meeting, by=facilitator, title="Zebra crossings near schools")
+    publish_agenda(meeting, by=facilitator)
+
+    (found,) = PortalSearch(search_world.people["practitioner"], "zebra").results(MEETINGS)
+
+    assert found.title == "Long meeting"
+    assert "Welcome" in found.snippet
+    assert "Zebra" not in found.snippet
 
 
 def test_search_is_bounded_to_the_query_length(db):

@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from forums.choices import MembershipRole
 from forums.services.agenda import add_agenda_item, publish_agenda
@@ -105,6 +108,28 @@ def test_search_past_the_ranking_window_says_which_issues_are_ranked(
     note = "More than 2 practice issues match: the newest 2 are ranked."
     assert note in " ".join(many.split())
     assert "are ranked" not in few
+
+
+def test_search_past_the_ranking_window_ranks_the_newest_meetings_and_says_so(
+    db, member_client, monkeypatch
+):
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    soon = timezone.now() + dt.timedelta(days=1)
+    for days in (10, 30, 20):
+        start = soon + dt.timedelta(days=days)
+        MeetingFactory(
+            title=f"Interpreter meeting {days}", start=start, end=start + dt.timedelta(hours=1)
+        )
+    rebuild_meeting_search()
+
+    response = member_client.get(URL, {"q": "interpreter", "kind": "meetings"})
+
+    assert sorted(result.title for result in response.context["results"]) == [
+        "Interpreter meeting 20",
+        "Interpreter meeting 30",
+    ]
+    note = "More than 2 meetings match: the newest 2 are ranked."
+    assert note in " ".join(response.content.decode().split())
 
 
 def test_search_box_is_in_the_header_for_signed_in_members(member_client):
