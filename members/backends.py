@@ -7,10 +7,8 @@ import functools
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.apps import apps
 from django.contrib.auth import backends, get_permission_codename, get_user_model
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-
-from .models import Notification
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 
 # The name under which get_user gives the person their count of unread notifications, which
 # every page's menu shows.
@@ -32,16 +30,17 @@ def model_permission_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def unread_notifications() -> Subquery:
-    """The person's unread notifications, counted inside the query that loads them."""
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(unread=Count("pk"))
-        .values("unread")
-    )
-    return Coalesce(Subquery(unread), 0)
+# The person's unread notifications, counted inside the query that loads them. Written out:
+# Django's own subquery for it took longer to build than the separate count it replaces.
+UNREAD_SQL = (
+    "SELECT COUNT(*) FROM members_notification AS unread "
+    'WHERE unread.recipient_id = "members_user"."id" AND unread.read_at IS NULL'
+)
+
+
+def unread_notifications() -> RawSQL:
+    # A constant statement with no parameters: nothing from a request reaches it.
+    return RawSQL(UNREAD_SQL, (), output_field=IntegerField())  # noqa: S611
 
 
 class PortalBackendMixin:
