@@ -1,6 +1,7 @@
 """Who may do what in forums: one set of predicates for views, templates and the admin."""
 
 import rules
+from django.db import connection
 
 from members.rules import is_administrator
 
@@ -20,17 +21,26 @@ def forum_of(obj):
     return None
 
 
+# A person's forums: forum id, their role in it, and the forum's tier.
+ROLES_SQL = (
+    "SELECT membership.forum_id, membership.role, forum.tier "
+    "FROM forums_membership AS membership "
+    "JOIN forums_forum AS forum ON forum.id = membership.forum_id "
+    "WHERE membership.user_id = %s"
+)
+
+
 def roles_of(user) -> dict[int, str]:
     """forum id -> role for this person, read once per request and kept on the user."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_forum_roles", None)
     if cached is None:
-        from .models import Membership
-
-        rows = list(
-            Membership.objects.filter(user=user).values_list("forum_id", "role", "forum__tier")
-        )
+        # Read on nearly every page, and written out: Django took longer to build this query
+        # (0.7 ms) than PostgreSQL takes to answer it.
+        with connection.cursor() as cursor:
+            cursor.execute(ROLES_SQL, [user.pk])
+            rows = cursor.fetchall()
         cached = {forum_id: role for forum_id, role, _ in rows}
         user._forum_roles = cached
         strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
