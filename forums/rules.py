@@ -21,7 +21,6 @@ def forum_of(obj):
     return None
 
 
-# A person's forums: forum id, their role in it, and the forum's tier.
 ROLES_SQL = (
     "SELECT membership.forum_id, membership.role, forum.tier "
     "FROM forums_membership AS membership "

@@ -79,13 +79,12 @@ def _agenda_part(field: str) -> Subquery:
     return Subquery(items, output_field=TextField())
 
 
-# How many of an agenda's items its search snippet is drawn from: a snippet reads its whole
-# text, and an agenda can run to hundreds of items.
+# A snippet reads the whole of its text, and an agenda can run to hundreds of items: a
+# meeting's snippet is drawn from this many of its first items.
 SNIPPET_ITEMS = 40
 
-# The first items of the meeting in the query (as many as its one parameter says), each
-# title followed by its description; refers to the meeting by its table name, as
-# MINUTES_TEXT_SQL does.
+# Refers to the meeting by its table name, as MINUTES_TEXT_SQL does, so that it works in a
+# SELECT from meetings.
 AGENDA_SNIPPET_SQL = """
 (
   SELECT string_agg(concat_ws(E'\\n', item.title, NULLIF(item.description, '')), E'\\n'

@@ -181,13 +181,15 @@ def test_loop_health_query_count_does_not_grow_with_the_data(
     busy_loop(cfsn, n)
     signed_in(client, admin)
 
-    # Session, user, memberships, practice areas led; the data version; forum, region and
-    # area choices of the form; 15 figures; the forums list; three register counts and the
-    # Strategic forums the report may be attached to.
+    # Session, user (with their unread count), memberships, practice areas led; forum,
+    # region and area choices of the form; 15 figures; the forums list; three register
+    # counts and the Strategic forums the report may be attached to. The data version is
+    # read from the cache.
     with django_assert_num_queries(27):
         cold = client.get(LOOP)
-    # Session, user, memberships; the data version: the figures, their tables, the filter
-    # form, the forums list, the register counts and what the menu shows come from the cache.
+    # Session, user, memberships; with the data version unchanged, the figures, their
+    # tables, the filter form, the forums list, the register counts and what the menu shows
+    # come from the cache.
     with django_assert_num_queries(3):
         warm = client.get(LOOP)
 
