@@ -69,8 +69,8 @@ COUNT_CAP = 1000
 PAGE_SIZE = 20
 # A kind's pages reach as far as its count does.
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
-# Practice issues and meetings are ranked among this many of their newest matches: every one
-# the pages reach. A common word matches most of either, and ranking reads every match.
+# Practice issues, meetings and minutes are ranked among this many of their newest matches:
+# every one the pages reach. A common word matches most of them, and ranking reads every match.
 RANK_WINDOW = COUNT_CAP
 RANK_NOTES = {
     ISSUES: _(
@@ -80,6 +80,10 @@ RANK_NOTES = {
     MEETINGS: _(
         "More than %(number)s meetings match: the newest %(number)s are ranked. "
         "Add words to narrow the search."
+    ),
+    MINUTES: _(
+        "More than %(number)s meetings' minutes match: those of the newest %(number)s "
+        "meetings are ranked. Add words to narrow the search."
     ),
 }
 # The "All" view shows this many of each kind.
@@ -134,7 +138,7 @@ class KindCount:
 
     @property
     def rank_note(self) -> str:
-        """Past RANK_WINDOW practice issues or meetings, which of them are ranked; else empty."""
+        """Past RANK_WINDOW matches of a ranked kind, which of them are ranked; else empty."""
         if self.kind not in RANK_NOTES or self.count <= RANK_WINDOW:
             return ""
         return RANK_NOTES[self.kind] % {"number": intcomma(RANK_WINDOW)}
@@ -412,11 +416,11 @@ class PortalSearch:
             return []
         if kind == ISSUES and self.postgresql:
             rows = self._ranked_issue_rows(offset, limit)
-        elif kind == MEETINGS:
+        elif kind in (MEETINGS, MINUTES):
             # As for the issues' window: a common word matches most meetings, a rare one a
             # handful, and one plan does not suit both.
             with plans_for_these_values():
-                rows = list(self._ranked_meetings()[offset : offset + limit])
+                rows = list(getattr(self, f"_ranked_{kind}")()[offset : offset + limit])
         else:
             rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
         return [getattr(self, f"_result_{kind}")(row) for row in rows]
@@ -504,11 +508,14 @@ class PortalSearch:
         ).order_by("-in_title", "-start", "-id")
 
     def _ranked_minutes(self) -> QuerySet:
-        meetings = self.matches(MINUTES)
+        """The minutes of the newest RANK_WINDOW meetings that match, best first on
+        PostgreSQL; elsewhere the most recently published first."""
+        newest = self.matches(MINUTES).order_by("-start", "-id").values("pk")[:RANK_WINDOW]
+        meetings = self._visible_meetings.filter(pk__in=newest)
         if self.postgresql:
             meetings = meetings.annotate(snippet=_headline(minutes_text(), self.query))
             return self._rank(meetings, "minutes_search_vector")
-        return meetings.annotate(plain_text=F("minutes_text")).order_by(
+        return meetings.annotate(plain_text=_plain_minutes_text()).order_by(
             "-minutes_published_at", "-id"
         )
 

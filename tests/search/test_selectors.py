@@ -365,3 +365,30 @@ def test_minutes_are_found_by_notes_and_decisions_not_item_titles(search_world):
     assert titles(facilitator, MINUTES, "transport") == []
     assert titles(facilitator, MINUTES, "buses") == ["Transport meeting"]
     assert titles(facilitator, MINUTES, "ferries") == ["Transport meeting"]
+
+
+def test_minutes_past_the_window_rank_only_the_newest_meetings_and_say_so(
+    search_world, monkeypatch
+):
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    facilitator = search_world.people["facilitator"]
+    for days_ago in (9, 3, 6):
+        start = timezone.now() - dt.timedelta(days=days_ago)
+        held = MeetingFactory(
+            forum=search_world.north,
+            title=f"Ferry meeting {days_ago}",
+            start=start,
+            end=start + dt.timedelta(hours=1),
+        )
+        item = add_agenda_item(held, by=facilitator, title="Transport")
+        record_minutes(held, by=facilitator, notes={item.pk: "Ferries run late."}, decisions={})
+        publish_minutes(held, by=facilitator)
+    search = PortalSearch(facilitator, "ferries")
+
+    found = sorted(result.title for result in search.results(MINUTES))
+
+    assert found == ["Ferry meeting 3", "Ferry meeting 6"]
+    assert search.count(MINUTES).rank_note == (
+        "More than 2 meetings' minutes match: those of the newest 2 meetings are ranked. "
+        "Add words to narrow the search."
+    )
