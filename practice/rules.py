@@ -24,8 +24,11 @@ def areas_led_by(user) -> frozenset[int]:
     if cached is None:
         from .models import PracticeLead
 
+        # Unordered: the leads' default order would join the person and the area for nothing.
         cached = frozenset(
-            PracticeLead.objects.filter(user=user).values_list("practice_area_id", flat=True)
+            PracticeLead.objects.filter(user=user)
+            .order_by()
+            .values_list("practice_area_id", flat=True)
         )
         user._areas_led = cached
     return cached
