@@ -5,6 +5,7 @@ On PostgreSQL each kind is matched against its stored, GIN-indexed vector (filte
 rank); elsewhere a plain contains-match on the same fields, title matches first.
 """
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -416,13 +417,12 @@ class PortalSearch:
             return []
         if kind == ISSUES and self.postgresql:
             rows = self._ranked_issue_rows(offset, limit)
-        elif kind in (MEETINGS, MINUTES):
-            # As for the issues' window: a common word matches most meetings, a rare one a
-            # handful, and one plan does not suit both.
-            with plans_for_these_values():
-                rows = list(getattr(self, f"_ranked_{kind}")()[offset : offset + limit])
         else:
-            rows = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
+            ranked = getattr(self, f"_ranked_{kind}")()[offset : offset + limit]
+            # A kind ranked in a window of its newest matches is found by a query whose best
+            # plan depends on how common the word is, as the issues' window is.
+            with plans_for_these_values() if kind in RANK_NOTES else contextlib.nullcontext():
+                rows = list(ranked)
         return [getattr(self, f"_result_{kind}")(row) for row in rows]
 
     def _rank(self, queryset: QuerySet, vector: str, *first: str) -> QuerySet:
@@ -476,11 +476,16 @@ class PortalSearch:
         issues = PracticeIssue.objects.filter(pk__in=newest).select_related("origin_forum")
         return issues.annotate(in_title=_in_title(self.terms)).order_by("-in_title", "-id")
 
+    def _newest_meetings(self, kind: str) -> QuerySet[Meeting]:
+        """The newest RANK_WINDOW meetings whose agenda (MEETINGS) or minutes (MINUTES)
+        match, to be ranked."""
+        newest = self.matches(kind).order_by("-start", "-id").values("pk")[:RANK_WINDOW]
+        return self._visible_meetings.filter(pk__in=newest)
+
     def _ranked_meetings(self) -> QuerySet:
         """The newest RANK_WINDOW matching meetings, best first on PostgreSQL; elsewhere
         those with a term in the title first, then the newest."""
-        newest = self.matches(MEETINGS).order_by("-start", "-id").values("pk")[:RANK_WINDOW]
-        meetings = self._visible_meetings.filter(pk__in=newest)
+        meetings = self._newest_meetings(MEETINGS)
         if self.postgresql:
             meetings = meetings.annotate(snippet=_headline(agenda_text(), self.query))
             return self._rank(meetings, "search_vector")
@@ -510,8 +515,7 @@ class PortalSearch:
     def _ranked_minutes(self) -> QuerySet:
         """The minutes of the newest RANK_WINDOW meetings that match, best first on
         PostgreSQL; elsewhere the most recently published first."""
-        newest = self.matches(MINUTES).order_by("-start", "-id").values("pk")[:RANK_WINDOW]
-        meetings = self._visible_meetings.filter(pk__in=newest)
+        meetings = self._newest_meetings(MINUTES)
         if self.postgresql:
             meetings = meetings.annotate(snippet=_headline(minutes_text(), self.query))
             return self._rank(meetings, "minutes_search_vector")
