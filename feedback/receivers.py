@@ -45,11 +45,12 @@ def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str
         if action.agenda_item_id:
             by_item.setdefault(action.agenda_item_id, []).append(action.pk)
     links: dict[int, tuple[str, str]] = {}
-    for referral in Referral.objects.filter(agenda_item_id__in=by_item).select_related("issue"):
+    stays = Referral.objects.filter(agenda_item_id__in=by_item).select_related("issue")
+    for referral in stays.only("agenda_item", *LINKED_ISSUE_FIELDS):
         for action_pk in by_item[referral.agenda_item_id]:
             links[action_pk] = _issue_link(referral.issue)
     responses = Response.objects.filter(action_item__in=[action.pk for action in actions])
-    for response in responses.select_related("issue"):
+    for response in responses.select_related("issue").only("action_item", *LINKED_ISSUE_FIELDS):
         links[response.action_item_id] = _issue_link(response.issue)
     return links
 
@@ -73,6 +74,10 @@ def on_agenda_item_issues(sender, items, **kwargs) -> dict[int, dict]:
         item_pk: {"carried_over": count, "move_url": move_url(item_pk)}
         for item_pk, count in carried.values_list("agenda_item_id", "carried_over")
     }
+
+
+# What naming an issue in a link reads.
+LINKED_ISSUE_FIELDS = ("issue", "issue__title", "issue__restricted")
 
 
 def _issue_link(issue) -> tuple[str, str]:

@@ -159,6 +159,24 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status__in=TAKES_OUTCOMES, start__lte=timezone.now())
 
 
+# A meeting's stored search vectors: a State-wide agenda's runs to about 12 KB as text, and
+# PostgreSQL writes each out as text for every row that selects it. Only search reads them,
+# by name in its SQL, so meetings are loaded without them unless a query asks for them.
+SEARCH_VECTOR_FIELDS = ("search_vector", "minutes_search_vector")
+
+
+def meeting_vectors(path: str) -> tuple[str, ...]:
+    """The search vectors of the meeting reached by `path` ("agenda_item__meeting"), for
+    `defer()` where a query selects that meeting through a relation: a related meeting is
+    loaded whole, whatever its manager leaves out."""
+    return tuple(f"{path}__{name}" for name in SEARCH_VECTOR_FIELDS)
+
+
+class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    def get_queryset(self) -> MeetingQuerySet:
+        return super().get_queryset().defer(*SEARCH_VECTOR_FIELDS)
+
+
 class Meeting(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
@@ -207,7 +225,7 @@ class Meeting(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     minutes_search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = MeetingManager()
 
     class Meta:
         ordering = ["start", "id"]

@@ -89,6 +89,16 @@ class Organisation(models.Model):
         return self.name
 
 
+# What naming a person reads (`str(user)`): for `only()` where a list shows people by name
+# and loading their whole account would cost more than the rest of the row.
+NAME_FIELDS = ("is_active", "display_name", "email")
+
+
+def name_fields(path: str) -> tuple[str, ...]:
+    """The person reached by `path` ("owner"), with only what naming them reads."""
+    return (path, *(f"{path}__{name}" for name in NAME_FIELDS))
+
+
 class User(AbstractUser):
     """A person who uses the portal; they sign in with their email address."""
 

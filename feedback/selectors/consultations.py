@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from forums.choices import MeetingStatus
-from forums.models import Forum
+from forums.models import Forum, meeting_vectors
 from forums.rules import forums_run_by, is_executive, roles_of
 
 from ..choices import AnswerSource, ConsultationStatus
@@ -64,9 +64,9 @@ def consultation_detail(pk: int) -> Consultation:
 def answerable_targets(user, consultation: Consultation) -> list[ConsultationTarget]:
     """The consultation's targets at forums this person belongs to."""
     return list(
-        consultation.targets.filter(forum_id__in=list(roles_of(user))).select_related(
-            "forum", "agenda_item__meeting"
-        )
+        consultation.targets.filter(forum_id__in=list(roles_of(user)))
+        .select_related("forum", "agenda_item__meeting")
+        .defer(*meeting_vectors("agenda_item__meeting"))
     )
 
 
@@ -105,9 +105,11 @@ def consultation_targets(
 ) -> list[ConsultationTarget]:
     """The targets (all, or those at `forum_ids`) with forum, region and meeting, each
     carrying its `state`."""
-    targets = consultation.targets.select_related(
-        "forum__region", "agenda_item__meeting", "answered_by"
-    ).order_by("forum__region__name", "forum__name", "id")
+    targets = (
+        consultation.targets.select_related("forum__region", "agenda_item__meeting", "answered_by")
+        .defer(*meeting_vectors("agenda_item__meeting"))
+        .order_by("forum__region__name", "forum__name", "id")
+    )
     if forum_ids is not None:
         targets = targets.filter(forum_id__in=forum_ids)
     rows = list(targets)
@@ -249,7 +251,8 @@ def forum_consultations(forum: Forum, user, *, limit: int = 10) -> dict[str, lis
 
 
 def closing_dates(user, first: dt.date, last: dt.date) -> list[Consultation]:
-    """Open consultations sent to the member's forums closing between two dates."""
+    """Open consultations sent to the member's forums closing between two dates: what a
+    calendar shows of each (its title and day)."""
     forum_ids = list(roles_of(user))
     if not forum_ids:
         return []
@@ -266,5 +269,6 @@ def closing_dates(user, first: dt.date, last: dt.date) -> list[Consultation]:
                 )
             )
         )
+        .only("title", "closes_on")
         .order_by("closes_on", "id")
     )

@@ -34,7 +34,7 @@ from forums.choices import (
     FACILITATING_ROLES,
     Tier,
 )
-from forums.models import AgendaItem, Forum, Membership
+from forums.models import AgendaItem, Forum, Membership, meeting_vectors
 from forums.selectors.meetings import addresses_of
 from members.models import PracticeArea
 from practice.models import GuidanceItem
@@ -283,11 +283,23 @@ def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
     guidance (`cited_guidance`), few per issue, whether it `has_advice`, and whether `viewer`
     endorsed and watches it; its events and comments, which grow, come a page at a time
     from `timeline` and `issue_comments`."""
-    referrals = Referral.objects.select_related(
-        "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
-    ).order_by("entered_at", "id")
+    referrals = (
+        Referral.objects.select_related(
+            "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
+        )
+        .defer(
+            *meeting_vectors("agenda_item__meeting"),
+            "resolved_by_guidance__search_vector",
+            "resolved_by_guidance__superseded_by__search_vector",
+        )
+        .order_by("entered_at", "id")
+    )
     # Cited library items, each with the successor a superseded one points readers to.
-    guidance = GuidanceItem.objects.select_related("superseded_by").order_by("title", "id")
+    guidance = (
+        GuidanceItem.objects.select_related("superseded_by")
+        .defer("search_vector", "superseded_by__search_vector")
+        .order_by("title", "id")
+    )
     # The duplicates merged into it, each with the record of its standing merge.
     duplicates = (
         PracticeIssue.objects.select_related("origin_forum__region")
@@ -472,7 +484,7 @@ def scheduled_at(ids) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(pk__in=ids)
         .select_related("issue", "agenda_item__meeting")
-        .defer(*UNSHOWN_ISSUE_FIELDS)
+        .defer(*UNSHOWN_ISSUE_FIELDS, *meeting_vectors("agenda_item__meeting"))
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("agenda_item__meeting__start", "agenda_item__position", "id")
     )
@@ -610,7 +622,7 @@ def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> Late
         IssueEvent.objects.filter(issue=issue)
         .exclude(kind=EventKind.COMMENTED)
         .select_related("actor", "forum", "agenda_item__meeting")
-        .defer("agenda_item__meeting__search_vector", "agenda_item__meeting__minutes_search_vector")
+        .defer(*meeting_vectors("agenda_item__meeting"))
     )
     found = _latest_page(events, page, per_page)
     labels = {value: str(label) for value, label in EventKind.choices}

@@ -29,6 +29,7 @@ def my_issues_panel(user, limit: int = 5) -> dict:
     issues = list(
         PracticeIssue.objects.filter(raised_by=user)
         .select_related("current_forum")
+        .only("title", "status", "current_forum__name")
         .order_by("-updated_at", "-id")[:limit]
     )
     return {"issues": issues}

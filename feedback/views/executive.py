@@ -9,6 +9,7 @@ from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from forums.models import meeting_vectors
 from members.models import PracticeArea, Region
 
 from .. import selectors
@@ -70,6 +71,7 @@ class RespondView(IssuePermissionMixin, FormView):
         """The Strategic meeting holding the issue, if any."""
         referral = (
             Referral.objects.select_related("agenda_item__meeting")
+            .defer(*meeting_vectors("agenda_item__meeting"))
             .filter(issue=self.issue, forum=self.issue.current_forum, left_at__isnull=True)
             .first()
         )

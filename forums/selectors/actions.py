@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from members.models import name_fields
+
 from ..choices import OPEN_ACTION_STATUSES
-from ..models import ActionItem, Forum, Meeting
+from ..models import ActionItem, Forum, Meeting, meeting_vectors
 from ..signals import action_issue_links
 
 
@@ -16,7 +18,9 @@ class MyActions:
 
 
 def _with_context(queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
-    return queryset.select_related("forum", "meeting", "owner", "agenda_item")
+    return queryset.select_related("forum", "meeting", "owner", "agenda_item").defer(
+        *meeting_vectors("meeting")
+    )
 
 
 def open_actions_for_forum(forum: Forum) -> QuerySet[ActionItem]:
@@ -26,8 +30,25 @@ def open_actions_for_forum(forum: Forum) -> QuerySet[ActionItem]:
     ).order_by("due_date", "id")
 
 
+# What the list of a meeting's own actions shows, on its page and in its minutes: the
+# meeting and forum are the page's own, and an owner is shown by name.
+MEETING_ACTION_FIELDS = (
+    "title",
+    "due_date",
+    "status",
+    "agenda_item",
+    "agenda_item__title",
+    *name_fields("owner"),
+)
+
+
 def actions_for_meeting(meeting: Meeting) -> QuerySet[ActionItem]:
-    return _with_context(ActionItem.objects.filter(meeting=meeting)).order_by("due_date", "id")
+    return (
+        ActionItem.objects.filter(meeting=meeting)
+        .select_related("agenda_item", "owner")
+        .only(*MEETING_ACTION_FIELDS)
+        .order_by("due_date", "id")
+    )
 
 
 def with_issue_links(actions: list[ActionItem]) -> list[ActionItem]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from cop_portal.dates import LocalTimes
+from members.models import PracticeArea, name_fields
 
 from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, AgendaItemKind, RsvpResponse
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
     Membership,
     Resource,
     Rsvp,
+    meeting_vectors,
 )
 from ..signals import action_issue_links, agenda_item_issues
 from .meetings import addresses_of
@@ -89,6 +91,7 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("matters_from__forum")
+        .defer(*meeting_vectors("matters_from"))
         # Four of the stay's columns, not a whole stay built for each of a long agenda's rows.
         .annotate(**{f"stay_{name}": F(f"referral__{name}") for name in STAY_FIELDS})
         .prefetch_related(
@@ -246,7 +249,12 @@ def next_meeting_with_room(meeting: Meeting, minutes: int) -> Meeting | None:
 
 def rsvp_groups(meeting: Meeting) -> list[RsvpGroup]:
     """People by answer, in the order going, maybe, not going."""
-    rsvps = Rsvp.objects.filter(meeting=meeting).select_related("user").order_by("user__email")
+    rsvps = (
+        Rsvp.objects.filter(meeting=meeting)
+        .select_related("user")
+        .only("response", *name_fields("user"))
+        .order_by("user__email")
+    )
     by_response: dict[str, list] = {value: [] for value in RsvpResponse.values}
     for rsvp in rsvps:
         by_response[rsvp.response].append(rsvp.user)
@@ -257,10 +265,12 @@ def rsvp_groups(meeting: Meeting) -> list[RsvpGroup]:
 
 
 def meeting_resources(meeting: Meeting) -> QuerySet[Resource]:
+    """A meeting's resources as its page and agenda pack list them: each one's title, kind,
+    address and practice areas."""
     return (
         Resource.objects.filter(meeting=meeting)
-        .select_related("forum")
-        .prefetch_related("practice_areas")
+        .only("title", "kind", "url")
+        .prefetch_related(Prefetch("practice_areas", queryset=PracticeArea.objects.only("name")))
         .order_by("title", "id")
     )
 

@@ -13,7 +13,7 @@ from practice.choices import GuidanceStatus
 from practice.models import GuidanceItem
 
 from ..choices import HOLDS_PLACE, MeetingKind, MeetingStatus, RegistrationStatus
-from ..models import Attendance, Meeting, Registration
+from ..models import Attendance, Meeting, Registration, meeting_vectors
 
 REGISTERED = Q(registrations__status=RegistrationStatus.REGISTERED)
 WAITLISTED = Q(registrations__status=RegistrationStatus.WAITLISTED)
@@ -139,6 +139,7 @@ def sessions_attended(user) -> QuerySet[Attendance]:
     return (
         Attendance.objects.filter(user=user, meeting__kind=MeetingKind.LEARNING)
         .select_related("meeting__forum")
+        .defer(*meeting_vectors("meeting"))
         .prefetch_related(
             Prefetch("meeting__materials", queryset=GuidanceItem.objects.order_by("title", "id"))
         )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from cop_portal.dates import LocalTimes
 from members.choices import Sector
-from members.models import User
+from members.models import PracticeArea, User, name_fields
 
 from ..choices import (
     OPEN_ACTION_STATUSES,
@@ -247,6 +247,7 @@ def members_in_role_order(forum: Forum) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(forum=forum)
         .select_related("user__organisation")
+        .only("role", *name_fields("user"), "user__organisation__name")
         .order_by(role_rank, name, "id")
     )
 
@@ -266,6 +267,7 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
     open_actions = list(
         ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
         .select_related("owner")
+        .only("title", "due_date", "status", *name_fields("owner"))
         # How many there are in all rides along with the first rows.
         .annotate(open_count=Window(Count("pk")))
         .order_by("due_date", "id")[:FORUM_PAGE_ACTIONS]
@@ -278,7 +280,10 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
         "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(
             Resource.objects.filter(shown_with, forum=forum)
-            .prefetch_related("practice_areas")
+            .only("title", "kind", "url")
+            .prefetch_related(
+                Prefetch("practice_areas", queryset=PracticeArea.objects.only("name"))
+            )
             .order_by("-created_at", "-id")[:30]
         ),
         "sector_mix": mix,

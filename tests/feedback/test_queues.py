@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback.choices import IssueStatus
@@ -304,3 +306,24 @@ def test_statewide_queue_keeps_its_patterns_drawn_and_says_when_they_were_counte
     assert "Shared intake</a> · 3 regions" in html
     assert "Later intake</a> · 3 regions" not in html
     assert "counted again at most every 2 minutes." in html
+
+
+def test_queues_and_a_scheduled_issue_page_do_not_fetch_search_vectors(client, loop):
+    """A stay's meeting is a coming agenda, whose stored vector runs to kilobytes; the queues
+    and the issue page show the meeting without it, and their issues without theirs."""
+    _many(loop, 3)
+    scheduled = PracticeIssueFactory(origin_forum=loop.cfsn, title="On the agenda")
+    routing.place_on_agenda(scheduled, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    client.force_login(loop.cfsn_facilitator)
+    pages = [
+        reverse("feedback:queues"),
+        reverse("feedback:forum-queue", args=[loop.cfsn.slug]),
+        scheduled.get_absolute_url(),
+    ]
+
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == 200, page
+        assert "On the agenda" in response.content.decode() or page == pages[0]
+        assert [q["sql"] for q in queries if "search_vector" in q["sql"]] == [], page

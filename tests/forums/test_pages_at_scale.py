@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -311,3 +313,31 @@ def test_calendar_feed_queries_do_not_grow(client, member, size, django_assert_n
 
     assert len(Calendar.from_ical(first.content).walk("VEVENT")) == 3 * size
     assert again.status_code == 304
+
+
+# --- Meetings are listed without their search vectors ----------------------------------
+
+
+def test_pages_that_show_meetings_do_not_fetch_their_search_vectors(client, member):
+    """A State-wide agenda's stored vector runs to kilobytes: pages that only show meetings
+    leave it in the database, through the meetings' own queries and through relations."""
+    forum = _busy_forum(3, member)
+    meeting = _busy_meeting(3, member)
+    ActionItemFactory(meeting=meeting, owner=member)
+    client.force_login(member)
+    pages = [
+        reverse("home"),
+        reverse("forums:forum-detail", args=[forum.slug]),
+        reverse("forums:meeting-detail", args=[meeting.pk]),
+        reverse("forums:agenda-pack", args=[meeting.pk]),
+        reverse("forums:my-meetings"),
+        reverse("forums:my-actions"),
+        reverse("forums:calendar"),
+    ]
+
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == 200, page
+        reading_vectors = [q["sql"] for q in queries if "search_vector" in q["sql"]]
+        assert reading_vectors == [], page
