@@ -1,6 +1,7 @@
 """Migration operations that keep large tables writable while they change."""
 
-from django.db.migrations.operations import AddIndex, RemoveIndex
+from django.db.migrations.operations import AddIndex, AlterField, RemoveIndex
+from django.db.models import Index
 
 
 class AddIndexConcurrently(AddIndex):
@@ -57,3 +58,46 @@ class RemoveIndexConcurrently(RemoveIndex):
             schema_editor.add_index(model, index, concurrently=True)
         else:
             schema_editor.add_index(model, index)
+
+
+class DropForeignKeyIndexConcurrently(AlterField):
+    """A foreign key set to `db_index=False` because one of its model's indexes already
+    leads with it: DROP INDEX CONCURRENTLY of the key's own index on PostgreSQL, the field
+    altered as usual on other databases. The migration holding it must say `atomic = False`.
+
+    A key's own index is not only redundant there. A prepared statement runs on a generic
+    plan, made without knowing which issue or meeting it is asked about; given both
+    indexes, that plan may take the key's own and sort every row of the largest issue or
+    meeting, where the longer index would have read a page's rows in order and stopped."""
+
+    def describe(self) -> str:
+        return f"Drop the index of {self.model_name}.{self.name} (concurrently where possible)"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        column = model._meta.get_field(self.name).column
+        for name in schema_editor._constraint_names(
+            model,
+            [column],
+            index=True,
+            type_=Index.suffix,
+            exclude={index.name for index in model._meta.indexes},
+        ):
+            schema_editor.execute(
+                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        field = model._meta.get_field(self.name)
+        schema_editor.execute(
+            schema_editor._create_index_sql(model, fields=[field], concurrently=True)
+        )

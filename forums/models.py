@@ -179,7 +179,10 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
 
 class Meeting(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
+    # meeting_forum_start_idx leads with it, so it has no index of its own.
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="meetings", db_index=False
+    )
     series = models.ForeignKey(
         MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )
@@ -313,7 +316,10 @@ class Registration(models.Model):
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    # agendaitem_meeting_order_idx leads with it, so it has no index of its own.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", db_index=False
+    )
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
     kind = models.CharField(

@@ -148,7 +148,10 @@ class Notification(models.Model):
     again at `next_attempt_at`. A row given up on keeps `sent_at` and `next_attempt_at` empty.
     """
 
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    # Its indexes lead with it (see Meta), so it has none of its own.
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(
         max_length=20,
         choices=NotificationKind.choices,

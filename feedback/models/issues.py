@@ -25,8 +25,14 @@ class PracticeIssue(models.Model):
     description = models.TextField()
     practice_areas = models.ManyToManyField(PracticeArea, related_name="issues")
     origin_forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="+")
+    # issue_forum_newest_idx leads with it, so it has no index of its own.
     current_forum = models.ForeignKey(
-        Forum, null=True, blank=True, on_delete=models.PROTECT, related_name="current_issues"
+        Forum,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="current_issues",
+        db_index=False,
     )
     status = models.CharField(max_length=20, choices=IssueStatus.choices, default=IssueStatus.DRAFT)
     restricted = models.BooleanField(
@@ -201,7 +207,10 @@ class Watch(models.Model):
 
 
 class Comment(models.Model):
-    issue = models.ForeignKey(PracticeIssue, on_delete=models.CASCADE, related_name="comments")
+    # comment_issue_time_idx leads with it, so it has no index of its own.
+    issue = models.ForeignKey(
+        PracticeIssue, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,7 +334,10 @@ class OverdueReminder(models.Model):
 class IssueEvent(AppendOnlyModel):
     """Append-only audit of every change to an issue; the timeline shows these."""
 
-    issue = models.ForeignKey(PracticeIssue, on_delete=models.CASCADE, related_name="events")
+    # event_issue_time_idx leads with it, so it has no index of its own.
+    issue = models.ForeignKey(
+        PracticeIssue, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

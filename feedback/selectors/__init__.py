@@ -17,7 +17,6 @@ from .consultations import (
 )
 from .issues import (
     EXECUTIVE_SORTS,
-    UNSHOWN_ISSUE_FIELDS,
     AreaPattern,
     LatestPage,
     carried_over_count,
@@ -43,7 +42,6 @@ from .issues import (
 
 __all__ = [
     "EXECUTIVE_SORTS",
-    "UNSHOWN_ISSUE_FIELDS",
     "AreaPattern",
     "ForumAnswer",
     "LatestPage",

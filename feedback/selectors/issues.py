@@ -448,8 +448,27 @@ def carried_over_count() -> Coalesce:
     return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
 
 
-# What a row of a queue shows of its issue; the rest of a long issue stays in the table.
-UNSHOWN_ISSUE_FIELDS = ("issue__description", "issue__search_vector")
+# What a row of a queue shows of its stay and issue (feedback/forum_queue.html and
+# `with_row_links`); the rest of a long issue, and of a stay's record, stays in the table.
+QUEUE_ROW_FIELDS = (
+    "forum",
+    "purpose",
+    "summary",
+    "entered_at",
+    "agenda_item",
+    "issue",
+    "issue__title",
+    "issue__status",
+    "issue__endorsement_count",
+    "issue__region_count",
+)
+# What a scheduled row shows of the meeting holding it.
+SCHEDULED_MEETING_FIELDS = (
+    "agenda_item__meeting",
+    "agenda_item__meeting__title",
+    "agenda_item__meeting__start",
+    "agenda_item__meeting__status",
+)
 
 
 def awaits_acco_input() -> ExpressionWrapper:
@@ -471,7 +490,7 @@ def triage_queue(forum: Forum) -> QuerySet[Referral]:
     return (
         waiting_at([forum])
         .select_related("issue__origin_forum")
-        .defer(*UNSHOWN_ISSUE_FIELDS)
+        .only(*QUEUE_ROW_FIELDS, "issue__origin_forum__name")
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("entered_at", "id")
     )
@@ -484,7 +503,7 @@ def scheduled_at(ids) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(pk__in=ids)
         .select_related("issue", "agenda_item__meeting")
-        .defer(*UNSHOWN_ISSUE_FIELDS, *meeting_vectors("agenda_item__meeting"))
+        .only(*QUEUE_ROW_FIELDS, *SCHEDULED_MEETING_FIELDS)
         .annotate(carried_over=carried_over_count(), awaits_acco=awaits_acco_input())
         .order_by("agenda_item__meeting__start", "agenda_item__position", "id")
     )
