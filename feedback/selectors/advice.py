@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from forums.models import Forum
 from members.choices import Sector
-from members.models import User
+from members.models import User, name_fields
 from practice.models import PracticeLead
 from practice.rules import areas_led_by
 
@@ -22,6 +22,10 @@ from .issues import issues_visible_to
 AREA_LINKS = PracticeIssue.practice_areas.through.objects
 
 
+# What a line of leads shows: each lead by name, with their area's name.
+LEAD_FIELDS = (*name_fields("user"), "practice_area", "practice_area__name")
+
+
 def issue_leads(issue: PracticeIssue) -> list[PracticeLead]:
     """The leads of the issue's practice areas, by area then name."""
     return list(
@@ -29,6 +33,7 @@ def issue_leads(issue: PracticeIssue) -> list[PracticeLead]:
             practice_area__in=AREA_LINKS.filter(practiceissue=issue).values("practicearea")
         )
         .select_related("user", "practice_area")
+        .only(*LEAD_FIELDS)
         .order_by("practice_area__name", "user__display_name", "id")
     )
 
@@ -38,6 +43,7 @@ def area_leads(area_ids) -> list[PracticeLead]:
     return list(
         PracticeLead.objects.filter(practice_area__in=area_ids)
         .select_related("user", "practice_area")
+        .only(*LEAD_FIELDS)
         .order_by("practice_area__name", "user__display_name", "id")
     )
 

@@ -36,7 +36,7 @@ from forums.choices import (
 )
 from forums.models import AgendaItem, Forum, Membership, meeting_vectors
 from forums.selectors.meetings import addresses_of
-from members.models import PracticeArea
+from members.models import PracticeArea, name_fields
 from practice.models import GuidanceItem
 
 from ..choices import (
@@ -634,6 +634,21 @@ def _latest_page(rows: QuerySet, page: int, per_page: int) -> LatestPage:
     return LatestPage(found[:per_page][::-1], page, len(found) > per_page)
 
 
+# What an event of the timeline shows (feedback/_issue_timeline.html).
+TIMELINE_FIELDS = (
+    "kind",
+    "note",
+    "out_of_session",
+    "created_at",
+    *name_fields("actor"),
+    "forum",
+    "forum__name",
+    "agenda_item",
+    "agenda_item__meeting",
+    "agenda_item__meeting__title",
+)
+
+
 def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
     """What happened to the issue, comments aside (they have their own list); each event's
     `kind_label` is its kind's name, looked up once per page rather than once per row."""
@@ -641,7 +656,7 @@ def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> Late
         IssueEvent.objects.filter(issue=issue)
         .exclude(kind=EventKind.COMMENTED)
         .select_related("actor", "forum", "agenda_item__meeting")
-        .defer(*meeting_vectors("agenda_item__meeting"))
+        .only(*TIMELINE_FIELDS)
     )
     found = _latest_page(events, page, per_page)
     labels = {value: str(label) for value, label in EventKind.choices}
@@ -658,7 +673,11 @@ def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> Late
 def issue_comments(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
     """The issue's comments, each with when it was written (`when_label`); how many there
     are in all is its `comment_count`."""
-    comments = Comment.objects.filter(issue=issue).select_related("author")
+    comments = (
+        Comment.objects.filter(issue=issue)
+        .select_related("author")
+        .only("body", "created_at", *name_fields("author"))
+    )
     found = _latest_page(comments, page, per_page)
     times = LocalTimes()
     for comment in found.items:
