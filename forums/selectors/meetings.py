@@ -128,6 +128,11 @@ class ScheduleRow:
     name: str
 
 
+# What a schedule row shows of its meeting (forums/_sched_meeting_item.html), for lists that
+# read no more.
+SCHEDULE_FIELDS = ("forum", "title", "kind", "status", "start", "end", "place", "online_link")
+
+
 def schedule_rows(meetings) -> list[ScheduleRow]:
     """Each meeting as a schedule row; no query."""
     detail, edit, publish, complete, cancel = (
@@ -237,18 +242,22 @@ FORUM_PAGE_MEMBERS = 24
 FORUM_PAGE_ACTIONS = 20
 
 
+# A membership's place in the order roles are listed, and its member's name as sorted; made
+# once, since building them cost a third of the query they order.
+ROLE_RANK = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(MembershipRole.values)),
+    default=Value(len(MembershipRole.values)),
+)
+MEMBER_NAME = Lower(Coalesce(NullIf("user__display_name", Value("")), "user__email"))
+
+
 def members_in_role_order(forum: Forum) -> QuerySet[Membership]:
     """A forum's members, chairs first in the order roles are listed, then by name."""
-    role_rank = Case(
-        *(When(role=role, then=Value(rank)) for rank, role in enumerate(MembershipRole.values)),
-        default=Value(len(MembershipRole.values)),
-    )
-    name = Lower(Coalesce(NullIf("user__display_name", Value("")), "user__email"))
     return (
         Membership.objects.filter(forum=forum)
         .select_related("user__organisation")
         .only("role", *name_fields("user"), "user__organisation__name")
-        .order_by(role_rank, name, "id")
+        .order_by(ROLE_RANK, MEMBER_NAME, "id")
     )
 
 
@@ -274,8 +283,8 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
     )
     return {
         "members": members,
-        "upcoming_rows": schedule_rows(visible.upcoming()[:20]),
-        "past_rows": schedule_rows(visible.past()[:past_limit]),
+        "upcoming_rows": schedule_rows(visible.upcoming().only(*SCHEDULE_FIELDS)[:20]),
+        "past_rows": schedule_rows(visible.past().only(*SCHEDULE_FIELDS)[:past_limit]),
         "open_actions": open_actions,
         "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(

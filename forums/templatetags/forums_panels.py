@@ -41,6 +41,10 @@ def _upcoming(user) -> tuple[list[Meeting], int]:
             meetings_for(user)
             .upcoming()
             .exclude(status=MeetingStatus.CANCELLED)
+            # What the panel shows of each.
+            .select_related(None)
+            .select_related("forum")
+            .only("title", "start", "kind", "status", "forum__name")
             .annotate(to_answer=Window(Count("pk", filter=awaiting_reply)))[:PANEL_LENGTH]
         )
         cached = (rows, rows[0].to_answer if rows else 0)
@@ -57,6 +61,7 @@ def _open_actions(user) -> tuple[list[ActionItem], int]:
         rows = list(
             ActionItem.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES)
             .select_related("forum")
+            .only("title", "due_date", "status", "forum__name")
             .annotate(due_soon=Window(Count("pk", filter=Q(due_date__lte=soon))))
             .order_by("due_date", "id")[: PANEL_LENGTH + 1]
         )
