@@ -9,9 +9,10 @@
    planned its queries (WARMUP), a bounded number of times within a time budget.
 4. p50, p95, requests per second, failures, and each page's p50 as a multiple of the
    sign-in page's p50 in the same run: printed as a table and written to var/bench/latest.json.
-   The sign-in page is timed before the other pages and again after them, and its p50 is
-   over both, so that the machine's speed drifting during a run does not move every ratio;
-   its note gives each half's p50.
+   At concurrency 1 every page is timed in PASSES passes over the whole list, a share of
+   its requests in each; at 8, the sign-in page is timed before the other pages and again
+   after them. Either way the machine's speed drifting during a run falls on the floor as
+   on the pages, instead of moving every ratio; a page's note gives each part's p50.
 
 Exits 1 when a request failed (an unexpected status, or no answer), 0 otherwise: the
 targets are reported, not enforced.
@@ -76,6 +77,11 @@ class Page:
 # some to spare for requests not shared out evenly; fewer, and most timed requests would
 # still be planning their queries.
 WARMUP = 24
+# The machine's speed wanders by a half within minutes, and a page timed in a slow minute
+# looked slow beside a floor timed in a quick one. At concurrency 1 every page, the floor
+# included, is therefore timed in several passes over the whole list, a share of its
+# requests in each, so that a slow minute falls on every page alike.
+PASSES = 4
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -86,6 +92,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--warmup", type=int, default=WARMUP, help="Untimed requests of each page first."
+    )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=PASSES,
+        help="At concurrency 1, pass over every page this many times, timing a share of "
+        "its requests each time.",
     )
     parser.add_argument("--concurrency", default="1,8", help="Levels, comma-separated.")
     parser.add_argument(
@@ -356,6 +369,27 @@ def deep_page(client: Client, first: str = "/issues/", hops: int = 50) -> tuple[
 # --- Measuring ------------------------------------------------------------------------
 
 
+def plan(
+    todo: list[Page], levels: list[int], requests: int, warmup: int, passes: int
+) -> list[tuple[Page, int, int, int]]:
+    """In what order to time what: (page, concurrency, timed requests, warm-up requests).
+    `todo` lists the floor first. At concurrency 1, `passes` passes over every page, a share
+    of the requests each, warmed up in the first; at other levels the floor, every other
+    page, and the floor again."""
+    floor, *others = todo
+    steps = []
+    for level in levels:
+        if level == 1 and passes > 1:
+            share = -(-requests // passes)
+            for number in range(passes):
+                steps += [(page, level, share, warmup if number == 0 else 0) for page in todo]
+        else:
+            steps.append((floor, level, requests, warmup))
+            steps += [(page, level, requests, warmup) for page in others]
+            steps.append((floor, level, requests, warmup))
+    return steps
+
+
 def sample(
     page: Page, client: Client, concurrency: int, requests: int, warmup: int, budget: float
 ) -> Sample:
@@ -425,13 +459,10 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
         if args.only:
             todo = [p for p in todo if p.name == FLOOR or args.only in p.name]
         levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
-        floor, *others = todo  # pages() lists the floor first
 
-        def timed(page: Page, level: int) -> Sample:
+        def timed(page: Page, level: int, requests: int, warmup: int) -> Sample:
             remaining(deadline)
-            return sample(
-                page, clients[page.role], level, args.requests, args.warmup, args.page_budget
-            )
+            return sample(page, clients[page.role], level, requests, warmup, args.page_budget)
 
         def logged(result: Result) -> Result:
             log(
@@ -441,19 +472,14 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
             )
             return result
 
-        # The floor is timed first and again last: its p50 is over both.
-        floor_first = {level: timed(floor, level) for level in levels}
+        samples: dict[tuple[str, int], list[Sample]] = {}
+        for page, level, requests, warmup in plan(
+            todo, levels, args.requests, args.warmup, args.passes
+        ):
+            samples.setdefault((page.name, level), []).append(timed(page, level, requests, warmup))
         results = [
-            logged(summarise_samples(page.name, level, [timed(page, level)], page.note))
-            for page in others
-            for level in levels
-        ]
-        results[:0] = [
-            logged(
-                summarise_samples(
-                    floor.name, level, [floor_first[level], timed(floor, level)], floor.note
-                )
-            )
+            logged(summarise_samples(page.name, level, samples[page.name, level], page.note))
+            for page in todo
             for level in levels
         ]
     finally:
@@ -462,6 +488,7 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
         "scale": args.scale,
         "workers": args.workers,
         "requests": args.requests,
+        "passes": args.passes,
         "concurrency": args.concurrency,
         "pages": {p.name: p.path for p in todo},
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

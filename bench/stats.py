@@ -60,10 +60,10 @@ class Sample:
 
 
 def summarise_samples(page: str, concurrency: int, samples: list[Sample], note: str = "") -> Result:
-    """One result over several samples of the same page, as if they were one: the floor is
-    timed before every other page and again after them, so that the machine drifting during
-    a run moves the floor with the pages instead of every ratio. The note names the kinds of
-    failure and, over several samples, each one's p50."""
+    """One result over several samples of the same page, as if they were one: a page timed
+    in several passes, or the floor timed before every other page and again after them, so
+    that the machine drifting during a run moves the floor with the pages instead of every
+    ratio. The note names the kinds of failure and, over several samples, each one's p50."""
     seconds = [s for sample in samples for s in sample.seconds]
     failures = [failure for sample in samples for failure in sample.failures]
     if len(samples) > 1:

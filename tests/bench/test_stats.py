@@ -2,6 +2,7 @@
 
 from bench import runner
 from bench.client import links, resolve
+from bench.runner import Page, plan
 from bench.stats import (
     Result,
     Sample,
@@ -89,3 +90,32 @@ def test_links_and_resolve_read_a_pagination_link():
 def test_bench_search_words_are_the_generated_ones():
     assert runner.COMMON_WORD == loadgen.COMMON_WORD
     assert runner.RARE_WORD == loadgen.RARE_WORD
+
+
+def test_plan_times_every_page_in_passes_at_one_at_a_time_and_the_floor_around_them_at_eight():
+    floor, home, queue = (Page(name, f"/{name}/", None) for name in ("floor", "home", "queue"))
+
+    steps = [
+        (page.name, level, n, warmup)
+        for page, level, n, warmup in plan(
+            [floor, home, queue], [1, 8], requests=10, warmup=24, passes=3
+        )
+    ]
+
+    first_pass = [("floor", 1, 4, 24), ("home", 1, 4, 24), ("queue", 1, 4, 24)]
+    later_pass = [("floor", 1, 4, 0), ("home", 1, 4, 0), ("queue", 1, 4, 0)]
+    at_eight = [
+        ("floor", 8, 10, 24),
+        ("home", 8, 10, 24),
+        ("queue", 8, 10, 24),
+        ("floor", 8, 10, 24),
+    ]
+    assert steps == first_pass + later_pass + later_pass + at_eight
+
+
+def test_plan_with_one_pass_times_the_floor_first_and_last_at_every_level():
+    floor, home = Page("floor", "/", None), Page("home", "/home/", None)
+
+    steps = [(page.name, level) for page, level, _n, _w in plan([floor, home], [1], 5, 2, 1)]
+
+    assert steps == [("floor", 1), ("home", 1), ("floor", 1)]
