@@ -320,9 +320,8 @@ class PortalSearch:
 
     @cached_property
     def _visible_meetings(self) -> QuerySet[Meeting]:
-        return meetings_visible_to(self.user).defer(
-            "search_vector", "minutes_search_vector", "forum__purpose"
-        )
+        # Without their vectors, as every meeting query is (search names them in its SQL).
+        return meetings_visible_to(self.user).defer("forum__purpose")
 
     # --- Matches per kind, before ranking ------------------------------------------------
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from cop_portal.dates import LocalTimes
-from members.models import PracticeArea, name_fields
+from members.models import name_fields
 
 from ..choices import DEFAULT_MINUTES, OPEN_ACTION_STATUSES, AgendaItemKind, RsvpResponse
 from ..models import (
@@ -27,7 +27,7 @@ from ..models import (
     meeting_vectors,
 )
 from ..signals import action_issue_links, agenda_item_issues
-from .meetings import addresses_of
+from .meetings import addresses_of, as_resource_list
 
 
 @dataclass(frozen=True)
@@ -265,14 +265,8 @@ def rsvp_groups(meeting: Meeting) -> list[RsvpGroup]:
 
 
 def meeting_resources(meeting: Meeting) -> QuerySet[Resource]:
-    """A meeting's resources as its page and agenda pack list them: each one's title, kind,
-    address and practice areas."""
-    return (
-        Resource.objects.filter(meeting=meeting)
-        .only("title", "kind", "url")
-        .prefetch_related(Prefetch("practice_areas", queryset=PracticeArea.objects.only("name")))
-        .order_by("title", "id")
-    )
+    """A meeting's resources as its page and agenda pack list them."""
+    return as_resource_list(Resource.objects.filter(meeting=meeting)).order_by("title", "id")
 
 
 def meeting_attendees(meeting: Meeting) -> QuerySet[Attendance]:

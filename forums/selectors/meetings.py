@@ -128,6 +128,14 @@ class ScheduleRow:
     name: str
 
 
+def as_resource_list(resources: QuerySet[Resource]) -> QuerySet[Resource]:
+    """Resources with what forums/_resource_list.html shows of each: its title, kind and
+    address, and its practice areas' names."""
+    return resources.only("title", "kind", "url").prefetch_related(
+        Prefetch("practice_areas", queryset=PracticeArea.objects.only("name"))
+    )
+
+
 # What a schedule row shows of its meeting (forums/_sched_meeting_item.html), for lists that
 # read no more.
 SCHEDULE_FIELDS = ("forum", "title", "kind", "status", "start", "end", "place", "online_link")
@@ -288,12 +296,9 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
         "open_actions": open_actions,
         "open_action_count": open_actions[0].open_count if open_actions else 0,
         "resources": list(
-            Resource.objects.filter(shown_with, forum=forum)
-            .only("title", "kind", "url")
-            .prefetch_related(
-                Prefetch("practice_areas", queryset=PracticeArea.objects.only("name"))
-            )
-            .order_by("-created_at", "-id")[:30]
+            as_resource_list(Resource.objects.filter(shown_with, forum=forum)).order_by(
+                "-created_at", "-id"
+            )[:30]
         ),
         "sector_mix": mix,
     }
