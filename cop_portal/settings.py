@@ -202,6 +202,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5)
     )
+# Pages whose queries read by keys and indexed orders keep one plan per statement for the
+# connection (cop_portal.db.plans_kept_for_every_value), by a session setting: turn it off
+# behind pgbouncer in transaction mode, where the setting would reach other clients.
+DATABASE_KEPT_PLANS = env.bool("DATABASE_KEPT_PLANS", default=True)
 # A psycopg connection pool in each web or worker process (PostgreSQL only), instead of
 # persistent connections; or put pgbouncer in front and leave this off.
 if env.bool("DATABASE_POOL", default=False):

@@ -8,6 +8,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from cop_portal.views import KeptPlansMixin
 from members.files import download_response
 from members.models import PracticeArea
 
@@ -56,7 +57,7 @@ class GuidancePermissionMixin(PermissionRequiredMixin):
         return True
 
 
-class GuidanceListView(LoginRequiredMixin, ListView):
+class GuidanceListView(KeptPlansMixin, LoginRequiredMixin, ListView):
     template_name = "practice/guidanceitem_list.html"
     context_object_name = "items"
     paginate_by = 25

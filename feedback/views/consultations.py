@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.views import KeptPlansMixin
 from forums.choices import Tier
 from forums.models import Forum
 from operations.security import security_event
@@ -49,7 +50,7 @@ EXPORT_COLUMNS = (
 )
 
 
-class ConsultationListView(LoginRequiredMixin, ListView):
+class ConsultationListView(KeptPlansMixin, LoginRequiredMixin, ListView):
     """Open consultations sent to or from the member's forums, then closed ones."""
 
     template_name = "feedback/consultation_list.html"

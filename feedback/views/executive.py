@@ -9,6 +9,7 @@ from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from cop_portal.views import KeptPlansMixin
 from forums.models import meeting_vectors
 from members.models import PracticeArea, Region
 
@@ -25,7 +26,7 @@ from .common import IssuePermissionMixin, refused
 from .outcomes import where_now
 
 
-class ExecutiveQueueView(PermissionRequiredMixin, ListView):
+class ExecutiveQueueView(KeptPlansMixin, PermissionRequiredMixin, ListView):
     permission_required = "feedback.view_executive_queue"
     template_name = "feedback/executive_queue.html"
     context_object_name = "referrals"

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from cop_portal.views import KeptPlansMixin
 from forums.models import Forum
 from members.models import PracticeArea, Region
 
@@ -32,7 +33,7 @@ from ..services import issues as issue_services
 from .common import IssuePermissionMixin, refused
 
 
-class IssueListView(LoginRequiredMixin, TemplateView):
+class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
     """Issues newest first, a page at a time from a cursor (`after`/`before`), so a deep
     page costs what the first does; filters and search travel with the page links."""
 
@@ -138,7 +139,7 @@ class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
         return self.issue
 
 
-class IssueDetailView(IssuePermissionMixin, DetailView):
+class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
     permission_required = "feedback.view_issue"
     template_name = "feedback/practiceissue_detail.html"
     context_object_name = "issue"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
+from cop_portal.views import KeptPlansMixin
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
 from forums.views.mixins import ForumPermissionMixin
@@ -42,7 +43,7 @@ class QueuesView(LoginRequiredMixin, TemplateView):
         )
 
 
-class ForumQueueView(ForumPermissionMixin, TemplateView):
+class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     """A forum's queue, oldest first, and what sits on its coming agendas, a page of each;
     the State-wide Forum also sees its open issues counted per practice area."""
 

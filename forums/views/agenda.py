@@ -6,6 +6,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
+from cop_portal.views import KeptPlansMixin
+
 from ..choices import MeetingStatus
 from ..exceptions import ForumActionRefused
 from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm, LaterMeetingForm
@@ -190,7 +192,7 @@ class AgendaPublishView(MeetingPermissionMixin, FormView):
         return redirect(self.meeting.get_absolute_url())
 
 
-class AgendaPackView(MeetingPermissionMixin, TemplateView):
+class AgendaPackView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
     """The printable agenda pack: meeting details, items with their times, and resources."""
 
     permission_required = "forums.view_meeting"

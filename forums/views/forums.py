@@ -9,6 +9,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
+from cop_portal.views import KeptPlansMixin
+
 from ..choices import MembershipRole, Tier
 from ..exceptions import ForumActionRefused
 from ..forms.membership import AddMemberForm, ChangeRoleForm, RemoveMemberForm
@@ -26,7 +28,7 @@ class ForumListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(groups=groups, **kwargs)
 
 
-class ForumDetailView(ForumPermissionMixin, TemplateView):
+class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     permission_required = "forums.view_forum"
     template_name = "forums/forum_detail.html"
 

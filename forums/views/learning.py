@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, ListView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.views import KeptPlansMixin
+
 from ..exceptions import ForumActionRefused
 from ..forms.learning import LearningSessionForm, SessionDetailsForm
 from ..models import Meeting
@@ -23,7 +25,7 @@ from .mixins import ForumPermissionMixin, MeetingPermissionMixin
 ATTENDED_ON_LIST = 5
 
 
-class SessionListView(LoginRequiredMixin, ListView):
+class SessionListView(KeptPlansMixin, LoginRequiredMixin, ListView):
     """Learning sessions to come, soonest first, with places left, and those attended."""
 
     template_name = "forums/learning_list.html"

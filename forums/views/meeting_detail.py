@@ -1,5 +1,7 @@
 from django.views.generic import TemplateView
 
+from cop_portal.views import KeptPlansMixin
+
 from ..forms.agenda import RsvpForm
 from ..selectors.actions import actions_for_meeting
 from ..selectors.agenda import (
@@ -14,7 +16,7 @@ from ..selectors.minutes import minutes_revisions, minutes_to_read
 from .mixins import MeetingPermissionMixin
 
 
-class MeetingDetailView(MeetingPermissionMixin, TemplateView):
+class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
     """The meeting page: details, agenda, RSVPs, resources and, when they may be seen, minutes."""
 
     permission_required = "forums.view_meeting"

@@ -1,9 +1,11 @@
-"""Queries whose best plan depends on the values they are given are planned for them."""
+"""Queries whose best plan depends on the values they are given are planned for them; the
+others, inside a kept-plans block, are planned once per connection."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
-from cop_portal.db import plans_for_these_values
+from cop_portal.db import plans_for_these_values, plans_kept_for_every_value
+from tests.plans import plans_made
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,78 @@ def test_repeated_queries_are_prepared_but_not_those_planned_for_their_values():
     _ask("after", 8)
 
     assert (_prepared("outside"), _prepared("inside"), _prepared("after")) == (1, 0, 1)
+
+
+def _mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+KEPT_STATEMENTS = {
+    "left": "SELECT count(*) FROM members_region WHERE slug = %s /* left to the planner */",
+    "kept": "SELECT count(*) FROM members_region WHERE slug = %s /* kept */",
+}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_queries_in_a_kept_plans_block_are_planned_once_and_reused():
+    for _ in range(12):
+        with connection.cursor() as cursor:
+            cursor.execute(KEPT_STATEMENTS["left"], ["somewhere"])
+    with plans_kept_for_every_value():
+        for _ in range(12):
+            with connection.cursor() as cursor:
+                cursor.execute(KEPT_STATEMENTS["kept"], ["somewhere"])
+
+    # Left to itself, PostgreSQL plans a prepared statement afresh for its first runs.
+    assert plans_made("%left to the planner%")[1] > 0
+    generic, custom = plans_made("%/* kept */%")
+    assert custom == 0
+    assert generic >= 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_search_inside_a_kept_plans_block_is_still_planned_for_its_values():
+    own = _mode()
+    with plans_kept_for_every_value():
+        assert _mode() == "force_generic_plan"
+        with plans_for_these_values():
+            assert _mode() == own
+            _ask("inside", 8)
+        assert _mode() == "force_generic_plan"
+        _ask("after", 8)
+    assert _mode() == own
+
+    assert (_prepared("inside"), _prepared("after")) == (0, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_failed_transaction_inside_a_block_leaves_the_connection_as_it_was():
+    own = _mode()
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        plans_kept_for_every_value(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT 1 / 0")
+    assert _mode() == own
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_plans_are_left_to_postgresql_when_kept_plans_are_turned_off(settings):
+    """Behind pgbouncer in transaction mode a session setting would reach other clients."""
+    settings.DATABASE_KEPT_PLANS = False
+    own = _mode()
+    with plans_kept_for_every_value():
+        assert _mode() == own
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_kept_plans_block_inside_a_search_leaves_the_search_planned_for_its_values():
+    own = _mode()
+    with plans_for_these_values(), plans_kept_for_every_value():
+        assert _mode() == own
+        _ask("inside", 8)
+    assert _prepared("inside") == 0

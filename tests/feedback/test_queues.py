@@ -13,6 +13,7 @@ from feedback.services import routing
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory, ReferralFactory
 from tests.factories.forums import AgendaItemFactory, MeetingFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
+from tests.plans import plans_made
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +328,27 @@ def test_queues_and_a_scheduled_issue_page_do_not_fetch_search_vectors(client, l
         assert response.status_code == 200, page
         assert "On the agenda" in response.content.decode() or page == pages[0]
         assert [q["sql"] for q in queries if "search_vector" in q["sql"]] == [], page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_queue_and_an_issue_page_are_planned_once_not_on_every_visit(client, loop):
+    """Their queries read by keys and indexed orders: a connection plans each once and
+    reuses the plan, instead of PostgreSQL planning them afresh on every visit."""
+    _many(loop, 3)
+    scheduled = PracticeIssueFactory(origin_forum=loop.cfsn, title="On the agenda")
+    routing.place_on_agenda(scheduled, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    client.force_login(loop.cfsn_facilitator)
+    pages = {
+        reverse("feedback:forum-queue", args=[loop.cfsn.slug]): "feedback_referral",
+        scheduled.get_absolute_url(): "feedback_issueevent",
+    }
+
+    for page, table in pages.items():
+        before = plans_made(f'%"{table}"%')
+        for _ in range(12):
+            assert client.get(page).status_code == 200
+        now = plans_made(f'%"{table}"%')
+        generic, custom = now[0] - before[0], now[1] - before[1]
+
+        assert custom == 0, page
+        assert generic >= 5, page
