@@ -8,9 +8,15 @@ class KeptPlansMixin:
     included, runs on the plans its connection keeps (`plans_kept_for_every_value`).
 
     For pages whose queries all read by keys and indexed orders; first among the bases, so
-    that it holds around the others' dispatch."""
+    that it holds around the others' dispatch. A page that searches says so in
+    `keeps_plans`."""
+
+    def keeps_plans(self) -> bool:
+        return True
 
     def dispatch(self, request, *args, **kwargs):
+        if not self.keeps_plans():
+            return super().dispatch(request, *args, **kwargs)
         with plans_kept_for_every_value():
             response = super().dispatch(request, *args, **kwargs)
             # A template response draws itself after the view returns: draw it here, so

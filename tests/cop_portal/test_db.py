@@ -1,8 +1,9 @@
 """Queries whose best plan depends on the values they are given are planned for them; the
 others, inside a kept-plans block, are planned once per connection."""
 
+import psycopg
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from cop_portal.db import plans_for_these_values, plans_kept_for_every_value
 from tests.plans import plans_made
@@ -41,6 +42,12 @@ def test_repeated_queries_are_prepared_but_not_those_planned_for_their_values():
     _ask("after", 8)
 
     assert (_prepared("outside"), _prepared("inside"), _prepared("after")) == (1, 0, 1)
+
+
+@pytest.fixture(autouse=True)
+def _kept_plans_on(settings):
+    """As the portal runs unless told it is behind pgbouncer in transaction mode."""
+    settings.DATABASE_KEPT_PLANS = True
 
 
 def _mode() -> str:
@@ -98,6 +105,10 @@ def test_a_failed_transaction_inside_a_block_leaves_the_connection_as_it_was():
     ):
         cursor.execute("SELECT 1 / 0")
     assert _mode() == own
+    # And the next block is not mistaken for one still open.
+    with plans_kept_for_every_value():
+        assert _mode() == "force_generic_plan"
+    assert _mode() == own
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
@@ -116,3 +127,39 @@ def test_a_kept_plans_block_inside_a_search_leaves_the_search_planned_for_its_va
         assert _mode() == own
         _ask("inside", 8)
     assert _prepared("inside") == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_search_that_fails_inside_a_kept_plans_block_leaves_it_whole():
+    own = _mode()
+    with plans_kept_for_every_value():
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            plans_for_these_values(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT 1 / 0")
+        assert _mode() == "force_generic_plan"
+        with plans_for_these_values():
+            assert _mode() == own
+        assert _mode() == "force_generic_plan"
+    assert _mode() == own
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_fails_as_django_reports_it_and_is_replaced_after_the_request():
+    """The setting goes past Django's cursor, yet a server that went away is still one of
+    Django's database errors, so the request ends by closing the connection."""
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    with pytest.raises(OperationalError), plans_kept_for_every_value():
+        pass
+    connection.close_if_unusable_or_obsolete()
+
+    with plans_kept_for_every_value():
+        assert _mode() == "force_generic_plan"
