@@ -353,3 +353,23 @@ def test_a_queue_and_an_issue_page_are_planned_once_not_on_every_visit(client, l
 
         assert custom == 0, (page, table)
         assert generic >= 5, (page, table)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_later_page_of_a_queue_is_planned_for_its_forum(client, loop, settings):
+    """Read past an OFFSET, whose best plan depends on how many wait at the forum."""
+    settings.DATABASE_KEPT_PLANS = True
+    _waiting(loop.cfsn, 30)
+    client.force_login(loop.cfsn_facilitator)
+    page = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+
+    before = plans_made('%"feedback_referral"%')
+    for _ in range(12):
+        response = client.get(page, {"page": 2})
+        assert response.status_code == 200
+    now = plans_made('%"feedback_referral"%')
+
+    assert now[1] > before[1]
+    html = response.content.decode()
+    assert "Waiting 029" in html
+    assert "Waiting 000" not in html
