@@ -66,9 +66,9 @@ class GuidanceListView(KeptPlansMixin, LoginRequiredMixin, ListView):
     def filters(self) -> GuidanceFilterForm:
         return GuidanceFilterForm(self.request.GET or None)
 
-    def keeps_plans(self) -> bool:
-        # A word is searched for, and left to PostgreSQL to plan for.
-        return not self.request.GET.get("q", "").strip()
+    def planned_for_values(self) -> bool:
+        # A word is searched for.
+        return bool(self.request.GET.get("q", "").strip())
 
     def get_queryset(self):
         data = self.filters.cleaned_data if self.filters.is_valid() else {}

@@ -56,11 +56,11 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     # for every facilitator: their drawing is kept this long, and the page says when it was made.
     patterns_cache_seconds = 120
 
-    def keeps_plans(self) -> bool:
+    def planned_for_values(self) -> bool:
         # A later page is read past an OFFSET, and how best to depends on how many wait at
         # the forum: the State-wide queue's second page took twice as long on a plan made
         # for an average forum.
-        return self.request.GET.get("page", "1") in ("", "1")
+        return self.request.GET.get("page", "1") not in ("", "1")
 
     def page_of(self, referrals, param: str, per_page: int):
         return Paginator(referrals, per_page).get_page(self.request.GET.get(param))

@@ -21,17 +21,23 @@ def _mode() -> str:
         return cursor.fetchone()[0]
 
 
+def _prepared_after() -> str:
+    return str(connection.connection.prepare_threshold)
+
+
 class ModePage(KeptPlansMixin, View):
-    """Draws the planner's mode as its template finds it, read only while it is drawn."""
+    """Draws the planner's mode, and after how many runs a statement is prepared, as its
+    template finds them: read only while it is drawn."""
 
     searching = False
 
-    def keeps_plans(self) -> bool:
-        return not self.searching
+    def planned_for_values(self) -> bool:
+        return self.searching
 
     def get(self, request):
-        template = engines["django"].from_string("mode: {{ mode }}")
-        return TemplateResponse(request, template, {"mode": SimpleLazyObject(_mode)})
+        template = engines["django"].from_string("mode: {{ mode }}, prepared: {{ prepared }}")
+        context = {"mode": SimpleLazyObject(_mode), "prepared": SimpleLazyObject(_prepared_after)}
+        return TemplateResponse(request, template, context)
 
 
 @pytest.fixture(autouse=True)
@@ -45,14 +51,15 @@ def test_a_kept_page_draws_its_template_on_the_kept_plans(rf):
     response = ModePage.as_view()(rf.get("/"))
     response.render()  # as the handler does once the view has returned
 
-    assert response.content == b"mode: force_generic_plan"
+    assert response.content == f"mode: force_generic_plan, prepared: {_prepared_after()}".encode()
     assert _mode() == own
 
 
-def test_a_page_that_searches_is_left_to_postgresql(rf):
+def test_a_page_that_searches_is_planned_for_its_values(rf):
     own = _mode()
 
     response = ModePage.as_view(searching=True)(rf.get("/"))
     response.render()
 
-    assert response.content == f"mode: {own}".encode()
+    # Nothing prepared, nothing forced: each query is planned for what it is asked.
+    assert response.content == f"mode: {own}, prepared: None".encode()
