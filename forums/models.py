@@ -240,6 +240,10 @@ class Meeting(models.Model):
             models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
             # The newest meetings first: those portal search ranks for a common word.
             models.Index(fields=["-start", "-id"], name="meeting_newest_first_idx"),
+            # Meetings not yet over (`upcoming`), read without the years already held: a
+            # forum's, and learning sessions'.
+            models.Index(fields=["forum", "end"], name="meeting_forum_end_idx"),
+            models.Index(fields=["kind", "end"], name="meeting_kind_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(

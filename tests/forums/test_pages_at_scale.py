@@ -2,16 +2,19 @@
 meetings, validators that answer 304, and query counts that do not grow."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from forums.choices import MeetingStatus, MembershipRole
+from forums.choices import MeetingKind, MeetingStatus, MembershipRole
+from forums.models import Meeting
 from forums.services.meetings import cancel_meeting
 from tests.factories.forums import (
     ActionItemFactory,
@@ -341,3 +344,49 @@ def test_pages_that_show_meetings_do_not_fetch_their_search_vectors(client, memb
         assert response.status_code == 200, page
         reading_vectors = [q["sql"] for q in queries if "search_vector" in q["sql"]]
         assert reading_vectors == [], page
+
+
+# --- Meetings to come are read without the years held ------------------------------------
+
+
+def _meeting_rows_read(queryset) -> int:
+    """How many meetings PostgreSQL read to answer `queryset`: those each scan of the table
+    kept and those it read and threw away."""
+
+    def rows(node) -> int:
+        own = 0
+        if node.get("Relation Name") == "forums_meeting":
+            own = node["Actual Loops"] * (
+                node["Actual Rows"]
+                + node.get("Rows Removed by Filter", 0)
+                + node.get("Rows Removed by Index Recheck", 0)
+            )
+        return own + sum(rows(child) for child in node.get("Plans", []))
+
+    [explained] = json.loads(queryset.explain(format="json", analyze=True))
+    return rows(explained["Plan"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_meetings_to_come_are_read_without_the_meetings_already_held():
+    """A forum's meetings still to come, and the learning sessions with them on the home
+    page, are read by when they end: four hundred held before them are not read at all."""
+    forum = ForumFactory()
+    today = timezone.localdate()
+    MeetingFactory.create_batch(
+        400,
+        forum=forum,
+        status=MeetingStatus.COMPLETED,
+        start=at(today - dt.timedelta(days=400)),
+        end=at(today - dt.timedelta(days=400), 12),
+    )
+    for days in (1, 8, 15):
+        meeting_on(forum, today + dt.timedelta(days=days))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE forums_meeting")
+    to_come = Meeting.objects.filter(forum=forum).upcoming()[:20]
+    learning = Meeting.objects.filter(Q(forum=forum) | Q(kind=MeetingKind.LEARNING)).upcoming()
+
+    assert len(to_come) == 3
+    assert _meeting_rows_read(to_come) == 3
+    assert _meeting_rows_read(learning[:20]) == 3
