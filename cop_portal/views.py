@@ -3,6 +3,18 @@
 from .db import plans_for_these_values, plans_kept_for_every_value
 
 
+def _dispatched_in(planning, dispatch, request, *args, **kwargs):
+    with planning():
+        response = dispatch(request, *args, **kwargs)
+        # A template response draws itself after the view returns: draw it here, so that the
+        # queries its template runs are inside too.
+        if callable(getattr(response, "render", None)) and not getattr(
+            response, "is_rendered", True
+        ):
+            response.render()
+        return response
+
+
 class KeptPlansMixin:
     """Every query of the request, its permission checks and the drawing of its page
     included, runs on the plans its connection keeps (`plans_kept_for_every_value`), or,
@@ -21,12 +33,15 @@ class KeptPlansMixin:
         planning = (
             plans_for_these_values if self.planned_for_values() else plans_kept_for_every_value
         )
-        with planning():
-            response = super().dispatch(request, *args, **kwargs)
-            # A template response draws itself after the view returns: draw it here, so
-            # that the queries its template runs are inside too.
-            if callable(getattr(response, "render", None)) and not getattr(
-                response, "is_rendered", True
-            ):
-                response.render()
-            return response
+        return _dispatched_in(planning, super().dispatch, request, *args, **kwargs)
+
+
+class PlannedForValuesMixin:
+    """Every query of the request, its page's drawing included, is planned for its values
+    (`plans_for_these_values`): for lists whose filters, or whose person's forums, decide
+    how best to read them, where a plan kept for any value reads every meeting there is.
+
+    First among the bases, so that it holds around the others' dispatch."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return _dispatched_in(plans_for_these_values, super().dispatch, request, *args, **kwargs)

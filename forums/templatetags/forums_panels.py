@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from cop_portal.db import plans_for_these_values
 from members.home import Task
 
 from ..choices import OPEN_ACTION_STATUSES, TAKES_OUTCOMES, MeetingKind, MeetingStatus
@@ -37,16 +38,18 @@ def _upcoming(user) -> tuple[list[Meeting], int]:
         awaiting_reply = Q(
             kind=MeetingKind.FORUM, status=MeetingStatus.PUBLISHED, start__gt=now
         ) & ~Q(Exists(Rsvp.objects.filter(user=user, meeting=OuterRef("pk"))))
-        rows = list(
-            meetings_for(user)
-            .upcoming()
-            .exclude(status=MeetingStatus.CANCELLED)
-            # What the panel shows of each.
-            .select_related(None)
-            .select_related("forum")
-            .only("title", "start", "kind", "status", "forum__name")
-            .annotate(to_answer=Window(Count("pk", filter=awaiting_reply)))[:PANEL_LENGTH]
-        )
+        # Planned for this person's forums: a plan kept for anyone's reads every meeting.
+        with plans_for_these_values():
+            rows = list(
+                meetings_for(user)
+                .upcoming()
+                .exclude(status=MeetingStatus.CANCELLED)
+                # What the panel shows of each.
+                .select_related(None)
+                .select_related("forum")
+                .only("title", "start", "kind", "status", "forum__name")
+                .annotate(to_answer=Window(Count("pk", filter=awaiting_reply)))[:PANEL_LENGTH]
+            )
         cached = (rows, rows[0].to_answer if rows else 0)
         user._home_upcoming = cached
     return cached

@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from cop_portal import filters as cop_filters
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp
+from cop_portal.views import PlannedForValuesMixin
 from members.models import Region
 
 from ..calendar import meetings_calendar
@@ -107,7 +108,7 @@ class CalendarMonthView(LoginRequiredMixin, TemplateView):
         )
 
 
-class MeetingListView(LoginRequiredMixin, ListView):
+class MeetingListView(PlannedForValuesMixin, LoginRequiredMixin, ListView):
     """Upcoming or past meetings, filtered by tier, forum and region."""
 
     template_name = "forums/meeting_list.html"

@@ -1,4 +1,5 @@
-"""A page that keeps its plans keeps them for every query it makes, its template's too."""
+"""A page that keeps its plans keeps them for every query it makes, its template's too; a
+page planned for its values plans every query for them, its template's too."""
 
 import pytest
 from django.db import connection
@@ -7,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 from django.views import View
 
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import KeptPlansMixin, PlannedForValuesMixin
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,6 +41,10 @@ class ModePage(KeptPlansMixin, View):
         return TemplateResponse(request, template, context)
 
 
+class ValuesPage(PlannedForValuesMixin, View):
+    get = ModePage.get
+
+
 @pytest.fixture(autouse=True)
 def _kept_plans_on(settings):
     settings.DATABASE_KEPT_PLANS = True
@@ -63,3 +68,14 @@ def test_a_page_that_searches_is_planned_for_its_values(rf):
 
     # Nothing prepared, nothing forced: each query is planned for what it is asked.
     assert response.content == f"mode: {own}, prepared: None".encode()
+
+
+def test_a_page_planned_for_its_values_draws_its_template_so(rf):
+    own = _mode()
+    threshold = _prepared_after()
+
+    response = ValuesPage.as_view()(rf.get("/"))
+    response.render()
+
+    assert response.content == f"mode: {own}, prepared: None".encode()
+    assert _prepared_after() == threshold

@@ -390,3 +390,28 @@ def test_meetings_to_come_are_read_without_the_meetings_already_held():
     assert len(to_come) == 3
     assert _meeting_rows_read(to_come) == 3
     assert _meeting_rows_read(learning[:20]) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+@pytest.mark.parametrize("name", ["home", "forums:my-meetings", "forums:meeting-list"])
+def test_meetings_to_come_are_planned_for_the_person_not_kept_for_anyone(client, name):
+    """Which meetings are someone's depends on their forums: a plan kept for anyone's read
+    every meeting there is, so these are never prepared, however often the page is seen."""
+    forum = ForumFactory()
+    member = UserFactory()
+    MembershipFactory(forum=forum, user=member)
+    meeting_on(forum, timezone.localdate() + dt.timedelta(days=3), title="Coming up")
+    client.force_login(member)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    for _ in range(12):
+        response = client.get(reverse(name))
+        assert "Coming up" in response.content.decode()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "forums_meeting"%'],
+        )
+        assert cursor.fetchone()[0] == 0
