@@ -1,4 +1,7 @@
-"""What PostgreSQL has planned for the test connection's prepared statements."""
+"""What PostgreSQL has planned for the test connection's prepared statements, and how many
+rows a query's plan reads."""
+
+import json
 
 from django.db import connection
 
@@ -14,3 +17,21 @@ def plans_made(like: str) -> tuple[int, int]:
         )
         generic, custom = cursor.fetchone()
         return int(generic), int(custom)
+
+
+def rows_read(queryset, table: str) -> int:
+    """How many rows of `table` PostgreSQL read to answer `queryset`: those each scan of the
+    table kept and those it read and threw away."""
+
+    def rows(node) -> int:
+        own = 0
+        if node.get("Relation Name") == table:
+            own = node["Actual Loops"] * (
+                node["Actual Rows"]
+                + node.get("Rows Removed by Filter", 0)
+                + node.get("Rows Removed by Index Recheck", 0)
+            )
+        return own + sum(rows(child) for child in node.get("Plans", []))
+
+    [explained] = json.loads(queryset.explain(format="json", analyze=True))
+    return rows(explained["Plan"])

@@ -42,8 +42,12 @@ class PracticeIssue(models.Model):
             "can see a restricted issue."
         ),
     )
+    # Found by issue_submitter_recent_idx, which leads with it.
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="raised_issues"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="raised_issues",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
@@ -84,6 +88,10 @@ class PracticeIssue(models.Model):
             models.Index(fields=["status", "-submitted_at", "-id"], name="issue_status_newest_idx"),
             models.Index(
                 fields=["current_forum", "-submitted_at", "-id"], name="issue_forum_newest_idx"
+            ),
+            # A person's issues, latest changed first: the home page's panel.
+            models.Index(
+                fields=["raised_by", "-updated_at", "-id"], name="issue_submitter_recent_idx"
             ),
         ]
 

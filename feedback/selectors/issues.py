@@ -178,6 +178,17 @@ class IssueCard:
     area_names: tuple[str, ...]
 
 
+def latest_raised_by(user) -> QuerySet[PracticeIssue]:
+    """The issues this person raised, latest changed first, with what the home page's panel
+    shows of each: read in order from `issue_submitter_recent_idx`."""
+    return (
+        PracticeIssue.objects.filter(raised_by=user)
+        .select_related("current_forum")
+        .only("title", "status", "current_forum__name")
+        .order_by("-updated_at", "-id")
+    )
+
+
 def issue_cards(issues: list[PracticeIssue]) -> list[IssueCard]:
     """The cards of a page of `issue_list`: their practice areas in one query."""
     links = (

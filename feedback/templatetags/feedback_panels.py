@@ -17,6 +17,7 @@ from ..selectors import (
     delivery_conditions,
     executive_queue,
     forums_to_triage,
+    latest_raised_by,
     waiting_at,
 )
 from ..selectors.advice import issues_without_advice_count
@@ -26,13 +27,7 @@ register = template.Library()
 
 @register.inclusion_tag("feedback/_panel_my_issues.html")
 def my_issues_panel(user, limit: int = 5) -> dict:
-    issues = list(
-        PracticeIssue.objects.filter(raised_by=user)
-        .select_related("current_forum")
-        .only("title", "status", "current_forum__name")
-        .order_by("-updated_at", "-id")[:limit]
-    )
-    return {"issues": issues}
+    return {"issues": list(latest_raised_by(user)[:limit])}
 
 
 @register.inclusion_tag("feedback/_panel_triage.html")

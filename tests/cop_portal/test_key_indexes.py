@@ -15,6 +15,7 @@ LED_BY = [
     (Comment, "issue", "comment_issue_time_idx"),
     (IssueEvent, "issue", "event_issue_time_idx"),
     (PracticeIssue, "current_forum", "issue_forum_newest_idx"),
+    (PracticeIssue, "raised_by", "issue_submitter_recent_idx"),
     (AgendaItem, "meeting", "agendaitem_meeting_order_idx"),
     (Meeting, "forum", "meeting_forum_start_idx"),
     (Notification, "recipient", "notification_newest_idx"),

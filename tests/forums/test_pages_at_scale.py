@@ -2,7 +2,6 @@
 meetings, validators that answer 304, and query counts that do not grow."""
 
 import datetime as dt
-import json
 
 import pytest
 import time_machine
@@ -29,6 +28,7 @@ from tests.factories.forums import (
     RsvpFactory,
 )
 from tests.factories.members import UserFactory
+from tests.plans import rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -349,24 +349,6 @@ def test_pages_that_show_meetings_do_not_fetch_their_search_vectors(client, memb
 # --- Meetings to come are read without the years held ------------------------------------
 
 
-def _meeting_rows_read(queryset) -> int:
-    """How many meetings PostgreSQL read to answer `queryset`: those each scan of the table
-    kept and those it read and threw away."""
-
-    def rows(node) -> int:
-        own = 0
-        if node.get("Relation Name") == "forums_meeting":
-            own = node["Actual Loops"] * (
-                node["Actual Rows"]
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-        return own + sum(rows(child) for child in node.get("Plans", []))
-
-    [explained] = json.loads(queryset.explain(format="json", analyze=True))
-    return rows(explained["Plan"])
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
 def test_meetings_to_come_are_read_without_the_meetings_already_held():
     """A forum's meetings still to come, and the learning sessions with them on the home
@@ -388,8 +370,8 @@ def test_meetings_to_come_are_read_without_the_meetings_already_held():
     learning = Meeting.objects.filter(Q(forum=forum) | Q(kind=MeetingKind.LEARNING)).upcoming()
 
     assert len(to_come) == 3
-    assert _meeting_rows_read(to_come) == 3
-    assert _meeting_rows_read(learning[:20]) == 3
+    assert rows_read(to_come, "forums_meeting") == 3
+    assert rows_read(learning[:20], "forums_meeting") == 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
