@@ -19,9 +19,10 @@ def plans_made(like: str) -> tuple[int, int]:
         return int(generic), int(custom)
 
 
-def rows_read(queryset, table: str) -> int:
-    """How many rows of `table` PostgreSQL read to answer `queryset`: those each scan of the
-    table kept and those it read and threw away."""
+def rows_read(query, table: str) -> int:
+    """How many rows of `table` PostgreSQL read to answer `query` (a queryset, or the SQL
+    of a query a page made): those each scan of the table kept and those it read and threw
+    away."""
 
     def rows(node) -> int:
         own = 0
@@ -33,5 +34,11 @@ def rows_read(queryset, table: str) -> int:
             )
         return own + sum(rows(child) for child in node.get("Plans", []))
 
-    [explained] = json.loads(queryset.explain(format="json", analyze=True))
-    return rows(explained["Plan"])
+    if isinstance(query, str):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}")
+            explained = cursor.fetchone()[0]
+        explained = json.loads(explained) if isinstance(explained, str) else explained
+    else:
+        explained = json.loads(query.explain(format="json", analyze=True))
+    return rows(explained[0]["Plan"])

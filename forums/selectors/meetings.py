@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -279,8 +291,9 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
     members = paginator.get_page(members_page)
     # The page names its forum once, so its meetings come without it.
     visible = meetings_visible_to(user).filter(forum=forum).select_related(None)
-    # What belongs to a meeting shows only where that meeting itself may be seen.
-    shown_with = Q(meeting__isnull=True) | Q(meeting__in=visible.values("pk"))
+    # What belongs to a meeting shows only where that meeting itself may be seen: asked of
+    # each row's own meeting, by its key, rather than of every meeting the forum has held.
+    shown_with = Q(meeting__isnull=True) | Q(Exists(visible.filter(pk=OuterRef("meeting_id"))))
     open_actions = list(
         ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
         .select_related("owner")

@@ -397,3 +397,31 @@ def test_meetings_to_come_are_planned_for_the_person_not_kept_for_anyone(client,
             ['%FROM "forums_meeting"%'],
         )
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_forum_page_asks_of_each_action_and_resource_its_own_meeting_only(member_client, member):
+    """Whether what belongs to a meeting may be shown is asked of that meeting alone: four
+    hundred meetings the forum has held are not read to show one action and one resource."""
+    forum = MembershipFactory(user=member).forum
+    held = MeetingFactory.create_batch(
+        400,
+        forum=forum,
+        status=MeetingStatus.COMPLETED,
+        start=at(timezone.localdate() - dt.timedelta(days=30)),
+        end=at(timezone.localdate() - dt.timedelta(days=30), 12),
+    )
+    ActionItemFactory(meeting=held[-1], forum=forum, title="Follow up with schools")
+    ResourceFactory(forum=forum, meeting=held[-1], title="Referral pathway map")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE forums_meeting")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(reverse("forums:forum-detail", args=[forum.slug]))
+
+    page = response.content.decode()
+    assert "Follow up with schools" in page
+    assert "Referral pathway map" in page
+    for table in ("forums_actionitem", "forums_resource"):
+        [sql] = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+        assert rows_read(sql, "forums_meeting") == 1, table
