@@ -39,7 +39,9 @@ class KeptPlansMixin:
 class PlannedForValuesMixin:
     """Every query of the request, its page's drawing included, is planned for its values
     (`plans_for_these_values`): for lists whose filters, or whose person's forums, decide
-    how best to read them, where a plan kept for any value reads every meeting there is.
+    how best to read them, where a plan kept for any value reads every meeting to come.
+    What `KeptPlansMixin` does when `planned_for_values` says yes, for pages that never
+    keep plans.
 
     First among the bases, so that it holds around the others' dispatch."""
 

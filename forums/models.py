@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -128,6 +129,13 @@ SEEN_BY_MEMBERS = ~Q(status=MeetingStatus.DRAFT) & ~Q(
 )
 
 
+# A meeting starts and ends on the same day (`forums.services.scheduling.occurrences` makes
+# every one so, and its times cannot be changed elsewhere), so it lasts less than the longest
+# day there is: 25 hours, when the clocks go back. One not yet over started less than that
+# ago, and saying so lets the indexes on start skip every meeting already held.
+LONGEST_MEETING = dt.timedelta(hours=25)
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=[MeetingStatus.PUBLISHED, MeetingStatus.COMPLETED])
@@ -136,7 +144,9 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(SEEN_BY_MEMBERS)
 
     def upcoming(self):
-        return self.filter(end__gte=timezone.now()).order_by("start")
+        """Meetings not yet over, soonest first."""
+        now = timezone.now()
+        return self.filter(end__gte=now, start__gt=now - LONGEST_MEETING).order_by("start")
 
     def past(self):
         return self.filter(end__lt=timezone.now()).order_by("-start")
@@ -240,10 +250,6 @@ class Meeting(models.Model):
             models.Index(fields=["kind", "start"], name="meeting_kind_start_idx"),
             # The newest meetings first: those portal search ranks for a common word.
             models.Index(fields=["-start", "-id"], name="meeting_newest_first_idx"),
-            # Meetings not yet over (`upcoming`), read without the years already held: a
-            # forum's, and learning sessions'.
-            models.Index(fields=["forum", "end"], name="meeting_forum_end_idx"),
-            models.Index(fields=["kind", "end"], name="meeting_kind_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,9 +1,11 @@
-"""What PostgreSQL has planned for the test connection's prepared statements, and how many
-rows a query's plan reads."""
+"""What PostgreSQL has planned for the test connection's prepared statements, and how much
+of a table the queries run inside a block read."""
 
-import json
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def plans_made(like: str) -> tuple[int, int]:
@@ -19,26 +21,33 @@ def plans_made(like: str) -> tuple[int, int]:
         return int(generic), int(custom)
 
 
-def rows_read(query, table: str) -> int:
-    """How many rows of `table` PostgreSQL read to answer `query` (a queryset, or the SQL
-    of a query a page made): those each scan of the table kept and those it read and threw
-    away."""
+def _entries_read(table: str) -> int:
+    # This transaction's reads: rows a sequential scan of the table went through, and entries
+    # a scan of one of its indexes went through (an index-only scan fetches no row, but
+    # reads its entries).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_returned(%s::regclass) + coalesce(("
+            "  SELECT sum(pg_stat_get_xact_tuples_returned(indexrelid)) FROM pg_index"
+            "  WHERE indrelid = %s::regclass"
+            "), 0)",
+            [table, table],
+        )
+        return int(cursor.fetchone()[0])
 
-    def rows(node) -> int:
-        own = 0
-        if node.get("Relation Name") == table:
-            own = node["Actual Loops"] * (
-                node["Actual Rows"]
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-        return own + sum(rows(child) for child in node.get("Plans", []))
 
-    if isinstance(query, str):
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}")
-            explained = cursor.fetchone()[0]
-        explained = json.loads(explained) if isinstance(explained, str) else explained
-    else:
-        explained = json.loads(query.explain(format="json", analyze=True))
-    return rows(explained[0]["Plan"])
+@dataclass
+class Reads:
+    count: int = 0
+
+
+@contextlib.contextmanager
+def reads_of(table: str) -> Iterator[Reads]:
+    """How many rows and index entries of `table` the queries inside the block read, as
+    PostgreSQL counts them (`count`, once the block is done): the block runs in one
+    transaction, whose counts these are."""
+    reads = Reads()
+    with transaction.atomic():
+        before = _entries_read(table)
+        yield reads
+        reads.count = _entries_read(table) - before

@@ -153,6 +153,17 @@ def issue_list(
     )
 
 
+def latest_raised_by(user) -> QuerySet[PracticeIssue]:
+    """The issues this person raised, latest changed first, with what the home page's panel
+    shows of each: read in order from `issue_submitter_recent_idx`."""
+    return (
+        PracticeIssue.objects.filter(raised_by=user)
+        .select_related("current_forum")
+        .only("title", "status", "current_forum__name")
+        .order_by("-updated_at", "-id")
+    )
+
+
 CARD_FIELDS = (
     "title",
     "status",
@@ -176,17 +187,6 @@ class IssueCard:
     now_with: str
     support: str
     area_names: tuple[str, ...]
-
-
-def latest_raised_by(user) -> QuerySet[PracticeIssue]:
-    """The issues this person raised, latest changed first, with what the home page's panel
-    shows of each: read in order from `issue_submitter_recent_idx`."""
-    return (
-        PracticeIssue.objects.filter(raised_by=user)
-        .select_related("current_forum")
-        .only("title", "status", "current_forum__name")
-        .order_by("-updated_at", "-id")
-    )
 
 
 def issue_cards(issues: list[PracticeIssue]) -> list[IssueCard]:

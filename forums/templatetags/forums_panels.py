@@ -38,7 +38,7 @@ def _upcoming(user) -> tuple[list[Meeting], int]:
         awaiting_reply = Q(
             kind=MeetingKind.FORUM, status=MeetingStatus.PUBLISHED, start__gt=now
         ) & ~Q(Exists(Rsvp.objects.filter(user=user, meeting=OuterRef("pk"))))
-        # Planned for this person's forums: a plan kept for anyone's reads every meeting.
+        # Planned for this person's forums: a plan kept for anyone's reads every meeting to come.
         with plans_for_these_values():
             rows = list(
                 meetings_for(user)

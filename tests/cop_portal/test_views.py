@@ -70,7 +70,7 @@ def test_a_page_that_searches_is_planned_for_its_values(rf):
     assert response.content == f"mode: {own}, prepared: None".encode()
 
 
-def test_a_page_planned_for_its_values_draws_its_template_so(rf):
+def test_a_page_planned_for_its_values_draws_its_template_for_them_too(rf):
     own = _mode()
     threshold = _prepared_after()
 

@@ -8,11 +8,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.choices import EventKind, IssueStatus
 from feedback.models import Comment, IssueEvent, PracticeIssue, Watch
 from feedback.pagination import Cursor, issue_page
-from feedback.selectors import issue_list
+from feedback.selectors import issue_list, latest_raised_by
 from feedback.services import counters, routing
 from tests.factories.feedback import (
     EndorsementFactory,
@@ -20,6 +21,7 @@ from tests.factories.feedback import (
 )
 from tests.factories.forums import ForumFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
+from tests.plans import reads_of
 
 pytestmark = pytest.mark.django_db
 
@@ -647,3 +649,26 @@ def test_issue_list_search_on_the_stored_vector_finds_what_the_computed_one_did(
     assert "to_tsvector" not in sql
     assert list(found.values_list("pk", flat=True)) == list(computed.values_list("pk", flat=True))
     assert found.exists()
+
+
+# --- A person's latest issues ----------------------------------------------------------------
+
+
+# Transactional: the statistics ANALYZE writes outlive a rolled-back test, and would mislead
+# the planner in the tests after it; the flush after a transactional test clears them.
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_latest_raised_by_reads_five_of_three_hundred_issues_for_five(member):
+    """However many issues someone has raised, the home page's panel of their five latest
+    changed reads those five."""
+    raised = PracticeIssueFactory.create_batch(300, raised_by=member)
+    PracticeIssue.objects.filter(pk=raised[7].pk).update(updated_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE feedback_practiceissue")
+
+    with reads_of("feedback_practiceissue") as reads:
+        latest = list(latest_raised_by(member)[:5])
+
+    assert latest[0] == raised[7]
+    assert latest[1:] == raised[:-5:-1]
+    assert reads.count == 5

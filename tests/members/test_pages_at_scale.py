@@ -3,18 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from feedback.models import PracticeIssue
-from feedback.selectors import latest_raised_by
 from forums.choices import MembershipRole
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import ActionItemFactory, MeetingFactory, MembershipFactory
 from tests.factories.members import NotificationFactory
-from tests.plans import rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -73,18 +69,3 @@ def test_notifications_queries_do_not_grow(member_client, member, size, django_a
         response = member_client.get(reverse("members:notifications"))
 
     assert len(response.context["notifications"]) == min(size, 25)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
-def test_home_reads_a_persons_five_latest_issues_without_the_rest(member):
-    """However many issues someone has raised, the home page's panel reads its five."""
-    forum = MembershipFactory(user=member).forum
-    raised = PracticeIssueFactory.create_batch(300, origin_forum=forum, raised_by=member)
-    PracticeIssue.objects.filter(pk=raised[7].pk).update(updated_at=timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE feedback_practiceissue")
-
-    latest = latest_raised_by(member)[:5]
-
-    assert latest[0] == raised[7]
-    assert rows_read(latest, "feedback_practiceissue") == 5
