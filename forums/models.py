@@ -129,8 +129,8 @@ SEEN_BY_MEMBERS = ~Q(status=MeetingStatus.DRAFT) & ~Q(
 )
 
 
-# A meeting starts and ends on the same day (`forums.services.scheduling.occurrences` makes
-# every one so, and its times cannot be changed elsewhere), so it lasts less than the longest
+# A meeting starts and ends on the same day (the services that schedule and move meetings
+# refuse any other, and the admin cannot change its times), so it lasts less than the longest
 # day there is: 25 hours, when the clocks go back. One not yet over started less than that
 # ago, and saying so lets the indexes on start skip every meeting already held.
 LONGEST_MEETING = dt.timedelta(hours=25)

@@ -23,7 +23,7 @@ from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising, ensure_matters_arising_after
-from .scheduling import moved_spans
+from .scheduling import moved_spans, refuse_unheld_span
 from .search import refresh_meeting_search
 
 
@@ -111,8 +111,8 @@ def schedule_meetings(
         raise ForumActionRefused(gettext("There is no meeting to schedule."))
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
-    if any(end <= start for start, end in spans):
-        raise ForumActionRefused(gettext("A meeting must end after it starts."))
+    for start, end in spans:
+        refuse_unheld_span(start, end)
     series = None
     if rule:
         series = MeetingSeries.objects.create(
@@ -165,8 +165,7 @@ def update_meeting(
 
     Each changed meeting's calendar sequence goes up; members hear of published changes.
     """
-    if end <= start:
-        raise ForumActionRefused(gettext("A meeting must end after it starts."))
+    refuse_unheld_span(start, end)
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     scope = _locked_scope(meeting, following=following)

@@ -67,6 +67,14 @@ def rule_text(rule: rrule.rrule) -> str:
     return lines[0].removeprefix("RRULE:")
 
 
+def refuse_unheld_span(start: dt.datetime, end: dt.datetime) -> None:
+    """A meeting ends after it starts, on the day it starts (`LONGEST_MEETING` rests on it)."""
+    if end <= start:
+        raise ForumActionRefused(gettext("A meeting must end after it starts."))
+    if timezone.localdate(start) != timezone.localdate(end):
+        raise ForumActionRefused(gettext("A meeting must end on the day it starts."))
+
+
 def occurrences(
     first_day: dt.date, start_time: dt.time, end_time: dt.time, repeat: Repeat
 ) -> list[tuple[dt.datetime, dt.datetime]]:

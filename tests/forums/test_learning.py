@@ -16,7 +16,7 @@ from forums.choices import (
     RegistrationStatus,
 )
 from forums.exceptions import ForumActionRefused
-from forums.models import ForumEvent, Registration
+from forums.models import ForumEvent, Meeting, Registration
 from forums.personal_data import registrations
 from forums.selectors.learning import (
     learning_record,
@@ -115,6 +115,21 @@ def test_schedule_learning_session_without_places_is_refused(forum, facilitator)
             capacity=0,
             online_link="https://meet.example.org/x",
         )
+
+
+def test_schedule_learning_session_ending_the_next_day_is_refused(forum, facilitator):
+    with pytest.raises(ForumActionRefused, match="must end on the day it starts"):
+        schedule_learning_session(
+            forum,
+            by=facilitator,
+            title="Working with fathers",
+            start=_start(),
+            end=_start() + dt.timedelta(days=1),
+            capacity=20,
+            online_link="https://meet.example.org/x",
+        )
+
+    assert not Meeting.objects.exists()
 
 
 def test_schedule_learning_session_draft_has_no_agenda_without_description(forum, facilitator):

@@ -191,6 +191,39 @@ def test_schedule_meetings_without_place_or_link_is_refused(forum, facilitator):
     assert Meeting.objects.count() == 0
 
 
+def test_schedule_meetings_ending_the_next_day_is_refused(forum, facilitator):
+    day = next_year(1, 5)
+
+    with pytest.raises(ForumActionRefused, match="must end on the day it starts"):
+        services.schedule_meetings(
+            forum,
+            by=facilitator,
+            title="Overnight",
+            spans=[(local(day, 22), local(day + dt.timedelta(days=1), 1))],
+            place="Hub",
+        )
+
+    assert Meeting.objects.count() == 0
+
+
+def test_update_meeting_to_end_the_next_day_is_refused_and_keeps_its_times(forum, facilitator):
+    day = next_year(2, 10)
+    meeting = MeetingFactory(forum=forum, start=local(day, 10), end=local(day, 12))
+
+    with pytest.raises(ForumActionRefused, match="must end on the day it starts"):
+        services.update_meeting(
+            meeting,
+            by=facilitator,
+            title="Two days",
+            start=local(day, 10),
+            end=local(day + dt.timedelta(days=1), 10),
+            place="Hall",
+        )
+
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.end) == local(day, 12)
+
+
 def test_update_meeting_following_moves_later_meetings_and_bumps_sequence(forum, facilitator):
     series = MeetingSeriesFactory(forum=forum)
     days = [next_year(2, 10), next_year(3, 10), next_year(4, 14)]
