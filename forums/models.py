@@ -130,9 +130,10 @@ SEEN_BY_MEMBERS = ~Q(status=MeetingStatus.DRAFT) & ~Q(
 
 
 # A meeting starts and ends on the same day (the services that schedule and move meetings
-# refuse any other, and the admin cannot change its times), so it lasts less than the longest
-# day there is: 25 hours, when the clocks go back. One not yet over started less than that
-# ago, and saying so lets the indexes on start skip every meeting already held.
+# refuse any other, moving a series keeps each meeting's length, and the admin cannot change
+# its times), so it lasts less than the longest day there is: 25 hours, when the clocks go
+# back. One not yet over started less than that ago, and saying so lets the indexes on start
+# skip every meeting already held.
 LONGEST_MEETING = dt.timedelta(hours=25)
 
 

@@ -22,7 +22,7 @@ from ..exceptions import ForumActionRefused
 from ..models import AgendaItem, Forum, Meeting, Registration
 from ..signals import meeting_published
 from .audit import record_event
-from .scheduling import refuse_unheld_span
+from .scheduling import refuse_meeting_times
 from .search import refresh_meeting_search
 
 # The most places one session may offer: a sanity bound, not a policy.
@@ -61,7 +61,7 @@ def schedule_learning_session(
     """A forum hosts a learning session with a number of places: a draft unless published.
 
     What it covers becomes its one agenda item; materials are library items."""
-    refuse_unheld_span(start, end)
+    refuse_meeting_times(start, end)
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     _refuse_capacity(capacity)

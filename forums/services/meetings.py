@@ -23,7 +23,7 @@ from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising, ensure_matters_arising_after
-from .scheduling import moved_spans, refuse_unheld_span
+from .scheduling import moved_spans, refuse_meeting_times
 from .search import refresh_meeting_search
 
 
@@ -112,7 +112,7 @@ def schedule_meetings(
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     for start, end in spans:
-        refuse_unheld_span(start, end)
+        refuse_meeting_times(start, end)
     series = None
     if rule:
         series = MeetingSeries.objects.create(
@@ -165,7 +165,7 @@ def update_meeting(
 
     Each changed meeting's calendar sequence goes up; members hear of published changes.
     """
-    refuse_unheld_span(start, end)
+    refuse_meeting_times(start, end)
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     scope = _locked_scope(meeting, following=following)

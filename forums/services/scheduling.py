@@ -67,7 +67,7 @@ def rule_text(rule: rrule.rrule) -> str:
     return lines[0].removeprefix("RRULE:")
 
 
-def refuse_unheld_span(start: dt.datetime, end: dt.datetime) -> None:
+def refuse_meeting_times(start: dt.datetime, end: dt.datetime) -> None:
     """A meeting ends after it starts, on the day it starts (`LONGEST_MEETING` rests on it)."""
     if end <= start:
         raise ForumActionRefused(gettext("A meeting must end after it starts."))
