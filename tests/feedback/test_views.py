@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 
 import pytest
 from django.urls import reverse
@@ -291,22 +290,22 @@ def test_outcome_pressed_twice_says_it_is_already_recorded(client, loop):
 # --- Length limits and one-line titles -------------------------------------------------
 
 
-def test_raise_issue_with_100_kb_description_answers_quickly_with_length_message(client, loop):
+def test_raise_issue_with_100_kb_description_gets_only_the_length_message(client, loop):
+    # Text the form refuses for its length is never scanned by the privacy guard: the person
+    # reads one message, about the length, and the page answers without reading 100 KB.
     client.force_login(loop.practitioner)
-    description = "1 " * 25_000 + "a." * 25_000
+    description = "Call 0412 345 678 about it. " + "1 " * 25_000 + "a." * 25_000
 
-    start = time.perf_counter()
     response = client.post(
         reverse("feedback:issue-create"), issue_form(loop, description=description)
     )
-    elapsed = time.perf_counter() - start
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ensure this value has at most 20000 characters (it has 100000)." in html
+    assert "Ensure this value has at most 20000 characters (it has 100028)." in html
+    assert "identifying client information" not in html
     assert 'value="Intake forms repeat the same questions"' in html
     assert PracticeIssue.objects.count() == 0
-    assert elapsed < 1.0
 
 
 def test_raise_issue_form_tells_the_browser_the_length_limits(client, loop):
