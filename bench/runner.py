@@ -37,7 +37,14 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from .client import Client, links, resolve
-from .stats import Result, Sample, summarise_samples, table, with_ratios
+from .stats import (
+    Result,
+    Sample,
+    ratios_by_pass,
+    summarise_samples,
+    table,
+    with_ratios,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
@@ -477,11 +484,15 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
             todo, levels, args.requests, args.warmup, args.passes
         ):
             samples.setdefault((page.name, level), []).append(timed(page, level, requests, warmup))
-        results = [
-            logged(summarise_samples(page.name, level, samples[page.name, level], page.note))
-            for page in todo
-            for level in levels
-        ]
+        results = []
+        for page in todo:
+            for level in levels:
+                result = summarise_samples(page.name, level, samples[page.name, level], page.note)
+                if level == 1 and args.passes > 1:  # as plan() times them
+                    result.x_sign_in_by_pass = ratios_by_pass(
+                        samples[page.name, level], samples[FLOOR, level]
+                    )
+                results.append(logged(result))
     finally:
         stop_server(server)
     meta = {

@@ -1,7 +1,7 @@
 """Figures and the table: pure functions over measured latencies."""
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -29,6 +29,8 @@ class Result:
     per_second: float
     x_sign_in: float | None = None
     note: str = ""
+    # The p50's multiple of the floor's in each pass that timed both (see ratios_by_pass).
+    x_sign_in_by_pass: list[float] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +79,29 @@ def summarise_samples(page: str, concurrency: int, samples: list[Sample], note: 
     return summarise(page, concurrency, seconds, len(failures), wall, note)
 
 
+def ratios_by_pass(page: list[Sample], floor: list[Sample]) -> list[float]:
+    """The page's p50 as a multiple of the floor's p50 in each pass over the pages, which
+    timed both within the same minute or so: how far a ratio moves with the machine during
+    one run. Empty unless both were timed in the same passes, more than one."""
+    if len(page) != len(floor) or len(page) < 2:
+        return []
+    found = []
+    for mine, floors in zip(page, floor, strict=True):
+        x = ratio(percentile(mine.seconds, 50), percentile(floors.seconds, 50))
+        if x is None or not mine.seconds:
+            return []
+        found.append(x)
+    return found
+
+
+def spread(values: list[float]) -> str:
+    """The lowest and highest of the values, as the table shows a range."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+
+
 def with_ratios(results: list[Result], floor_page: str) -> list[Result]:
     """Each result's p50 as a multiple of the floor page's p50 at the same concurrency."""
     floors = {r.concurrency: r.p50_ms for r in results if r.page == floor_page}
@@ -86,13 +111,17 @@ def with_ratios(results: list[Result], floor_page: str) -> list[Result]:
 
 
 def table(results: list[Result]) -> str:
-    """A Markdown table, one row per page, concurrency 1 and 8 side by side."""
+    """A Markdown table, one row per page, concurrency 1 and 8 side by side; a level timed
+    in passes also has the range of its ratios pass by pass."""
     levels = sorted({r.concurrency for r in results})
     pages = list(dict.fromkeys(r.page for r in results))
     by = {(r.page, r.concurrency): r for r in results}
+    in_passes = {r.concurrency for r in results if r.x_sign_in_by_pass}
     head = ["page"]
     for c in levels:
         head += [f"p50 c{c} ms", f"p95 c{c} ms", f"req/s c{c}", f"x sign-in c{c}"]
+        if c in in_passes:
+            head.append(f"x sign-in c{c} by pass")
     head.append("failures")
     lines = ["| " + " | ".join(head) + " |", "| --- |" + " ---: |" * (len(head) - 1)]
     for page in pages:
@@ -101,11 +130,13 @@ def table(results: list[Result]) -> str:
         for c in levels:
             r = by.get((page, c))
             if r is None:
-                cells += ["", "", "", ""]
+                cells += [""] * (5 if c in in_passes else 4)
                 continue
             failures += r.failures
             x = "" if r.x_sign_in is None else f"{r.x_sign_in:g}"
             cells += [f"{r.p50_ms:g}", f"{r.p95_ms:g}", f"{r.per_second:g}", x]
+            if c in in_passes:
+                cells.append(spread(r.x_sign_in_by_pass))
         cells.append(str(failures))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from bench.stats import (
     Sample,
     percentile,
     ratio,
+    ratios_by_pass,
     summarise,
     summarise_samples,
     table,
@@ -77,6 +78,34 @@ def test_table_one_row_per_page_both_levels_side_by_side():
     )
     assert lines[2] == "| sign-in page | 10 | 12 | 90 | 1 |  |  |  |  | 0 |"
     assert lines[3] == "| home | 30 | 40 | 30 | 3 | 100 | 150 | 70 |  | 2 |"
+
+
+def test_ratios_by_pass_compare_each_pass_with_the_floor_timed_in_it():
+    floor = [Sample([0.010] * 3, [], 1.0), Sample([0.020] * 3, [], 1.0)]
+    page = [Sample([0.030] * 3, [], 1.0), Sample([0.050] * 3, [], 1.0)]
+
+    assert ratios_by_pass(page, floor) == [3.0, 2.5]
+    # Timed once, or around the pages (the floor at concurrency 8): no pass to compare.
+    assert ratios_by_pass(page[:1], floor[:1]) == []
+    assert ratios_by_pass(page[:1], floor) == []
+
+
+def test_table_shows_the_range_of_ratios_pass_by_pass_where_timed_in_passes():
+    results = with_ratios(
+        [
+            Result("sign-in page", 1, 8, 0, 10.0, 12.0, 90.0, x_sign_in_by_pass=[1.0, 1.0]),
+            Result("home", 1, 8, 0, 30.0, 40.0, 30.0, x_sign_in_by_pass=[2.8, 3.4]),
+            Result("home", 8, 5, 0, 100.0, 150.0, 70.0),
+        ],
+        "sign-in page",
+    )
+    lines = table(results).splitlines()
+
+    assert lines[0].startswith(
+        "| page | p50 c1 ms | p95 c1 ms | req/s c1 | x sign-in c1 | x sign-in c1 by pass | p50 c8"
+    )
+    assert lines[2] == "| sign-in page | 10 | 12 | 90 | 1 | 1 |  |  |  |  | 0 |"
+    assert lines[3] == "| home | 30 | 40 | 30 | 3 | 2.8 to 3.4 | 100 | 150 | 70 |  | 0 |"
 
 
 def test_links_and_resolve_read_a_pagination_link():
