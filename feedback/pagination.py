@@ -43,9 +43,12 @@ class Cursor:
             return cls(None, int(pk))
         try:
             submitted_at = dt.datetime.fromisoformat(stamp)
-        except ValueError:
-            return None
-        if submitted_at.tzinfo is None:
+            if submitted_at.tzinfo is None:
+                return None
+            # In UTC, as the database compares it: a moment in year 1 or 9999 that has no
+            # UTC date is no place in the list.
+            submitted_at = submitted_at.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
             return None
         return cls(submitted_at, int(pk))
 

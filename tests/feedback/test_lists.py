@@ -118,6 +118,8 @@ def test_issue_list_issues_submitted_at_the_same_moment_page_by_number(client, l
         "2026-03-02T12:00:00+00:00|-7",
         "2026-03-02T12:00:00+00:00|99999999999999999999999",
         "2026-03-02T12:00:00+00:00|٣",
+        "0001-01-01T00:00:00+05:00|7",  # no UTC date: before year 1
+        "9999-12-31T23:59:59-05:00|7",  # no UTC date: after year 9999
         "x" * 500,
     ],
 )
