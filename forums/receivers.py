@@ -16,6 +16,12 @@ def on_membership_changed(sender, instance: Membership, **kwargs) -> None:
 
 
 @receiver((post_save, post_delete), sender=Forum, dispatch_uid="forums.forum_choices")
-def on_forum_changed(sender, **kwargs) -> None:
+def on_forum_changed(sender, instance: Forum, **kwargs) -> None:
     # Filters offer every forum by name.
     forget_choices(Forum)
+    # A forum's tier decides what its roles open in the menu (Executive review comes with a
+    # Strategic forum); a deleted forum's memberships go with it, each forgetting its own.
+    if kwargs["signal"] is post_save and not kwargs.get("created"):
+        forget_menu_reach(
+            *Membership.objects.filter(forum=instance).values_list("user_id", flat=True)
+        )

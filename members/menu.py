@@ -35,10 +35,12 @@ def menu_reach(user) -> dict[str, bool]:
     return reach
 
 
-def forget_menu_reach(user_id: int) -> None:
-    """Someone's forum roles or practice areas changed: their menu is decided afresh on
-    their next page. Forgotten now and again once the change is committed, since a page
+def forget_menu_reach(*user_ids: int) -> None:
+    """These people's forum roles or practice areas changed: their menus are decided afresh
+    on their next pages. Forgotten now and again once the change is committed, since a page
     drawn in between reads the roles as they were and may keep them."""
-    key = _reach_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    keys = [_reach_key(user_id) for user_id in user_ids]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

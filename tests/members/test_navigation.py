@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from forums.choices import MembershipRole
+from forums.choices import MembershipRole, Tier
 from forums.services.membership import change_member_role, remove_member
 from members.menu import menu_reach
 from tests.factories.forums import ForumFactory, MembershipFactory, StrategicForumFactory
@@ -104,6 +104,18 @@ def test_an_account_made_administrator_sees_every_section_on_the_next_page(clien
     member.save(update_fields=["is_superuser"])
 
     assert _sections(_menu(client, member)) == ["Triage", "Executive review", "Insights"]
+
+
+def test_a_forum_made_strategic_shows_its_executives_review_on_the_next_page(client):
+    member = UserFactory()
+    forum = ForumFactory()
+    MembershipFactory(user=member, forum=forum, role=MembershipRole.EXECUTIVE)
+    assert "Executive review" not in _sections(_menu(client, member))
+
+    forum.tier, forum.region = Tier.STRATEGIC, None
+    forum.save()
+
+    assert "Executive review" in _sections(_menu(client, member))
 
 
 def test_a_menu_kept_by_a_page_drawn_before_the_change_commits_is_forgotten(
