@@ -12,7 +12,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -353,18 +352,18 @@ FEED_DAYS_AHEAD = 366
 
 @dataclass(frozen=True)
 class FeedStamp:
-    """What a person's feed is made of, enough to tell whether it changed: the window,
-    the forums and roles it is drawn from, and its meetings' count and latest change."""
+    """What a person's feed is drawn from, enough to tell whether it changed: the window,
+    the forums and roles it is drawn from, and each meeting it lists with its latest change
+    and its forum's name (the events' summaries carry it)."""
 
     since: dt.datetime
     until: dt.datetime
     roles: tuple[tuple[int, str], ...]
-    count: int
-    last_changed: dt.datetime | None
+    listed: tuple[tuple[int, dt.datetime, str], ...]
 
     @property
     def etag(self) -> str:
-        parts = (self.since, self.until, self.roles, self.count, self.last_changed)
+        parts = (self.since, self.until, self.roles, self.listed)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -388,19 +387,17 @@ def feed_meetings(
 
 
 def feed_stamp(user: User) -> FeedStamp:
-    """The feed's validator in one aggregate over the meetings it would list."""
+    """The feed's validator, from one query over the meetings it would list: a count and a
+    latest change would miss one meeting swapped for another, or a forum renamed."""
     since, until = window = feed_window()
-    found = (
-        feed_meetings(user, window)
-        .order_by()
-        .aggregate(count=Count("pk"), last_changed=Max("updated_at"))
+    listed = (
+        feed_meetings(user, window).order_by("pk").values_list("pk", "updated_at", "forum__name")
     )
     return FeedStamp(
         since=since,
         until=until,
         roles=tuple(sorted(roles_of(user).items())),
-        count=found["count"],
-        last_changed=found["last_changed"],
+        listed=tuple(listed),
     )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -154,9 +154,9 @@ class CalendarFeedView(View):
             raise Http404(gettext("No such calendar feed."))
         stamp = feed_stamp(feed.user)
         etag = quote_etag(stamp.etag)
-        response = get_conditional_response(
-            request, etag=etag, last_modified=_http_time(stamp.last_changed)
-        )
+        # The ETag alone: no one date tells when a feed last changed, since joining a forum
+        # brings meetings changed long before.
+        response = get_conditional_response(request, etag=etag)
         if response is None:
             # Calendar apps poll: an unchanged feed is rendered once, then served from cache.
             key = f"forums:calendar-feed:{feed.pk}:{stamp.etag}"
@@ -174,17 +174,10 @@ class CalendarFeedView(View):
                 cache.set(key, body, FEED_CACHE_SECONDS)
             response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["ETag"] = etag
-        if stamp.last_changed is not None:
-            response["Last-Modified"] = http_date(_http_time(stamp.last_changed))
         # Anyone holding the address may read it, so shared caches keep none; clients ask
         # again each time, with the validators, and mostly hear 304 Not Modified.
         patch_cache_control(response, private=True, no_cache=True)
         return response
-
-
-def _http_time(moment: dt.datetime | None) -> int | None:
-    """Whole seconds since the epoch, as HTTP dates carry them."""
-    return None if moment is None else int(moment.timestamp())
 
 
 class CalendarSubscribeView(LoginRequiredMixin, FormView):

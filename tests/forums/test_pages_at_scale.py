@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from forums.choices import MeetingStatus, MembershipRole
+from forums.services.learning import cancel_registration, register_for_session
 from forums.services.meetings import cancel_meeting
 from tests.factories.forums import (
     ActionItemFactory,
@@ -20,6 +21,7 @@ from tests.factories.forums import (
     CalendarFeedFactory,
     DecisionFactory,
     ForumFactory,
+    LearningSessionFactory,
     MeetingFactory,
     MembershipFactory,
     ResourceFactory,
@@ -132,7 +134,7 @@ def test_calendar_feed_carries_meetings_from_three_months_back_to_a_year_ahead(c
     )
 
 
-def test_calendar_feed_answers_304_to_its_etag_and_to_its_last_modified(client):
+def test_calendar_feed_answers_304_to_its_etag(client):
     forum = ForumFactory()
     feed = _feed_for_member_of(forum)
     meeting_on(forum, timezone.localdate() + dt.timedelta(days=3))
@@ -140,14 +142,69 @@ def test_calendar_feed_answers_304_to_its_etag_and_to_its_last_modified(client):
 
     first = client.get(url)
     by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
-    by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
 
     assert first.status_code == 200
     assert first["Cache-Control"] == "private, no-cache"
     assert by_etag.status_code == 304
     assert by_etag.content == b""
     assert by_etag["ETag"] == first["ETag"]
-    assert by_date.status_code == 304
+
+
+def test_calendar_feed_joining_a_forum_brings_its_meetings_changed_long_before(client):
+    forum, other = ForumFactory(), ForumFactory(name="Other")
+    feed = _feed_for_member_of(forum)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=3)):
+        meeting_on(other, timezone.localdate() + dt.timedelta(days=8), title="Long planned")
+    meeting_on(forum, timezone.localdate() + dt.timedelta(days=5), title="Mine")
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    MembershipFactory(user=feed.user, forum=other)
+    # A client that keeps only a date asks by it: no date can say this feed changed.
+    by_date = client.get(url, headers={"if-modified-since": "Sun, 01 Nov 2026 00:00:00 GMT"})
+    by_etag = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert "Last-Modified" not in before
+    assert by_date.status_code == 200
+    assert by_etag.status_code == 200
+    assert "Long planned (Other)" in _uids(by_etag)
+
+
+def test_calendar_feed_renamed_forum_gives_a_new_etag_and_the_new_name(client):
+    forum = ForumFactory(name="Northern CFSN")
+    feed = _feed_for_member_of(forum)
+    meeting_on(forum, timezone.localdate() + dt.timedelta(days=3), title="Planning")
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    forum.name = "Far North CFSN"
+    forum.save()
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+    unconditional = client.get(url)
+
+    assert after.status_code == 200
+    assert _uids(after) == {"Planning (Far North CFSN)"}
+    assert _uids(unconditional) == {"Planning (Far North CFSN)"}
+
+
+def test_calendar_feed_one_session_swapped_for_another_gives_a_new_etag(client):
+    host = ForumFactory()
+    feed = _feed_for_member_of(ForumFactory())
+    # Both last changed at the same moment: the feed's count and latest change stay the same.
+    with time_machine.travel(timezone.now() - dt.timedelta(days=3), tick=False):
+        first = LearningSessionFactory(forum=host, title="Session one")
+        second = LearningSessionFactory(forum=host, title="Session two")
+    register_for_session(first, user=feed.user)
+    url = reverse("forums:calendar-feed", args=[feed.token])
+    before = client.get(url)
+
+    cancel_registration(first, user=feed.user)
+    register_for_session(second, user=feed.user)
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert _uids(before) == {f"Session one ({host.name})"}
+    assert after.status_code == 200
+    assert _uids(after) == {f"Session two ({host.name})"}
 
 
 def test_calendar_feed_changed_meeting_gives_a_new_etag_and_the_change(client):
