@@ -80,19 +80,31 @@ class ResponseAdmin(admin.ModelAdmin):
     list_select_related = ["issue", "owner"]
 
 
+class ReadAndRemoveAdmin(admin.ModelAdmin):
+    """Rows people add in the portal, where the privacy guard reads their text, the issue's
+    counters are kept and its watchers are told: here they can be read and, by an
+    administrator, removed (the counters follow; see feedback.receivers)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(ReadAndRemoveAdmin):
     list_display = ["issue", "user", "created_at"]
     list_select_related = ["issue", "user"]
 
 
 @admin.register(Watch)
-class WatchAdmin(admin.ModelAdmin):
+class WatchAdmin(ReadAndRemoveAdmin):
     list_display = ["issue", "user", "created_at"]
     list_select_related = ["issue", "user"]
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadAndRemoveAdmin):
     list_display = ["issue", "author", "created_at"]
     list_select_related = ["issue", "author"]

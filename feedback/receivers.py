@@ -1,5 +1,10 @@
-"""feedback answers the forums app's hand-offs."""
+"""feedback answers the forums app's hand-offs, and keeps its counters when rows go around its
+services."""
 
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from forums.selectors.agenda import referral_of
@@ -12,10 +17,20 @@ from forums.signals import (
     meeting_published,
 )
 
-from .models import Referral, Response
+from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import carry_over_consultations, place_waiting_consultations
+from .services.counters import recount_issues
 from .services.routing import carry_over_unfinished, place_waiting_referrals
+
+
+@receiver(post_delete, sender=Endorsement, dispatch_uid="feedback.recount_endorsements")
+@receiver(post_delete, sender=Comment, dispatch_uid="feedback.recount_comments")
+def on_counted_row_deleted(sender, instance, **kwargs) -> None:
+    # The services recount as they add, move and remove; this catches what is removed
+    # around them (the admin, an account deleted with its endorsements). Once committed,
+    # since the issue itself may be on its way out in the same deletion.
+    transaction.on_commit(partial(recount_issues, instance.issue_id), robust=True)
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")

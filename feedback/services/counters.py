@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -18,3 +19,19 @@ def refresh_counts(*issue_ids: int) -> None:
         region_count=_count(endorsements, Count("user__region", distinct=True)),
         comment_count=_count(Comment.objects.filter(issue=OuterRef("pk")), Count("pk")),
     )
+
+
+def recount_issues(*issue_ids: int) -> None:
+    """Recount issues whose endorsements or comments were removed around the services (an
+    administrator deleting one, or an account with its endorsements). Each issue's row is
+    locked first, as the services lock it, so a recount and an endorsement made at the same
+    moment are counted in turn; an issue deleted meanwhile is skipped."""
+    with transaction.atomic():
+        locked = list(
+            PracticeIssue.objects.select_for_update()
+            .filter(pk__in=issue_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if locked:
+            refresh_counts(*locked)

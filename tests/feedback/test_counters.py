@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from feedback.models import PracticeIssue
 from feedback.selectors import search_issues
@@ -83,3 +84,59 @@ def test_search_finds_an_issue_by_its_new_title_once_edited():
     assert not search_issues(PracticeIssue.objects.all(), "interpreters").exists()
     assert "search_vector" in str(found.query)
     assert "to_tsvector" not in str(found.query)
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.mark.django_db
+def test_comment_removed_by_an_administrator_is_no_longer_counted(
+    admin_client, django_capture_on_commit_callbacks
+):
+    issue = PracticeIssueFactory()
+    comment = issue_services.add_comment(issue, by=UserFactory(), body="We see this too.")
+    issue_services.add_comment(issue, by=UserFactory(), body="And here, every week.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:feedback_comment_delete", args=[comment.pk]), {"post": "yes"}
+        )
+
+    assert counts(issue) == (0, 0, 1)
+
+
+@pytest.mark.django_db
+def test_account_deleted_with_its_endorsements_is_no_longer_counted(
+    admin_client, django_capture_on_commit_callbacks
+):
+    issue = PracticeIssueFactory()
+    leaving, staying = UserFactory(region=RegionFactory()), UserFactory(region=RegionFactory())
+    issue_services.endorse_issue(issue, by=leaving)
+    issue_services.endorse_issue(issue, by=staying)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:members_user_delete", args=[leaving.pk]), {"post": "yes"})
+
+    assert counts(issue) == (1, 1, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["endorsement", "comment", "watch"])
+def test_administrators_cannot_add_or_change_what_people_add_in_the_portal(admin_client, model):
+    issue = PracticeIssueFactory()
+    issue_services.endorse_issue(issue, by=UserFactory())
+    issue_services.add_comment(issue, by=UserFactory(), body="We see this too.")
+    row = {"endorsement": issue.endorsements, "comment": issue.comments, "watch": issue.watches}[
+        model
+    ].first()
+
+    add = admin_client.get(reverse(f"admin:feedback_{model}_add"))
+    change = admin_client.post(reverse(f"admin:feedback_{model}_change", args=[row.pk]), {})
+    view = admin_client.get(reverse(f"admin:feedback_{model}_change", args=[row.pk]))
+
+    assert add.status_code == 403
+    assert change.status_code == 403
+    assert view.status_code == 200
