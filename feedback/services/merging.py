@@ -1,5 +1,6 @@
 """Undoing a merge: the duplicate gets back what merging moved, as its MergeRecord says."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -49,7 +50,15 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
 
     Endorsement.objects.filter(issue=into, pk__in=record.added_endorsement_ids).delete()
     Watch.objects.filter(issue=into, pk__in=record.added_watch_ids).delete()
+    # An endorser whose account has been deleted since takes their endorsement with them.
+    still_here = set(
+        get_user_model()
+        .objects.filter(pk__in=[user_id for user_id, _at in record.removed_endorsements])
+        .values_list("pk", flat=True)
+    )
     for user_id, endorsed_at in record.removed_endorsements:
+        if user_id not in still_here:
+            continue
         endorsement, added = Endorsement.objects.get_or_create(issue=duplicate, user_id=user_id)
         if added:
             # Put back when they endorsed, not when the merge was undone.

@@ -94,6 +94,20 @@ def test_merge_endorsement_on_both_issues_is_kept_once_on_each_after_unmerge(loo
     assert Endorsement.objects.filter(issue=duplicate, user=shared.user).count() == 1
 
 
+def test_unmerge_after_an_endorser_left_restores_the_others(loop, pair):
+    primary, duplicate = pair
+    leaving, staying = (endorsement.user for endorsement in duplicate.endorsements.order_by("pk"))
+    routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+    leaving.delete()
+
+    merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
+
+    duplicate.refresh_from_db()
+    assert duplicate.status != IssueStatus.MERGED
+    assert [user_id for user_id, _at in endorsements_of(duplicate)] == [staying.pk]
+    assert duplicate.endorsement_count == 1
+
+
 def test_unmerge_keeps_what_people_did_on_the_primary_after_the_merge(loop, pair):
     primary, duplicate = pair
     routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
