@@ -1,8 +1,34 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from cop_portal.admin import LargeTableAdmin, list_link
 from members.admin import AuditTrailAdmin
 
+from .forms.issues import REFERENCE_PATTERN
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
+from .selectors import search_issues
+
+
+def issue_number(search_term: str) -> int | None:
+    """The issue a search names by its reference (PI-01234) or number, or None."""
+    match = REFERENCE_PATTERN.fullmatch(search_term.strip())
+    return int(match["number"]) if match else None
+
+
+class ByIssueReference:
+    """A list of an issue's rows, searched by the issue's reference: the issue's own index
+    finds them, where a search of their text would read the whole table."""
+
+    search_fields = ["issue"]
+    search_help_text = _("An issue's reference, such as PI-01234, or its number.")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        number = issue_number(search_term)
+        if number is None:
+            return queryset.none(), False
+        return queryset.filter(issue_id=number), False
 
 
 class ReferralInline(admin.TabularInline):
@@ -12,29 +38,24 @@ class ReferralInline(admin.TabularInline):
     fields = ["forum", "purpose", "agenda_item", "entered_at", "outcome", "left_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class IssueEventInline(admin.TabularInline):
-    model = IssueEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "forum", "note"]
-    readonly_fields = fields
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("issue", "forum", "agenda_item__meeting")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(PracticeIssue)
-class PracticeIssueAdmin(admin.ModelAdmin):
+class PracticeIssueAdmin(LargeTableAdmin):
     """Issues change only through the portal's services, so their state is read-only here."""
 
     list_display = ["title", "status", "origin_forum", "current_forum", "raised_by", "submitted_at"]
     list_filter = ["status", "restricted", "current_forum__tier", "practice_areas"]
     list_select_related = ["origin_forum", "current_forum", "raised_by"]
     search_fields = ["title", "description"]
+    search_help_text = _("Words of the title or description, or an issue's reference.")
     # Text passes the privacy guard and every change writes an event only through the
     # portal, so here an issue can be read (and deleted by an administrator), not edited.
     readonly_fields = [
@@ -49,20 +70,33 @@ class PracticeIssueAdmin(admin.ModelAdmin):
         "merged_into",
         "submitted_at",
         "closed_at",
+        "related_guidance",
+        "timeline",
     ]
-    inlines = [ReferralInline, IssueEventInline]
+    # The timeline can run to a thousand events: it is listed, a page at a time, on its own.
+    inlines = [ReferralInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        number = issue_number(search_term)
+        if number is not None:
+            return queryset.filter(pk=number), False
+        # The stored, indexed search vector on PostgreSQL, as the portal's own search.
+        return search_issues(queryset, search_term), False
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, issue: PracticeIssue) -> str:
+        return list_link(IssueEvent, _("Its events"), q=issue.reference)
 
 
 @admin.register(IssueEvent)
-class IssueEventAdmin(AuditTrailAdmin):
+class IssueEventAdmin(ByIssueReference, LargeTableAdmin, AuditTrailAdmin):
     list_display = ["created_at", "issue", "kind", "actor", "from_status", "to_status"]
     list_filter = ["kind"]
     list_select_related = ["issue", "actor"]
-    search_fields = ["issue__title", "note"]
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "forum", "purpose", "outcome", "entered_at", "left_at"]
     list_filter = ["purpose", "outcome", "forum"]
     list_select_related = ["issue", "forum"]
@@ -75,12 +109,16 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "owner", "due_date", "scope", "created_at"]
     list_select_related = ["issue", "owner"]
+    # Recorded for an issue in the portal; here an administrator corrects its details or
+    # hands it to a new owner.
+    readonly_fields = ["issue", "action_item", "recorded_by", "created_at"]
+    autocomplete_fields = ["owner"]
 
 
-class ReadAndRemoveAdmin(admin.ModelAdmin):
+class ReadAndRemoveAdmin(ByIssueReference, LargeTableAdmin):
     """Rows people add in the portal, where the privacy guard reads their text, the issue's
     counters are kept and its watchers are told: here they can be read and, by an
     administrator, removed (the counters follow; see feedback.receivers)."""

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
+from cop_portal.admin import LargeTableAdmin, list_link
 from members.admin import AuditTrailAdmin
 
 from .models import (
@@ -30,12 +31,6 @@ class ForumAgendaDefaultInline(admin.TabularInline):
     verbose_name_plural = _("default minutes per kind of agenda item")
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
 @admin.register(Forum)
 class ForumAdmin(ObjectPermissionsModelAdmin):
     list_display = ["name", "tier", "region"]
@@ -43,23 +38,25 @@ class ForumAdmin(ObjectPermissionsModelAdmin):
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
-    inlines = [MembershipInline, ForumAgendaDefaultInline]
+    # A State-wide forum has hundreds of members: they are listed, a page at a time, under
+    # memberships, and managed there or on the forum's members page in the portal.
+    readonly_fields = ["memberships"]
+    inlines = [ForumAgendaDefaultInline]
+
+    @admin.display(description=_("members"))
+    def memberships(self, forum: Forum) -> str:
+        if forum.pk is None:
+            return "—"
+        return list_link(Membership, _("Its memberships"), forum__id__exact=forum.pk)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(LargeTableAdmin):
     list_display = ["user", "forum", "role", "joined_at"]
     list_filter = ["role", "forum__tier", "forum"]
     list_select_related = ["user", "forum"]
     autocomplete_fields = ["user", "forum"]
     search_fields = ["user__email", "user__display_name", "forum__name"]
-
-
-class AgendaItemInline(admin.TabularInline):
-    model = AgendaItem
-    fk_name = "meeting"
-    extra = 0
-    fields = ["position", "title", "kind", "minutes_allotted", "presenter"]
 
 
 @admin.register(Meeting)
@@ -78,43 +75,58 @@ class MeetingAdmin(admin.ModelAdmin):
         "status",
         "sequence",
         "published_at",
+        "created_by",
         "created_at",
         "updated_at",
+        "agenda",
     ]
-    inlines = [AgendaItemInline]
+
+    @admin.display(description=_("agenda"))
+    def agenda(self, meeting: Meeting) -> str:
+        # A State-wide agenda can run to hundreds of items: listed a page at a time.
+        if meeting.pk is None:
+            return "—"
+        return list_link(AgendaItem, _("Its agenda items"), meeting__id__exact=meeting.pk)
 
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(admin.ModelAdmin):
     list_display = ["__str__", "forum", "created_at"]
     list_select_related = ["forum"]
+    readonly_fields = ["created_by"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(LargeTableAdmin):
+    """Items are found through their meeting (its page here lists its agenda); an item's
+    meeting and where it came from change only as the portal moves it."""
+
     list_display = ["title", "meeting", "position", "kind", "minutes_allotted"]
     list_filter = ["kind"]
     list_select_related = ["meeting", "meeting__forum"]
-    search_fields = ["title"]
+    readonly_fields = ["meeting", "carried_over_from", "matters_from"]
 
 
 @admin.register(Rsvp)
-class RsvpAdmin(admin.ModelAdmin):
+class RsvpAdmin(LargeTableAdmin):
     list_display = ["meeting", "user", "response", "updated_at"]
     list_filter = ["response"]
     list_select_related = ["meeting", "user"]
+    readonly_fields = ["meeting", "user"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(LargeTableAdmin):
     list_display = ["meeting", "user", "recorded_at"]
     list_select_related = ["meeting", "user"]
+    readonly_fields = ["meeting", "user", "recorded_by"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(LargeTableAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting"]
+    readonly_fields = ["meeting", "agenda_item", "recorded_by"]
 
 
 @admin.register(ActionItem)
@@ -123,6 +135,8 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "forum"]
     list_select_related = ["owner", "forum"]
     search_fields = ["title"]
+    readonly_fields = ["meeting", "agenda_item", "created_by"]
+    autocomplete_fields = ["owner"]
 
 
 @admin.register(Resource)
@@ -133,7 +147,8 @@ class ResourceAdmin(admin.ModelAdmin):
     # Files are added in the portal, where their content is checked; here they are only
     # downloaded, through the same permission-checked view.
     exclude = ["file"]
-    readonly_fields = ["download"]
+    readonly_fields = ["download", "added_by"]
+    autocomplete_fields = ["meeting"]
 
     @admin.display(description=_("File"))
     def download(self, resource):
@@ -147,23 +162,25 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     list_select_related = ["user"]
     exclude = ["token"]
+    readonly_fields = ["user"]
 
 
 @admin.register(MeetingReminder)
-class MeetingReminderAdmin(admin.ModelAdmin):
+class MeetingReminderAdmin(LargeTableAdmin):
     list_display = ["meeting", "user", "sent_at"]
     list_select_related = ["meeting", "user"]
+    readonly_fields = ["meeting", "user"]
 
 
 @admin.register(ForumEvent)
-class ForumEventAdmin(AuditTrailAdmin):
+class ForumEventAdmin(LargeTableAdmin, AuditTrailAdmin):
     list_display = ["created_at", "forum", "meeting", "kind", "actor"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting", "actor"]
 
 
 @admin.register(MinutesRevision)
-class MinutesRevisionAdmin(AuditTrailAdmin):
+class MinutesRevisionAdmin(LargeTableAdmin, AuditTrailAdmin):
     """Each saved state of a meeting's minutes: the record of who changed what, and when."""
 
     list_display = ["meeting", "number", "author", "created_at", "published_at"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cop_portal.admin import LargeTableAdmin
+
 from .models import (
     Notification,
     NotificationPreference,
@@ -72,12 +74,14 @@ class PracticeAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdmin):
     list_display = ["subject", "recipient", "kind", "delivery", "created_at", "read_at", "sent_at"]
     list_filter = ["kind", "delivery"]
     list_select_related = ["recipient"]
-    search_fields = ["subject", "recipient__email"]
-    readonly_fields = ["created_at", "sent_at"]
+    # A person's notifications are read from their own index; their subjects from none.
+    search_fields = ["=recipient__email"]
+    search_help_text = _("The recipient's email address.")
+    readonly_fields = ["recipient", "created_at", "sent_at"]
 
 
 @admin.register(NotificationPreference)
