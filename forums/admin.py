@@ -23,6 +23,7 @@ from .models import (
     Resource,
     Rsvp,
 )
+from .services.search import refresh_meeting_search
 
 
 class ForumAgendaDefaultInline(admin.TabularInline):
@@ -81,6 +82,15 @@ class MeetingAdmin(admin.ModelAdmin):
         "agenda",
     ]
 
+    # Meetings are scheduled in the portal, which sets their times and tells members.
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Portal search finds a meeting by its title.
+        refresh_meeting_search(obj)
+
     @admin.display(description=_("agenda"))
     def agenda(self, meeting: Meeting) -> str:
         # A State-wide agenda can run to hundreds of items: listed a page at a time.
@@ -105,6 +115,15 @@ class AgendaItemAdmin(LargeTableAdmin):
     list_filter = ["kind"]
     list_select_related = ["meeting", "meeting__forum"]
     readonly_fields = ["meeting", "carried_over_from", "matters_from"]
+
+    # Portal search finds a meeting by its published agenda's words.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_meeting_search([obj.meeting_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_meeting_search([obj.meeting_id])
 
 
 @admin.register(Rsvp)

@@ -1,0 +1,76 @@
+"""The forums' admin: meetings are scheduled in the portal; what an administrator corrects
+here is found by portal search as corrected."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+
+from forums.models import AgendaItem, Meeting
+from forums.services.agenda import add_agenda_item, publish_agenda
+from search.selectors import MEETINGS, PortalSearch
+from tests.factories.forums import MeetingFactory, MembershipFactory
+from tests.factories.members import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search"
+)
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def _found(text: str) -> list[str]:
+    someone = get_user_model().objects.filter(is_superuser=True).first()
+    return [result.title for result in PortalSearch(someone, text).results(MEETINGS)]
+
+
+def test_meetings_are_not_added_in_the_admin(admin_client):
+    response = admin_client.get(reverse("admin:forums_meeting_add"))
+
+    assert response.status_code == 403
+    assert Meeting.objects.count() == 0
+
+
+@on_postgresql
+def test_meeting_renamed_in_the_admin_is_found_by_its_new_title(admin_client):
+    meeting = MeetingFactory(title="Planning day")
+    url = reverse("admin:forums_meeting_change", args=[meeting.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(title="Hydrotherapy planning day", materials=[])
+
+    admin_client.post(url, {**data, "forum": meeting.forum_id})
+
+    assert Meeting.objects.get(pk=meeting.pk).title == "Hydrotherapy planning day"
+    assert _found("hydrotherapy") == ["Hydrotherapy planning day"]
+
+
+@on_postgresql
+def test_agenda_item_corrected_in_the_admin_is_found_by_its_new_words(admin_client):
+    facilitator = MembershipFactory(role="facilitator").user
+    meeting = MeetingFactory(forum=facilitator.memberships.get().forum, title="Planning day")
+    add_agenda_item(meeting, by=facilitator, title="Respite places")
+    publish_agenda(meeting, by=facilitator)
+    item = AgendaItem.objects.get(meeting=meeting)
+    url = reverse("admin:forums_agendaitem_change", args=[item.pk])
+
+    admin_client.post(
+        url,
+        {
+            "position": item.position,
+            "title": "Hydrotherapy places",
+            "kind": item.kind,
+            "minutes_allotted": item.minutes_allotted,
+            "presenter": "",
+            "description": "",
+        },
+    )
+
+    assert AgendaItem.objects.get(pk=item.pk).title == "Hydrotherapy places"
+    assert _found("hydrotherapy") == ["Planning day"]
