@@ -76,6 +76,11 @@ class PracticeIssueAdmin(LargeTableAdmin):
     # The timeline can run to a thousand events: it is listed, a page at a time, on its own.
     inlines = [ReferralInline]
 
+    # Every field is read-only, and saving the whole row would write back counters read
+    # when the form was drawn over those kept since.
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def get_search_results(self, request, queryset, search_term):
         number = issue_number(search_term)
         if number is not None:

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import IssueEvent
-from tests.factories.feedback import IssueEventFactory
+from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory
 from tests.factories.members import UserFactory
 
 
@@ -37,3 +37,15 @@ def test_issue_event_saved_again_is_refused(db):
         event.delete()
 
     assert IssueEvent.objects.get(pk=event.pk).note == "Raised"
+
+
+def test_issue_admin_reads_an_issue_but_saves_nothing_over_it(admin_client):
+    issue = PracticeIssueFactory(title="Intake forms repeat the same questions")
+    url = reverse("admin:feedback_practiceissue_change", args=[issue.pk])
+
+    view = admin_client.get(url)
+    save = admin_client.post(url, {})
+
+    assert view.status_code == 200
+    assert "Intake forms repeat the same questions" in view.content.decode()
+    assert save.status_code == 403
