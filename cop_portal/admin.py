@@ -44,6 +44,14 @@ class CappedCountPaginator(Paginator):
         return self.counted > self.cap
 
 
+class MadeInThePortal:
+    """Rows only the portal's services make, with their audit events and notices, and
+    whose keys to other rows are read-only here: never added in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     """A list of a table that grows with the years: newest first by its key (the primary
     key's index), counted only as far as its pages reach, never counted whole beside a

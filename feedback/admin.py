@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin, list_link
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal, list_link
 from members.admin import AuditTrailAdmin
 
 from .forms.issues import REFERENCE_PATTERN
@@ -48,7 +48,7 @@ class ReferralInline(admin.TabularInline):
 
 
 @admin.register(PracticeIssue)
-class PracticeIssueAdmin(LargeTableAdmin):
+class PracticeIssueAdmin(MadeInThePortal, LargeTableAdmin):
     """Issues change only through the portal's services, so their state is read-only here."""
 
     list_display = ["title", "status", "origin_forum", "current_forum", "raised_by", "submitted_at"]
@@ -114,7 +114,7 @@ class ReferralAdmin(ByIssueReference, LargeTableAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ByIssueReference, LargeTableAdmin):
+class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "owner", "due_date", "scope", "created_at"]
     list_select_related = ["issue", "owner"]
     # Recorded for an issue in the portal; here an administrator corrects its details or

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from cop_portal.admin import LargeTableAdmin, list_link
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal, list_link
 from members.admin import AuditTrailAdmin
 
 from .models import (
@@ -61,7 +61,7 @@ class MembershipAdmin(LargeTableAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MadeInThePortal, admin.ModelAdmin):
     list_display = ["title", "forum", "start", "status"]
     list_filter = ["status", "forum__tier", "forum"]
     list_select_related = ["forum"]
@@ -81,10 +81,6 @@ class MeetingAdmin(admin.ModelAdmin):
         "updated_at",
         "agenda",
     ]
-
-    # Meetings are scheduled in the portal, which sets their times and tells members.
-    def has_add_permission(self, request):
-        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -107,7 +103,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(LargeTableAdmin):
+class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
     """Items are found through their meeting (its page here lists its agenda); an item's
     meeting and where it came from change only as the portal moves it."""
 
@@ -127,7 +123,7 @@ class AgendaItemAdmin(LargeTableAdmin):
 
 
 @admin.register(Rsvp)
-class RsvpAdmin(LargeTableAdmin):
+class RsvpAdmin(MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "response", "updated_at"]
     list_filter = ["response"]
     list_select_related = ["meeting", "user"]
@@ -135,14 +131,14 @@ class RsvpAdmin(LargeTableAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(LargeTableAdmin):
+class AttendanceAdmin(MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "recorded_at"]
     list_select_related = ["meeting", "user"]
     readonly_fields = ["meeting", "user", "recorded_by"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(LargeTableAdmin):
+class DecisionAdmin(MadeInThePortal, LargeTableAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting"]
     readonly_fields = ["meeting", "agenda_item", "recorded_by"]
@@ -177,7 +173,7 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(MadeInThePortal, admin.ModelAdmin):
     list_display = ["user", "created_at"]
     list_select_related = ["user"]
     exclude = ["token"]
@@ -185,7 +181,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingReminder)
-class MeetingReminderAdmin(LargeTableAdmin):
+class MeetingReminderAdmin(MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "sent_at"]
     list_select_related = ["meeting", "user"]
     readonly_fields = ["meeting", "user"]

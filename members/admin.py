@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal
 
 from .models import (
     Notification,
@@ -74,7 +74,7 @@ class PracticeAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(LargeTableAdmin):
+class NotificationAdmin(MadeInThePortal, LargeTableAdmin):
     list_display = ["subject", "recipient", "kind", "delivery", "created_at", "read_at", "sent_at"]
     list_filter = ["kind", "delivery"]
     list_select_related = ["recipient"]

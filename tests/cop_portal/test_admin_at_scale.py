@@ -253,3 +253,19 @@ def test_comment_page_names_its_issue_without_listing_the_others(
     html = response.content.decode()
     assert "Issue number 0" in html
     assert "Issue number 1" not in html
+
+
+def test_every_admin_that_adds_rows_asks_for_the_rows_they_belong_to(rf, superuser):
+    request = rf.get("/admin/")
+    request.user = superuser
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_add_permission(request):
+            continue
+        form = model_admin.get_form(request)
+        for field in model._meta.concrete_fields:
+            required_key = (field.many_to_one or field.one_to_one) and not field.null
+            if required_key and field.name not in form.base_fields:
+                missing.append(f"{model.__name__}.{field.name}")
+
+    assert missing == []
