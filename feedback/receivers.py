@@ -20,7 +20,7 @@ from forums.signals import (
 from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import carry_over_consultations, place_waiting_consultations
-from .services.counters import recount_issues
+from .services.counters import recount_issues, recounted_by_caller
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
 
@@ -30,7 +30,8 @@ def on_counted_row_deleted(sender, instance, **kwargs) -> None:
     # The services recount as they add, move and remove; this catches what is removed
     # around them (the admin, an account deleted with its endorsements). Once committed,
     # since the issue itself may be on its way out in the same deletion.
-    transaction.on_commit(partial(recount_issues, instance.issue_id), robust=True)
+    if not recounted_by_caller():
+        transaction.on_commit(partial(recount_issues, instance.issue_id), robust=True)
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")

@@ -1,8 +1,29 @@
+import contextlib
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ..models import Comment, Endorsement, PracticeIssue
+
+# Set while a service removes rows it recounts itself (see removing_counted_rows).
+_RECOUNTED_BY_CALLER: ContextVar[bool] = ContextVar("recounted_by_caller", default=False)
+
+
+@contextlib.contextmanager
+def removing_counted_rows():
+    """For a service that removes endorsements or comments and recounts their issues itself:
+    the removals queue no recount of their own (feedback.receivers)."""
+    token = _RECOUNTED_BY_CALLER.set(True)
+    try:
+        yield
+    finally:
+        _RECOUNTED_BY_CALLER.reset(token)
+
+
+def recounted_by_caller() -> bool:
+    return _RECOUNTED_BY_CALLER.get()
 
 
 def _count(rows, expression) -> Coalesce:

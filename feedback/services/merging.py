@@ -10,7 +10,7 @@ from ..choices import EventKind, IssueStatus
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
 from .common import log_event, move_issue, tell
-from .counters import refresh_counts
+from .counters import refresh_counts, removing_counted_rows
 from .routing import merged_name
 
 
@@ -48,7 +48,8 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
             )
         )
 
-    Endorsement.objects.filter(issue=into, pk__in=record.added_endorsement_ids).delete()
+    with removing_counted_rows():
+        Endorsement.objects.filter(issue=into, pk__in=record.added_endorsement_ids).delete()
     Watch.objects.filter(issue=into, pk__in=record.added_watch_ids).delete()
     # An endorser whose account has been deleted since takes their endorsement with them.
     still_here = set(

@@ -30,7 +30,7 @@ from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
 from .advice import tell_leads
 from .common import check_transition, log_event, move_issue, tell, tell_watchers
-from .counters import refresh_counts
+from .counters import refresh_counts, removing_counted_rows
 from .guidance import citable, resolved_by_line
 
 
@@ -816,7 +816,8 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         watch, added = Watch.objects.get_or_create(issue=into, user_id=user_id)
         if added:
             record.added_watch_ids.append(watch.pk)
-    duplicate.endorsements.all().delete()
+    with removing_counted_rows():
+        duplicate.endorsements.all().delete()
     refresh_counts(duplicate.pk, into.pk)
     for referral in duplicate.referrals.select_for_update().filter(left_at__isnull=True):
         close_referral(

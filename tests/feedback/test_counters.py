@@ -8,6 +8,7 @@ from feedback.models import PracticeIssue
 from feedback.selectors import search_issues
 from feedback.services import issues as issue_services
 from feedback.services import merging, routing
+from feedback.services.counters import recount_issues
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.members import RegionFactory, UserFactory
 
@@ -140,3 +141,20 @@ def test_administrators_cannot_add_or_change_what_people_add_in_the_portal(admin
     assert add.status_code == 403
     assert change.status_code == 403
     assert view.status_code == 200
+
+
+@pytest.mark.django_db
+def test_merge_recounts_each_issue_once_not_once_per_endorsement_moved(
+    django_capture_on_commit_callbacks,
+):
+    duplicate, primary = PracticeIssueFactory(), PracticeIssueFactory()
+    for _ in range(3):
+        issue_services.endorse_issue(duplicate, by=UserFactory())
+    facilitator = UserFactory(is_superuser=True)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        routing.merge_issues(duplicate, into=primary, by=facilitator)
+
+    recounts = [cb for cb in callbacks if getattr(cb, "func", None) is recount_issues]
+    assert recounts == []
+    assert counts(primary)[0] == primary.endorsements.count() > 3
