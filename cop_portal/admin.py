@@ -45,8 +45,9 @@ class CappedCountPaginator(Paginator):
 
 
 class MadeInThePortal:
-    """Rows only the portal's services make, with their audit events and notices, and
-    whose keys to other rows are read-only here: never added in the admin."""
+    """Rows only the portal's services make, with their audit events and notices: never
+    added in the admin, whose forms leave out the keys these rows need (read-only there) or
+    could not make them as the services do."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,8 +56,9 @@ class MadeInThePortal:
 class LargeTableAdmin(admin.ModelAdmin):
     """A list of a table that grows with the years: newest first by its key (the primary
     key's index), counted only as far as its pages reach, never counted whole beside a
-    filtered list, and sorted only as it comes. Its search fields must be ones an index
-    serves; rows are acted on one at a time."""
+    filtered list, and sorted only as it comes. Its search should read an index, or a table
+    of a few thousand rows (people, forums) to find the ones it lists; rows are acted on one
+    at a time."""
 
     ordering = ("-pk",)
     show_full_result_count = False

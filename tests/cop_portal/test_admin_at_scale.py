@@ -135,12 +135,14 @@ def test_a_long_list_is_counted_as_far_as_its_pages_reach(admin_client, monkeypa
     first = admin_client.get(url)
     last = admin_client.get(url, {"p": 3})
     past = admin_client.get(url, {"p": 4})
+    searched = admin_client.get(url, {"q": issue.reference})
 
     html = " ".join(first.content.decode().split())
     assert "More than 5 issue events: the first 5 are listed." in html
     assert [e.note for e in first.context["cl"].result_list] == ["Step 7", "Step 6"]
     assert [e.note for e in last.context["cl"].result_list] == ["Step 3"]
     assert past.status_code == 302  # Django's admin sends a page past the end back to the list
+    assert "More than 5 results" in " ".join(searched.content.decode().split())
 
 
 def test_issue_rows_are_searched_by_the_issue_reference(admin_client):
