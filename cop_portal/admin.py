@@ -67,6 +67,11 @@ class LargeTableAdmin(admin.ModelAdmin):
     actions = None
     list_count_cap = LIST_COUNT_CAP
 
+    @property
+    def list_max_show_all(self) -> int:
+        # "Show all" lists every row unpaged: offered only below the cap, never past it.
+        return min(admin.ModelAdmin.list_max_show_all, self.list_count_cap - 1)
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return CappedCountPaginator(
             queryset, per_page, orphans, allow_empty_first_page, cap=self.list_count_cap

@@ -82,11 +82,15 @@ class PracticeIssueAdmin(MadeInThePortal, LargeTableAdmin):
         return False
 
     def get_search_results(self, request, queryset, search_term):
-        number = issue_number(search_term)
-        if number is not None:
-            return queryset.filter(pk=number), False
+        term = search_term.strip()
+        number = issue_number(term)
         # The stored, indexed search vector on PostgreSQL, as the portal's own search.
-        return search_issues(queryset, search_term), False
+        if number is None:
+            return search_issues(queryset, term), False
+        if not term.isdigit():
+            return queryset.filter(pk=number), False
+        # A bare number is an issue's number, or a word (a year) of its text.
+        return queryset.filter(pk=number) | search_issues(queryset, term), False
 
     @admin.display(description=_("timeline"))
     def timeline(self, issue: PracticeIssue) -> str:

@@ -143,6 +143,7 @@ def test_a_long_list_is_counted_as_far_as_its_pages_reach(admin_client, monkeypa
     assert [e.note for e in last.context["cl"].result_list] == ["Step 3"]
     assert past.status_code == 302  # Django's admin sends a page past the end back to the list
     assert "More than 5 results" in " ".join(searched.content.decode().split())
+    assert 'class="showall"' not in html
 
 
 def test_issue_rows_are_searched_by_the_issue_reference(admin_client):
@@ -169,11 +170,16 @@ def test_issues_are_searched_by_their_words_or_their_reference(admin_client):
     other = PracticeIssueFactory(title="Interpreters are booked too late")
     url = reverse("admin:feedback_practiceissue_changelist")
 
+    dated = PracticeIssueFactory(title="Intake changed in 2024")
     by_words = admin_client.get(url, {"q": "hydrotherapy"})
     by_reference = admin_client.get(url, {"q": other.reference})
+    by_number = admin_client.get(url, {"q": str(wanted.pk)})
+    by_year = admin_client.get(url, {"q": "2024"})
 
     assert list(by_words.context["cl"].result_list) == [wanted]
     assert list(by_reference.context["cl"].result_list) == [other]
+    assert list(by_number.context["cl"].result_list) == [wanted]
+    assert list(by_year.context["cl"].result_list) == [dated]
 
 
 @pytest.mark.parametrize("size", [2, 30])
