@@ -53,6 +53,14 @@ class MadeInThePortal:
         return False
 
 
+class ReadHere(MadeInThePortal):
+    """Rows only the portal's services make or change: read in the admin, never saved over
+    (a save rewrites the whole row, counters and all, as the form read it)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     """A list of a table that grows with the years: newest first by its key (the primary
     key's index), counted only as far as its pages reach, never counted whole beside a

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal, list_link
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere, list_link
 from members.admin import AuditTrailAdmin
 
 from .forms.issues import REFERENCE_PATTERN
@@ -48,7 +48,7 @@ class ReferralInline(admin.TabularInline):
 
 
 @admin.register(PracticeIssue)
-class PracticeIssueAdmin(MadeInThePortal, LargeTableAdmin):
+class PracticeIssueAdmin(ReadHere, LargeTableAdmin):
     """Issues change only through the portal's services, so their state is read-only here."""
 
     list_display = ["title", "status", "origin_forum", "current_forum", "raised_by", "submitted_at"]
@@ -76,11 +76,6 @@ class PracticeIssueAdmin(MadeInThePortal, LargeTableAdmin):
     # The timeline can run to a thousand events: it is listed, a page at a time, on its own.
     inlines = [ReferralInline]
 
-    # Every field is read-only, and saving the whole row would write back counters read
-    # when the form was drawn over those kept since.
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         number = issue_number(term)
@@ -105,16 +100,10 @@ class IssueEventAdmin(ByIssueReference, LargeTableAdmin, AuditTrailAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ByIssueReference, LargeTableAdmin):
+class ReferralAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "forum", "purpose", "outcome", "entered_at", "left_at"]
     list_filter = ["purpose", "outcome", "forum"]
     list_select_related = ["issue", "forum"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Response)
@@ -127,16 +116,10 @@ class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
     autocomplete_fields = ["owner"]
 
 
-class ReadAndRemoveAdmin(ByIssueReference, LargeTableAdmin):
+class ReadAndRemoveAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
     """Rows people add in the portal, where the privacy guard reads their text, the issue's
     counters are kept and its watchers are told: here they can be read and, by an
     administrator, removed (the counters follow; see feedback.receivers)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Endorsement)

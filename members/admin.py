@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere
 
 from .models import (
     Notification,
@@ -14,14 +14,8 @@ from .models import (
 )
 
 
-class AuditTrailAdmin(admin.ModelAdmin):
+class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
     """An append-only audit trail: it can be read here, never added to, changed or deleted."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

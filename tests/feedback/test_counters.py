@@ -144,7 +144,7 @@ def test_administrators_cannot_add_or_change_what_people_add_in_the_portal(admin
 
 
 @pytest.mark.django_db
-def test_merge_recounts_each_issue_once_not_once_per_endorsement_moved(
+def test_merge_recounts_itself_and_queues_no_recount_per_endorsement_moved(
     django_capture_on_commit_callbacks,
 ):
     duplicate, primary = PracticeIssueFactory(), PracticeIssueFactory()
