@@ -32,7 +32,7 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only-build-step-key-0000000000000000000000 \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/var/media /app/var/backups \
+    && mkdir -p /app/var/media /app/var/exports /app/var/backups \
     && chown -R portal:portal /app/var
 
 USER portal

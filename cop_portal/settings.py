@@ -439,8 +439,15 @@ if MEDIA_ACCEL_REDIRECT_PREFIX and not (
     raise ImproperlyConfigured(
         "MEDIA_ACCEL_REDIRECT_PREFIX must start and end with '/', e.g. '/protected-media/'."
     )
+# Registers and reports prepared in the background for the person who asked: apart from
+# MEDIA_ROOT, shared by the web and worker containers, sent only by their download view.
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=VAR_DIR / "exports")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORTS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -456,6 +463,15 @@ RESOURCE_ALLOWED_EXTENSIONS = env.list(
     "RESOURCE_ALLOWED_EXTENSIONS",
     default=["pdf", "docx", "doc", "xlsx", "pptx", "txt", "csv", "png", "jpg"],
 )
+
+# --- Exports ----------------------------------------------------------------------
+
+# Registers and the "State of the loop" report are prepared by the worker; the files are
+# deleted this many days after they were asked for.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# An export still being prepared after this long lost its worker: it is tried again (three
+# tries at most) by the sweep that also re-sends exports whose message was lost.
+EXPORT_STALLED_MINUTES = env.int("EXPORT_STALLED_MINUTES", default=30)
 
 # --- Email ------------------------------------------------------------------------
 
@@ -543,6 +559,15 @@ CELERY_BEAT_SCHEDULE = {
     "send-guidance-review-reminders": {
         "task": "practice.send_guidance_review_reminders",
         "schedule": crontab(minute=15, hour=7),
+    },
+    # Exports whose message to the worker was lost, or whose worker stopped, are sent again.
+    "prepare-waiting-exports": {
+        "task": "insights.prepare_waiting_exports",
+        "schedule": crontab(minute="*/5"),
+    },
+    "remove-expired-exports": {
+        "task": "insights.remove_expired_exports",
+        "schedule": crontab(minute=45, hour=3),
     },
     "prune-personal-data": {
         "task": "members.prune_personal_data",

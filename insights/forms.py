@@ -10,6 +10,7 @@ from members.choices import Sector
 from members.fields import ModelChoiceField
 from members.models import PracticeArea, Region
 
+from .choices import ExportFormat, ExportKind
 from .selectors import MAX_PERIOD_DAYS, InsightFilters, default_period
 
 
@@ -97,3 +98,10 @@ class InsightFilterForm(forms.Form):
             practice_area=values.get("practice_area"),
             sector=values.get("sector", ""),
         )
+
+
+class ExportRequestForm(forms.Form):
+    """Which download is asked for; the filters come with it (InsightFilterForm)."""
+
+    kind = forms.ChoiceField(choices=ExportKind.choices)
+    file_format = forms.ChoiceField(choices=ExportFormat.choices)

@@ -30,6 +30,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -44,12 +45,10 @@ from forums.rules import roles_of
 from forums.selectors.meetings import meetings_visible_to
 from members.choices import Sector
 
-from .selectors import InsightFilters
+from .selectors import InsightFilters, filters_query
 
 # Rows fetched from the database at a time while a register streams out.
 CHUNK_SIZE = 2000
-
-FORMATS = ("csv", "xlsx")
 
 WITHHELD = _("Withheld: about a restricted issue")
 
@@ -408,37 +407,19 @@ class RegisterLink:
     title: str
     noun: str
     total: int
-    csv_url: str
-    xlsx_url: str
 
 
-def register_links(
-    user, filters: InsightFilters, *, forum: Forum | None = None, query: str = ""
-) -> list[RegisterLink]:
-    """Each register's row count for these filters, and where to download it (one count
-    query per register)."""
-    links = []
-    for kind, register in REGISTERS.items():
-        urls = {}
-        for fmt in FORMATS:
-            if forum is None:
-                url = reverse("insights:register", kwargs={"kind": kind, "fmt": fmt})
-            else:
-                url = reverse(
-                    "insights:forum-register", kwargs={"slug": forum.slug, "kind": kind, "fmt": fmt}
-                )
-            urls[fmt] = f"{url}?{query}" if query else url
-        links.append(
-            RegisterLink(
-                kind=kind,
-                title=register.title,
-                noun=register.noun,
-                total=register_count(user, filters, kind),
-                csv_url=urls["csv"],
-                xlsx_url=urls["xlsx"],
-            )
+def register_links(user, filters: InsightFilters) -> list[RegisterLink]:
+    """Each register's row count for these filters (one count query per register)."""
+    return [
+        RegisterLink(
+            kind=kind,
+            title=register.title,
+            noun=register.noun,
+            total=register_count(user, filters, kind),
         )
-    return links
+        for kind, register in REGISTERS.items()
+    ]
 
 
 def strategic_forums_run_by(user) -> list[Forum]:
@@ -453,10 +434,21 @@ def strategic_forums_run_by(user) -> list[Forum]:
 
 def exports_context(request, filters: InsightFilters, *, forum: Forum | None = None) -> dict:
     """What the loop-health page shows of its downloads: the registers with their row counts,
-    and (on the whole loop's page) whether this person may attach the report to a meeting."""
+    where to ask for them (with the filters the page shows, period written out), and (on the
+    whole loop's page) whether this person may attach the report to a meeting."""
     user = request.user
+    if forum is None:
+        export_url = reverse("insights:export")
+    else:
+        export_url = reverse("insights:forum-export", kwargs={"slug": forum.slug})
+    values = QueryDict(filters_query(filters, forum_fixed=forum is not None))
     return {
-        "registers": register_links(user, filters, forum=forum, query=request.GET.urlencode()),
+        "registers": register_links(user, filters),
+        "export_url": export_url,
+        "downloads_url": reverse("insights:downloads"),
+        "export_filters": [
+            (name, value) for name, value in values.items() if name not in ("start", "end")
+        ],
         "may_attach_report": forum is None
         and user.has_perm("insights.view_insights")
         and bool(strategic_forums_run_by(user)),

@@ -13,12 +13,13 @@ urlpatterns = [
         views.ForumMetricCsvView.as_view(),
         name="forum-metric-csv",
     ),
-    path("registers/<slug:kind>.<slug:fmt>", views_exports.RegisterView.as_view(), name="register"),
+    path("downloads/", views_exports.DownloadsView.as_view(), name="downloads"),
+    path("downloads/new/", views_exports.ExportRequestView.as_view(), name="export"),
+    path("downloads/<int:pk>/", views_exports.DownloadView.as_view(), name="download"),
     path(
-        "forums/<slug:slug>/registers/<slug:kind>.<slug:fmt>",
-        views_exports.ForumRegisterView.as_view(),
-        name="forum-register",
+        "forums/<slug:slug>/downloads/new/",
+        views_exports.ForumExportRequestView.as_view(),
+        name="forum-export",
     ),
-    path("report.pdf", views_exports.ReportPdfView.as_view(), name="report-pdf"),
     path("report/attach/", views_exports.ReportAttachView.as_view(), name="report-attach"),
 ]

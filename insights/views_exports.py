@@ -1,64 +1,83 @@
-"""Downloads from the loop-health page: the registers (CSV, XLSX), the "State of the loop"
-PDF, and attaching that PDF to a Strategic meeting as a paper."""
+"""Downloads from the loop-health page: asking for a register (CSV, XLSX) or the "State of
+the loop" PDF, which the worker prepares; the person's prepared downloads; and attaching the
+report to a Strategic meeting as a paper once it is prepared."""
+
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, View
+from django.views.generic import FormView, ListView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from forums.choices import MeetingStatus
-from forums.exceptions import ForumActionRefused
 from forums.models import Forum, Meeting
-from forums.services.resources import add_resource
 from forums.views.mixins import ForumPermissionMixin
 from members.fields import ModelChoiceField
+from members.files import CONTENT_TYPES
 from operations.security import security_event
 
-from .registers import FORMATS, REGISTERS, register_rows, strategic_forums_run_by
-from .report import render_report, report_filename, report_title
+from .choices import ExportFormat, ExportKind, ExportStatus
+from .forms import ExportRequestForm, InsightFilterForm
+from .models import Export
+from .registers import strategic_forums_run_by
+from .report import report_title
+from .services import ExportRefused, permitted, request_export
 from .views import FilteredMixin
-from .writers import csv_lines, xlsx_bytes
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _register_response(request, *, kind: str, fmt: str, filters, forum=None):
-    if kind not in REGISTERS or fmt not in FORMATS:
-        raise Http404(gettext("No such register."))
-    register = REGISTERS[kind]
-    rows = register_rows(request.user, filters, kind)
-    where = f"{forum.slug}-" if forum is not None else ""
-    filename = f"{kind}-register-{where}{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(register.columns, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(register.title, register.columns, rows), content_type=XLSX_TYPE
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    security_event("export_downloaded", request=request, export=filename)
-    return response
+DOWNLOAD_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: CONTENT_TYPES["xlsx"],
+    ExportFormat.PDF: CONTENT_TYPES["pdf"],
+}
 
 
-class RegisterView(PermissionRequiredMixin, FilteredMixin, View):
-    """A register of the whole loop, filtered like the page."""
+class ExportRequestView(PermissionRequiredMixin, View):
+    """Ask for a register or the report with the page's filters; the worker prepares it and
+    the person finds it on their downloads page."""
 
+    http_method_names = ["post"]
     permission_required = "insights.view_insights"
+    fixed_forum = None
 
-    def get(self, request, kind: str, fmt: str):
-        return _register_response(request, kind=kind, fmt=fmt, filters=self.filter_form().filters())
+    def page_url(self) -> str:
+        if self.fixed_forum is not None:
+            return reverse("insights:forum-insights", kwargs={"slug": self.fixed_forum.slug})
+        return reverse("insights:loop-health")
+
+    def post(self, request, **kwargs):
+        choice = ExportRequestForm(request.POST)
+        if not choice.is_valid():
+            return HttpResponseBadRequest(gettext("That download is not offered."))
+        filter_form = InsightFilterForm(request.POST, forum=self.fixed_forum)
+        if not filter_form.is_valid():
+            # Back to the page with what was typed, where each refused filter says why.
+            typed = {name: request.POST.get(name, "") for name in filter_form.fields}
+            return redirect(f"{self.page_url()}?{urlencode(typed)}")
+        try:
+            export = request_export(
+                request.user,
+                kind=choice.cleaned_data["kind"],
+                file_format=choice.cleaned_data["file_format"],
+                filters=filter_form.filters(),
+                forum=self.fixed_forum,
+            )
+        except ExportRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(self.page_url())
+        say_what_became_of(request, export)
+        return redirect("insights:downloads")
 
 
-class ForumRegisterView(ForumPermissionMixin, FilteredMixin, View):
+class ForumExportRequestView(ForumPermissionMixin, ExportRequestView):
     """A register of one forum, for those who may open its own view."""
 
     permission_required = "insights.view_forum_insights"
@@ -67,24 +86,87 @@ class ForumRegisterView(ForumPermissionMixin, FilteredMixin, View):
     def fixed_forum(self):
         return self.forum
 
-    def get(self, request, slug: str, kind: str, fmt: str):
-        filters = self.filter_form().filters()
-        return _register_response(request, kind=kind, fmt=fmt, filters=filters, forum=self.forum)
 
-
-class ReportPdfView(PermissionRequiredMixin, FilteredMixin, View):
-    """The "State of the loop" report for the page's period and filters."""
-
-    permission_required = "insights.view_insights"
-
-    def get(self, request):
-        filters = self.filter_form().filters()
-        response = HttpResponse(
-            render_report(request.user, filters), content_type="application/pdf"
+def say_what_became_of(request, export: Export) -> None:
+    """One message: ready already (where tasks run in-process), or being prepared."""
+    export.refresh_from_db(fields=["status", "problem"])
+    if export.status == ExportStatus.READY and export.attach_to is not None:
+        messages.success(
+            request,
+            gettext("Attached '%(title)s' to %(meeting)s.")
+            % {"title": export, "meeting": export.attach_to},
         )
-        response["Content-Disposition"] = f'attachment; filename="{report_filename(filters)}"'
+    elif export.status == ExportStatus.READY:
+        messages.success(request, gettext("Ready to download: %(title)s.") % {"title": export})
+    elif export.status == ExportStatus.FAILED:
+        messages.error(
+            request,
+            gettext("%(title)s could not be prepared: %(problem)s")
+            % {"title": export, "problem": export.problem},
+        )
+    elif export.attach_to is not None:
+        messages.info(
+            request,
+            gettext(
+                "Preparing %(title)s. It will be attached to %(meeting)s, and you will be notified."
+            )
+            % {"title": export, "meeting": export.attach_to},
+        )
+    else:
+        messages.info(
+            request,
+            gettext("Preparing %(title)s. You will be notified when it is ready to download.")
+            % {"title": export},
+        )
+
+
+class DownloadsView(LoginRequiredMixin, ListView):
+    """The registers and reports this person asked for in the last few days."""
+
+    template_name = "insights/downloads.html"
+    context_object_name = "exports"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Export.objects.filter(requested_by=self.request.user)
+            .select_related("attach_to__forum")
+            .defer("query")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_days"] = settings.EXPORT_RETENTION_DAYS
+        context["any_pending"] = any(export.is_pending for export in context["exports"])
+        return context
+
+
+class DownloadView(LoginRequiredMixin, View):
+    """A prepared export, sent only to the person who asked for it, while they may still see
+    what it holds."""
+
+    def get(self, request, pk: int):
+        export = get_object_or_404(
+            Export.objects.select_related("forum", "attach_to__forum"),
+            pk=pk,
+            requested_by=request.user,
+            status=ExportStatus.READY,
+        )
+        if not permitted(request.user, export):
+            raise PermissionDenied
+        try:
+            handle = export.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404(gettext("The file is no longer stored.")) from missing
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=export.filename,
+            content_type=DOWNLOAD_TYPES[export.file_format],
+        )
+        response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
-        security_event("export_downloaded", request=request, export=report_filename(filters))
+        security_event("export_downloaded", request=request, export=export.filename)
         return response
 
 
@@ -136,6 +218,15 @@ class ReportAttachView(PermissionRequiredMixin, FilteredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meetings": self.meetings}
 
+    def post(self, request, *args, **kwargs):
+        if "meeting" not in request.POST:
+            # From the loop-health page's report form: this page, for the period chosen there.
+            typed = InsightFilterForm(request.POST)
+            values = {name: request.POST[name] for name in typed.fields if request.POST.get(name)}
+            page = "insights:report-attach" if typed.is_valid() else "insights:loop-health"
+            return redirect(f"{reverse(page)}?{urlencode(values)}")
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         filters = self.filter_form().filters()
         return super().get_context_data(
@@ -146,25 +237,16 @@ class ReportAttachView(PermissionRequiredMixin, FilteredMixin, FormView):
         )
 
     def form_valid(self, form):
-        meeting = form.cleaned_data["meeting"]
-        filters = self.filter_form().filters()
-        paper = ContentFile(
-            render_report(self.request.user, filters), name=report_filename(filters)
-        )
         try:
-            resource = add_resource(
-                meeting.forum,
-                by=self.request.user,
-                title=report_title(filters),
-                file=paper,
-                meeting=meeting,
+            export = request_export(
+                self.request.user,
+                kind=ExportKind.REPORT,
+                file_format=ExportFormat.PDF,
+                filters=self.filter_form().filters(),
+                attach_to=form.cleaned_data["meeting"],
             )
-        except ForumActionRefused as refused:
+        except ExportRefused as refused:
             form.add_error("meeting", str(refused))
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            gettext("Attached '%(title)s' to %(meeting)s.")
-            % {"title": resource.title, "meeting": meeting},
-        )
-        return redirect(meeting.get_absolute_url())
+        say_what_became_of(self.request, export)
+        return redirect("insights:downloads")

@@ -1,7 +1,7 @@
-"""Registers as files: CSV lines safe from formula injection, and an XLSX workbook."""
+"""Registers as files: CSV safe from formula injection, and an XLSX workbook."""
 
-import io
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from defusedcsv import csv
 from django.utils.functional import Promise
@@ -43,8 +43,14 @@ def _cell(sheet, value):
     return cell
 
 
-def xlsx_bytes(title: str, columns: Iterable[str], rows: Iterable[tuple]) -> bytes:
-    """A workbook of one sheet, built row by row in memory (write-only mode)."""
+def write_csv(handle: BinaryIO, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """The register as UTF-8 CSV, written line by line."""
+    for line in csv_lines(columns, rows):
+        handle.write(line.encode("utf-8"))
+
+
+def write_xlsx(handle: BinaryIO, title: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """A workbook of one sheet, built row by row (write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31])
     header = []
@@ -55,6 +61,4 @@ def xlsx_bytes(title: str, columns: Iterable[str], rows: Iterable[tuple]) -> byt
     sheet.append(header)
     for row in rows:
         sheet.append([_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(handle)

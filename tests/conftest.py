@@ -25,6 +25,20 @@ def _fast_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _exports_apart(tmp_path_factory):
+    # Prepared exports are written to a folder of the test run's own, never to var/.
+    storages = {
+        **django_settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("exports"))},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # Tasks run in-process unless a test asks for the real worker.

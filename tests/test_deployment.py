@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -40,6 +41,19 @@ def test_compose_app_services_run_in_production_mode_on_postgres_and_redis():
         assert services[name]["depends_on"]["db"]["condition"] == "service_healthy", name
 
 
+def test_compose_web_and_worker_share_the_prepared_exports_and_nginx_never_sees_them():
+    spec = compose()
+    services = spec["services"]
+
+    # The image is built in /app, where EXPORTS_ROOT defaults to var/exports.
+    assert Path(settings.EXPORTS_ROOT) == BASE_DIR / "var" / "exports"
+    assert "exports" in spec["volumes"]
+    for name in ("web", "worker"):
+        assert "exports:/app/var/exports" in services[name]["volumes"], name
+    assert not any(volume.startswith("exports:") for volume in services["nginx"]["volumes"])
+    assert not any(volume.startswith("exports:") for volume in services["backup"]["volumes"])
+
+
 def test_compose_web_migrates_then_serves_with_gunicorn():
     command = " ".join(compose()["services"]["web"]["command"])
 
@@ -67,7 +81,7 @@ def test_dockerfile_installs_a_postgresql_client_as_new_as_the_compose_server():
 
     assert f"ARG POSTGRES_CLIENT_VERSION={server}\n" in dockerfile
     assert "postgresql-client-${POSTGRES_CLIENT_VERSION}" in dockerfile
-    assert "mkdir -p /app/var/media /app/var/backups" in dockerfile
+    assert "mkdir -p /app/var/media /app/var/exports /app/var/backups" in dockerfile
 
 
 def test_dockerfile_collects_static_files_and_runs_unprivileged():

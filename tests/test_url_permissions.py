@@ -33,6 +33,7 @@ from tests.factories.forums import (
     ResourceFactory,
     StrategicForumFactory,
 )
+from tests.factories.insights import ExportFactory
 from tests.factories.members import NotificationFactory, UserFactory
 from tests.factories.practice import GuidanceItemFactory
 
@@ -212,9 +213,12 @@ TABLE = [
     ("insights:metric-csv",                 "metric",     (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("insights:forum-insights",             "forum",      (IN, NO, NO, OK, NO, NO, OK, OK)),
     ("insights:forum-metric-csv",           "forum_metric", (IN, NO, NO, OK, NO, NO, OK, OK)),
-    ("insights:register",                   "register",   (IN, NO, NO, NO, NO, NO, OK, OK)),
-    ("insights:forum-register",             "forum_register", (IN, NO, NO, OK, NO, NO, OK, OK)),
-    ("insights:report-pdf",                 "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
+    # Registers and the report are asked for (POST), then prepared by the worker; only the
+    # person who asked may download what was prepared.
+    ("insights:export",                     "none",       (IN, NO, NO, NO, NO, NO, PO, PO)),
+    ("insights:forum-export",               "forum",      (IN, NO, NO, PO, NO, NO, PO, PO)),
+    ("insights:downloads",                  "none",       signed_in(OK)),
+    ("insights:download",                   "export",     (IN, NF, NF, NF, NF, NF, OK, NF)),
     ("insights:report-attach",              "none",       (IN, NO, NO, NO, NO, NO, OK, OK)),
     # --- Accounts (django-allauth) -----------------------------------------------------
     ("account_login",                       "none",       (OK, *(GO,) * 7)),
@@ -321,6 +325,8 @@ POST_ALLOWED = {
     "feedback:consultation-close": {"executive", "admin"},
     "feedback:consultation-record-answers": {"facilitator", "admin"},
     "feedback:consultation-member-answers": {"practitioner", "facilitator", "admin"},
+    "insights:export": {"executive", "admin"},
+    "insights:forum-export": {"facilitator", "executive", "admin"},
     "insights:report-attach": {"executive", "admin"},
     "practice:guidance-create": {"executive", "admin"},
     "practice:guidance-edit": {"practitioner", "executive", "admin"},
@@ -483,8 +489,7 @@ def world(db, settings):
         "started": {"item_pk": started.referrals.get().agenda_item.pk},
         "metric": {"metric": "flow"},
         "forum_metric": {"slug": cfsn.slug, "metric": "flow"},
-        "register": {"kind": "issues", "fmt": "csv"},
-        "forum_register": {"slug": cfsn.slug, "kind": "issues", "fmt": "csv"},
+        "export": {"pk": ExportFactory(requested_by=people["executive"], ready=b"Ref\r\n").pk},
         "email_key": {"key": "no-such-key"},
         "reset_key": {"uidb36": "zz", "key": "no-such-key"},
         "sso_provider": {"provider_id": "agency"},

@@ -20,7 +20,15 @@ from feedback.models import IssueEvent
 from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, ForumEvent
 
-from .base import MAX_PERIOD_DAYS, InsightFilters, Metric, _Reading, default_period
+from .base import (
+    MAX_PERIOD_DAYS,
+    InsightFilters,
+    Metric,
+    _Reading,
+    default_period,
+    filters_of,
+    filters_query,
+)
 from .loop import _carry_overs, _closure, _flow, _follow_through, _queues, _time
 from .patterns import (
     _clusters,
@@ -39,6 +47,8 @@ __all__ = [
     "data_version",
     "default_period",
     "figures",
+    "filters_of",
+    "filters_query",
     "forums_for_insights",
     "loop_health",
     "metric",
@@ -62,8 +72,9 @@ METRICS = {
 
 # Metrics whose rows depend on who reads them (titles of restricted issues), cached per reader.
 PER_READER = frozenset({"clusters"})
-# Bumped whenever Metric's shape changes, so no cached figures of an older shape are read.
-CACHE_FORMAT = 1
+# Bumped whenever the shape of what is cached with the figures changes (Metric, the
+# registers' counts), so nothing cached in an older shape is read.
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)

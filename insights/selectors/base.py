@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -71,6 +72,44 @@ class InsightFilters:
             "start": f"{self.start:%-d %B %Y}",
             "end": f"{self.end:%-d %B %Y}",
         }
+
+
+def filters_query(filters: InsightFilters, *, forum_fixed: bool) -> str:
+    """The filters as a query string, the period written out so that it does not move with
+    the day the worker reads it."""
+    query = QueryDict(mutable=True)
+    query["start"] = filters.start.isoformat()
+    query["end"] = filters.end.isoformat()
+    if filters.forum is not None and not forum_fixed:
+        query["forum"] = str(filters.forum.pk)
+    for name in ("tier", "sector"):
+        if value := getattr(filters, name):
+            query[name] = value
+    for name in ("region", "practice_area"):
+        if (row := getattr(filters, name)) is not None:
+            query[name] = str(row.pk)
+    return query.urlencode()
+
+
+def filters_of(query: str, *, forum: Forum | None = None) -> InsightFilters:
+    """The filters written by filters_query, with ``forum`` for a forum's own view;
+    DoesNotExist if a forum, region or practice area it names has since been removed (reading
+    without it would widen what is read)."""
+    query = QueryDict(query)
+
+    def row(model, name):
+        pk = query.get(name)
+        return model.objects.get(pk=pk) if pk else None
+
+    return InsightFilters(
+        start=dt.date.fromisoformat(query["start"]),
+        end=dt.date.fromisoformat(query["end"]),
+        forum=forum or row(Forum, "forum"),
+        tier=query.get("tier", ""),
+        region=row(Region, "region"),
+        practice_area=row(PracticeArea, "practice_area"),
+        sector=query.get("sector", ""),
+    )
 
 
 @dataclass(frozen=True)

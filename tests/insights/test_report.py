@@ -4,12 +4,15 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from forums.choices import ForumEventKind, MeetingStatus, MembershipRole, ResourceKind
 from forums.models import ForumEvent, Resource
 from insights.charts import render_chart
+from insights.choices import ExportStatus
+from insights.models import Export
 from insights.report import report_document, report_html
 from insights.selectors import InsightFilters, loop_health
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
@@ -51,17 +54,27 @@ def issues(north):
     return north
 
 
-def test_report_pdf_downloads_for_the_chosen_period(client, executive, issues):
-    client.force_login(executive)
+def ask_for_report(client, user, query=PERIOD):
+    client.force_login(user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("insights:export"), {"kind": "report", "file_format": "pdf", **query}
+        )
 
-    response = client.get(reverse("insights:report-pdf"), PERIOD)
 
+def test_report_pdf_is_prepared_and_downloads_for_the_chosen_period(client, executive, issues):
+    asked = ask_for_report(client, executive)
+    export = Export.objects.get()
+    response = client.get(export.get_absolute_url())
+
+    assert asked["Location"] == reverse("insights:downloads")
+    assert export.title == f"State of the loop, {PERIOD_LABEL}"
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         'attachment; filename="state-of-the-loop-2025-01-01-2025-06-30.pdf"'
     )
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 def test_report_first_page_names_the_period_and_the_filters(executive, issues):
@@ -117,11 +130,10 @@ def test_report_fetches_nothing_from_outside(executive, issues):
 
 @pytest.mark.parametrize("role", [MembershipRole.MEMBER, MembershipRole.FACILITATOR])
 def test_report_is_refused_to_those_who_do_not_see_the_whole_loop(client, north, role):
-    client.force_login(MembershipFactory(forum=north, role=role).user)
-
-    response = client.get(reverse("insights:report-pdf"), PERIOD)
+    response = ask_for_report(client, MembershipFactory(forum=north, role=role).user)
 
     assert response.status_code == 403
+    assert Export.objects.count() == 0
 
 
 # --- Attaching it to a Strategic meeting ------------------------------------------------
@@ -135,7 +147,8 @@ def coming(strategic):
 def attach(client, user, meeting_pk, query=PERIOD):
     client.force_login(user)
     url = reverse("insights:report-attach") + "?start={start}&end={end}".format(**query)
-    return client.post(url, {"meeting": meeting_pk})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"meeting": meeting_pk})
 
 
 def test_attaching_the_report_adds_one_paper_to_the_meeting_with_its_event(
@@ -146,7 +159,9 @@ def test_attaching_the_report_adds_one_paper_to_the_meeting_with_its_event(
     response = attach(client, executive, coming.pk)
 
     assert response.status_code == 302
-    assert response["Location"] == coming.get_absolute_url()
+    assert response["Location"] == reverse("insights:downloads")
+    export = Export.objects.get()
+    assert (export.attach_to, export.status) == (coming, ExportStatus.READY)
     paper = Resource.objects.get()
     assert (paper.forum, paper.meeting, paper.kind, paper.added_by) == (
         coming.forum,
@@ -228,4 +243,4 @@ def test_attach_button_shows_only_to_those_who_may_attach(client, executive, com
     for_chair = client.get(reverse("insights:loop-health")).content.decode()
 
     assert (button in for_executive, button in for_chair) == (True, False)
-    assert "Download the report (PDF)" in for_chair
+    assert "Prepare the report (PDF)" in for_chair

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from forums.choices import MembershipRole
 from forums.services.membership import change_member_role
+from insights.models import Export
 from tests.factories.forums import ForumFactory, MembershipFactory
 from tests.factories.members import RegionFactory, UserFactory
 from tests.members.test_accounts import _activate_totp
@@ -86,16 +87,22 @@ def test_refused_role_change_writes_no_event(caplog, django_capture_on_commit_ca
     assert events(caplog) == []
 
 
-def test_register_download_writes_export_event(caplog, client):
+def test_register_asked_for_and_downloaded_writes_an_event_each(
+    caplog, client, django_capture_on_commit_callbacks
+):
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
 
-    response = client.get(reverse("insights:register", args=["issues", "csv"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("insights:export"), {"kind": "issues", "file_format": "csv"})
+    response = client.get(reverse("insights:download", args=[Export.objects.get().pk]))
     b"".join(response.streaming_content)
 
-    [event] = [event for event in events(caplog) if event.event == "export_downloaded"]
-    assert event.subject_user_id == str(admin.pk)
-    assert event.export.startswith("issues-register-")
+    [asked] = [event for event in events(caplog) if event.event == "export_requested"]
+    [downloaded] = [event for event in events(caplog) if event.event == "export_downloaded"]
+    assert asked.subject_user_id == downloaded.subject_user_id == str(admin.pk)
+    assert asked.export == downloaded.export
+    assert downloaded.export.startswith("issues-register-")
 
 
 def test_admin_change_writes_admin_change_event(caplog, client):

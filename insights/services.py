@@ -1,0 +1,336 @@
+"""Exports prepared in the background: a register or the "State of the loop" report is asked
+for on the page, built by the worker with the filters and the visibility of the person who
+asked, kept for EXPORT_RETENTION_DAYS, and downloaded only by them."""
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import posixpath
+import tempfile
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from forums.choices import Tier
+from forums.exceptions import ForumActionRefused
+from forums.models import Forum, Meeting
+from forums.services.resources import add_resource
+from members.choices import NotificationKind, Sector
+from members.models import PracticeArea, Region, User
+from members.services import notify
+from members.tasks import enqueue
+from operations.security import security_event
+
+from .choices import FORMATS_OF, PENDING, ExportFormat, ExportKind, ExportStatus
+from .models import Export
+from .registers import REGISTERS, register_rows
+from .report import render_report, report_filename, report_title
+from .selectors import InsightFilters, filters_of, filters_query
+from .tasks import prepare_export as prepare_export_task
+from .writers import write_csv, write_xlsx
+
+logger = logging.getLogger(__name__)
+
+# Tries of an export whose worker stopped before it was prepared.
+MAX_ATTEMPTS = 3
+# A message to the worker not taken this long after it was sent is taken as lost.
+LOST_AFTER = dt.timedelta(minutes=2)
+
+
+class ExportRefused(Exception):
+    """An export that cannot be asked for, with a sentence for the person asking."""
+
+
+# --- What an export is called ------------------------------------------------------------
+
+
+def _filters_text(filters: InsightFilters, *, forum_fixed: bool) -> str:
+    """The filters besides the period and a forum's own, in words."""
+    parts = []
+    if filters.forum is not None and not forum_fixed:
+        parts.append((gettext("Forum passed through"), filters.forum.name))
+    if filters.tier:
+        parts.append((gettext("Tier passed through"), str(Tier(filters.tier).label)))
+    if filters.region is not None:
+        parts.append((gettext("Region"), filters.region.name))
+    if filters.practice_area is not None:
+        parts.append((gettext("Practice area"), filters.practice_area.name))
+    if filters.sector:
+        parts.append((gettext("Sector"), str(Sector(filters.sector).label)))
+    return "; ".join(f"{name}: {value}" for name, value in parts)
+
+
+def _title_and_filename(kind: str, file_format: str, filters, forum) -> tuple[str, str]:
+    if kind == ExportKind.REPORT:
+        return report_title(filters), report_filename(filters)
+    register = str(REGISTERS[kind].title)
+    if forum is not None:
+        register = gettext("%(register)s of %(forum)s") % {
+            "register": register,
+            "forum": forum.name,
+        }
+    title = f"{register}, {filters.period_label}"
+    where = f"{forum.slug}-" if forum is not None else ""
+    filename = f"{kind}-register-{where}{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{file_format}"
+    return title, filename
+
+
+def permitted(user, export: Export) -> bool:
+    """Whether this person may still have the export: the page's permission, and for a report
+    to attach, adding papers to the meeting's forum."""
+    if not user.is_active:
+        return False
+    if export.forum is not None:
+        allowed = user.has_perm("insights.view_forum_insights", export.forum)
+    else:
+        allowed = user.has_perm("insights.view_insights")
+    if allowed and export.attach_to is not None:
+        allowed = user.has_perm("forums.add_resource", export.attach_to.forum)
+    return allowed
+
+
+# --- Asking ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_export(
+    user: User,
+    *,
+    kind: str,
+    file_format: str,
+    filters: InsightFilters,
+    forum: Forum | None = None,
+    attach_to: Meeting | None = None,
+) -> Export:
+    """Queue a register or the report for this person with these filters; asked again while
+    the same one waits, the waiting one is returned. The worker is told after commit."""
+    if file_format not in FORMATS_OF.get(kind, ()):
+        raise ExportRefused(gettext("That download is not offered."))
+    if attach_to is not None and kind != ExportKind.REPORT:
+        raise ExportRefused(gettext("Only the report can be attached to a meeting."))
+    # One person's requests one at a time, so a double click queues one export.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    query = filters_query(filters, forum_fixed=forum is not None)
+    waiting = Export.objects.filter(
+        requested_by=user,
+        kind=kind,
+        file_format=file_format,
+        forum=forum,
+        attach_to=attach_to,
+        query=query,
+        status__in=PENDING,
+    ).first()
+    if waiting is not None:
+        return waiting
+    title, filename = _title_and_filename(kind, file_format, filters, forum)
+    export = Export.objects.create(
+        requested_by=user,
+        kind=kind,
+        file_format=file_format,
+        forum=forum,
+        attach_to=attach_to,
+        query=query,
+        title=title,
+        filters_text=_filters_text(filters, forum_fixed=forum is not None),
+        filename=filename,
+        created_at=timezone.now(),
+    )
+    security_event("export_requested", user=user, export=filename)
+    transaction.on_commit(partial(enqueue, prepare_export_task, export.pk), robust=True)
+    return export
+
+
+# --- Preparing ------------------------------------------------------------------------------
+
+
+def _claim(export_id: int) -> Export | None:
+    with transaction.atomic():
+        export = (
+            Export.objects.select_for_update(of=("self",))
+            .select_related("requested_by", "forum", "attach_to__forum")
+            .filter(pk=export_id, status=ExportStatus.QUEUED)
+            .first()
+        )
+        if export is None:
+            return None
+        export.status = ExportStatus.PREPARING
+        export.started_at = timezone.now()
+        export.attempts += 1
+        export.save(update_fields=["status", "started_at", "attempts"])
+    return export
+
+
+def _write(export: Export, filters: InsightFilters, handle) -> None:
+    user = export.requested_by
+    if export.kind == ExportKind.REPORT:
+        handle.write(render_report(user, filters))
+        return
+    register = REGISTERS[export.kind]
+    rows = register_rows(user, filters, export.kind)
+    if export.file_format == ExportFormat.CSV:
+        write_csv(handle, register.columns, rows)
+    else:
+        write_xlsx(handle, register.title, register.columns, rows)
+
+
+def prepare_export(export_id: int) -> bool:
+    """Build a queued export and tell the person who asked, once: a second run, or two at
+    once, finds it no longer queued and does nothing. Returns whether it became ready."""
+    export = _claim(export_id)
+    if export is None:
+        return False
+    user = export.requested_by
+    if not permitted(user, export):
+        _fail(export, gettext("You may no longer see these figures."))
+        return False
+    try:
+        filters = filters_of(export.query, forum=export.forum)
+    except (Forum.DoesNotExist, Region.DoesNotExist, PracticeArea.DoesNotExist):
+        _fail(export, gettext("A forum, region or practice area it was filtered by was removed."))
+        return False
+    with tempfile.TemporaryFile() as handle:
+        try:
+            _write(export, filters, handle)
+        except Exception:
+            logger.exception("Export %s could not be prepared", export.pk)
+            _fail(export, gettext("Something went wrong while preparing it. Ask for it again."))
+            return False
+        handle.seek(0)
+        return _finish(export, File(handle))
+
+
+def _downloads_url() -> str:
+    return reverse("insights:downloads")
+
+
+@transaction.atomic
+def _finish(export: Export, content: File) -> bool:
+    export = (
+        Export.objects.select_for_update(of=("self",))
+        .select_related("requested_by", "attach_to__forum")
+        .filter(pk=export.pk, status=ExportStatus.PREPARING)
+        .first()
+    )
+    if export is None:  # removed while it was being prepared
+        return False
+    meeting = export.attach_to
+    if meeting is not None:
+        try:
+            content.seek(0)
+            paper = ContentFile(content.read(), name=export.filename)
+            add_resource(
+                meeting.forum,
+                by=export.requested_by,
+                title=export.title,
+                file=paper,
+                meeting=meeting,
+            )
+        except ForumActionRefused as refused:
+            _fail(export, str(refused))
+            return False
+        content.seek(0)
+    export.file.save(f"{uuid.uuid4().hex}/{export.filename}", content, save=False)
+    export.size = export.file.size
+    export.status = ExportStatus.READY
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "size", "status", "finished_at"])
+    if meeting is not None:
+        subject = gettext("Attached to %(meeting)s: %(title)s") % {
+            "meeting": f"{meeting.forum.name}, {meeting}",
+            "title": export.title,
+        }
+        url = meeting.get_absolute_url()
+    else:
+        subject = gettext("Ready to download: %(title)s") % {"title": export.title}
+        url = _downloads_url()
+    body = gettext("It is kept for you until %(date)s.") % {
+        "date": f"{timezone.localtime(export.expires_at):%-d %B %Y}"
+    }
+    notify(export.requested_by, subject=subject, body=body, url=url, kind=NotificationKind.OTHER)
+    return True
+
+
+@transaction.atomic
+def _fail(export: Export, problem: str) -> None:
+    updated = Export.objects.filter(pk=export.pk, status=ExportStatus.PREPARING).update(
+        status=ExportStatus.FAILED, problem=problem[:500], finished_at=timezone.now()
+    )
+    if updated:
+        notify(
+            export.requested_by,
+            subject=gettext("Could not be prepared: %(title)s") % {"title": export.title},
+            body=problem,
+            url=_downloads_url(),
+            kind=NotificationKind.OTHER,
+        )
+
+
+# --- Sweeps ---------------------------------------------------------------------------------
+
+
+def prepare_waiting_exports() -> int:
+    """Send the worker again what waits too long: exports whose message was lost, and those
+    whose worker stopped (tried MAX_ATTEMPTS times, then given up). Returns how many were sent."""
+    now = timezone.now()
+    stalled_since = now - dt.timedelta(minutes=settings.EXPORT_STALLED_MINUTES)
+    with transaction.atomic():
+        stalled = list(
+            Export.objects.select_for_update(skip_locked=True)
+            .filter(status=ExportStatus.PREPARING, started_at__lt=stalled_since)
+            .select_related("requested_by")
+        )
+        again = []
+        for export in stalled:
+            if export.attempts >= MAX_ATTEMPTS:
+                _fail(export, gettext("It took too long to prepare. Ask for a shorter period."))
+            else:
+                export.status = ExportStatus.QUEUED
+                export.save(update_fields=["status"])
+                again.append(export.pk)
+    lost = list(
+        Export.objects.filter(status=ExportStatus.QUEUED, created_at__lt=now - LOST_AFTER)
+        .exclude(pk__in=again)
+        .values_list("pk", flat=True)
+    )
+    for export_id in [*again, *lost]:
+        if not enqueue(prepare_export_task, export_id):
+            break
+    return len(again) + len(lost)
+
+
+def remove_expired_exports() -> int:
+    """Delete exports, and their files, asked for more than EXPORT_RETENTION_DAYS ago, and any
+    file left that old without one (its person's account was deleted). Returns how many."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    storage = Export._meta.get_field("file").storage
+    removed = 0
+    expired = Export.objects.filter(created_at__lt=cutoff).only("pk", "file")
+    for export in expired.iterator(chunk_size=500):
+        if export.file:
+            _delete_file(storage, export.file.name)
+        removed += Export.objects.filter(pk=export.pk).delete()[0]
+    if storage.exists("exports"):
+        folders, _files = storage.listdir("exports")
+        for folder in folders:
+            for name in storage.listdir(f"exports/{folder}")[1]:
+                path = f"exports/{folder}/{name}"
+                if storage.get_modified_time(path) < cutoff:
+                    _delete_file(storage, path)
+    return removed
+
+
+def _delete_file(storage, name: str) -> None:
+    """Delete a prepared file and, on a file system, the folder made for it."""
+    storage.delete(name)
+    folder = posixpath.dirname(name)
+    if hasattr(storage, "path") and not any(storage.listdir(folder)):
+        with contextlib.suppress(OSError):
+            os.rmdir(storage.path(folder))

@@ -1,0 +1,25 @@
+from celery import shared_task
+
+
+@shared_task(name="insights.prepare_export")
+def prepare_export(export_id: int) -> bool:
+    """Build one asked-for register or report; a second run of the same id does nothing."""
+    from .services import prepare_export as prepare
+
+    return prepare(export_id)
+
+
+@shared_task(name="insights.prepare_waiting_exports")
+def prepare_waiting_exports() -> int:
+    """Send again the exports whose message was lost or whose worker stopped."""
+    from .services import prepare_waiting_exports as sweep
+
+    return sweep()
+
+
+@shared_task(name="insights.remove_expired_exports")
+def remove_expired_exports() -> int:
+    """Delete exports and files past their retention; a second run deletes nothing."""
+    from .services import remove_expired_exports as remove
+
+    return remove()

@@ -1,0 +1,420 @@
+"""Registers and the report prepared in the background: asked for on the page, prepared once
+with the filters and visibility of the person who asked, listed on their downloads page,
+downloaded only by them, and deleted after the retention period."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from forums.choices import MeetingStatus, MembershipRole
+from forums.models import Resource
+from insights.choices import ExportStatus
+from insights.models import Export
+from insights.selectors import InsightFilters
+from insights.services import (
+    prepare_export,
+    prepare_waiting_exports,
+    remove_expired_exports,
+    request_export,
+)
+from members.models import Notification
+from tests.concurrency import run_at_once
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import (
+    ForumFactory,
+    MeetingFactory,
+    MembershipFactory,
+    StrategicForumFactory,
+)
+from tests.factories.insights import ExportFactory
+from tests.factories.members import RegionFactory, UserFactory
+
+PERIOD = InsightFilters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+
+
+@pytest.fixture
+def strategic(db):
+    return StrategicForumFactory()
+
+
+@pytest.fixture
+def executive(strategic):
+    return MembershipFactory(forum=strategic, role=MembershipRole.CHAIR).user
+
+
+@pytest.fixture
+def north(db):
+    return ForumFactory(region=RegionFactory(name="Northern", slug="northern"), slug="north")
+
+
+def ask(user, kind="issues", file_format="csv", filters=PERIOD, **fields) -> Export:
+    """Asked for, not yet prepared (the worker's message is not sent in these tests)."""
+    return request_export(user, kind=kind, file_format=file_format, filters=filters, **fields)
+
+
+def prepared(export: Export) -> Export:
+    prepare_export(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def notices(user) -> list[tuple[str, str]]:
+    return list(Notification.objects.filter(recipient=user).values_list("subject", "url"))
+
+
+# --- Asking ----------------------------------------------------------------------------------
+
+
+def test_asking_again_while_it_waits_queues_nothing_more(executive):
+    first = ask(executive)
+    again = ask(executive)
+    other_format = ask(executive, file_format="xlsx")
+
+    assert again.pk == first.pk
+    assert Export.objects.count() == 2
+    assert other_format.status == ExportStatus.QUEUED
+
+
+def test_asking_again_once_it_is_ready_prepares_a_new_one(executive):
+    first = prepared(ask(executive))
+
+    again = ask(executive)
+
+    assert again.pk != first.pk
+    assert again.status == ExportStatus.QUEUED
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_asking_twice_at_once_prepares_one_export_and_one_notice():
+    executive = MembershipFactory(forum=StrategicForumFactory(), role=MembershipRole.CHAIR).user
+
+    outcomes = run_at_once(lambda: ask(executive), lambda: ask(executive))
+
+    assert outcomes[0].pk == outcomes[1].pk
+    assert Export.objects.get().status == ExportStatus.READY
+    assert Notification.objects.filter(recipient=executive).count() == 1
+
+
+def test_export_keeps_the_period_it_was_asked_for_when_the_days_move_on(executive, north):
+    PracticeIssueFactory(origin_forum=north, title="Raised a year ago today")
+    with time_machine.travel(timezone.now() - dt.timedelta(days=40)):
+        export = ask(executive, filters=InsightFilters.default())
+        asked_title = export.title
+
+    export = prepared(export)
+
+    assert export.title == asked_title
+    assert export.filename.endswith(
+        f"-{InsightFilters.default().end - dt.timedelta(40):%Y%m%d}.csv"
+    )
+    assert b"Raised a year ago today" not in export.file.open("rb").read()
+
+
+def test_export_names_its_filters_in_words(executive, north):
+    filters = InsightFilters(
+        start=PERIOD.start, end=PERIOD.end, region=north.region, sector="acco", tier="regional"
+    )
+
+    export = ask(executive, filters=filters)
+
+    assert export.title == "Issues register, 1 January 2026 to 30 June 2026"
+    assert export.filters_text == (
+        "Tier passed through: Regional CFSN meeting; Region: Northern; "
+        "Sector: Aboriginal community-controlled"
+    )
+
+
+def test_forum_register_is_named_for_its_forum(north):
+    facilitator = MembershipFactory(forum=north, role=MembershipRole.FACILITATOR).user
+
+    export = ask(
+        facilitator,
+        forum=north,
+        filters=InsightFilters(start=PERIOD.start, end=PERIOD.end, forum=north),
+    )
+
+    assert export.title == f"Issues register of {north.name}, 1 January 2026 to 30 June 2026"
+    assert export.filename == "issues-register-north-20260101-20260630.csv"
+
+
+# --- Preparing -------------------------------------------------------------------------------
+
+
+def test_prepared_export_is_ready_and_its_person_is_told_once(executive, north):
+    PracticeIssueFactory(
+        origin_forum=north,
+        title="Waiting lists",
+        submitted_at=dt.datetime(2026, 3, 3, tzinfo=dt.UTC),
+    )
+    export = ask(executive)
+
+    first = prepare_export(export.pk)
+    second = prepare_export(export.pk)
+
+    export.refresh_from_db()
+    assert (first, second) == (True, False)
+    assert export.status == ExportStatus.READY
+    assert b"Waiting lists" in export.file.open("rb").read()
+    assert export.size == export.file.size
+    assert notices(executive) == [
+        (
+            "Ready to download: Issues register, 1 January 2026 to 30 June 2026",
+            reverse("insights:downloads"),
+        )
+    ]
+
+
+def test_export_of_someone_who_lost_the_figures_before_it_was_prepared_fails(executive, strategic):
+    export = ask(executive)
+    executive.memberships.filter(forum=strategic).update(role=MembershipRole.MEMBER)
+
+    export = prepared(export)
+
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "You may no longer see these figures."
+    assert not export.file
+    assert notices(executive)[0][0] == (
+        "Could not be prepared: Issues register, 1 January 2026 to 30 June 2026"
+    )
+
+
+def test_export_filtered_by_a_region_removed_since_fails_rather_than_widening(executive):
+    region = RegionFactory(name="Gone")
+    export = ask(
+        executive, filters=InsightFilters(start=PERIOD.start, end=PERIOD.end, region=region)
+    )
+    region.delete()
+
+    export = prepared(export)
+
+    assert export.status == ExportStatus.FAILED
+    assert "region" in export.problem
+
+
+def test_report_for_a_meeting_cancelled_before_it_was_prepared_is_not_attached(
+    executive, strategic, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = MeetingFactory(forum=strategic)
+    export = ask(executive, kind="report", file_format="pdf", attach_to=meeting)
+    MeetingFactory._meta.model.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CANCELLED)
+
+    export = prepared(export)
+
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "Resources cannot be added to a cancelled meeting."
+    assert Resource.objects.count() == 0
+
+
+def test_report_attached_once_prepared_tells_its_person_where(
+    executive, strategic, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = MeetingFactory(forum=strategic, title="Strategic, August")
+
+    export = prepared(ask(executive, kind="report", file_format="pdf", attach_to=meeting))
+
+    paper = Resource.objects.get()
+    assert (paper.meeting, paper.title, paper.added_by) == (meeting, export.title, executive)
+    assert export.file.open("rb").read(5) == b"%PDF-"
+    assert notices(executive) == [
+        (f"Attached to {strategic.name}, {meeting}: {export.title}", meeting.get_absolute_url())
+    ]
+
+
+# --- Sweeps ----------------------------------------------------------------------------------
+
+
+def test_sweep_sends_again_an_export_whose_message_was_lost(executive):
+    export = ask(executive)
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=1)):
+        too_soon = prepare_waiting_exports()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=3)):
+        sent = prepare_waiting_exports()
+
+    export.refresh_from_db()
+    assert (too_soon, sent) == (0, 1)
+    assert export.status == ExportStatus.READY
+
+
+def test_sweep_tries_an_export_whose_worker_stopped_three_times_then_gives_up(executive, settings):
+    export = ask(executive)
+    stopped = timezone.now() - dt.timedelta(minutes=settings.EXPORT_STALLED_MINUTES + 1)
+    Export.objects.filter(pk=export.pk).update(
+        status=ExportStatus.PREPARING, started_at=stopped, attempts=1
+    )
+
+    prepare_waiting_exports()
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (ExportStatus.READY, 2)
+
+    given_up = ask(executive, file_format="xlsx")
+    Export.objects.filter(pk=given_up.pk).update(
+        status=ExportStatus.PREPARING, started_at=stopped, attempts=3
+    )
+    prepare_waiting_exports()
+    given_up.refresh_from_db()
+    assert given_up.status == ExportStatus.FAILED
+    assert given_up.problem == "It took too long to prepare. Ask for a shorter period."
+
+
+def test_expired_exports_and_their_files_are_deleted_after_the_retention_period(
+    executive, settings
+):
+    old = prepared(ask(executive))
+    kept = prepared(ask(executive, file_format="xlsx"))
+    storage = old.file.storage
+    Export.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS, minutes=1)
+    )
+
+    removed = remove_expired_exports()
+    again = remove_expired_exports()
+
+    assert (removed, again) == (1, 0)
+    assert list(Export.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not storage.exists(old.file.name)
+    assert storage.exists(kept.file.name)
+
+
+def test_files_left_by_a_deleted_account_are_deleted_after_the_retention_period(db, settings):
+    person = MembershipFactory(forum=StrategicForumFactory(), role=MembershipRole.CHAIR).user
+    export = prepared(ask(person))
+    name, storage = export.file.name, export.file.storage
+    person.delete()
+
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(days=settings.EXPORT_RETENTION_DAYS - 1)
+    ):
+        remove_expired_exports()
+    still_there = storage.exists(name)
+    with time_machine.travel(
+        timezone.now() + dt.timedelta(days=settings.EXPORT_RETENTION_DAYS + 1)
+    ):
+        remove_expired_exports()
+
+    assert (still_there, storage.exists(name)) == (True, False)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def test_downloads_page_lists_only_the_persons_own_exports_with_what_became_of_each(
+    client, executive
+):
+    ready = prepared(ask(executive))
+    waiting = ask(executive, file_format="xlsx")
+    failed = ExportFactory(
+        requested_by=executive, status=ExportStatus.FAILED, problem="It took too long."
+    )
+    ExportFactory(title="Someone else's register")
+    client.force_login(executive)
+
+    page = client.get(reverse("insights:downloads")).content.decode()
+
+    assert "Someone else&#x27;s register" not in page
+    assert page.count('class="list-group-item"') == 3
+    assert f'href="{ready.get_absolute_url()}"' in page
+    assert "Waiting to be prepared" in page
+    assert "It took too long." in page
+    assert "Check again for those being prepared" in page
+    assert page.index(f'id="download-{failed.pk}"') < page.index(f'id="download-{waiting.pk}"')
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_downloads_page_query_count_does_not_grow_with_exports(
+    client, executive, django_assert_num_queries, n
+):
+    for _ in range(n):
+        ExportFactory(requested_by=executive, ready=b"Reference\r\n")
+    client.force_login(executive)
+
+    # Session, user (with their unread count); the page's count and its exports (with the
+    # meetings reports are attached to); what the menu may show: practice areas led, forum
+    # roles.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("insights:downloads"))
+
+    assert response.context["exports"][0].requested_by_id == executive.pk
+    assert len(response.context["exports"]) == min(n, 20)
+
+
+def test_download_is_only_for_the_person_who_asked_while_they_may_see_it(
+    client, executive, strategic
+):
+    export = prepared(ask(executive))
+    other_executive = MembershipFactory(forum=strategic, role=MembershipRole.CHAIR).user
+
+    client.force_login(other_executive)
+    someone_else = client.get(export.get_absolute_url()).status_code
+    client.force_login(executive)
+    own = client.get(export.get_absolute_url())
+    executive.memberships.update(role=MembershipRole.MEMBER)
+    after_losing_access = client.get(export.get_absolute_url()).status_code
+
+    assert (someone_else, own.status_code, after_losing_access) == (404, 200, 403)
+    assert own["Content-Disposition"] == (
+        'attachment; filename="issues-register-20260101-20260630.csv"'
+    )
+    assert own["Cache-Control"] == "private, no-store"
+
+
+def test_download_of_an_export_not_ready_is_not_found(client, executive):
+    export = ask(executive)
+    client.force_login(executive)
+
+    assert client.get(export.get_absolute_url()).status_code == 404
+
+
+def test_asking_with_a_period_that_ends_before_it_starts_goes_back_with_the_error(
+    client, executive
+):
+    client.force_login(executive)
+    typed = {"kind": "issues", "file_format": "csv", "start": "2026-06-30", "end": "2026-01-01"}
+
+    asked = client.post(reverse("insights:export"), typed)
+    page = client.get(asked["Location"]).content.decode()
+
+    assert asked["Location"].startswith(reverse("insights:loop-health") + "?")
+    assert Export.objects.count() == 0
+    assert "The period must end on or after the day it starts." in page
+    assert re.search(r'name="start" value="2026-06-30"', page)
+
+
+def test_asking_on_the_page_with_a_region_prepares_that_regions_register(client, executive, north):
+    south = ForumFactory(region=RegionFactory(name="Southern", slug="southern"))
+    when = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+    PracticeIssueFactory(origin_forum=north, title="Northern issue", submitted_at=when)
+    PracticeIssueFactory(origin_forum=south, title="Southern issue", submitted_at=when)
+    client.force_login(executive)
+    query = {"start": "2026-01-01", "end": "2026-06-30", "region": north.region.pk}
+    page = client.get(reverse("insights:loop-health"), query).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', page, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(form.group(1), {**fields, "file_format": "csv"})
+    content = Export.objects.get().file.open("rb").read()
+
+    assert fields["region"] == str(north.region.pk)
+    assert (b"Northern issue" in content, b"Southern issue" in content) == (True, False)
+
+
+def test_someone_without_insights_may_not_ask_for_a_register(db, client):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("insights:export"), {"kind": "issues", "file_format": "csv"})
+
+    assert response.status_code == 403
+    assert Export.objects.count() == 0
