@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.storage import storages as django_storages
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cop_portal.celery import app as celery_app
+from insights.models import Export
 from tests.factories.members import PASSWORD, UserFactory
 
 
@@ -36,7 +38,11 @@ def _exports_apart(tmp_path_factory):
         },
     }
     with override_settings(STORAGES=storages):
+        # A FileField takes its storage when the model is loaded, before this override.
+        field = Export._meta.get_field("file")
+        loaded, field.storage = field.storage, django_storages["exports"]
         yield
+        field.storage = loaded
 
 
 @pytest.fixture(autouse=True)

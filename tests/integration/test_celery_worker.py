@@ -14,14 +14,21 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
 from cop_portal.celery import app as celery_app
+from forums.choices import MembershipRole
+from insights.choices import ExportStatus
+from insights.models import Export
+from insights.selectors import InsightFilters
+from insights.services import request_export
 from members import services
 from members.choices import Delivery, NotificationKind
 from members.models import Notification, NotificationPreference
-from tests.factories.forums import ActionItemFactory
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import ActionItemFactory, MembershipFactory, StrategicForumFactory
 from tests.factories.members import (
     NotificationFactory,
     NotificationPreferenceFactory,
@@ -70,6 +77,8 @@ def worker(tmp_path, transactional_db):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path),
+        # Where this test run keeps prepared exports, so that it can read what the worker wrote.
+        "EXPORTS_ROOT": str(storages["exports"].location),
     }
     process = subprocess.Popen(
         [
@@ -123,6 +132,27 @@ def test_notify_with_real_worker_sends_email_through_broker(worker, member):
     sent = worker.sent_messages()
     assert "Subject: [CoP Portal] Agenda published" in sent
     assert f"To: {member.email}" in sent
+
+
+def test_export_asked_for_is_prepared_by_the_real_worker_and_its_person_emailed(worker):
+    executive = MembershipFactory(forum=StrategicForumFactory(), role=MembershipRole.CHAIR).user
+    PracticeIssueFactory(title="Waiting lists in the north")
+
+    export = request_export(
+        executive, kind="issues", file_format="csv", filters=InsightFilters.default()
+    )
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and Export.objects.get(pk=export.pk).is_pending:
+        time.sleep(0.5)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    assert b"Waiting lists in the north" in export.file.open("rb").read()
+    notice = Notification.objects.get(recipient=executive)
+    wait_until_sent(notice)
+    assert notice.subject == f"Ready to download: {export.title}"
+    assert f"To: {executive.email}" in worker.sent_messages()
+    assert "Subject: [CoP Portal] Ready to download: " in worker.sent_messages()
 
 
 def test_sweep_with_real_worker_after_broker_outage_emails_each_notice_once(broker_down, worker):
