@@ -10,6 +10,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from forums.forms.agenda import LaterMeetingForm
 from forums.models import AgendaItem, Meeting
+from forums.selectors.agenda import agenda_page_of
 
 from ..exceptions import TransitionNotAllowed
 from ..services.placement import move_to_later_meeting
@@ -36,23 +37,28 @@ class MoveToLaterMeetingView(PermissionRequiredMixin, FormView):
         # or of another forum is refused.
         return {**super().get_form_kwargs(), "meetings": Meeting.objects.all()}
 
-    def agenda_url(self) -> str:
-        return reverse("forums:agenda-edit", kwargs={"pk": self.item.meeting_id})
+    def agenda_url(self, page: int = 1) -> str:
+        """The agenda builder at the page that showed the item, scrolled to it while it is
+        still there."""
+        url = reverse("forums:agenda-edit", kwargs={"pk": self.item.meeting_id})
+        return f"{url}?page={page}" if page > 1 else url
 
     def form_valid(self, form):
         meeting = form.cleaned_data["meeting"]
+        page = agenda_page_of(self.item)
         try:
             move_to_later_meeting(self.item, meeting=meeting, by=self.request.user)
         except TransitionNotAllowed as exc:
             messages.error(self.request, str(exc))
-            return redirect(self.agenda_url())
+            return redirect(f"{self.agenda_url(page)}#item-{self.item.pk}")
         messages.success(
             self.request,
             gettext("Moved '%(title)s' to %(meeting)s.")
             % {"title": self.item.title, "meeting": meeting},
         )
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(page))
 
     def form_invalid(self, form):
         messages.error(self.request, gettext("Choose a later open meeting of this forum."))
-        return redirect(self.agenda_url())
+        page = agenda_page_of(self.item)
+        return redirect(f"{self.agenda_url(page)}#item-{self.item.pk}")

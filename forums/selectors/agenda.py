@@ -4,7 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -172,9 +173,12 @@ def referral_of(item: AgendaItem) -> Stay | None:
     return Stay(stay.pk, stay.issue_id, stay.outcome, stay.left_at)
 
 
-def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
+def timed_agenda(
+    meeting: Meeting, items=None, *, first_number: int = 1, minutes_before: int = 0
+) -> list[TimedItem]:
     """Each item with its running start time; the total is compared with the meeting length.
-    "Matters arising" comes with the open actions of the meeting it follows up."""
+    "Matters arising" comes with the open actions of the meeting it follows up. For a page of
+    a long agenda: the number of its first item, and the minutes of the items before it."""
     items = list(agenda_items(meeting) if items is None else items)
     arising = arising_actions({item.matters_from_id for item in items if item.matters_from_id})
     issues: dict[int, dict] = {}
@@ -184,8 +188,8 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
     kind_labels = {kind: str(label) for kind, label in AgendaItemKind.choices}
     issue_url = addresses_of("feedback:issue-detail")
     times = LocalTimes()
-    timed, starts_at = [], meeting.start
-    for number, item in enumerate(items, start=1):
+    timed, starts_at = [], meeting.start + dt.timedelta(minutes=minutes_before)
+    for number, item in enumerate(items, start=first_number):
         about = issues.get(item.pk, {})
         referral = referral_of(item)
         timed.append(
@@ -203,6 +207,46 @@ def timed_agenda(meeting: Meeting, items=None) -> list[TimedItem]:
         )
         starts_at += dt.timedelta(minutes=item.minutes_allotted)
     return timed
+
+
+# Items a page of the agenda builder shows: each row carries its own tools, and a forum's
+# agenda can run to hundreds of items.
+AGENDA_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    timed: list[TimedItem]
+    page_obj: Page
+    item_count: int
+
+
+def agenda_page(meeting: Meeting, number) -> AgendaPage:
+    """One page of the agenda builder's items, timed from the meeting's start (the minutes of
+    the items on earlier pages are summed in the database); past the last page, the last."""
+    paginator = Paginator(agenda_items(meeting).order_by("position", "id"), AGENDA_PAGE_SIZE)
+    page = paginator.get_page(number)
+    before = page.start_index() - 1 if paginator.count else 0
+    minutes_before = 0
+    if before:
+        minutes_before = AgendaItem.objects.filter(
+            pk__in=AgendaItem.objects.filter(meeting=meeting)
+            .order_by("position", "id")
+            .values("pk")[:before]
+        ).aggregate(total=Coalesce(Sum("minutes_allotted"), 0))["total"]
+    timed = timed_agenda(
+        meeting, page.object_list, first_number=before + 1, minutes_before=minutes_before
+    )
+    return AgendaPage(timed=timed, page_obj=page, item_count=paginator.count)
+
+
+def agenda_page_of(item: AgendaItem) -> int:
+    """The page of the agenda builder that shows this item."""
+    before = AgendaItem.objects.filter(
+        Q(position__lt=item.position) | Q(position=item.position, pk__lt=item.pk),
+        meeting_id=item.meeting_id,
+    ).count()
+    return before // AGENDA_PAGE_SIZE + 1
 
 
 def minutes_total(timed: list[TimedItem]) -> int:

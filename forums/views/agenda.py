@@ -15,6 +15,9 @@ from ..models import AgendaItem, Meeting
 from ..selectors.agenda import (
     agenda_defaults,
     agenda_items,
+    agenda_page,
+    agenda_page_of,
+    booked_minutes,
     later_open_meetings,
     meeting_resources,
     minutes_total,
@@ -25,15 +28,14 @@ from .mixins import MeetingPermissionMixin
 
 
 class AgendaContextMixin(MeetingPermissionMixin):
-    """The agenda builder's pages: the meeting, its items in order and the running total."""
+    """The agenda builder's pages: the meeting, its running total and the later meetings an
+    item may move to."""
 
     permission_required = "forums.build_agenda"
 
     def get_context_data(self, **kwargs):
-        timed = timed_agenda(self.meeting)
-        total = minutes_total(timed)
+        total = booked_minutes(self.meeting)
         return super().get_context_data(
-            timed_agenda=timed,
             minutes_total=total,
             minutes_over=max(total - self.meeting.duration_minutes, 0),
             later_meetings=[]
@@ -42,8 +44,14 @@ class AgendaContextMixin(MeetingPermissionMixin):
             **kwargs,
         )
 
-    def agenda_url(self) -> str:
-        return reverse("forums:agenda-edit", kwargs={"pk": self.meeting.pk})
+    def agenda_url(self, item: AgendaItem | None = None, *, page: int | None = None) -> str:
+        """The agenda builder; at the page showing `item` (or page `page`), scrolled to it."""
+        url = reverse("forums:agenda-edit", kwargs={"pk": self.meeting.pk})
+        if item is not None:
+            page = agenda_page_of(item)
+        if page and page > 1:
+            url = f"{url}?page={page}"
+        return f"{url}#item-{item.pk}" if item is not None else url
 
 
 class AgendaEditView(AgendaContextMixin, FormView):
@@ -55,6 +63,16 @@ class AgendaEditView(AgendaContextMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "defaults": agenda_defaults(self.meeting.forum)}
 
+    def get_context_data(self, **kwargs):
+        page = agenda_page(self.meeting, self.request.GET.get("page"))
+        return super().get_context_data(
+            timed_agenda=page.timed,
+            page_obj=page.page_obj,
+            is_paginated=page.page_obj.has_other_pages(),
+            item_count=page.item_count,
+            **kwargs,
+        )
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -65,7 +83,7 @@ class AgendaEditView(AgendaContextMixin, FormView):
         messages.success(
             self.request, gettext("Added '%(title)s' to the agenda.") % {"title": item.title}
         )
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(item))
 
 
 class AgendaItemMixin(AgendaContextMixin):
@@ -99,7 +117,7 @@ class AgendaItemEditView(AgendaItemMixin, FormView):
             form.add_error("position" if "position" in str(exc) else None, str(exc))
             return self.form_invalid(form)
         messages.success(self.request, gettext("Saved '%(title)s'.") % {"title": item.title})
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(item))
 
 
 class AgendaItemDeleteView(AgendaItemMixin, FormView):
@@ -109,16 +127,18 @@ class AgendaItemDeleteView(AgendaItemMixin, FormView):
     template_name = "forums/agenda_item_confirm_delete.html"
 
     def form_valid(self, form):
+        page = agenda_page_of(self.item)
         try:
             services.remove_agenda_item(self.item, by=self.request.user)
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
-            return redirect(self.agenda_url())
+            return redirect(self.agenda_url(self.item))
         messages.success(
             self.request,
             gettext("Removed '%(title)s' from the agenda.") % {"title": self.item.title},
         )
-        return redirect(self.agenda_url())
+        # The page it was on; past the end, the builder shows the last page.
+        return redirect(self.agenda_url(page=page))
 
 
 class AgendaItemMoveView(AgendaItemMixin, FormView):
@@ -130,21 +150,23 @@ class AgendaItemMoveView(AgendaItemMixin, FormView):
     def form_valid(self, form):
         direction = form.cleaned_data["direction"]
         try:
-            services.move_agenda_item(self.item, by=self.request.user, direction=direction)
+            moved_item = services.move_agenda_item(
+                self.item, by=self.request.user, direction=direction
+            )
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
-            return redirect(self.agenda_url())
+            return redirect(self.agenda_url(self.item))
         moved = (
             gettext("Moved '%(title)s' up.")
             if direction == "up"
             else gettext("Moved '%(title)s' down.")
         )
         messages.success(self.request, moved % {"title": self.item.title})
-        return redirect(f"{self.agenda_url()}#item-{self.item.pk}")
+        return redirect(self.agenda_url(moved_item))
 
     def form_invalid(self, form):
         messages.error(self.request, gettext("Choose whether to move the item up or down."))
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(self.item))
 
 
 class AgendaItemLaterView(AgendaItemMixin, FormView):
@@ -158,21 +180,22 @@ class AgendaItemLaterView(AgendaItemMixin, FormView):
 
     def form_valid(self, form):
         meeting = form.cleaned_data["meeting"]
+        page = agenda_page_of(self.item)
         try:
             services.move_to_later_meeting(self.item, meeting=meeting, by=self.request.user)
         except ForumActionRefused as exc:
             messages.error(self.request, str(exc))
-            return redirect(self.agenda_url())
+            return redirect(self.agenda_url(self.item))
         messages.success(
             self.request,
             gettext("Moved '%(title)s' to %(meeting)s.")
             % {"title": self.item.title, "meeting": meeting},
         )
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(page=page))
 
     def form_invalid(self, form):
         messages.error(self.request, gettext("Choose a later open meeting of this forum."))
-        return redirect(self.agenda_url())
+        return redirect(self.agenda_url(self.item))
 
 
 class AgendaPublishView(MeetingPermissionMixin, FormView):

@@ -420,3 +420,93 @@ def test_agenda_edit_view_presenter_with_phone_number_is_refused_and_name_kept(
     ]
     assert 'value="Dr Sam Lee 0412 345 678"' in response.content.decode()
     assert AgendaItem.objects.count() == 0
+
+
+# --- A long agenda, a page at a time ----------------------------------------------------------
+
+
+def _long_agenda(meeting, count: int) -> list[AgendaItem]:
+    return AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            title=f"Item {n}",
+            kind=AgendaItemKind.STANDING,
+            minutes_allotted=5,
+            position=n,
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def test_agenda_builder_shows_a_long_agenda_fifty_items_a_page_timed_from_the_start(
+    client, meeting, facilitator
+):
+    _long_agenda(meeting, 60)
+    client.force_login(facilitator)
+    url = reverse("forums:agenda-edit", kwargs={"pk": meeting.pk})
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    timed = second.context["timed_agenda"]
+    assert [e.number for e in first.context["timed_agenda"]] == list(range(1, 51))
+    assert [e.number for e in timed] == list(range(51, 61))
+    assert timed[0].item.title == "Item 51"
+    assert timed[0].starts_at == meeting.start + dt.timedelta(minutes=250)
+    page = second.content.decode()
+    assert "Agenda items 51 to 60 of 60, in order, with their tools" in page
+    assert "Move<span class=\"visually-hidden\"> 'Item 51'</span> up" in page
+    assert "Move<span class=\"visually-hidden\"> 'Item 60'</span> down" not in page
+    assert "Page 2 of 2" in page
+    # The total and the overrun are the whole agenda's, on every page.
+    assert second.context["minutes_total"] == first.context["minutes_total"] == 300
+
+
+def test_moving_the_first_item_of_a_page_up_goes_to_the_page_that_now_shows_it(
+    client, meeting, facilitator
+):
+    items = _long_agenda(meeting, 60)
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:agenda-item-move", kwargs={"pk": meeting.pk, "item_pk": items[50].pk}),
+        {"direction": "up"},
+    )
+
+    assert response["Location"] == (
+        reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}) + f"#item-{items[50].pk}"
+    )
+    assert _titles(meeting)[49] == "Item 51"
+
+
+def test_removing_an_item_on_a_later_page_goes_back_to_that_page(client, meeting, facilitator):
+    items = _long_agenda(meeting, 60)
+    client.force_login(facilitator)
+
+    response = client.post(
+        reverse("forums:agenda-item-delete", kwargs={"pk": meeting.pk, "item_pk": items[55].pk})
+    )
+
+    assert response["Location"] == (
+        reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}) + "?page=2"
+    )
+    assert meeting.agenda_items.count() == 59
+
+
+@pytest.mark.parametrize("count", [120, 400])
+def test_agenda_builder_page_queries_and_rows_do_not_grow_with_the_agenda(
+    client, meeting, facilitator, django_assert_num_queries, count
+):
+    _long_agenda(meeting, count)
+    client.force_login(facilitator)
+
+    # Session, user, the meeting, the person's forum roles; the items' count, the minutes of
+    # the items before the page, the page's items and their decisions; the whole agenda's
+    # minutes; later meetings; the add form's defaults; what the menu shows.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("forums:agenda-edit", kwargs={"pk": meeting.pk}), {"page": 2})
+
+    assert len(response.context["timed_agenda"]) == 50
+    assert response.context["timed_agenda"][0].starts_at == meeting.start + dt.timedelta(
+        minutes=250
+    )
