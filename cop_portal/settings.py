@@ -520,6 +520,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Registers and reports take seconds to minutes to prepare: given a queue of their own (and a
+# worker for it: `celery -A cop_portal worker -Q exports`), they never wait in front of emails.
+CELERY_EXPORTS_QUEUE = env.str("CELERY_EXPORTS_QUEUE", default="")
+CELERY_TASK_ROUTES = (
+    {"insights.prepare_export": {"queue": CELERY_EXPORTS_QUEUE}} if CELERY_EXPORTS_QUEUE else {}
+)
 # Members are reminded of a published meeting this many days before it starts.
 MEETING_REMINDER_DAYS = env.int("MEETING_REMINDER_DAYS", default=2)
 # Notifications are an outbox: an email that could not be sent is tried again after
@@ -565,9 +571,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.prepare_waiting_exports",
         "schedule": crontab(minute="*/5"),
     },
+    # Hourly, so that an export is gone within the hour after the time its page gives.
     "remove-expired-exports": {
         "task": "insights.remove_expired_exports",
-        "schedule": crontab(minute=45, hour=3),
+        "schedule": crontab(minute=45),
     },
     "prune-personal-data": {
         "task": "members.prune_personal_data",

@@ -5,7 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .choices import PENDING, ExportFormat, ExportKind, ExportStatus
@@ -31,10 +32,12 @@ class Export(models.Model):
     forum = models.ForeignKey(
         "forums.Forum", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # The coming meeting the report is to be attached to as a paper, once prepared.
+    # The coming meeting the report is to be attached to as a paper, once prepared; a
+    # meeting deleted meanwhile leaves `attaching` set, so the person hears it was not.
     attach_to = models.ForeignKey(
         "forums.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    attaching = models.BooleanField(default=False)
     # The filters it was asked with, as a query string with the period written out.
     query = models.TextField(blank=True)
     title = models.CharField(max_length=300)
@@ -52,6 +55,8 @@ class Export(models.Model):
     problem = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
+    # When the worker was last sent it: a message not taken long after is taken as lost.
+    queued_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,6 +77,17 @@ class Export(models.Model):
             ),
         ]
         constraints = [
+            # One waiting export per person and request: a double click queues one.
+            models.UniqueConstraint(
+                "requested_by",
+                "kind",
+                "file_format",
+                Coalesce("forum", Value(0)),
+                Coalesce("attach_to", Value(0)),
+                "query",
+                condition=Q(status__in=PENDING),
+                name="export_one_waiting_per_request",
+            ),
             models.CheckConstraint(
                 condition=Q(status=ExportStatus.READY) | Q(file=""),
                 name="export_file_only_when_ready",

@@ -39,8 +39,8 @@ from django.utils.translation import gettext_lazy as _
 from feedback.choices import DeliveryStatus, IssueStatus
 from feedback.models import PracticeIssue, Referral
 from feedback.selectors import issues_visible_to
-from forums.choices import ActionStatus, Tier
-from forums.models import ActionItem, Decision, Forum
+from forums.choices import ActionStatus, MeetingStatus, Tier
+from forums.models import ActionItem, Decision, Forum, Meeting
 from forums.rules import roles_of
 from forums.selectors.meetings import meetings_visible_to
 from members.choices import Sector
@@ -420,6 +420,17 @@ def register_links(user, filters: InsightFilters) -> list[RegisterLink]:
         )
         for kind, register in REGISTERS.items()
     ]
+
+
+def meetings_taking_papers(forums: list[Forum]):
+    """Coming meetings of these forums, draft or published (not held, not cancelled)."""
+    return (
+        Meeting.objects.filter(
+            forum__in=forums, status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED]
+        )
+        .upcoming()
+        .select_related("forum")
+    )
 
 
 def strategic_forums_run_by(user) -> list[Forum]:

@@ -11,13 +11,15 @@ import tempfile
 import uuid
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forums.choices import Tier
 from forums.exceptions import ForumActionRefused
@@ -31,7 +33,7 @@ from operations.security import security_event
 
 from .choices import FORMATS_OF, PENDING, ExportFormat, ExportKind, ExportStatus
 from .models import Export
-from .registers import REGISTERS, register_rows
+from .registers import REGISTERS, meetings_taking_papers, register_rows
 from .report import render_report, report_filename, report_title
 from .selectors import InsightFilters, filters_of, filters_query
 from .tasks import prepare_export as prepare_export_task
@@ -114,41 +116,50 @@ def request_export(
     the same one waits, the waiting one is returned. The worker is told after commit."""
     if file_format not in FORMATS_OF.get(kind, ()):
         raise ExportRefused(gettext("That download is not offered."))
+    if kind == ExportKind.REPORT and forum is not None:
+        # The report is of the whole loop, for those who see it.
+        raise ExportRefused(gettext("That download is not offered."))
     if attach_to is not None and kind != ExportKind.REPORT:
         raise ExportRefused(gettext("Only the report can be attached to a meeting."))
-    # One person's requests one at a time, so a double click queues one export.
+    # One person's requests one at a time, so a double click queues one export (the
+    # constraint on waiting exports holds where rows cannot be locked).
     User.objects.select_for_update().filter(pk=user.pk).first()
     query = filters_query(filters, forum_fixed=forum is not None)
-    waiting = Export.objects.filter(
-        requested_by=user,
-        kind=kind,
-        file_format=file_format,
-        forum=forum,
-        attach_to=attach_to,
-        query=query,
-        status__in=PENDING,
-    ).first()
+    same = {
+        "requested_by": user,
+        "kind": kind,
+        "file_format": file_format,
+        "forum": forum,
+        "attach_to": attach_to,
+        "query": query,
+    }
+    waiting = Export.objects.filter(**same, status__in=PENDING).first()
     if waiting is not None:
         return waiting
     title, filename = _title_and_filename(kind, file_format, filters, forum)
-    export = Export.objects.create(
-        requested_by=user,
-        kind=kind,
-        file_format=file_format,
-        forum=forum,
-        attach_to=attach_to,
-        query=query,
-        title=title,
-        filters_text=_filters_text(filters, forum_fixed=forum is not None),
-        filename=filename,
-        created_at=timezone.now(),
-    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            export = Export.objects.create(
+                **same,
+                attaching=attach_to is not None,
+                title=title,
+                filters_text=_filters_text(filters, forum_fixed=forum is not None),
+                filename=filename,
+                created_at=now,
+                queued_at=now,
+            )
+    except IntegrityError:
+        return Export.objects.get(**same, status__in=PENDING)
     security_event("export_requested", user=user, export=filename)
     transaction.on_commit(partial(enqueue, prepare_export_task, export.pk), robust=True)
     return export
 
 
 # --- Preparing ------------------------------------------------------------------------------
+
+SOMETHING_WENT_WRONG = _("Something went wrong while preparing it. Ask for it again.")
+TOO_LONG = _("It took too long to prepare. Ask for a shorter period.")
 
 
 def _claim(export_id: int) -> Export | None:
@@ -183,12 +194,26 @@ def _write(export: Export, filters: InsightFilters, handle) -> None:
 
 def prepare_export(export_id: int) -> bool:
     """Build a queued export and tell the person who asked, once: a second run, or two at
-    once, finds it no longer queued and does nothing. Returns whether it became ready."""
+    once, finds it no longer queued and does nothing. Whatever stops it, the person is told
+    it failed. Returns whether it became ready."""
     export = _claim(export_id)
     if export is None:
         return False
-    user = export.requested_by
-    if not permitted(user, export):
+    try:
+        return _prepare(export)
+    except SoftTimeLimitExceeded:
+        _fail(export, str(TOO_LONG))
+    except Exception:
+        logger.exception("Export %s could not be prepared", export.pk)
+        _fail(export, str(SOMETHING_WENT_WRONG))
+    return False
+
+
+def _prepare(export: Export) -> bool:
+    if export.attaching and export.attach_to is None:
+        _fail(export, gettext("The meeting was removed before the report could be attached."))
+        return False
+    if not permitted(export.requested_by, export):
         _fail(export, gettext("You may no longer see these figures."))
         return False
     try:
@@ -197,14 +222,21 @@ def prepare_export(export_id: int) -> bool:
         _fail(export, gettext("A forum, region or practice area it was filtered by was removed."))
         return False
     with tempfile.TemporaryFile() as handle:
-        try:
-            _write(export, filters, handle)
-        except Exception:
-            logger.exception("Export %s could not be prepared", export.pk)
-            _fail(export, gettext("Something went wrong while preparing it. Ask for it again."))
-            return False
+        _write(export, filters, handle)
         handle.seek(0)
-        return _finish(export, File(handle))
+        # Stored before the row says so; removed again if the row is not marked ready.
+        name = export.file.storage.save(
+            export.file.field.generate_filename(export, f"{uuid.uuid4().hex}/{export.filename}"),
+            File(handle),
+        )
+    try:
+        finished = _finish(export, name)
+    except BaseException:
+        _delete_file(export.file.storage, name)
+        raise
+    if not finished:
+        _delete_file(export.file.storage, name)
+    return finished
 
 
 def _downloads_url() -> str:
@@ -212,20 +244,31 @@ def _downloads_url() -> str:
 
 
 @transaction.atomic
-def _finish(export: Export, content: File) -> bool:
+def _finish(export: Export, name: str) -> bool:
     export = (
         Export.objects.select_for_update(of=("self",))
         .select_related("requested_by", "attach_to__forum")
         .filter(pk=export.pk, status=ExportStatus.PREPARING)
         .first()
     )
-    if export is None:  # removed while it was being prepared
+    if export is None:  # removed, or given up on, while it was being prepared
         return False
+    export.file.name = name
     meeting = export.attach_to
     if meeting is not None:
+        if not meetings_taking_papers([meeting.forum]).filter(pk=meeting.pk).exists():
+            _fail(
+                export,
+                gettext(
+                    "%(meeting)s has been held or cancelled since; attach the report to a "
+                    "coming meeting."
+                )
+                % {"meeting": meeting},
+            )
+            return False
         try:
-            content.seek(0)
-            paper = ContentFile(content.read(), name=export.filename)
+            with export.file.open("rb") as stored:
+                paper = ContentFile(stored.read(), name=export.filename)
             add_resource(
                 meeting.forum,
                 by=export.requested_by,
@@ -236,24 +279,22 @@ def _finish(export: Export, content: File) -> bool:
         except ForumActionRefused as refused:
             _fail(export, str(refused))
             return False
-        content.seek(0)
-    export.file.save(f"{uuid.uuid4().hex}/{export.filename}", content, save=False)
     export.size = export.file.size
     export.status = ExportStatus.READY
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "size", "status", "finished_at"])
+    kept = formats.date_format(timezone.localtime(export.expires_at), "DATETIME_FORMAT")
     if meeting is not None:
         subject = gettext("Attached to %(meeting)s: %(title)s") % {
-            "meeting": f"{meeting.forum.name}, {meeting}",
+            "meeting": meeting,
             "title": export.title,
         }
+        body = gettext("A copy is also in your downloads until %(date)s.") % {"date": kept}
         url = meeting.get_absolute_url()
     else:
         subject = gettext("Ready to download: %(title)s") % {"title": export.title}
+        body = gettext("It is kept for you until %(date)s.") % {"date": kept}
         url = _downloads_url()
-    body = gettext("It is kept for you until %(date)s.") % {
-        "date": f"{timezone.localtime(export.expires_at):%-d %B %Y}"
-    }
     notify(export.requested_by, subject=subject, body=body, url=url, kind=NotificationKind.OTHER)
     return True
 
@@ -277,33 +318,35 @@ def _fail(export: Export, problem: str) -> None:
 
 
 def prepare_waiting_exports() -> int:
-    """Send the worker again what waits too long: exports whose message was lost, and those
-    whose worker stopped (tried MAX_ATTEMPTS times, then given up). Returns how many were sent."""
+    """Send the worker again what waits too long: exports whose message was lost (sent long
+    ago and not taken), and those whose worker stopped (tried MAX_ATTEMPTS times, then given
+    up). Returns how many were sent."""
     now = timezone.now()
     stalled_since = now - dt.timedelta(minutes=settings.EXPORT_STALLED_MINUTES)
     with transaction.atomic():
         stalled = list(
-            Export.objects.select_for_update(skip_locked=True)
+            Export.objects.select_for_update(of=("self",), skip_locked=True)
             .filter(status=ExportStatus.PREPARING, started_at__lt=stalled_since)
             .select_related("requested_by")
         )
-        again = []
         for export in stalled:
             if export.attempts >= MAX_ATTEMPTS:
-                _fail(export, gettext("It took too long to prepare. Ask for a shorter period."))
+                _fail(export, str(TOO_LONG))
             else:
                 export.status = ExportStatus.QUEUED
-                export.save(update_fields=["status"])
-                again.append(export.pk)
-    lost = list(
-        Export.objects.filter(status=ExportStatus.QUEUED, created_at__lt=now - LOST_AFTER)
-        .exclude(pk__in=again)
-        .values_list("pk", flat=True)
-    )
-    for export_id in [*again, *lost]:
+                export.queued_at = now - LOST_AFTER  # sent again below
+                export.save(update_fields=["status", "queued_at"])
+    with transaction.atomic():
+        lost = list(
+            Export.objects.select_for_update(skip_locked=True)
+            .filter(status=ExportStatus.QUEUED, queued_at__lte=now - LOST_AFTER)
+            .values_list("pk", flat=True)
+        )
+        Export.objects.filter(pk__in=lost).update(queued_at=now)
+    for export_id in lost:
         if not enqueue(prepare_export_task, export_id):
             break
-    return len(again) + len(lost)
+    return len(lost)
 
 
 def remove_expired_exports() -> int:
@@ -320,17 +363,19 @@ def remove_expired_exports() -> int:
     if storage.exists("exports"):
         folders, _files = storage.listdir("exports")
         for folder in folders:
-            for name in storage.listdir(f"exports/{folder}")[1]:
-                path = f"exports/{folder}/{name}"
-                if storage.get_modified_time(path) < cutoff:
-                    _delete_file(storage, path)
+            with contextlib.suppress(FileNotFoundError):
+                for name in storage.listdir(f"exports/{folder}")[1]:
+                    path = f"exports/{folder}/{name}"
+                    if storage.get_modified_time(path) < cutoff:
+                        _delete_file(storage, path)
     return removed
 
 
 def _delete_file(storage, name: str) -> None:
-    """Delete a prepared file and, on a file system, the folder made for it."""
+    """Delete a prepared file and, on a file system, the folder made for it; either may be
+    gone already (a restored database, a run stopped half way)."""
     storage.delete(name)
     folder = posixpath.dirname(name)
-    if hasattr(storage, "path") and not any(storage.listdir(folder)):
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):
+        if hasattr(storage, "path") and not any(storage.listdir(folder)):
             os.rmdir(storage.path(folder))

@@ -1,7 +1,14 @@
 from celery import shared_task
+from django.conf import settings
+
+# Stopped (and told so) a minute before the sweep would take it for a stopped worker, and
+# killed if it does not stop then.
+_LIMIT = settings.EXPORT_STALLED_MINUTES * 60
 
 
-@shared_task(name="insights.prepare_export")
+@shared_task(
+    name="insights.prepare_export", soft_time_limit=max(_LIMIT - 60, 30), time_limit=_LIMIT
+)
 def prepare_export(export_id: int) -> bool:
     """Build one asked-for register or report; a second run of the same id does nothing."""
     from .services import prepare_export as prepare

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from forums.choices import MeetingStatus
 from forums.models import Forum, Meeting
 from forums.views.mixins import ForumPermissionMixin
 from members.fields import ModelChoiceField
@@ -28,7 +27,7 @@ from operations.security import security_event
 from .choices import ExportFormat, ExportKind, ExportStatus
 from .forms import ExportRequestForm, InsightFilterForm
 from .models import Export
-from .registers import strategic_forums_run_by
+from .registers import meetings_taking_papers, strategic_forums_run_by
 from .report import report_title
 from .services import ExportRefused, permitted, request_export
 from .views import FilteredMixin
@@ -137,7 +136,12 @@ class DownloadsView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["retention_days"] = settings.EXPORT_RETENTION_DAYS
-        context["any_pending"] = any(export.is_pending for export in context["exports"])
+        exports = context["exports"]
+        context["any_pending"] = any(export.is_pending for export in exports)
+        user = self.request.user
+        for export in exports:
+            # Offered only while the download would be sent.
+            export.may_download = export.is_ready and permitted(user, export)
         return context
 
 
@@ -168,17 +172,6 @@ class DownloadView(LoginRequiredMixin, View):
         response["Cache-Control"] = "private, no-store"
         security_event("export_downloaded", request=request, export=export.filename)
         return response
-
-
-def meetings_taking_papers(forums: list[Forum]):
-    """Coming meetings of these forums, draft or published (not held, not cancelled)."""
-    return (
-        Meeting.objects.filter(
-            forum__in=forums, status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED]
-        )
-        .upcoming()
-        .select_related("forum")
-    )
 
 
 class AttachReportForm(forms.Form):

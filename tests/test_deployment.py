@@ -15,7 +15,16 @@ def compose() -> dict:
 def test_compose_defines_the_production_like_services():
     services = compose()["services"]
 
-    assert set(services) == {"db", "redis", "web", "worker", "beat", "nginx", "backup"}
+    assert set(services) == {
+        "db",
+        "redis",
+        "web",
+        "worker",
+        "exports-worker",
+        "beat",
+        "nginx",
+        "backup",
+    }
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
 
@@ -48,10 +57,21 @@ def test_compose_web_and_worker_share_the_prepared_exports_and_nginx_never_sees_
     # The image is built in /app, where EXPORTS_ROOT defaults to var/exports.
     assert Path(settings.EXPORTS_ROOT) == BASE_DIR / "var" / "exports"
     assert "exports" in spec["volumes"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "exports-worker"):
         assert "exports:/app/var/exports" in services[name]["volumes"], name
     assert not any(volume.startswith("exports:") for volume in services["nginx"]["volumes"])
     assert not any(volume.startswith("exports:") for volume in services["backup"]["volumes"])
+
+
+def test_compose_exports_have_a_worker_of_their_own_so_emails_never_wait_behind_them():
+    services = compose()["services"]
+    command = services["exports-worker"]["command"]
+
+    assert services["web"]["environment"]["CELERY_EXPORTS_QUEUE"] == "exports"
+    assert command[command.index("-Q") + 1] == "exports"
+    assert "--concurrency=1" in command
+    assert "-Q" not in services["worker"]["command"]
+    assert "test" in services["exports-worker"]["healthcheck"]
 
 
 def test_compose_web_migrates_then_serves_with_gunicorn():

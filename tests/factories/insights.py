@@ -21,6 +21,7 @@ class ExportFactory(factory.django.DjangoModelFactory):
     title = "Issues register, 1 January 2026 to 30 June 2026"
     filename = "issues-register-20260101-20260630.csv"
     created_at = factory.LazyFunction(timezone.now)
+    queued_at = factory.SelfAttribute("created_at")
 
     @classmethod
     def _create(cls, model_class, *args, ready=None, **kwargs):

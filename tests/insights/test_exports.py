@@ -3,11 +3,14 @@ with the filters and visibility of the person who asked, listed on their downloa
 downloaded only by them, and deleted after the retention period."""
 
 import datetime as dt
+import os
+import posixpath
 import re
 
 import pytest
 import time_machine
-from django.db import connection
+from django.core.files.storage import FileSystemStorage
+from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -212,8 +215,11 @@ def test_report_for_a_meeting_cancelled_before_it_was_prepared_is_not_attached(
     export = prepared(export)
 
     assert export.status == ExportStatus.FAILED
-    assert export.problem == "Resources cannot be added to a cancelled meeting."
+    assert export.problem == (
+        f"{meeting} has been held or cancelled since; attach the report to a coming meeting."
+    )
     assert Resource.objects.count() == 0
+    assert not export.file
 
 
 def test_report_attached_once_prepared_tells_its_person_where(
@@ -228,7 +234,7 @@ def test_report_attached_once_prepared_tells_its_person_where(
     assert (paper.meeting, paper.title, paper.added_by) == (meeting, export.title, executive)
     assert export.file.open("rb").read(5) == b"%PDF-"
     assert notices(executive) == [
-        (f"Attached to {strategic.name}, {meeting}: {export.title}", meeting.get_absolute_url())
+        (f"Attached to {meeting}: {export.title}", meeting.get_absolute_url())
     ]
 
 
@@ -418,3 +424,118 @@ def test_someone_without_insights_may_not_ask_for_a_register(db, client):
 
     assert response.status_code == 403
     assert Export.objects.count() == 0
+
+
+def test_report_for_a_meeting_held_before_it_was_prepared_is_not_attached(
+    executive, strategic, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = MeetingFactory(forum=strategic)
+    export = ask(executive, kind="report", file_format="pdf", attach_to=meeting)
+
+    with time_machine.travel(meeting.end + dt.timedelta(hours=1)):
+        export = prepared(export)
+
+    assert export.status == ExportStatus.FAILED
+    assert "has been held or cancelled since" in export.problem
+    assert Resource.objects.count() == 0
+
+
+def test_report_for_a_meeting_deleted_before_it_was_prepared_says_so(executive, strategic):
+    meeting = MeetingFactory(forum=strategic)
+    export = ask(executive, kind="report", file_format="pdf", attach_to=meeting)
+    meeting.delete()
+
+    export = prepared(export)
+
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "The meeting was removed before the report could be attached."
+
+
+def test_forum_view_offers_its_registers_but_not_the_whole_loops_report(client, north):
+    facilitator = MembershipFactory(forum=north, role=MembershipRole.FACILITATOR).user
+    client.force_login(facilitator)
+    url = reverse("insights:forum-export", kwargs={"slug": north.slug})
+
+    register = client.post(url, {"kind": "issues", "file_format": "csv"})
+    report = client.post(url, {"kind": "report", "file_format": "pdf"})
+
+    assert register["Location"] == reverse("insights:downloads")
+    assert report["Location"] == reverse("insights:forum-insights", kwargs={"slug": north.slug})
+    assert list(Export.objects.values_list("kind", flat=True)) == ["issues"]
+
+
+def test_export_whose_file_cannot_be_stored_fails_and_tells_its_person(executive, tmp_path):
+    not_a_folder = tmp_path / "full"
+    not_a_folder.write_text("")
+    field = Export._meta.get_field("file")
+    kept, field.storage = field.storage, FileSystemStorage(location=not_a_folder)
+    try:
+        export = prepared(ask(executive))
+    finally:
+        field.storage = kept
+
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "Something went wrong while preparing it. Ask for it again."
+    assert notices(executive)[0][0].startswith("Could not be prepared: ")
+    # Asked again, it is prepared afresh rather than waiting behind the failed one.
+    assert prepared(ask(executive)).status == ExportStatus.READY
+
+
+def test_sweep_sends_a_waiting_export_again_once_each_time_it_waits_too_long(
+    executive, broker_down
+):
+    Export.objects.create(
+        requested_by=executive,
+        kind="issues",
+        file_format="csv",
+        query="start=2026-01-01&end=2026-06-30",
+        title="Issues register",
+        filename="issues.csv",
+        created_at=timezone.now(),
+        queued_at=timezone.now(),
+    )
+    later = timezone.now() + dt.timedelta(minutes=3)
+
+    # Its messages are never taken (the broker is down): the next sweep to send it again is
+    # the first one after it has waited too long since the last sending.
+    with time_machine.travel(later, tick=False):
+        sent = [prepare_waiting_exports(), prepare_waiting_exports()]
+    with time_machine.travel(later + dt.timedelta(minutes=3), tick=False):
+        sent.append(prepare_waiting_exports())
+
+    assert sent == [1, 0, 1]
+
+
+def test_only_one_waiting_export_per_person_and_request(executive):
+    ExportFactory(requested_by=executive)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportFactory(requested_by=executive)
+    ExportFactory(requested_by=executive, status=ExportStatus.FAILED)
+    ExportFactory(requested_by=executive, file_format="xlsx")
+
+
+def test_expired_export_whose_folder_is_gone_is_still_deleted_with_the_rest(executive, settings):
+    gone = prepared(ask(executive))
+    other = prepared(ask(executive, file_format="xlsx"))
+    storage = gone.file.storage
+    storage.delete(gone.file.name)
+    os.rmdir(storage.path(posixpath.dirname(gone.file.name)))
+    Export.objects.update(
+        created_at=timezone.now() - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS + 1)
+    )
+
+    assert remove_expired_exports() == 2
+    assert not storage.exists(other.file.name)
+
+
+def test_download_is_not_offered_once_the_person_may_no_longer_see_it(client, executive):
+    export = prepared(ask(executive))
+    executive.memberships.update(role=MembershipRole.MEMBER)
+    client.force_login(executive)
+
+    page = client.get(reverse("insights:downloads")).content.decode()
+
+    assert f'href="{export.get_absolute_url()}"' not in page
+    assert "You may no longer see what it holds, so it is not sent to you." in page
