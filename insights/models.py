@@ -67,11 +67,11 @@ class Export(models.Model):
                 fields=["requested_by", "-created_at", "-id"],
                 name="export_requested_by_newest_idx",
             ),
-            # The daily removal of expired files.
+            # The hourly removal of expired files.
             models.Index(fields=["created_at"], name="export_created_idx"),
             # The sweep for exports whose message was lost or whose worker stopped.
             models.Index(
-                fields=["created_at"],
+                fields=["queued_at"],
                 condition=Q(status__in=PENDING),
                 name="export_pending_idx",
             ),
@@ -85,7 +85,8 @@ class Export(models.Model):
                 Coalesce("forum", Value(0)),
                 Coalesce("attach_to", Value(0)),
                 "query",
-                condition=Q(status__in=PENDING),
+                # An attaching export whose meeting was deleted waits only to be failed.
+                condition=Q(status__in=PENDING) & (Q(attaching=False) | Q(attach_to__isnull=False)),
                 name="export_one_waiting_per_request",
             ),
             models.CheckConstraint(

@@ -43,8 +43,10 @@ logger = logging.getLogger(__name__)
 
 # Tries of an export whose worker stopped before it was prepared.
 MAX_ATTEMPTS = 3
-# A message to the worker not taken this long after it was sent is taken as lost.
-LOST_AFTER = dt.timedelta(minutes=2)
+# A message to the worker not taken this long after it was sent is taken as lost: longer
+# than the sweep's five minutes, so that an export waiting behind a long build is not sent
+# again at every sweep.
+LOST_AFTER = dt.timedelta(minutes=15)
 
 
 class ExportRefused(Exception):
@@ -131,6 +133,7 @@ def request_export(
         "file_format": file_format,
         "forum": forum,
         "attach_to": attach_to,
+        "attaching": attach_to is not None,
         "query": query,
     }
     waiting = Export.objects.filter(**same, status__in=PENDING).first()
@@ -142,7 +145,6 @@ def request_export(
         with transaction.atomic():
             export = Export.objects.create(
                 **same,
-                attaching=attach_to is not None,
                 title=title,
                 filters_text=_filters_text(filters, forum_fixed=forum is not None),
                 filename=filename,
@@ -221,21 +223,20 @@ def _prepare(export: Export) -> bool:
     except (Forum.DoesNotExist, Region.DoesNotExist, PracticeArea.DoesNotExist):
         _fail(export, gettext("A forum, region or practice area it was filtered by was removed."))
         return False
-    with tempfile.TemporaryFile() as handle:
-        _write(export, filters, handle)
-        handle.seek(0)
-        # Stored before the row says so; removed again if the row is not marked ready.
-        name = export.file.storage.save(
-            export.file.field.generate_filename(export, f"{uuid.uuid4().hex}/{export.filename}"),
-            File(handle),
-        )
+    storage = export.file.storage
+    # Stored before the row says so, in a folder of its own; removed again, whatever was
+    # written of it, unless the row is marked ready.
+    name = export.file.field.generate_filename(export, f"{uuid.uuid4().hex}/{export.filename}")
+    finished = False
     try:
+        with tempfile.TemporaryFile() as handle:
+            _write(export, filters, handle)
+            handle.seek(0)
+            name = storage.save(name, File(handle))
         finished = _finish(export, name)
-    except BaseException:
-        _delete_file(export.file.storage, name)
-        raise
-    if not finished:
-        _delete_file(export.file.storage, name)
+    finally:
+        if not finished:
+            _delete_file(storage, name)
     return finished
 
 
@@ -255,8 +256,21 @@ def _finish(export: Export, name: str) -> bool:
         return False
     export.file.name = name
     meeting = export.attach_to
+    if export.attaching and meeting is None:
+        _fail(export, gettext("The meeting was removed before the report could be attached."))
+        return False
+    if not permitted(export.requested_by, export):
+        _fail(export, gettext("You may no longer see these figures."))
+        return False
+    resource = None
     if meeting is not None:
-        if not meetings_taking_papers([meeting.forum]).filter(pk=meeting.pk).exists():
+        still_to_come = (
+            meetings_taking_papers([meeting.forum])
+            .select_for_update(of=("self",))
+            .filter(pk=meeting.pk)
+            .first()
+        )
+        if still_to_come is None:
             _fail(
                 export,
                 gettext(
@@ -269,7 +283,7 @@ def _finish(export: Export, name: str) -> bool:
         try:
             with export.file.open("rb") as stored:
                 paper = ContentFile(stored.read(), name=export.filename)
-            add_resource(
+            resource = add_resource(
                 meeting.forum,
                 by=export.requested_by,
                 title=export.title,
@@ -279,6 +293,17 @@ def _finish(export: Export, name: str) -> bool:
         except ForumActionRefused as refused:
             _fail(export, str(refused))
             return False
+    try:
+        _mark_ready(export, meeting)
+    except BaseException:
+        # The paper's row goes with the transaction; its file was stored on saving it.
+        if resource is not None:
+            resource.file.delete(save=False)
+        raise
+    return True
+
+
+def _mark_ready(export: Export, meeting: Meeting | None) -> None:
     export.size = export.file.size
     export.status = ExportStatus.READY
     export.finished_at = timezone.now()
@@ -296,7 +321,6 @@ def _finish(export: Export, name: str) -> bool:
         body = gettext("It is kept for you until %(date)s.") % {"date": kept}
         url = _downloads_url()
     notify(export.requested_by, subject=subject, body=body, url=url, kind=NotificationKind.OTHER)
-    return True
 
 
 @transaction.atomic
@@ -376,6 +400,7 @@ def _delete_file(storage, name: str) -> None:
     gone already (a restored database, a run stopped half way)."""
     storage.delete(name)
     folder = posixpath.dirname(name)
-    with contextlib.suppress(OSError):
-        if hasattr(storage, "path") and not any(storage.listdir(folder)):
+    # Only a file system has folders to remove.
+    with contextlib.suppress(OSError, NotImplementedError):
+        if not any(storage.listdir(folder)):
             os.rmdir(storage.path(folder))

@@ -129,7 +129,7 @@ class DownloadsView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return (
             Export.objects.filter(requested_by=self.request.user)
-            .select_related("attach_to__forum")
+            .select_related("forum", "attach_to__forum")
             .defer("query")
         )
 
