@@ -22,28 +22,51 @@ def report_title(filters: InsightFilters) -> str:
     return gettext("State of the loop, %(period)s") % {"period": filters.period_label}
 
 
+def _filter_values(filters: InsightFilters) -> list[tuple[str, str, str]]:
+    """Each filter besides the period: its label, its value in words ("" when not chosen),
+    and what not choosing it means."""
+    return [
+        (
+            gettext("Forum passed through"),
+            filters.forum.name if filters.forum else "",
+            gettext("Any forum"),
+        ),
+        (
+            gettext("Tier passed through"),
+            str(Tier(filters.tier).label) if filters.tier else "",
+            gettext("Any tier"),
+        ),
+        (
+            gettext("Region"),
+            filters.region.name if filters.region else "",
+            gettext("Any region"),
+        ),
+        (
+            gettext("Practice area"),
+            filters.practice_area.name if filters.practice_area else "",
+            gettext("Any practice area"),
+        ),
+        (
+            gettext("Sector"),
+            str(Sector(filters.sector).label) if filters.sector else "",
+            gettext("Any sector"),
+        ),
+    ]
+
+
 def filter_summary(filters: InsightFilters) -> list[tuple[str, str]]:
     """The filters the figures were read with, in words, for the report's first page."""
     return [
         (gettext("Period"), filters.period_label),
-        (
-            gettext("Forum passed through"),
-            filters.forum.name if filters.forum else gettext("Any forum"),
-        ),
-        (
-            gettext("Tier passed through"),
-            str(Tier(filters.tier).label) if filters.tier else gettext("Any tier"),
-        ),
-        (gettext("Region"), filters.region.name if filters.region else gettext("Any region")),
-        (
-            gettext("Practice area"),
-            filters.practice_area.name if filters.practice_area else gettext("Any practice area"),
-        ),
-        (
-            gettext("Sector"),
-            str(Sector(filters.sector).label) if filters.sector else gettext("Any sector"),
-        ),
+        *((label, value or anything) for label, value, anything in _filter_values(filters)),
     ]
+
+
+def filters_in_words(filters: InsightFilters, *, forum_fixed: bool = False) -> str:
+    """The filters chosen besides the period (and a forum's own view's forum), in words:
+    "Region: Northern; Sector: Government", or "" for none."""
+    chosen = _filter_values(filters)[1:] if forum_fixed else _filter_values(filters)
+    return "; ".join(f"{label}: {value}" for label, value, _anything in chosen if value)
 
 
 def report_html(user, filters: InsightFilters) -> str:

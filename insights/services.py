@@ -21,11 +21,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from forums.choices import Tier
 from forums.exceptions import ForumActionRefused
 from forums.models import Forum, Meeting
 from forums.services.resources import add_resource
-from members.choices import NotificationKind, Sector
+from members.choices import NotificationKind
 from members.models import PracticeArea, Region, User
 from members.services import notify
 from members.tasks import enqueue
@@ -34,7 +33,7 @@ from operations.security import security_event
 from .choices import FORMATS_OF, PENDING, ExportFormat, ExportKind, ExportStatus
 from .models import Export
 from .registers import REGISTERS, meetings_taking_papers, register_rows
-from .report import render_report, report_filename, report_title
+from .report import filters_in_words, render_report, report_filename, report_title
 from .selectors import InsightFilters, filters_of, filters_query
 from .tasks import prepare_export as prepare_export_task
 from .writers import write_csv, write_xlsx
@@ -54,22 +53,6 @@ class ExportRefused(Exception):
 
 
 # --- What an export is called ------------------------------------------------------------
-
-
-def _filters_text(filters: InsightFilters, *, forum_fixed: bool) -> str:
-    """The filters besides the period and a forum's own, in words."""
-    parts = []
-    if filters.forum is not None and not forum_fixed:
-        parts.append((gettext("Forum passed through"), filters.forum.name))
-    if filters.tier:
-        parts.append((gettext("Tier passed through"), str(Tier(filters.tier).label)))
-    if filters.region is not None:
-        parts.append((gettext("Region"), filters.region.name))
-    if filters.practice_area is not None:
-        parts.append((gettext("Practice area"), filters.practice_area.name))
-    if filters.sector:
-        parts.append((gettext("Sector"), str(Sector(filters.sector).label)))
-    return "; ".join(f"{name}: {value}" for name, value in parts)
 
 
 def _title_and_filename(kind: str, file_format: str, filters, forum) -> tuple[str, str]:
@@ -146,7 +129,7 @@ def request_export(
             export = Export.objects.create(
                 **same,
                 title=title,
-                filters_text=_filters_text(filters, forum_fixed=forum is not None),
+                filters_text=filters_in_words(filters, forum_fixed=forum is not None),
                 filename=filename,
                 created_at=now,
                 queued_at=now,
@@ -211,12 +194,19 @@ def prepare_export(export_id: int) -> bool:
     return False
 
 
-def _prepare(export: Export) -> bool:
+def _refusal(export: Export) -> str:
+    """Why the export may not be finished for its person now, or "": asked before it is
+    built and again when it is finished, since either may change meanwhile."""
     if export.attaching and export.attach_to is None:
-        _fail(export, gettext("The meeting was removed before the report could be attached."))
-        return False
+        return gettext("The meeting was removed before the report could be attached.")
     if not permitted(export.requested_by, export):
-        _fail(export, gettext("You may no longer see these figures."))
+        return gettext("You may no longer see these figures.")
+    return ""
+
+
+def _prepare(export: Export) -> bool:
+    if refusal := _refusal(export):
+        _fail(export, refusal)
         return False
     try:
         filters = filters_of(export.query, forum=export.forum)
@@ -255,13 +245,10 @@ def _finish(export: Export, name: str) -> bool:
     if export is None:  # removed, or given up on, while it was being prepared
         return False
     export.file.name = name
+    if refusal := _refusal(export):
+        _fail(export, refusal)
+        return False
     meeting = export.attach_to
-    if export.attaching and meeting is None:
-        _fail(export, gettext("The meeting was removed before the report could be attached."))
-        return False
-    if not permitted(export.requested_by, export):
-        _fail(export, gettext("You may no longer see these figures."))
-        return False
     resource = None
     if meeting is not None:
         still_to_come = (
@@ -378,12 +365,11 @@ def remove_expired_exports() -> int:
     file left that old without one (its person's account was deleted). Returns how many."""
     cutoff = timezone.now() - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
     storage = Export._meta.get_field("file").storage
-    removed = 0
-    expired = Export.objects.filter(created_at__lt=cutoff).only("pk", "file")
-    for export in expired.iterator(chunk_size=500):
-        if export.file:
-            _delete_file(storage, export.file.name)
-        removed += Export.objects.filter(pk=export.pk).delete()[0]
+    expired = list(Export.objects.filter(created_at__lt=cutoff).values_list("pk", "file"))
+    for _pk, name in expired:
+        if name:
+            _delete_file(storage, name)
+    removed = Export.objects.filter(pk__in=[pk for pk, _name in expired]).delete()[0]
     if storage.exists("exports"):
         folders, _files = storage.listdir("exports")
         for folder in folders:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -21,7 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from forums.models import Forum, Meeting
 from forums.views.mixins import ForumPermissionMixin
 from members.fields import ModelChoiceField
-from members.files import CONTENT_TYPES
+from members.files import CONTENT_TYPES, download_response
 from operations.security import security_event
 
 from .choices import ExportFormat, ExportKind, ExportStatus
@@ -158,18 +158,7 @@ class DownloadView(LoginRequiredMixin, View):
         )
         if not permitted(request.user, export):
             raise PermissionDenied
-        try:
-            handle = export.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404(gettext("The file is no longer stored.")) from missing
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=export.filename,
-            content_type=DOWNLOAD_TYPES[export.file_format],
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response = download_response(export.file, content_type=DOWNLOAD_TYPES[export.file_format])
         security_event("export_downloaded", request=request, export=export.filename)
         return response
 

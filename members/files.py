@@ -10,6 +10,7 @@ import puremagic
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
@@ -177,13 +178,14 @@ def file_type_problem(upload: File, extension: str) -> str | None:
     return None
 
 
-def download_response(stored: FieldFile) -> HttpResponse:
-    """A stored upload sent as a download, after the caller's permission check: by nginx when
-    MEDIA_ACCEL_REDIRECT_PREFIX is set, by Django otherwise; never cached, never sniffed."""
+def download_response(stored: FieldFile, *, content_type: str = "") -> HttpResponse:
+    """A stored file sent as a download, after the caller's permission check: an upload by
+    nginx when MEDIA_ACCEL_REDIRECT_PREFIX is set (nginx aliases MEDIA_ROOT alone), anything
+    else by Django; never cached, never sniffed. The type follows the extension unless given."""
     filename = PurePosixPath(stored.name).name
-    content_type = content_type_for(PurePosixPath(filename).suffix.lstrip("."))
+    content_type = content_type or content_type_for(PurePosixPath(filename).suffix.lstrip("."))
     prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
-    if prefix:
+    if prefix and stored.storage is default_storage:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix + quote(stored.name)
         response["Content-Disposition"] = content_disposition_header(True, filename)
