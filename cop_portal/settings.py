@@ -472,6 +472,9 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # An export still being prepared after this long lost its worker: it is tried again (three
 # tries at most) by the sweep that also re-sends exports whose message was lost.
 EXPORT_STALLED_MINUTES = env.int("EXPORT_STALLED_MINUTES", default=30)
+# A meeting paper (agenda pack, minutes) of more agenda items than this is prepared by the
+# worker like an export, not laid out while the reader waits (about 30 ms an item).
+PAPER_ITEMS_IN_REQUEST = env.int("PAPER_ITEMS_IN_REQUEST", default=100)
 
 # --- Email ------------------------------------------------------------------------
 

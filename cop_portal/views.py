@@ -1,5 +1,7 @@
 """View helpers shared by the apps."""
 
+from django.shortcuts import redirect
+
 from .db import plans_for_these_values, plans_kept_for_every_value
 
 
@@ -47,3 +49,21 @@ class PlannedForValuesMixin:
 
     def dispatch(self, request, *args, **kwargs):
         return _dispatched_in(plans_for_these_values, super().dispatch, request, *args, **kwargs)
+
+
+class ButtonTargetMixin:
+    """A view that only a button's form posts to. A GET (the address followed after signing in
+    again, when the session ran out before the button was pressed) goes back to the page the
+    button is on, where it can be pressed again, instead of a bare "method not allowed". The
+    view's own checks run first, so the GET reveals nothing a POST would not; it changes
+    nothing.
+
+    Put it first among the view's bases; `button_page_url` says where the button is."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def button_page_url(self) -> str:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.button_page_url())

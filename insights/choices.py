@@ -7,6 +7,9 @@ class ExportKind(models.TextChoices):
     ACTIONS = "actions", _("Actions register")
     DECISIONS = "decisions", _("Decisions register")
     REPORT = "report", _("State of the loop report")
+    # A meeting's papers, prepared in the background when its agenda is long.
+    AGENDA_PACK = "agenda-pack", _("Agenda pack")
+    MINUTES = "minutes", _("Minutes")
 
 
 class ExportFormat(models.TextChoices):
@@ -21,7 +24,12 @@ FORMATS_OF = {
     ExportKind.ACTIONS: (ExportFormat.CSV, ExportFormat.XLSX),
     ExportKind.DECISIONS: (ExportFormat.CSV, ExportFormat.XLSX),
     ExportKind.REPORT: (ExportFormat.PDF,),
+    ExportKind.AGENDA_PACK: (ExportFormat.PDF,),
+    ExportKind.MINUTES: (ExportFormat.PDF,),
 }
+
+# The kinds that are papers of one meeting.
+PAPERS = (ExportKind.AGENDA_PACK, ExportKind.MINUTES)
 
 
 class ExportStatus(models.TextChoices):

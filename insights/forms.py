@@ -10,7 +10,7 @@ from members.choices import Sector
 from members.fields import ModelChoiceField
 from members.models import PracticeArea, Region
 
-from .choices import ExportFormat, ExportKind
+from .choices import PAPERS, ExportFormat, ExportKind
 from .selectors import MAX_PERIOD_DAYS, InsightFilters, default_period
 
 
@@ -103,5 +103,8 @@ class InsightFilterForm(forms.Form):
 class ExportRequestForm(forms.Form):
     """Which download is asked for; the filters come with it (InsightFilterForm)."""
 
-    kind = forms.ChoiceField(choices=ExportKind.choices)
+    # A meeting's papers are asked for on the meeting's page.
+    kind = forms.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in ExportKind if kind not in PAPERS]
+    )
     file_format = forms.ChoiceField(choices=ExportFormat.choices)

@@ -9,7 +9,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .choices import PENDING, ExportFormat, ExportKind, ExportStatus
+from .choices import PAPERS, PENDING, ExportFormat, ExportKind, ExportStatus
 
 
 def export_storage():
@@ -38,7 +38,19 @@ class Export(models.Model):
         "forums.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     attaching = models.BooleanField(default=False)
-    # The filters it was asked with, as a query string with the period written out.
+    # The meeting whose paper (agenda pack, minutes) this is; none for registers and the
+    # report. A paper goes with its meeting.
+    meeting = models.ForeignKey(
+        "forums.Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        # Deleting a meeting finds its papers by the partial index below.
+        db_index=False,
+    )
+    # The filters it was asked with, as a query string with the period written out; for a
+    # paper, its meeting.
     query = models.TextField(blank=True)
     title = models.CharField(max_length=300)
     # The filters besides the period, in words ("Region: Northern"), or blank for none.
@@ -75,6 +87,9 @@ class Export(models.Model):
                 condition=Q(status__in=PENDING),
                 name="export_pending_idx",
             ),
+            models.Index(
+                fields=["meeting"], condition=Q(meeting__isnull=False), name="export_meeting_idx"
+            ),
         ]
         constraints = [
             # One waiting export per person and request: a double click queues one.
@@ -84,6 +99,7 @@ class Export(models.Model):
                 "file_format",
                 Coalesce("forum", Value(0)),
                 Coalesce("attach_to", Value(0)),
+                # A paper's names its meeting.
                 "query",
                 # An attaching export whose meeting was deleted waits only to be failed.
                 condition=Q(status__in=PENDING) & (Q(attaching=False) | Q(attach_to__isnull=False)),
@@ -92,6 +108,12 @@ class Export(models.Model):
             models.CheckConstraint(
                 condition=Q(status=ExportStatus.READY) | Q(file=""),
                 name="export_file_only_when_ready",
+            ),
+            # A paper is of a meeting; a register or the report is of none.
+            models.CheckConstraint(
+                condition=Q(kind__in=PAPERS, meeting__isnull=False)
+                | (~Q(kind__in=PAPERS) & Q(meeting__isnull=True)),
+                name="export_meeting_only_for_papers",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Exports prepared in the background: a register or the "State of the loop" report is asked
 for on the page, built by the worker with the filters and the visibility of the person who
-asked, kept for EXPORT_RETENTION_DAYS, and downloaded only by them."""
+asked, kept for EXPORT_RETENTION_DAYS, and downloaded only by them. A meeting paper of a long
+agenda (forums.papers) is prepared the same way."""
 
 import contextlib
 import datetime as dt
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.exceptions import ForumActionRefused
 from forums.models import Forum, Meeting
+from forums.papers import PAPERS as MEETING_PAPERS
 from forums.services.resources import add_resource
 from members.choices import NotificationKind
 from members.models import PracticeArea, Region, User
@@ -30,7 +32,7 @@ from members.services import notify
 from members.tasks import enqueue
 from operations.security import security_event
 
-from .choices import FORMATS_OF, PENDING, ExportFormat, ExportKind, ExportStatus
+from .choices import FORMATS_OF, PAPERS, PENDING, ExportFormat, ExportKind, ExportStatus
 from .models import Export
 from .registers import REGISTERS, meetings_taking_papers, register_rows
 from .report import filters_in_words, render_report, report_filename, report_title
@@ -75,6 +77,10 @@ def permitted(user, export: Export) -> bool:
     to attach, adding papers to the meeting's forum."""
     if not user.is_active:
         return False
+    if export.kind in PAPERS:
+        return export.meeting is not None and MEETING_PAPERS[export.kind].may_read(
+            user, export.meeting
+        )
     if export.forum is not None:
         allowed = user.has_perm("insights.view_forum_insights", export.forum)
     else:
@@ -99,7 +105,7 @@ def request_export(
 ) -> Export:
     """Queue a register or the report for this person with these filters; asked again while
     the same one waits, the waiting one is returned. The worker is told after commit."""
-    if file_format not in FORMATS_OF.get(kind, ()):
+    if file_format not in FORMATS_OF.get(kind, ()) or kind in PAPERS:
         raise ExportRefused(gettext("That download is not offered."))
     if kind == ExportKind.REPORT and forum is not None:
         # The report is of the whole loop, for those who see it.
@@ -119,17 +125,64 @@ def request_export(
         "attaching": attach_to is not None,
         "query": query,
     }
+    title, filename = _title_and_filename(kind, file_format, filters, forum)
+    return _queue(
+        user,
+        same,
+        title=title,
+        filters_text=filters_in_words(filters, forum_fixed=forum is not None),
+        filename=filename,
+    )
+
+
+@transaction.atomic
+def request_paper(user: User, *, kind: str, meeting: Meeting) -> Export:
+    """Queue a meeting's paper (agenda pack, minutes) as PDF for this person, to read what
+    they may read of it when it is prepared; asked again while it waits, the waiting one is
+    returned."""
+    paper = MEETING_PAPERS.get(kind)
+    if paper is None:
+        raise ExportRefused(gettext("That download is not offered."))
+    if not paper.may_read(user, meeting):
+        raise ExportRefused(gettext("You may not read that paper."))
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    same = {
+        "requested_by": user,
+        "kind": kind,
+        "file_format": ExportFormat.PDF,
+        "forum": None,
+        "attach_to": None,
+        "attaching": False,
+        "meeting": meeting,
+        # Names the meeting for the constraint that keeps one waiting per request.
+        "query": f"meeting={meeting.pk}",
+    }
+    return _queue(
+        user,
+        same,
+        title=paper.title(meeting),
+        filters_text=gettext("%(forum)s, %(date)s")
+        % {
+            "forum": meeting.forum.name,
+            "date": formats.date_format(timezone.localtime(meeting.start), "DATE_FORMAT"),
+        },
+        filename=paper.filename(meeting),
+    )
+
+
+def _queue(user: User, same: dict, *, title: str, filters_text: str, filename: str) -> Export:
+    """The waiting export asked for just so, or a new one, told to the worker after commit.
+    Called inside the transaction that locked the person's row."""
     waiting = Export.objects.filter(**same, status__in=PENDING).first()
     if waiting is not None:
         return waiting
-    title, filename = _title_and_filename(kind, file_format, filters, forum)
     now = timezone.now()
     try:
         with transaction.atomic():
             export = Export.objects.create(
                 **same,
                 title=title,
-                filters_text=filters_in_words(filters, forum_fixed=forum is not None),
+                filters_text=filters_text,
                 filename=filename,
                 created_at=now,
                 queued_at=now,
@@ -151,7 +204,7 @@ def _claim(export_id: int) -> Export | None:
     with transaction.atomic():
         export = (
             Export.objects.select_for_update(of=("self",))
-            .select_related("requested_by", "forum", "attach_to__forum")
+            .select_related("requested_by", "forum", "attach_to__forum", "meeting__forum")
             .filter(pk=export_id, status=ExportStatus.QUEUED)
             .first()
         )
@@ -164,8 +217,11 @@ def _claim(export_id: int) -> Export | None:
     return export
 
 
-def _write(export: Export, filters: InsightFilters, handle) -> None:
+def _write(export: Export, filters: InsightFilters | None, handle) -> None:
     user = export.requested_by
+    if export.kind in PAPERS:
+        handle.write(MEETING_PAPERS[export.kind].pdf(export.meeting, user))
+        return
     if export.kind == ExportKind.REPORT:
         handle.write(render_report(user, filters))
         return
@@ -200,6 +256,8 @@ def _refusal(export: Export) -> str:
     if export.attaching and export.attach_to is None:
         return gettext("The meeting was removed before the report could be attached.")
     if not permitted(export.requested_by, export):
+        if export.kind in PAPERS:
+            return gettext("You may no longer read this paper.")
         return gettext("You may no longer see these figures.")
     return ""
 
@@ -209,7 +267,7 @@ def _prepare(export: Export) -> bool:
         _fail(export, refusal)
         return False
     try:
-        filters = filters_of(export.query, forum=export.forum)
+        filters = None if export.kind in PAPERS else filters_of(export.query, forum=export.forum)
     except (Forum.DoesNotExist, Region.DoesNotExist, PracticeArea.DoesNotExist):
         _fail(export, gettext("A forum, region or practice area it was filtered by was removed."))
         return False
@@ -238,7 +296,7 @@ def _downloads_url() -> str:
 def _finish(export: Export, name: str) -> bool:
     export = (
         Export.objects.select_for_update(of=("self",))
-        .select_related("requested_by", "attach_to__forum")
+        .select_related("requested_by", "attach_to__forum", "meeting__forum")
         .filter(pk=export.pk, status=ExportStatus.PREPARING)
         .first()
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.views import ButtonTargetMixin
 from forums.models import Forum, Meeting
 from forums.views.mixins import ForumPermissionMixin
 from members.fields import ModelChoiceField
@@ -39,13 +40,15 @@ DOWNLOAD_TYPES = {
 }
 
 
-class ExportRequestView(PermissionRequiredMixin, View):
+class ExportRequestView(ButtonTargetMixin, PermissionRequiredMixin, View):
     """Ask for a register or the report with the page's filters; the worker prepares it and
     the person finds it on their downloads page."""
 
-    http_method_names = ["post"]
     permission_required = "insights.view_insights"
     fixed_forum = None
+
+    def button_page_url(self) -> str:
+        return self.page_url()
 
     def page_url(self) -> str:
         if self.fixed_forum is not None:
@@ -129,7 +132,7 @@ class DownloadsView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return (
             Export.objects.filter(requested_by=self.request.user)
-            .select_related("forum", "attach_to__forum")
+            .select_related("forum", "attach_to__forum", "meeting__forum")
             .defer("query")
         )
 
@@ -151,7 +154,7 @@ class DownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         export = get_object_or_404(
-            Export.objects.select_related("forum", "attach_to__forum"),
+            Export.objects.select_related("forum", "attach_to__forum", "meeting__forum"),
             pk=pk,
             requested_by=request.user,
             status=ExportStatus.READY,

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView, UpdateView, View
 from django.views.generic.edit import FormView
 
+from cop_portal.views import ButtonTargetMixin
 from operations.security import security_event
 
 from . import services
@@ -75,9 +76,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return notifications_for(self.request.user)
 
 
-class MarkNotificationsReadView(LoginRequiredMixin, FormView):
+class MarkNotificationsReadView(ButtonTargetMixin, LoginRequiredMixin, FormView):
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return reverse("members:notifications")
 
     def form_valid(self, form):
         count = services.mark_notifications_read(self.request.user)

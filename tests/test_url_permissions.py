@@ -49,8 +49,10 @@ ROLES = (
 )
 
 # What a request gets: OK a page; IN a redirect to sign in; GO a redirect elsewhere;
-# NO forbidden (403); NF not found (404); PO a page that only takes POST (405).
-OK, IN, GO, NO, NF, PO = 200, "sign in", "redirect", 403, 404, 405
+# NO forbidden (403); NF not found (404); PO a button's target, which acts only on a POST: a
+# GET goes back to the page the button is on (tests/test_button_targets.py says which).
+OK, IN, GO, NO, NF = 200, "sign in", "redirect", 403, 404
+PO = GO
 
 
 def each(status):
@@ -131,6 +133,9 @@ TABLE = [
     ("forums:agenda-pack",                  "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:agenda-pack-pdf",              "meeting",    signed_in(OK)),
     ("forums:agenda-pack-pdf",              "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    # A long agenda's papers are asked of the worker by POST.
+    ("forums:agenda-pack-prepare",          "meeting",    signed_in(PO)),
+    ("forums:agenda-pack-prepare",          "draft",      (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:meeting-rsvp",                 "meeting",    (IN, NO, PO, PO, NO, NO, NO, PO)),
     ("forums:attendance",                   "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:minutes-edit",                 "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
@@ -138,6 +143,8 @@ TABLE = [
     # Unpublished minutes stay inside the forum.
     ("forums:minutes-pdf",                  "meeting",    (IN, NO, OK, OK, NO, NO, NO, OK)),
     ("forums:minutes-pdf",                  "draft",      (IN, NO, NO, OK, NO, NO, NO, OK)),
+    ("forums:minutes-prepare",              "meeting",    (IN, NO, PO, PO, NO, NO, NO, PO)),
+    ("forums:minutes-prepare",              "draft",      (IN, NO, NO, PO, NO, NO, NO, PO)),
     ("forums:action-create",                "meeting",    (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("forums:my-actions",                   "none",       signed_in(OK)),
     ("forums:action-update",                "action",     (IN, NO, OK, OK, NO, NO, NO, OK)),
@@ -291,6 +298,8 @@ POST_ALLOWED = {
     "forums:attendance": {"facilitator", "admin"},
     "forums:minutes-edit": {"facilitator", "admin"},
     "forums:minutes-publish": {"facilitator", "admin"},
+    "forums:agenda-pack-prepare": set(ROLES) - {"anonymous"},
+    "forums:minutes-prepare": {"practitioner", "facilitator", "admin"},
     "forums:action-create": {"facilitator", "admin"},
     "forums:action-update": {"practitioner", "facilitator", "admin"},
     "forums:resource-add": {"facilitator", "admin"},

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 from forums.models import Forum
 from members.models import PracticeArea, Region
 
@@ -208,10 +208,12 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
         )
 
 
-class EndorseView(IssuePermissionMixin, FormView):
+class EndorseView(ButtonTargetMixin, IssuePermissionMixin, FormView):
     permission_required = "feedback.endorse_issue"
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.issue.get_absolute_url()
 
     def form_valid(self, form):
         try:
@@ -222,10 +224,12 @@ class EndorseView(IssuePermissionMixin, FormView):
         return redirect(self.issue)
 
 
-class WatchView(IssuePermissionMixin, FormView):
+class WatchView(ButtonTargetMixin, IssuePermissionMixin, FormView):
     permission_required = "feedback.view_issue"
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.issue.get_absolute_url()
 
     def form_valid(self, form):
         watching = self.request.POST.get("watch") == "on"

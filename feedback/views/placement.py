@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.views import ButtonTargetMixin
 from forums.forms.agenda import LaterMeetingForm
 from forums.models import AgendaItem, Meeting
 from forums.selectors.agenda import agenda_page_of
@@ -16,12 +17,11 @@ from ..exceptions import TransitionNotAllowed
 from ..services.placement import move_to_later_meeting
 
 
-class MoveToLaterMeetingView(PermissionRequiredMixin, FormView):
+class MoveToLaterMeetingView(ButtonTargetMixin, PermissionRequiredMixin, FormView):
     """One step: the issue's item leaves this agenda for the chosen later meeting."""
 
     permission_required = "forums.build_agenda"
     form_class = LaterMeetingForm
-    http_method_names = ["post"]
 
     @cached_property
     def item(self) -> AgendaItem:
@@ -42,6 +42,9 @@ class MoveToLaterMeetingView(PermissionRequiredMixin, FormView):
         still there."""
         url = reverse("forums:agenda-edit", kwargs={"pk": self.item.meeting_id})
         return f"{url}?page={page}" if page > 1 else url
+
+    def button_page_url(self) -> str:
+        return f"{self.agenda_url(agenda_page_of(self.item))}#item-{self.item.pk}"
 
     def form_valid(self, form):
         meeting = form.cleaned_data["meeting"]

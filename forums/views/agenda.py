@@ -6,12 +6,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MeetingStatus
 from ..exceptions import ForumActionRefused
 from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm, LaterMeetingForm
 from ..models import AgendaItem, Meeting
+from ..papers import prepared_in_background
 from ..selectors.agenda import (
     agenda_defaults,
     agenda_items,
@@ -141,11 +142,13 @@ class AgendaItemDeleteView(AgendaItemMixin, FormView):
         return redirect(self.agenda_url(page=page))
 
 
-class AgendaItemMoveView(AgendaItemMixin, FormView):
+class AgendaItemMoveView(ButtonTargetMixin, AgendaItemMixin, FormView):
     """Move up / Move down buttons: plain forms, so the keyboard and no-JS browsers work."""
 
     form_class = AgendaMoveForm
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.agenda_url(self.item)
 
     def form_valid(self, form):
         direction = form.cleaned_data["direction"]
@@ -169,11 +172,13 @@ class AgendaItemMoveView(AgendaItemMixin, FormView):
         return redirect(self.agenda_url(self.item))
 
 
-class AgendaItemLaterView(AgendaItemMixin, FormView):
+class AgendaItemLaterView(ButtonTargetMixin, AgendaItemMixin, FormView):
     """Move an item without a practice issue to a later meeting of the forum, in one step."""
 
     form_class = LaterMeetingForm
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.agenda_url(self.item)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meetings": Meeting.objects.all()}
@@ -198,10 +203,12 @@ class AgendaItemLaterView(AgendaItemMixin, FormView):
         return redirect(self.agenda_url(self.item))
 
 
-class AgendaPublishView(MeetingPermissionMixin, FormView):
+class AgendaPublishView(ButtonTargetMixin, MeetingPermissionMixin, FormView):
     permission_required = "forums.build_agenda"
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return reverse("forums:agenda-edit", kwargs={"pk": self.meeting.pk})
 
     def form_valid(self, form):
         try:
@@ -226,6 +233,7 @@ class AgendaPackView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
         timed = timed_agenda(self.meeting, agenda_items(self.meeting).prefetch_related(None))
         return super().get_context_data(
             timed_agenda=timed,
+            papers_in_background=prepared_in_background(len(timed)),
             minutes_total=minutes_total(timed),
             resources=meeting_resources(self.meeting),
             **kwargs,

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MembershipRole, Tier
 from ..exceptions import ForumActionRefused
@@ -80,9 +81,11 @@ class ForumMembersView(ForumPermissionMixin, FormView):
         return redirect("forums:forum-members", slug=self.forum.slug)
 
 
-class MembershipActionMixin(ForumPermissionMixin):
+class MembershipActionMixin(ButtonTargetMixin, ForumPermissionMixin):
     permission_required = "forums.manage_membership"
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return reverse("forums:forum-members", kwargs={"slug": self.forum.slug})
 
     @cached_property
     def membership(self) -> Membership:

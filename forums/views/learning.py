@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, ListView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..exceptions import ForumActionRefused
 from ..forms.learning import LearningSessionForm, SessionDetailsForm
@@ -116,11 +116,13 @@ class SessionDetailsView(MeetingPermissionMixin, FormView):
         return redirect(self.meeting)
 
 
-class RegistrationActionView(MeetingPermissionMixin, FormView):
+class RegistrationActionView(ButtonTargetMixin, MeetingPermissionMixin, FormView):
     """One button on the session page: a POST that calls one service."""
 
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#registration-heading"
 
     def act(self):
         raise NotImplementedError

@@ -3,6 +3,7 @@ from django.views.generic import TemplateView
 from cop_portal.views import KeptPlansMixin
 
 from ..forms.agenda import RsvpForm
+from ..papers import prepared_in_background
 from ..selectors.actions import actions_for_meeting
 from ..selectors.agenda import (
     meeting_attendees,
@@ -52,6 +53,7 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
             )
         return super().get_context_data(
             timed_agenda=timed,
+            papers_in_background=prepared_in_background(len(timed)),
             to_decide=[entry for entry in timed if entry.awaits_outcome],
             minutes_total=total,
             minutes_over=max(total - meeting.duration_minutes, 0),

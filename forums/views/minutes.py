@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from cop_portal.views import ButtonTargetMixin
 from members.models import User
 
 from ..choices import ActionStatus
@@ -24,10 +25,12 @@ from ..services.rsvp import answer_rsvp, record_attendance
 from .mixins import MeetingPermissionMixin
 
 
-class RsvpView(MeetingPermissionMixin, FormView):
+class RsvpView(ButtonTargetMixin, MeetingPermissionMixin, FormView):
     permission_required = "forums.rsvp_meeting"
     form_class = RsvpForm
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.meeting.get_absolute_url()
 
     def form_valid(self, form):
         try:
@@ -138,10 +141,12 @@ class MinutesEditView(MeetingPermissionMixin, FormView):
         return redirect(self.meeting.get_absolute_url())
 
 
-class MinutesPublishView(MeetingPermissionMixin, FormView):
+class MinutesPublishView(ButtonTargetMixin, MeetingPermissionMixin, FormView):
     permission_required = "forums.record_minutes"
     form_class = forms.Form
-    http_method_names = ["post"]
+
+    def button_page_url(self) -> str:
+        return self.meeting.get_absolute_url()
 
     def form_valid(self, form):
         try:

@@ -1,20 +1,20 @@
-"""Meeting papers as PDF: the agenda pack and the minutes, for those who may read them."""
+"""Meeting papers as PDF: the agenda pack and the minutes, for those who may read them. A
+long agenda's paper is prepared by the worker instead: asking for it queues it, and the reader
+finds it in their downloads (forums.papers)."""
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 
-from ..pdf import html_to_pdf
-from ..selectors.actions import actions_for_meeting, with_issue_links
-from ..selectors.agenda import meeting_attendees, meeting_resources, minutes_total, timed_agenda
-from ..selectors.minutes import minutes_revisions, minutes_to_read
+from cop_portal.views import ButtonTargetMixin
+from insights.services import ExportRefused, request_paper
+from insights.views_exports import say_what_became_of
+
+from ..papers import AGENDA_PACK, MINUTES, Paper, prepared_in_background
 from .mixins import MeetingPermissionMixin
-
-
-def paper_filename(kind: str, meeting) -> str:
-    """ "agenda-pack-northern-cfsn-2025-03-11.pdf": what it is, whose, and when."""
-    return f"{kind}-{meeting.forum.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf"
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -25,59 +25,71 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class PaperView(MeetingPermissionMixin, View):
-    template_name = ""
-    kind = ""
+class PaperMixin(MeetingPermissionMixin):
+    paper: Paper
 
-    def paper_context(self) -> dict:
-        return {}
+    def get_permission_required(self):
+        return (self.paper.permission,)
+
+
+class PaperView(PaperMixin, View):
+    """The paper as PDF; for a long agenda, a page offering to prepare it."""
 
     def get(self, request, *args, **kwargs):
-        html = render_to_string(
-            self.template_name,
-            {
-                "meeting": self.meeting,
-                "forum": self.meeting.forum,
-                "prepared_for": request.user,
-                "prepared_at": timezone.localtime(),
-                **self.paper_context(),
-            },
+        item_count = self.meeting.agenda_items.count()
+        if prepared_in_background(item_count):
+            return TemplateResponse(
+                request,
+                "forums/paper_prepare.html",
+                {
+                    "meeting": self.meeting,
+                    "forum": self.meeting.forum,
+                    "paper": self.paper,
+                    "paper_title": self.paper.title(self.meeting),
+                    "item_count": item_count,
+                    "prepare_url": reverse(
+                        f"forums:{self.paper.kind}-prepare", kwargs={"pk": self.meeting.pk}
+                    ),
+                },
+            )
+        return pdf_response(
+            self.paper.pdf(self.meeting, request.user), self.paper.filename(self.meeting)
         )
-        return pdf_response(html_to_pdf(html), paper_filename(self.kind, self.meeting))
+
+
+class PaperPrepareView(ButtonTargetMixin, PaperMixin, View):
+    """Ask the worker for the paper; it is listed in the person's downloads."""
+
+    def button_page_url(self) -> str:
+        return reverse(f"forums:{self.paper.kind}-pdf", kwargs={"pk": self.meeting.pk})
+
+    def post(self, request, *args, **kwargs):
+        try:
+            export = request_paper(request.user, kind=self.paper.kind, meeting=self.meeting)
+        except ExportRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(self.meeting.get_absolute_url())
+        say_what_became_of(request, export)
+        return redirect("insights:downloads")
 
 
 class AgendaPackPdfView(PaperView):
     """The agenda pack to print or read on a tablet: the meeting, the items with their start
     times, presenters and issue summaries, and the papers attached."""
 
-    permission_required = "forums.view_meeting"
-    template_name = "forums/pdf/agenda_pack.html"
-    kind = "agenda-pack"
+    paper = AGENDA_PACK
 
-    def paper_context(self) -> dict:
-        timed = timed_agenda(self.meeting)
-        return {
-            "timed_agenda": timed,
-            "minutes_total": minutes_total(timed),
-            "resources": meeting_resources(self.meeting),
-        }
+
+class AgendaPackPrepareView(PaperPrepareView):
+    paper = AGENDA_PACK
 
 
 class MinutesPdfView(PaperView):
     """The minutes as published (the draft to those who keep them): attendance, each item's
     notes and decisions, and the actions arising."""
 
-    permission_required = "forums.view_minutes"
-    template_name = "forums/pdf/minutes.html"
-    kind = "minutes"
+    paper = MINUTES
 
-    def paper_context(self) -> dict:
-        meeting = self.meeting
-        keeps_minutes = self.request.user.has_perm("forums.record_minutes", meeting)
-        return {
-            "minutes": minutes_to_read(
-                meeting, keeps_minutes=keeps_minutes, revisions=minutes_revisions(meeting)
-            ),
-            "attendees": list(meeting_attendees(meeting)) if meeting.attendance_recorded_at else [],
-            "actions": with_issue_links(list(actions_for_meeting(meeting))),
-        }
+
+class MinutesPrepareView(PaperPrepareView):
+    paper = MINUTES

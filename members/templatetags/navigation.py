@@ -34,6 +34,9 @@ SECTION_PAGES = frozenset(
     }
 )
 
+# Pages under insights' addresses that the account menu links to.
+ACCOUNT_PAGES = frozenset({"downloads"})
+
 
 @register.simple_tag(takes_context=True)
 def nav_sections(context) -> SafeString:
@@ -43,7 +46,10 @@ def nav_sections(context) -> SafeString:
     view_name = match.view_name if match else ""
     shown = {
         "current": view_name if view_name in SECTION_PAGES else "",
-        "in_insights": bool(match) and match.namespace == "insights",
+        # A person's downloads are theirs, listed in the account menu, not insights.
+        "in_insights": bool(match)
+        and match.namespace == "insights"
+        and match.url_name not in ACCOUNT_PAGES,
         **menu_reach(user),
     }
     if settings.DEBUG:

@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -186,3 +188,38 @@ def test_facilitator_runs_meeting_and_practitioner_sees_action(page, demo_data, 
     ).to_be_visible()
     assert axe_violations(page, axe_source) == []
     assert page.console_errors == []
+
+
+def test_long_agendas_papers_are_prepared_and_downloaded_from_the_downloads_page(
+    page, demo_data, axe_source, settings
+):
+    meeting = (
+        Meeting.objects.filter(forum__slug="northern-cfsn", minutes_published_at__isnull=False)
+        .annotate(items=Count("agenda_items"))
+        .filter(items__gte=2)
+        .order_by("-start")
+        .first()
+    )
+    # Longer than the papers laid out while the reader waits.
+    settings.PAPER_ITEMS_IN_REQUEST = meeting.items - 1
+    sign_in(page, DEMO_ACCOUNTS["practitioner"])
+
+    page.goto(meeting.get_absolute_url())
+    expect(page.get_by_text(f"This agenda has {meeting.items} items")).to_be_visible()
+    expect(page.get_by_role("link", name="Download agenda pack (PDF)")).to_have_count(0)
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Prepare minutes (PDF)").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your downloads")
+    expect(page.get_by_text(f"Ready to download: Minutes: {meeting.title}.")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile(r"^Download")).first.click()
+    assert info.value.suggested_filename.startswith("minutes-northern-cfsn-")
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+
+    page.goto(reverse("forums:agenda-pack-pdf", kwargs={"pk": meeting.pk}))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Agenda pack: {meeting.title}")
+    assert axe_violations(page, axe_source) == []
+    page.get_by_role("button", name="Prepare agenda pack (PDF)").click()
+    expect(page.get_by_text(f"Ready to download: Agenda pack: {meeting.title}.")).to_be_visible()

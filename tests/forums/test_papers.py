@@ -16,6 +16,10 @@ from forums.choices import MeetingStatus, MembershipRole, ResourceKind
 from forums.models import ForumEvent, MinutesRevision
 from forums.selectors.minutes import changes_between, entries_from_snapshot
 from forums.services.minutes import add_action_item, publish_minutes, record_minutes
+from insights.choices import ExportFormat, ExportKind, ExportStatus
+from insights.models import Export
+from insights.services import prepare_export
+from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (
     AgendaItemFactory,
@@ -26,6 +30,7 @@ from tests.factories.forums import (
     MembershipFactory,
     ResourceFactory,
 )
+from tests.factories.insights import ExportFactory
 from tests.factories.members import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +193,8 @@ def test_agenda_pack_pdf_query_count_is_fixed_whatever_the_rows(
         ResourceFactory(forum=upcoming.forum, meeting=upcoming, title=f"Paper {position}")
     client.force_login(facilitator)
 
-    with django_assert_num_queries(9):
+    # Counting the agenda's items decides whether it is laid out now or by the worker.
+    with django_assert_num_queries(10):
         response = client.get(reverse("forums:agenda-pack-pdf", kwargs={"pk": upcoming.pk}))
 
     assert len(re.findall(r"Practice issue \d+", pdf_text(response.content))) == size
@@ -341,7 +347,8 @@ def test_minutes_pdf_query_count_is_fixed_whatever_the_rows(
     publish_minutes(held, by=facilitator)
     client.force_login(practitioner)
 
-    with django_assert_num_queries(9):
+    # Counting the agenda's items decides whether it is laid out now or by the worker.
+    with django_assert_num_queries(10):
         response = client.get(reverse("forums:minutes-pdf", kwargs={"pk": held.pk}))
 
     assert pdf_text(response.content).count("Decision: Decided") == size
@@ -477,3 +484,144 @@ def test_agenda_pack_pdf_is_named_for_a_link_resource_kind(client, upcoming, pra
     text = pdf_text(_get(client, practitioner, "forums:agenda-pack-pdf", upcoming).content)
 
     assert "Shared intake guide (Link: https://example.org/intake)" in text
+
+
+# --- A long agenda's papers, prepared in the background ------------------------------------
+
+
+@pytest.fixture
+def long_agenda(settings, upcoming):
+    """The meeting's agenda is longer than papers laid out while the reader waits."""
+    settings.PAPER_ITEMS_IN_REQUEST = 2
+    for position, title in enumerate(("Welcome", "Intake forms", "Regional updates"), start=1):
+        AgendaItemFactory(meeting=upcoming, position=position, title=title, minutes_allotted=10)
+    return upcoming
+
+
+def test_meeting_page_of_a_long_agenda_offers_its_papers_to_prepare(
+    client, long_agenda, facilitator
+):
+    html = _get(client, facilitator, "forums:meeting-detail", long_agenda).content.decode()
+
+    prepare_pack = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+    prepare_minutes = reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk})
+    assert f'<form method="post" action="{prepare_pack}">' in html
+    assert f'<form method="post" action="{prepare_minutes}">' in html
+    assert "This agenda has 3 items, so its papers take a while to lay out as PDF" in html
+    assert "Download agenda pack (PDF)" not in html
+
+
+def test_pdf_address_of_a_long_agenda_explains_and_offers_to_prepare_it(
+    client, long_agenda, practitioner
+):
+    response = _get(client, practitioner, "forums:agenda-pack-pdf", long_agenda)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "<h1>Agenda pack: March CFSN meeting</h1>" in html
+    assert "This agenda has 3 items" in html
+    prepare = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+    assert f'action="{prepare}"' in html
+    assert "Prepare agenda pack (PDF)" in html
+
+
+def test_long_agenda_pack_asked_for_is_prepared_for_its_reader_and_sent_only_to_them(
+    client, long_agenda, practitioner, facilitator
+):
+    client.force_login(practitioner)
+    asked = client.post(reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
+    export = Export.objects.get(requested_by=practitioner)
+    prepare_export(export.pk)
+    export.refresh_from_db()
+    downloads = client.get(reverse("insights:downloads")).content.decode()
+    download = client.get(export.get_absolute_url())
+    client.force_login(facilitator)
+    someone_else = client.get(export.get_absolute_url())
+
+    assert asked["Location"] == reverse("insights:downloads")
+    assert export.status == ExportStatus.READY
+    assert "Agenda pack: March CFSN meeting" in downloads
+    assert "Northern CFSN, 11 Mar 2031" in downloads
+    assert download["Content-Disposition"] == (
+        'attachment; filename="agenda-pack-northern-2031-03-11.pdf"'
+    )
+    text = pdf_text(b"".join(download.streaming_content))
+    assert "for Pat Practitioner" in text
+    assert "1 10:00 a.m. Welcome" in text
+    assert "3 10:20 a.m. Regional updates" in text
+    assert someone_else.status_code == 404
+    assert Notification.objects.filter(
+        recipient=practitioner, subject="Ready to download: Agenda pack: March CFSN meeting"
+    ).exists()
+
+
+def test_asking_twice_for_a_long_agenda_pack_queues_one(client, long_agenda, practitioner):
+    client.force_login(practitioner)
+    url = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+
+    client.post(url)
+    client.post(url)
+
+    assert Export.objects.filter(requested_by=practitioner).count() == 1
+
+
+def test_long_minutes_of_someone_who_left_the_forum_before_they_were_prepared_fail(
+    client, long_agenda, practitioner
+):
+    client.force_login(practitioner)
+    client.post(reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk}))
+    practitioner.memberships.all().delete()
+
+    prepare_export(Export.objects.get(requested_by=practitioner).pk)
+
+    export = Export.objects.get(requested_by=practitioner)
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "You may no longer read this paper."
+    assert not export.file
+
+
+def test_unpublished_minutes_of_a_long_agenda_are_not_prepared_for_an_outsider(
+    client, long_agenda, outsider
+):
+    client.force_login(outsider)
+
+    response = client.post(reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk}))
+
+    assert response.status_code == 403
+    assert not Export.objects.exists()
+
+
+def test_papers_go_with_their_meeting(client, long_agenda, practitioner):
+    client.force_login(practitioner)
+    client.post(reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
+
+    long_agenda.delete()
+
+    assert not Export.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_downloads_page_query_count_does_not_grow_with_papers_of_other_meetings(
+    client, forum, practitioner, django_assert_num_queries, n
+):
+    for _ in range(n):
+        meeting = MeetingFactory(forum=forum, agenda_published_at=timezone.now())
+        ExportFactory(
+            requested_by=practitioner,
+            kind=ExportKind.AGENDA_PACK,
+            file_format=ExportFormat.PDF,
+            meeting=meeting,
+            title=f"Agenda pack: {meeting.title}",
+            filename="agenda-pack.pdf",
+            ready=b"%PDF-1.7",
+        )
+    client.force_login(practitioner)
+
+    # Session, user (with their unread count); the page's count and its exports (with their
+    # meetings); what the menu may show and the papers' permission: practice areas led, forum
+    # roles.
+    with django_assert_num_queries(6):
+        html = client.get(reverse("insights:downloads")).content.decode()
+
+    assert html.count("Download<span") == n

@@ -66,6 +66,14 @@ class Worker:
         return "".join(path.read_text() for path in self.mail_dir.iterdir())
 
 
+def route_every_task_to(*, routes) -> None:
+    """Route tasks by these routes from now on: the app's router is made once, from the
+    routes set when it is first used."""
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
+
+
 @pytest.fixture
 def worker(tmp_path, transactional_db):
     queue = f"test-{uuid.uuid4().hex}"
@@ -75,6 +83,8 @@ def worker(tmp_path, transactional_db):
         "DATABASE_URL": database_url_for_worker(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Every task, exports included, on this test's own queue, whatever the shell says.
+        "CELERY_EXPORTS_QUEUE": "",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path),
         # Where this test run keeps prepared exports, so that it can read what the worker wrote.
@@ -104,10 +114,13 @@ def worker(tmp_path, transactional_db):
     )
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
+    routes = celery_app.conf.task_routes
+    route_every_task_to(routes={})
     try:
         yield Worker(queue=queue, mail_dir=tmp_path)
     finally:
         celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        route_every_task_to(routes=routes)
         process.terminate()
         try:
             process.wait(timeout=20)

@@ -166,3 +166,28 @@ def test_the_menu_is_drawn_afresh_while_developing(client):
 
     assert _sections(_menu(client, facilitator)) == ["Triage", "Insights"]
     assert _current(_menu(client, facilitator)) == ["Issues"]
+
+
+def test_everyone_reaches_their_downloads_from_the_account_menu(client):
+    practitioner = UserFactory()
+    client.force_login(practitioner)
+
+    elsewhere = client.get(reverse("feedback:issue-list")).content.decode()
+    downloads_page = client.get(reverse("insights:downloads")).content.decode()
+
+    link = f'<a href="{reverse("insights:downloads")}"'
+    assert f"{link}>Your downloads</a>" in elsewhere
+    assert f'{link} aria-current="page">Your downloads</a>' in downloads_page
+    # The page is the person's own, not a part of insights.
+    assert _current(downloads_page) == ["Your downloads"]
+
+
+def test_a_facilitators_downloads_page_does_not_mark_insights(client):
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, forum=ForumFactory(), role=MembershipRole.FACILITATOR)
+    client.force_login(facilitator)
+
+    page = client.get(reverse("insights:downloads")).content.decode()
+
+    assert "Insights" in _sections(_menu(client, facilitator, reverse("insights:downloads")))
+    assert _current(page) == ["Your downloads"]
