@@ -5,6 +5,7 @@ A paper of a short agenda is laid out while the reader waits. Laying out takes W
 30 ms an item, so a paper of more than PAPER_ITEMS_IN_REQUEST items is prepared by the worker
 instead (insights.services.request_paper) and found in the reader's downloads."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +30,7 @@ def _agenda_pack_context(meeting, reader) -> dict:
 
 
 def _minutes_context(meeting, reader) -> dict:
-    keeps_minutes = reader.has_perm("forums.record_minutes", meeting)
+    keeps_minutes = MINUTES.keeps(reader, meeting)
     return {
         "minutes": minutes_to_read(
             meeting, keeps_minutes=keeps_minutes, revisions=minutes_revisions(meeting)
@@ -42,11 +43,14 @@ def _minutes_context(meeting, reader) -> dict:
 @dataclass(frozen=True)
 class Paper:
     kind: str  # as in file names: "agenda-pack", "minutes"
-    name: object  # what it is called, as in "Agenda pack: <meeting>"
+    name: str  # (lazily translated) what it is called, as in "Agenda pack: <meeting>"
     permission: str  # who may read it, of the meeting
-    prepare_label: object  # the button that asks the worker for it
+    # Who keeps it, of the meeting: they read its draft (an agenda not yet published,
+    # minutes changed since they were published) where others read what is published.
+    keeper_permission: str
+    prepare_label: str  # (lazily translated) the button that asks the worker for it
     template_name: str
-    context: object  # (meeting, reader) -> the template's own context
+    context: Callable[..., dict]  # (meeting, reader) -> the template's own context
 
     def title(self, meeting) -> str:
         return gettext("%(paper)s: %(meeting)s") % {"paper": self.name, "meeting": meeting.title}
@@ -57,6 +61,9 @@ class Paper:
 
     def may_read(self, reader, meeting) -> bool:
         return reader.is_active and reader.has_perm(self.permission, meeting)
+
+    def keeps(self, reader, meeting) -> bool:
+        return reader.has_perm(self.keeper_permission, meeting)
 
     def pdf(self, meeting, reader) -> bytes:
         html = render_to_string(
@@ -76,6 +83,7 @@ AGENDA_PACK = Paper(
     kind="agenda-pack",
     name=_("Agenda pack"),
     permission="forums.view_meeting",
+    keeper_permission="forums.build_agenda",
     prepare_label=_("Prepare agenda pack (PDF)"),
     template_name="forums/pdf/agenda_pack.html",
     context=_agenda_pack_context,
@@ -84,6 +92,7 @@ MINUTES = Paper(
     kind="minutes",
     name=_("Minutes"),
     permission="forums.view_minutes",
+    keeper_permission="forums.record_minutes",
     prepare_label=_("Prepare minutes (PDF)"),
     template_name="forums/pdf/minutes.html",
     context=_minutes_context,

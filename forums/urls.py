@@ -123,17 +123,7 @@ urlpatterns = [
         papers.AgendaPackPdfView.as_view(),
         name="agenda-pack-pdf",
     ),
-    path(
-        "meetings/<int:pk>/agenda-pack/prepare/",
-        papers.AgendaPackPrepareView.as_view(),
-        name="agenda-pack-prepare",
-    ),
     path("meetings/<int:pk>/minutes.pdf", papers.MinutesPdfView.as_view(), name="minutes-pdf"),
-    path(
-        "meetings/<int:pk>/minutes/prepare/",
-        papers.MinutesPrepareView.as_view(),
-        name="minutes-prepare",
-    ),
     path("meetings/<int:pk>/rsvp/", minutes.RsvpView.as_view(), name="meeting-rsvp"),
     path("meetings/<int:pk>/attendance/", minutes.AttendanceView.as_view(), name="attendance"),
     path("meetings/<int:pk>/minutes/", minutes.MinutesEditView.as_view(), name="minutes-edit"),

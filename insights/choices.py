@@ -29,7 +29,7 @@ FORMATS_OF = {
 }
 
 # The kinds that are papers of one meeting.
-PAPERS = (ExportKind.AGENDA_PACK, ExportKind.MINUTES)
+PAPER_KINDS = (ExportKind.AGENDA_PACK, ExportKind.MINUTES)
 
 
 class ExportStatus(models.TextChoices):

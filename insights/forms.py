@@ -10,7 +10,7 @@ from members.choices import Sector
 from members.fields import ModelChoiceField
 from members.models import PracticeArea, Region
 
-from .choices import PAPERS, ExportFormat, ExportKind
+from .choices import PAPER_KINDS, ExportFormat, ExportKind
 from .selectors import MAX_PERIOD_DAYS, InsightFilters, default_period
 
 
@@ -105,6 +105,6 @@ class ExportRequestForm(forms.Form):
 
     # A meeting's papers are asked for on the meeting's page.
     kind = forms.ChoiceField(
-        choices=[(kind.value, kind.label) for kind in ExportKind if kind not in PAPERS]
+        choices=[(kind.value, kind.label) for kind in ExportKind if kind not in PAPER_KINDS]
     )
     file_format = forms.ChoiceField(choices=ExportFormat.choices)

@@ -9,7 +9,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .choices import PAPERS, PENDING, ExportFormat, ExportKind, ExportStatus
+from .choices import PAPER_KINDS, PENDING, ExportFormat, ExportKind, ExportStatus
 
 
 def export_storage():
@@ -49,8 +49,12 @@ class Export(models.Model):
         # Deleting a meeting finds its papers by the partial index below.
         db_index=False,
     )
+    # A paper laid out for one who keeps it (forums.papers), holding its draft: sent only
+    # while they still do.
+    holds_draft = models.BooleanField(default=False, db_default=False)
     # The filters it was asked with, as a query string with the period written out; for a
-    # paper, its meeting.
+    # paper, its meeting, which keeps one waiting per person and meeting (the constraint
+    # below).
     query = models.TextField(blank=True)
     title = models.CharField(max_length=300)
     # The filters besides the period, in words ("Region: Northern"), or blank for none.
@@ -99,7 +103,6 @@ class Export(models.Model):
                 "file_format",
                 Coalesce("forum", Value(0)),
                 Coalesce("attach_to", Value(0)),
-                # A paper's names its meeting.
                 "query",
                 # An attaching export whose meeting was deleted waits only to be failed.
                 condition=Q(status__in=PENDING) & (Q(attaching=False) | Q(attach_to__isnull=False)),
@@ -111,8 +114,8 @@ class Export(models.Model):
             ),
             # A paper is of a meeting; a register or the report is of none.
             models.CheckConstraint(
-                condition=Q(kind__in=PAPERS, meeting__isnull=False)
-                | (~Q(kind__in=PAPERS) & Q(meeting__isnull=True)),
+                condition=Q(kind__in=PAPER_KINDS, meeting__isnull=False)
+                | (~Q(kind__in=PAPER_KINDS) & Q(meeting__isnull=True)),
                 name="export_meeting_only_for_papers",
             ),
         ]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.exceptions import ForumActionRefused
 from forums.models import Forum, Meeting
-from forums.papers import PAPERS as MEETING_PAPERS
+from forums.papers import PAPERS
 from forums.services.resources import add_resource
 from members.choices import NotificationKind
 from members.models import PracticeArea, Region, User
@@ -32,7 +32,7 @@ from members.services import notify
 from members.tasks import enqueue
 from operations.security import security_event
 
-from .choices import FORMATS_OF, PAPERS, PENDING, ExportFormat, ExportKind, ExportStatus
+from .choices import FORMATS_OF, PAPER_KINDS, PENDING, ExportFormat, ExportKind, ExportStatus
 from .models import Export
 from .registers import REGISTERS, meetings_taking_papers, register_rows
 from .report import filters_in_words, render_report, report_filename, report_title
@@ -77,9 +77,12 @@ def permitted(user, export: Export) -> bool:
     to attach, adding papers to the meeting's forum."""
     if not user.is_active:
         return False
-    if export.kind in PAPERS:
-        return export.meeting is not None and MEETING_PAPERS[export.kind].may_read(
-            user, export.meeting
+    if export.kind in PAPER_KINDS:
+        if export.meeting is None:
+            return False
+        paper = PAPERS[export.kind]
+        return paper.may_read(user, export.meeting) and (
+            not export.holds_draft or paper.keeps(user, export.meeting)
         )
     if export.forum is not None:
         allowed = user.has_perm("insights.view_forum_insights", export.forum)
@@ -105,7 +108,7 @@ def request_export(
 ) -> Export:
     """Queue a register or the report for this person with these filters; asked again while
     the same one waits, the waiting one is returned. The worker is told after commit."""
-    if file_format not in FORMATS_OF.get(kind, ()) or kind in PAPERS:
+    if file_format not in FORMATS_OF.get(kind, ()) or kind in PAPER_KINDS:
         raise ExportRefused(gettext("That download is not offered."))
     if kind == ExportKind.REPORT and forum is not None:
         # The report is of the whole loop, for those who see it.
@@ -140,7 +143,7 @@ def request_paper(user: User, *, kind: str, meeting: Meeting) -> Export:
     """Queue a meeting's paper (agenda pack, minutes) as PDF for this person, to read what
     they may read of it when it is prepared; asked again while it waits, the waiting one is
     returned."""
-    paper = MEETING_PAPERS.get(kind)
+    paper = PAPERS.get(kind)
     if paper is None:
         raise ExportRefused(gettext("That download is not offered."))
     if not paper.may_read(user, meeting):
@@ -198,6 +201,11 @@ def _queue(user: User, same: dict, *, title: str, filters_text: str, filename: s
 
 SOMETHING_WENT_WRONG = _("Something went wrong while preparing it. Ask for it again.")
 TOO_LONG = _("It took too long to prepare. Ask for a shorter period.")
+PAPER_TOO_LONG = _("It took too long to prepare. Ask for it again later.")
+
+
+def _too_long(export: Export) -> str:
+    return str(PAPER_TOO_LONG if export.kind in PAPER_KINDS else TOO_LONG)
 
 
 def _claim(export_id: int) -> Export | None:
@@ -219,8 +227,8 @@ def _claim(export_id: int) -> Export | None:
 
 def _write(export: Export, filters: InsightFilters | None, handle) -> None:
     user = export.requested_by
-    if export.kind in PAPERS:
-        handle.write(MEETING_PAPERS[export.kind].pdf(export.meeting, user))
+    if export.kind in PAPER_KINDS:
+        handle.write(PAPERS[export.kind].pdf(export.meeting, user))
         return
     if export.kind == ExportKind.REPORT:
         handle.write(render_report(user, filters))
@@ -243,7 +251,7 @@ def prepare_export(export_id: int) -> bool:
     try:
         return _prepare(export)
     except SoftTimeLimitExceeded:
-        _fail(export, str(TOO_LONG))
+        _fail(export, _too_long(export))
     except Exception:
         logger.exception("Export %s could not be prepared", export.pk)
         _fail(export, str(SOMETHING_WENT_WRONG))
@@ -256,7 +264,7 @@ def _refusal(export: Export) -> str:
     if export.attaching and export.attach_to is None:
         return gettext("The meeting was removed before the report could be attached.")
     if not permitted(export.requested_by, export):
-        if export.kind in PAPERS:
+        if export.kind in PAPER_KINDS:
             return gettext("You may no longer read this paper.")
         return gettext("You may no longer see these figures.")
     return ""
@@ -267,10 +275,16 @@ def _prepare(export: Export) -> bool:
         _fail(export, refusal)
         return False
     try:
-        filters = None if export.kind in PAPERS else filters_of(export.query, forum=export.forum)
+        filters = (
+            None if export.kind in PAPER_KINDS else filters_of(export.query, forum=export.forum)
+        )
     except (Forum.DoesNotExist, Region.DoesNotExist, PracticeArea.DoesNotExist):
         _fail(export, gettext("A forum, region or practice area it was filtered by was removed."))
         return False
+    # A paper laid out for one who keeps it holds its draft: sent only while they still do.
+    holds_draft = export.kind in PAPER_KINDS and PAPERS[export.kind].keeps(
+        export.requested_by, export.meeting
+    )
     storage = export.file.storage
     # Stored before the row says so, in a folder of its own; removed again, whatever was
     # written of it, unless the row is marked ready.
@@ -281,7 +295,7 @@ def _prepare(export: Export) -> bool:
             _write(export, filters, handle)
             handle.seek(0)
             name = storage.save(name, File(handle))
-        finished = _finish(export, name)
+        finished = _finish(export, name, holds_draft=holds_draft)
     finally:
         if not finished:
             _delete_file(storage, name)
@@ -293,7 +307,7 @@ def _downloads_url() -> str:
 
 
 @transaction.atomic
-def _finish(export: Export, name: str) -> bool:
+def _finish(export: Export, name: str, *, holds_draft: bool) -> bool:
     export = (
         Export.objects.select_for_update(of=("self",))
         .select_related("requested_by", "attach_to__forum", "meeting__forum")
@@ -303,6 +317,7 @@ def _finish(export: Export, name: str) -> bool:
     if export is None:  # removed, or given up on, while it was being prepared
         return False
     export.file.name = name
+    export.holds_draft = holds_draft
     if refusal := _refusal(export):
         _fail(export, refusal)
         return False
@@ -352,7 +367,7 @@ def _mark_ready(export: Export, meeting: Meeting | None) -> None:
     export.size = export.file.size
     export.status = ExportStatus.READY
     export.finished_at = timezone.now()
-    export.save(update_fields=["file", "size", "status", "finished_at"])
+    export.save(update_fields=["file", "size", "status", "finished_at", "holds_draft"])
     kept = formats.date_format(timezone.localtime(export.expires_at), "DATETIME_FORMAT")
     if meeting is not None:
         subject = gettext("Attached to %(meeting)s: %(title)s") % {
@@ -400,7 +415,7 @@ def prepare_waiting_exports() -> int:
         )
         for export in stalled:
             if export.attempts >= MAX_ATTEMPTS:
-                _fail(export, str(TOO_LONG))
+                _fail(export, _too_long(export))
             else:
                 export.status = ExportStatus.QUEUED
                 export.queued_at = now - LOST_AFTER  # sent again below

@@ -22,4 +22,15 @@ urlpatterns = [
         name="forum-export",
     ),
     path("report/attach/", views_exports.ReportAttachView.as_view(), name="report-attach"),
+    # A long agenda's meeting papers (forums.papers), asked for on the meeting's page.
+    path(
+        "downloads/meetings/<int:pk>/agenda-pack/",
+        views_exports.AgendaPackRequestView.as_view(),
+        name="agenda-pack-prepare",
+    ),
+    path(
+        "downloads/meetings/<int:pk>/minutes/",
+        views_exports.MinutesRequestView.as_view(),
+        name="minutes-prepare",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Downloads from the loop-health page: asking for a register (CSV, XLSX) or the "State of
-the loop" PDF, which the worker prepares; the person's prepared downloads; and attaching the
-report to a Strategic meeting as a paper once it is prepared."""
+the loop" PDF, which the worker prepares; a long agenda's meeting papers, asked for on the
+meeting's page; the person's prepared downloads; and attaching the report to a Strategic
+meeting as a paper once it is prepared."""
 
 from urllib.parse import urlencode
 
@@ -20,7 +21,9 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.views import ButtonTargetMixin
 from forums.models import Forum, Meeting
+from forums.papers import AGENDA_PACK, MINUTES
 from forums.views.mixins import ForumPermissionMixin
+from forums.views.papers import PaperMixin
 from members.fields import ModelChoiceField
 from members.files import CONTENT_TYPES, download_response
 from operations.security import security_event
@@ -30,7 +33,7 @@ from .forms import ExportRequestForm, InsightFilterForm
 from .models import Export
 from .registers import meetings_taking_papers, strategic_forums_run_by
 from .report import report_title
-from .services import ExportRefused, permitted, request_export
+from .services import ExportRefused, permitted, request_export, request_paper
 from .views import FilteredMixin
 
 DOWNLOAD_TYPES = {
@@ -87,6 +90,31 @@ class ForumExportRequestView(ForumPermissionMixin, ExportRequestView):
     @property
     def fixed_forum(self):
         return self.forum
+
+
+class PaperRequestView(ButtonTargetMixin, PaperMixin, View):
+    """Ask the worker for a long agenda's paper (forums.papers); it is listed in the person's
+    downloads."""
+
+    def button_page_url(self) -> str:
+        return reverse(f"forums:{self.paper.kind}-pdf", kwargs={"pk": self.meeting.pk})
+
+    def post(self, request, *args, **kwargs):
+        try:
+            export = request_paper(request.user, kind=self.paper.kind, meeting=self.meeting)
+        except ExportRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(self.meeting.get_absolute_url())
+        say_what_became_of(request, export)
+        return redirect("insights:downloads")
+
+
+class AgendaPackRequestView(PaperRequestView):
+    paper = AGENDA_PACK
+
+
+class MinutesRequestView(PaperRequestView):
+    paper = MINUTES
 
 
 def say_what_became_of(request, export: Export) -> None:

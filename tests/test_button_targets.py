@@ -66,13 +66,13 @@ BUTTONS = [
     ("forums:meeting-rsvp", "meeting", "practitioner", meeting_page),
     ("forums:minutes-publish", "meeting", "facilitator", meeting_page),
     (
-        "forums:agenda-pack-prepare",
+        "insights:agenda-pack-prepare",
         "meeting",
         "practitioner",
         lambda w: reverse("forums:agenda-pack-pdf", kwargs=w.targets["meeting"]),
     ),
     (
-        "forums:minutes-prepare",
+        "insights:minutes-prepare",
         "meeting",
         "practitioner",
         lambda w: reverse("forums:minutes-pdf", kwargs=w.targets["meeting"]),

@@ -1,17 +1,11 @@
 """Meeting papers as PDF: the agenda pack and the minutes, for those who may read them. A
-long agenda's paper is prepared by the worker instead: asking for it queues it, and the reader
-finds it in their downloads (forums.papers)."""
+long agenda's paper is prepared by the worker instead: its button asks insights for it, and
+the reader finds it in their downloads (forums.papers)."""
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
-
-from cop_portal.views import ButtonTargetMixin
-from insights.services import ExportRefused, request_paper
-from insights.views_exports import say_what_became_of
 
 from ..papers import AGENDA_PACK, MINUTES, Paper, prepared_in_background
 from .mixins import MeetingPermissionMixin
@@ -48,29 +42,13 @@ class PaperView(PaperMixin, View):
                     "paper_title": self.paper.title(self.meeting),
                     "item_count": item_count,
                     "prepare_url": reverse(
-                        f"forums:{self.paper.kind}-prepare", kwargs={"pk": self.meeting.pk}
+                        f"insights:{self.paper.kind}-prepare", kwargs={"pk": self.meeting.pk}
                     ),
                 },
             )
         return pdf_response(
             self.paper.pdf(self.meeting, request.user), self.paper.filename(self.meeting)
         )
-
-
-class PaperPrepareView(ButtonTargetMixin, PaperMixin, View):
-    """Ask the worker for the paper; it is listed in the person's downloads."""
-
-    def button_page_url(self) -> str:
-        return reverse(f"forums:{self.paper.kind}-pdf", kwargs={"pk": self.meeting.pk})
-
-    def post(self, request, *args, **kwargs):
-        try:
-            export = request_paper(request.user, kind=self.paper.kind, meeting=self.meeting)
-        except ExportRefused as refused:
-            messages.error(request, str(refused))
-            return redirect(self.meeting.get_absolute_url())
-        say_what_became_of(request, export)
-        return redirect("insights:downloads")
 
 
 class AgendaPackPdfView(PaperView):
@@ -80,16 +58,8 @@ class AgendaPackPdfView(PaperView):
     paper = AGENDA_PACK
 
 
-class AgendaPackPrepareView(PaperPrepareView):
-    paper = AGENDA_PACK
-
-
 class MinutesPdfView(PaperView):
     """The minutes as published (the draft to those who keep them): attendance, each item's
     notes and decisions, and the actions arising."""
 
-    paper = MINUTES
-
-
-class MinutesPrepareView(PaperPrepareView):
     paper = MINUTES

@@ -1,15 +1,12 @@
-"""Exports that are a meeting's papers (agenda pack, minutes): the meeting they are of, found
-by an index built concurrently on PostgreSQL."""
+"""Exports that are a meeting's papers (agenda pack, minutes): the meeting they are of, and
+whether one holds a draft only its keepers read."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from cop_portal.migration_operations import AddIndexConcurrently
-
 
 class Migration(migrations.Migration):
-    atomic = False
 
     dependencies = [
         ('forums', '0013_agendaitem_meeting_and_meeting_forum_without_own_index'),
@@ -20,6 +17,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='export',
+            name='holds_draft',
+            field=models.BooleanField(db_default=False, default=False),
+        ),
+        migrations.AddField(
+            model_name='export',
             name='meeting',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='forums.meeting'),
         ),
@@ -27,10 +29,6 @@ class Migration(migrations.Migration):
             model_name='export',
             name='kind',
             field=models.CharField(choices=[('issues', 'Issues register'), ('actions', 'Actions register'), ('decisions', 'Decisions register'), ('report', 'State of the loop report'), ('agenda-pack', 'Agenda pack'), ('minutes', 'Minutes')], max_length=20),
-        ),
-        AddIndexConcurrently(
-            model_name='export',
-            index=models.Index(condition=models.Q(('meeting__isnull', False)), fields=['meeting'], name='export_meeting_idx'),
         ),
         migrations.AddConstraint(
             model_name='export',

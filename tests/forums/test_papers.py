@@ -18,7 +18,7 @@ from forums.selectors.minutes import changes_between, entries_from_snapshot
 from forums.services.minutes import add_action_item, publish_minutes, record_minutes
 from insights.choices import ExportFormat, ExportKind, ExportStatus
 from insights.models import Export
-from insights.services import prepare_export
+from insights.services import prepare_export, prepare_waiting_exports
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (
@@ -503,8 +503,8 @@ def test_meeting_page_of_a_long_agenda_offers_its_papers_to_prepare(
 ):
     html = _get(client, facilitator, "forums:meeting-detail", long_agenda).content.decode()
 
-    prepare_pack = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
-    prepare_minutes = reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk})
+    prepare_pack = reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+    prepare_minutes = reverse("insights:minutes-prepare", kwargs={"pk": long_agenda.pk})
     assert f'<form method="post" action="{prepare_pack}">' in html
     assert f'<form method="post" action="{prepare_minutes}">' in html
     assert "This agenda has 3 items, so its papers take a while to lay out as PDF" in html
@@ -521,7 +521,7 @@ def test_pdf_address_of_a_long_agenda_explains_and_offers_to_prepare_it(
     assert response["Content-Type"].startswith("text/html")
     assert "<h1>Agenda pack: March CFSN meeting</h1>" in html
     assert "This agenda has 3 items" in html
-    prepare = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+    prepare = reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
     assert f'action="{prepare}"' in html
     assert "Prepare agenda pack (PDF)" in html
 
@@ -530,7 +530,7 @@ def test_long_agenda_pack_asked_for_is_prepared_for_its_reader_and_sent_only_to_
     client, long_agenda, practitioner, facilitator
 ):
     client.force_login(practitioner)
-    asked = client.post(reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
+    asked = client.post(reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
     export = Export.objects.get(requested_by=practitioner)
     prepare_export(export.pk)
     export.refresh_from_db()
@@ -558,7 +558,7 @@ def test_long_agenda_pack_asked_for_is_prepared_for_its_reader_and_sent_only_to_
 
 def test_asking_twice_for_a_long_agenda_pack_queues_one(client, long_agenda, practitioner):
     client.force_login(practitioner)
-    url = reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
+    url = reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk})
 
     client.post(url)
     client.post(url)
@@ -570,7 +570,7 @@ def test_long_minutes_of_someone_who_left_the_forum_before_they_were_prepared_fa
     client, long_agenda, practitioner
 ):
     client.force_login(practitioner)
-    client.post(reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk}))
+    client.post(reverse("insights:minutes-prepare", kwargs={"pk": long_agenda.pk}))
     practitioner.memberships.all().delete()
 
     prepare_export(Export.objects.get(requested_by=practitioner).pk)
@@ -586,7 +586,7 @@ def test_unpublished_minutes_of_a_long_agenda_are_not_prepared_for_an_outsider(
 ):
     client.force_login(outsider)
 
-    response = client.post(reverse("forums:minutes-prepare", kwargs={"pk": long_agenda.pk}))
+    response = client.post(reverse("insights:minutes-prepare", kwargs={"pk": long_agenda.pk}))
 
     assert response.status_code == 403
     assert not Export.objects.exists()
@@ -594,7 +594,7 @@ def test_unpublished_minutes_of_a_long_agenda_are_not_prepared_for_an_outsider(
 
 def test_papers_go_with_their_meeting(client, long_agenda, practitioner):
     client.force_login(practitioner)
-    client.post(reverse("forums:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
+    client.post(reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
 
     long_agenda.delete()
 
@@ -625,3 +625,38 @@ def test_downloads_page_query_count_does_not_grow_with_papers_of_other_meetings(
         html = client.get(reverse("insights:downloads")).content.decode()
 
     assert html.count("Download<span") == n
+
+
+def test_long_minutes_laid_out_as_their_draft_go_only_to_someone_still_keeping_them(
+    client, long_agenda, facilitator
+):
+    client.force_login(facilitator)
+    client.post(reverse("insights:minutes-prepare", kwargs={"pk": long_agenda.pk}))
+    export = Export.objects.get(requested_by=facilitator)
+    prepare_export(export.pk)
+    export.refresh_from_db()
+
+    kept = client.get(export.get_absolute_url()).status_code
+    facilitator.memberships.update(role=MembershipRole.MEMBER)
+    # Still a member, who reads the minutes, but no longer their draft.
+    after_stepping_down = client.get(export.get_absolute_url()).status_code
+    downloads = client.get(reverse("insights:downloads")).content.decode()
+
+    assert export.holds_draft
+    assert (kept, after_stepping_down) == (200, 403)
+    assert "You may no longer see what it holds, so it is not sent to you." in downloads
+
+
+def test_long_agenda_pack_whose_worker_stopped_three_times_says_to_ask_again_later(
+    client, long_agenda, practitioner, settings
+):
+    client.force_login(practitioner)
+    client.post(reverse("insights:agenda-pack-prepare", kwargs={"pk": long_agenda.pk}))
+    stopped = timezone.now() - dt.timedelta(minutes=settings.EXPORT_STALLED_MINUTES + 1)
+    Export.objects.update(status=ExportStatus.PREPARING, started_at=stopped, attempts=3)
+
+    prepare_waiting_exports()
+
+    export = Export.objects.get()
+    assert export.status == ExportStatus.FAILED
+    assert export.problem == "It took too long to prepare. Ask for it again later."
