@@ -345,6 +345,7 @@ def pages(known: dict) -> list[Page]:
         Page("consultations", "/issues/consultations/", "practitioner"),
         Page("insights", "/insights/", "executive"),
         Page("forum insights", f"/insights/forums/{CFSN}/", "executive"),
+        Page("your downloads", "/insights/downloads/", "executive"),
     ]
     return found
 

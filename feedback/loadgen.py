@@ -2,7 +2,8 @@
 
 At scale 1 it holds what a state-wide system accumulates over about three years: 40 CFSNs,
 5,000 members, ~5,000 meetings, 100,000 practice issues with their stays at each tier,
-260,000 endorsements, 159,000 comments, ~716,000 issue events and 500,000 notifications.
+260,000 endorsements, 159,000 comments, ~716,000 issue events and 500,000 notifications; and
+the 20,000 downloads people asked for within the week exports are kept.
 
 Each issue's story is worked out in memory the way the services would have written it
 (raised, placed on the next meeting of its forum, resolved or escalated there, answered by
@@ -23,6 +24,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -53,6 +57,7 @@ AT_SCALE_1 = {
     "endorsements": 260_000,
     "comments": 159_000,
     "notifications": 500_000,
+    "exports": 20_000,
     "practice_areas": 16,
     "organisations": 30,
 }
@@ -64,6 +69,8 @@ AHEAD = dt.timedelta(days=183)
 # The one issue everybody talks about: its page shows the longest timeline.
 HOT_ISSUE_COMMENTS = 1_000
 HOT_ISSUE_ENDORSEMENTS = 600
+# The demo executive's downloads run past a page of them.
+EXECUTIVE_EXPORTS = 30
 DEMO_EMAILS = (
     "practitioner@example.org",
     "facilitator@example.org",
@@ -287,6 +294,7 @@ class Generator:
         self.meetings()
         self.issues()
         self.notifications()
+        self.exports()
         # What the services keep as meetings change: their stored search vectors.
         rebuild_meeting_search()
         return self.w.written
@@ -972,6 +980,77 @@ class Generator:
             rows(),
         )
 
+    # --- Downloads ----------------------------------------------------------------------
+
+    def exports(self) -> None:
+        """Registers people asked for within the retention period, most of them prepared; the
+        demo executive's own list runs past a page. Every prepared one is the same small
+        register, written once to the exports storage, so each can be downloaded."""
+        rng = self.rng
+        # Named, not imported: insights is built on this app.
+        export = apps.get_model("insights", "Export")
+        storage = export._meta.get_field("file").storage
+        name = storage.save(
+            f"exports/{uuid.uuid4().hex}/issues-register.csv",
+            ContentFile(b"Reference,Title\r\nPI-00001,Load data\r\n"),
+        )
+        size = storage.size(name)
+        executive = self.demo_ids.get("executive@example.org")
+        owners = [executive] * EXECUTIVE_EXPORTS if executive else []
+        owners += [rng.choice(self.user_ids) for _ in range(self.n("exports"))]
+        kept = dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+        problem = "Something went wrong while preparing it. Ask for it again."
+
+        def rows():
+            for owner in owners:
+                asked = self.between(self.now - kept * 0.9, self.now - dt.timedelta(minutes=5))
+                end = timezone.localdate(asked)
+                start = end - dt.timedelta(days=182)
+                ready = rng.random() < 0.9
+                yield (
+                    owner,
+                    "issues",
+                    "csv",
+                    f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+                    f"Issues register, {start:%-d %B %Y} to {end:%-d %B %Y}",
+                    "",
+                    False,
+                    f"issues-register-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+                    "ready" if ready else "failed",
+                    name if ready else "",
+                    size if ready else None,
+                    "" if ready else problem,
+                    1,
+                    asked,
+                    asked,
+                    asked,
+                    asked + dt.timedelta(seconds=rng.randint(2, 60)),
+                )
+
+        self.w.write(
+            export,
+            [
+                "requested_by_id",
+                "kind",
+                "file_format",
+                "query",
+                "title",
+                "filters_text",
+                "attaching",
+                "filename",
+                "status",
+                "file",
+                "size",
+                "problem",
+                "attempts",
+                "created_at",
+                "queued_at",
+                "started_at",
+                "finished_at",
+            ],
+            rows(),
+        )
+
 
 def analyze() -> None:
     """Fresh planner statistics (and visibility maps) for the tables just filled."""
@@ -996,6 +1075,7 @@ def analyze() -> None:
             IssueEvent,
             Response,
             Notification,
+            apps.get_model("insights", "Export"),
         )
     ]
     with connection.cursor() as cursor:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback import demo, loadgen
@@ -16,6 +17,8 @@ from feedback.choices import FINISHED_STATUSES, IssueStatus, ReferralPurpose
 from feedback.models import Comment, Endorsement, IssueEvent, PracticeIssue
 from forums.choices import MeetingStatus
 from forums.models import AgendaItem, CalendarFeed, Forum, Meeting
+from insights.choices import ExportStatus
+from insights.models import Export
 from members.models import User
 from search.selectors import MEETINGS, PortalSearch
 
@@ -43,6 +46,7 @@ def test_generate_load_prints_the_rows_it_wrote_per_table(generated):
     assert counts["feedback_practiceissue"] == 200
     assert counts["members_user"] == 10
     assert counts["members_notification"] == 1_000
+    assert counts["insights_export"] == 40 + loadgen.EXECUTIVE_EXPORTS
     assert (
         counts["feedback_endorsement"]
         == Endorsement.objects.filter(user__email__endswith=loadgen.LOAD_EMAIL_DOMAIN).count()
@@ -176,3 +180,20 @@ def test_generate_load_in_production_mode_refuses(generated, settings):
     with pytest.raises(CommandError, match="never runs in production"):
         call_command("generate_load", scale=SCALE, stdout=StringIO())
     assert User.objects.filter(email__endswith=loadgen.LOAD_EMAIL_DOMAIN).count() == 10
+
+
+def test_generate_load_executives_downloads_run_past_a_page_and_each_prepared_one_downloads(
+    generated, client
+):
+    executive = User.objects.get(email="executive@example.org")
+    client.force_login(executive)
+
+    page = client.get(reverse("insights:downloads"))
+
+    assert Export.objects.filter(requested_by=executive).count() >= loadgen.EXECUTIVE_EXPORTS
+    assert page.context["page_obj"].paginator.num_pages >= 2
+    ready = Export.objects.filter(requested_by=executive, status=ExportStatus.READY).first()
+    download = client.get(ready.get_absolute_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"Reference,Title")
+    assert not Export.objects.exclude(status=ExportStatus.READY).exclude(file="").exists()
