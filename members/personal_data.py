@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .models import Notification, User
+from .models import Notification, NotificationPreference, User
 
 Section = Callable[[User], Any]
 _sections: dict[str, Section] = {}
@@ -50,8 +50,21 @@ def _notifications(user: User) -> list[dict]:
     ]
 
 
+def _notification_preferences(user: User) -> list[dict]:
+    """How they chose to hear of each kind of notice; a kind not listed comes at once."""
+    return [
+        {
+            "kind": preference.get_kind_display(),
+            "email": preference.get_delivery_display(),
+            "chosen": stamp(preference.updated_at),
+        }
+        for preference in NotificationPreference.objects.filter(user=user).order_by("kind")
+    ]
+
+
 def personal_data(user: User) -> dict:
-    """The whole document: profile and notifications, then each registered app's section."""
+    """The whole document: profile, notifications and how they come, then each registered
+    app's section."""
     user = (
         User.objects.select_related("organisation", "region")
         .prefetch_related("practice_areas")
@@ -61,5 +74,6 @@ def personal_data(user: User) -> dict:
         "exported_at": stamp(timezone.now()),
         "profile": _profile(user),
         "notifications": _notifications(user),
+        "notification_preferences": _notification_preferences(user),
         **{name: collect(user) for name, collect in sorted(_sections.items())},
     }

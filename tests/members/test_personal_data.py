@@ -12,12 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from members.choices import NotificationKind
 from members.models import Notification
 from members.services import deactivate_account, prune_personal_data
 from members.tasks import prune_personal_data as prune_task
 from tests.factories.feedback import CommentFactory, EndorsementFactory, PracticeIssueFactory
 from tests.factories.forums import MembershipFactory
-from tests.factories.members import NotificationFactory, UserFactory
+from tests.factories.insights import ExportFactory
+from tests.factories.members import NotificationFactory, NotificationPreferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,20 @@ def test_prune_runs_daily_on_beat_through_its_task():
     assert entry["task"] == "members.prune_personal_data"
     assert result == {"notifications": 0, "sessions": 0}
     assert Notification.objects.count() == 1
+
+
+def test_download_holds_how_notices_are_emailed_and_the_downloads_asked_for(member_client, member):
+    NotificationPreferenceFactory(user=member, kind=NotificationKind.MEETING, delivery="daily")
+    ExportFactory(requested_by=member, title="Issues register, 1 January to 30 June 2026")
+
+    data = download(member_client)
+
+    assert [(p["kind"], p["email"]) for p in data["notification_preferences"]] == [
+        (
+            "Meetings: invitations, reminders, agendas and minutes",
+            "One email a day with all of them",
+        )
+    ]
+    assert [(d["title"], d["status"]) for d in data["downloads"]] == [
+        ("Issues register, 1 January to 30 June 2026", "Waiting to be prepared")
+    ]
