@@ -162,6 +162,10 @@ def add_action_item(
     meeting = _locked_meeting_for_minutes(meeting)
     if not Membership.objects.filter(forum_id=meeting.forum_id, user=owner).exists():
         raise ForumActionRefused(gettext("An action's owner must be a member of the forum."))
+    if not owner.is_active:
+        raise ForumActionRefused(
+            gettext("That person has left the portal: give the action to a current member.")
+        )
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ForumActionRefused(gettext("That agenda item belongs to another meeting."))
     action = ActionItem.objects.create(

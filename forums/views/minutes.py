@@ -169,7 +169,8 @@ class ActionCreateView(MeetingPermissionMixin, FormView):
         return {
             **super().get_form_kwargs(),
             "meeting": self.meeting,
-            "owners": forum_members(self.meeting),
+            # Someone who left the portal is told nothing: no action is theirs to own.
+            "owners": forum_members(self.meeting).filter(is_active=True),
         }
 
     def form_valid(self, form):

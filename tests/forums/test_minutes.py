@@ -89,6 +89,37 @@ def test_add_action_item_for_non_member_owner_is_refused(meeting, facilitator):
         )
 
 
+def test_add_action_item_for_a_member_who_left_the_portal_is_refused(meeting, facilitator):
+    owner = MembershipFactory(forum=meeting.forum, user__display_name="Lee Left").user
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    with pytest.raises(ForumActionRefused) as refused:
+        add_action_item(
+            meeting, by=facilitator, title="Write it up", owner=owner, due_date=timezone.localdate()
+        )
+
+    assert str(refused.value) == (
+        "That person has left the portal: give the action to a current member."
+    )
+    assert not ActionItem.objects.exists()
+
+
+def test_action_form_offers_only_members_still_in_the_portal(client, meeting, facilitator):
+    current = MembershipFactory(forum=meeting.forum, user__display_name="Cam Current").user
+    left = MembershipFactory(forum=meeting.forum, user__display_name="Lee Left").user
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    client.force_login(facilitator)
+
+    response = client.get(reverse("forums:action-create", kwargs={"pk": meeting.pk}))
+
+    owners = set(response.context["form"].fields["owner"].queryset)
+    assert current in owners
+    assert left not in owners
+    assert "Lee Left" not in response.content.decode()
+
+
 def test_add_action_item_notifies_owner(meeting, facilitator):
     owner = MembershipFactory(forum=meeting.forum).user
 
