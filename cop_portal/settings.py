@@ -145,6 +145,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.MFARequiredMiddleware",
+    "members.middleware.PasswordsOffMiddleware",
 ]
 
 ROOT_URLCONF = "cop_portal.urls"

@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
 from .adapters import PROVIDER_MFA_SESSION_KEY
@@ -64,3 +65,39 @@ class MFARequiredMiddleware:
             ),
         )
         return redirect("mfa_index")
+
+
+# allauth's pages for a password of the portal's own.
+PASSWORD_URL_NAMES = frozenset(
+    {
+        "account_change_password",
+        "account_set_password",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_confirm_password_reset_code",
+        "account_complete_password_reset",
+        "account_password_reset_completed",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+    }
+)
+
+
+class PasswordsOffMiddleware:
+    """Where people sign in only with their organisation's account (LOCAL_ACCOUNTS_ENABLED
+    off), the portal keeps no password: its pages to set, change or reset one say so instead
+    of taking one that could never be used, and send no reset email."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.LOCAL_ACCOUNTS_ENABLED:
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name not in PASSWORD_URL_NAMES:
+            return None
+        return TemplateResponse(request, "account/passwords_off.html", status=404)

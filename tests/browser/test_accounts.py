@@ -38,3 +38,16 @@ def test_skip_link_moves_focus_to_main_content(page, demo_data):
     page.keyboard.press("Enter")
 
     expect(page.locator("main")).to_be_focused()
+
+
+def test_forgotten_password_with_single_sign_on_only_says_whom_to_ask(
+    page, demo_data, axe_source, settings
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+
+    page.goto("/accounts/password/reset/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("No password here")
+    expect(page.get_by_text("ask your organisation's service desk")).to_be_visible()
+    assert page.get_by_role("textbox").count() == 0
+    assert axe_violations(page, axe_source) == []

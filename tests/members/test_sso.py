@@ -425,3 +425,44 @@ def test_sso_first_sign_in_local_accounts_off_still_creates_member(rf, client, a
 
     assert response.url == reverse("members:profile-edit")
     assert User.objects.filter(email="robin@agency.example.gov.au").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["account_reset_password", "account_change_password", "account_set_password"],
+)
+def test_password_pages_local_accounts_off_say_the_portal_keeps_none(client, settings, name):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    client.force_login(UserFactory())
+
+    response = client.get(reverse(name))
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>No password here</h1>" in page
+    assert 'name="password' not in page
+
+
+@pytest.mark.django_db
+def test_password_reset_local_accounts_off_sends_no_email(client, settings, mailoutbox):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    member = UserFactory()
+
+    response = client.post(reverse("account_reset_password"), {"email": member.email})
+
+    assert response.status_code == 404
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_profile_offers_a_password_change_only_with_local_accounts(client, settings):
+    client.force_login(UserFactory())
+    change = reverse("account_change_password")
+
+    with_local = client.get(reverse("members:profile")).content.decode()
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    without = client.get(reverse("members:profile")).content.decode()
+
+    assert f'href="{change}"' in with_local
+    assert f'href="{change}"' not in without
