@@ -4,7 +4,7 @@ services."""
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from forums.selectors.agenda import referral_of
@@ -16,11 +16,12 @@ from forums.signals import (
     meeting_completed,
     meeting_published,
 )
+from members.models import User
 
 from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import carry_over_consultations, place_waiting_consultations
-from .services.counters import recount_issues, recounted_by_caller
+from .services.counters import recount_endorsed_by, recount_issues, recounted_by_caller
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
 
@@ -32,6 +33,28 @@ def on_counted_row_deleted(sender, instance, **kwargs) -> None:
     # since the issue itself may be on its way out in the same deletion.
     if not recounted_by_caller():
         transaction.on_commit(partial(recount_issues, instance.issue_id), robust=True)
+
+
+@receiver(pre_save, sender=User, dispatch_uid="feedback.note_region_before")
+def on_member_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # The region as stored, to tell after saving whether it changed (by the profile form,
+    # the admin, or anything else that saves the member); a save that names its fields and
+    # not the region (a sign-in's last_login) cannot change it.
+    if raw or instance.pk is None or (update_fields is not None and "region" not in update_fields):
+        return
+    instance._region_before = (
+        User.objects.filter(pk=instance.pk).values_list("region_id", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="feedback.recount_regions")
+def on_member_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    missing = object()
+    before = instance.__dict__.pop("_region_before", missing)
+    if before is missing or before == instance.region_id:
+        return
+    # The issues they endorsed count endorsing regions: theirs moved.
+    transaction.on_commit(partial(recount_endorsed_by, instance.pk), robust=True)
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")

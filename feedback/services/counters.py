@@ -56,3 +56,19 @@ def recount_issues(*issue_ids: int) -> None:
         )
         if locked:
             refresh_counts(*locked)
+
+
+# Issues recounted in one locked UPDATE at a time, when one person's endorsements move.
+RECOUNT_BATCH = 500
+
+
+def recount_endorsed_by(user_id: int) -> None:
+    """Recount the endorsing regions of every issue this person endorsed: their region
+    changed, and each endorsement counts for the region its endorser is in."""
+    issue_ids = list(
+        Endorsement.objects.filter(user_id=user_id)
+        .order_by("issue_id")
+        .values_list("issue_id", flat=True)
+    )
+    for start in range(0, len(issue_ids), RECOUNT_BATCH):
+        recount_issues(*issue_ids[start : start + RECOUNT_BATCH])

@@ -158,3 +158,42 @@ def test_merge_recounts_itself_and_queues_no_recount_per_endorsement_moved(
     recounts = [cb for cb in callbacks if getattr(cb, "func", None) is recount_issues]
     assert recounts == []
     assert counts(primary)[0] == primary.endorsements.count() > 3
+
+
+@pytest.mark.django_db
+def test_endorser_who_moves_region_on_their_profile_counts_for_the_new_region(
+    client, django_capture_on_commit_callbacks
+):
+    north, south = RegionFactory(), RegionFactory()
+    issues = [PracticeIssueFactory(), PracticeIssueFactory()]
+    moving, neighbour = UserFactory(region=north), UserFactory(region=north)
+    for issue in issues:
+        issue_services.endorse_issue(issue, by=moving)
+        issue_services.endorse_issue(issue, by=neighbour)
+    client.force_login(moving)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("members:profile-edit"),
+            {"display_name": "Moved South", "region": south.pk},
+        )
+
+    assert [counts(issue)[:2] for issue in issues] == [(2, 2), (2, 2)]
+
+
+@pytest.mark.django_db
+def test_endorser_whose_region_is_saved_outside_the_profile_counts_for_the_new_region(
+    django_capture_on_commit_callbacks,
+):
+    north, south = RegionFactory(), RegionFactory()
+    issue = PracticeIssueFactory()
+    moving = UserFactory(region=north)
+    issue_services.endorse_issue(issue, by=moving)
+    issue_services.endorse_issue(issue, by=UserFactory(region=south))
+    assert counts(issue)[:2] == (2, 2)
+
+    moving.region = south
+    with django_capture_on_commit_callbacks(execute=True):
+        moving.save()
+
+    assert counts(issue)[:2] == (2, 1)
