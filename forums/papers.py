@@ -3,7 +3,7 @@ what that person may read, and say whom they were prepared for.
 
 A paper of a short agenda is laid out while the reader waits. Laying out takes WeasyPrint about
 30 ms an item, so a paper of more than PAPER_ITEMS_IN_REQUEST items is prepared by the worker
-instead (insights.services.request_paper) and found in the reader's downloads."""
+instead (insights.services.asking.request_paper) and found in the reader's downloads."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

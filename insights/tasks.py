@@ -11,7 +11,7 @@ _LIMIT = settings.EXPORT_STALLED_MINUTES * 60
 )
 def prepare_export(export_id: int) -> bool:
     """Build one asked-for register or report; a second run of the same id does nothing."""
-    from .services import prepare_export as prepare
+    from .services.preparing import prepare_export as prepare
 
     return prepare(export_id)
 
@@ -19,7 +19,7 @@ def prepare_export(export_id: int) -> bool:
 @shared_task(name="insights.prepare_waiting_exports")
 def prepare_waiting_exports() -> int:
     """Send again the exports whose message was lost or whose worker stopped."""
-    from .services import prepare_waiting_exports as sweep
+    from .services.sweeps import prepare_waiting_exports as sweep
 
     return sweep()
 
@@ -27,6 +27,6 @@ def prepare_waiting_exports() -> int:
 @shared_task(name="insights.remove_expired_exports")
 def remove_expired_exports() -> int:
     """Delete exports and files past their retention; a second run deletes nothing."""
-    from .services import remove_expired_exports as remove
+    from .services.sweeps import remove_expired_exports as remove
 
     return remove()

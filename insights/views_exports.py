@@ -33,7 +33,7 @@ from .forms import ExportRequestForm, InsightFilterForm
 from .models import Export
 from .registers import meetings_taking_papers, strategic_forums_run_by
 from .report import report_title
-from .services import ExportRefused, permitted, request_export, request_paper
+from .services.asking import ExportRefused, permitted, request_export, request_paper
 from .views import FilteredMixin
 
 DOWNLOAD_TYPES = {

@@ -18,7 +18,8 @@ from forums.selectors.minutes import changes_between, entries_from_snapshot
 from forums.services.minutes import add_action_item, publish_minutes, record_minutes
 from insights.choices import ExportFormat, ExportKind, ExportStatus
 from insights.models import Export
-from insights.services import prepare_export, prepare_waiting_exports
+from insights.services.preparing import prepare_export
+from insights.services.sweeps import prepare_waiting_exports
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (

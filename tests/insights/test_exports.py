@@ -20,12 +20,9 @@ from forums.models import Resource
 from insights.choices import ExportStatus
 from insights.models import Export
 from insights.selectors import InsightFilters
-from insights.services import (
-    prepare_export,
-    prepare_waiting_exports,
-    remove_expired_exports,
-    request_export,
-)
+from insights.services.asking import request_export
+from insights.services.preparing import prepare_export
+from insights.services.sweeps import prepare_waiting_exports, remove_expired_exports
 from members.models import Notification
 from tests.concurrency import run_at_once
 from tests.factories.feedback import PracticeIssueFactory

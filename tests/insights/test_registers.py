@@ -17,7 +17,8 @@ from feedback.models import Referral
 from forums.choices import MembershipRole
 from insights.models import Export
 from insights.selectors import InsightFilters
-from insights.services import prepare_export, request_export
+from insights.services.asking import request_export
+from insights.services.preparing import prepare_export
 from tests.factories.feedback import PracticeIssueFactory, ResponseFactory
 from tests.factories.forums import (
     ActionItemFactory,

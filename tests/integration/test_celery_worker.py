@@ -23,7 +23,7 @@ from forums.choices import MembershipRole
 from insights.choices import ExportStatus
 from insights.models import Export
 from insights.selectors import InsightFilters
-from insights.services import request_export
+from insights.services.asking import request_export
 from members import services
 from members.choices import Delivery, NotificationKind
 from members.models import Notification, NotificationPreference

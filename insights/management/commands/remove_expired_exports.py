@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from insights.services import remove_expired_exports
+from insights.services.sweeps import remove_expired_exports
 
 
 class Command(BaseCommand):
