@@ -51,9 +51,6 @@ class ExportRequestView(ButtonTargetMixin, PermissionRequiredMixin, View):
     fixed_forum = None
 
     def button_page_url(self) -> str:
-        return self.page_url()
-
-    def page_url(self) -> str:
         if self.fixed_forum is not None:
             return reverse("insights:forum-insights", kwargs={"slug": self.fixed_forum.slug})
         return reverse("insights:loop-health")
@@ -66,7 +63,7 @@ class ExportRequestView(ButtonTargetMixin, PermissionRequiredMixin, View):
         if not filter_form.is_valid():
             # Back to the page with what was typed, where each refused filter says why.
             typed = {name: request.POST.get(name, "") for name in filter_form.fields}
-            return redirect(f"{self.page_url()}?{urlencode(typed)}")
+            return redirect(f"{self.button_page_url()}?{urlencode(typed)}")
         try:
             export = request_export(
                 request.user,
@@ -77,7 +74,7 @@ class ExportRequestView(ButtonTargetMixin, PermissionRequiredMixin, View):
             )
         except ExportRefused as refused:
             messages.error(request, str(refused))
-            return redirect(self.page_url())
+            return redirect(self.button_page_url())
         say_what_became_of(request, export)
         return redirect("insights:downloads")
 
