@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .services import forget_password
 from .sso import domain_allowed, provider_did_mfa
 
 # Set at sign-in when the identity provider reports a second factor; read by
@@ -127,6 +128,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # verified, so whoever set that password cannot sign in with it.
         if sociallogin := (signal_kwargs or {}).get("sociallogin"):
             confirm_provider_email(user, sociallogin)
+            if not settings.LOCAL_ACCOUNTS_ENABLED:
+                # Before the session records the password's hash, so it stays valid.
+                forget_password(user, request=request)
         return super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
 
     def post_login(self, request, user, *, signal_kwargs, signup, redirect_url, **kwargs):

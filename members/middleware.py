@@ -81,6 +81,14 @@ PASSWORD_URL_NAMES = frozenset(
         "account_reset_password_from_key_done",
     }
 )
+# The admin's own: to change one's password, and to set another member's.
+ADMIN_PASSWORD_VIEWS = frozenset(
+    {
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:auth_user_password_change",
+    }
+)
 
 
 class PasswordsOffMiddleware:
@@ -98,6 +106,8 @@ class PasswordsOffMiddleware:
         if settings.LOCAL_ACCOUNTS_ENABLED:
             return None
         match = request.resolver_match
-        if match is None or match.url_name not in PASSWORD_URL_NAMES:
+        if match is None or (
+            match.url_name not in PASSWORD_URL_NAMES and match.view_name not in ADMIN_PASSWORD_VIEWS
+        ):
             return None
         return TemplateResponse(request, "account/passwords_off.html", status=404)

@@ -163,6 +163,20 @@ def deactivate_account(user: User, *, by: User) -> User:
     return user
 
 
+@transaction.atomic
+def forget_password(user: User, *, request=None) -> User:
+    """Where members sign in only through their organisation (LOCAL_ACCOUNTS_ENABLED off), a
+    password kept from before could never sign in, yet would make re-authentication (before
+    setting up two-factor authentication, say) ask for it: it is made unusable."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.has_usable_password():
+        return user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    transaction.on_commit(partial(security_event, "password_removed", request=request, user=user))
+    return user
+
+
 @dataclass(frozen=True)
 class Pruned:
     notifications: int

@@ -428,6 +428,81 @@ def test_sso_first_sign_in_local_accounts_off_still_creates_member(rf, client, a
 
 
 @pytest.mark.django_db
+def test_sso_sign_in_local_accounts_off_makes_a_kept_password_unusable(
+    rf, client, agency, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    member = UserFactory(email="sam@agency.example.gov.au")
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+
+    with (
+        caplog.at_level("INFO", logger="cop_portal.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response, _ = sign_in_with_provider(rf, client, agency, claims(member.email))
+
+    member.refresh_from_db()
+    assert response.url == reverse("home")
+    assert member.has_usable_password() is False
+    assert [r.event for r in caplog.records if r.name == "cop_portal.security"] == [
+        "signed_in",
+        "password_removed",
+    ]
+    # The sign-in still holds: the session was made with the changed password.
+    assert client.get(reverse("home")).context["user"] == member
+
+
+@pytest.mark.django_db
+def test_sso_member_with_a_kept_password_local_accounts_off_sets_up_totp_without_reauth(
+    rf, client, agency, settings
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = True
+    admin = UserFactory(email="chief@agency.example.gov.au", is_staff=True, is_superuser=True)
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    sign_in_with_provider(rf, client, agency, claims(admin.email))
+
+    response = client.get(reverse("mfa_activate_totp"))
+
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("admin:password_change", []),
+        ("admin:password_change_done", []),
+        ("admin:auth_user_password_change", ["member"]),
+    ],
+)
+def test_admin_password_pages_local_accounts_off_say_the_portal_keeps_none(
+    client, settings, name, args
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    response = client.get(reverse(name, args=[admin.pk if a == "member" else a for a in args]))
+
+    assert response.status_code == 404
+    assert "<h1>No password here</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_password_change_local_accounts_on_is_offered(client, settings):
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:password_change"))
+
+    assert response.status_code == 200
+    assert 'name="new_password1"' in response.content.decode()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
     ["account_reset_password", "account_change_password", "account_set_password"],
