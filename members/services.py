@@ -163,6 +163,13 @@ def deactivate_account(user: User, *, by: User) -> User:
     return user
 
 
+def is_still_a_member(user: User) -> bool:
+    """Whether `user` may still be given work: read from their row under a lock, so one
+    leaving at the same moment (deactivate_account) is seen, whatever the object passed says.
+    Call it inside the caller's transaction."""
+    return User.objects.select_for_update().filter(pk=user.pk, is_active=True).exists()
+
+
 @transaction.atomic
 def forget_password(user: User, *, request=None) -> User:
     """Where members sign in only through their organisation (LOCAL_ACCOUNTS_ENABLED off), a

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from forums.choices import Tier
 from forums.models import ActionItem, Forum
 from members.choices import NotificationKind
+from members.services import is_still_a_member
 
 from ..choices import (
     EventKind,
@@ -60,6 +61,10 @@ def respond(
             gettext("Only an issue escalated to the Strategic Leadership Forum can be answered.")
         )
     check_transition(issue, IssueStatus.RESPONDED)
+    if not is_still_a_member(owner):
+        raise TransitionNotAllowed(
+            gettext("That person has left the portal: give the action to a current member.")
+        )
     referral.issue = issue
     reason = out_of_session_reason.strip()
     check_decision_moment(referral, out_of_session_reason=reason)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from members.choices import NotificationKind
-from members.services import notify
+from members.services import is_still_a_member, notify
 
 from ..choices import ActionStatus, ForumEventKind, MeetingStatus
 from ..exceptions import ForumActionRefused
@@ -162,7 +162,7 @@ def add_action_item(
     meeting = _locked_meeting_for_minutes(meeting)
     if not Membership.objects.filter(forum_id=meeting.forum_id, user=owner).exists():
         raise ForumActionRefused(gettext("An action's owner must be a member of the forum."))
-    if not owner.is_active:
+    if not is_still_a_member(owner):
         raise ForumActionRefused(
             gettext("That person has left the portal: give the action to a current member.")
         )

@@ -10,9 +10,10 @@ from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Re
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
 from forums.choices import AgendaItemKind, MeetingStatus
-from forums.models import AgendaItem, Decision
+from forums.models import ActionItem, AgendaItem, Decision
 from forums.services.meetings import complete_meeting, publish_meeting, schedule_meetings
-from members.models import Notification
+from members.models import Notification, User
+from members.services import deactivate_account
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
@@ -366,6 +367,25 @@ def test_respond_to_issue_not_at_strategic_forum_is_refused(loop):
             due_date=timezone.localdate(),
             scope=ResponseScope.ORIGIN,
         )
+
+
+def test_respond_with_an_owner_who_left_after_the_form_was_drawn_is_refused(loop):
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    owner = UserFactory(display_name="Lee Left")
+    before = state_of(issue)
+    deactivate_account(User.objects.get(pk=owner.pk), by=loop.executive)
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        respond_at_meeting(loop, issue, owner=owner)
+
+    assert str(refused.value) == (
+        "That person has left the portal: give the action to a current member."
+    )
+    assert owner.is_active is True  # the object the form handed over, read before they left
+    assert state_of(issue) == before
+    assert Response.objects.count() == 0
+    assert not ActionItem.objects.filter(owner=owner).exists()
 
 
 def test_merge_issues_moves_endorsements_and_watchers(loop):

@@ -14,7 +14,8 @@ from forums.services.minutes import (
     record_minutes,
     update_action_status,
 )
-from members.models import Notification
+from members.models import Notification, User
+from members.services import deactivate_account
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -102,6 +103,21 @@ def test_add_action_item_for_a_member_who_left_the_portal_is_refused(meeting, fa
     assert str(refused.value) == (
         "That person has left the portal: give the action to a current member."
     )
+    assert not ActionItem.objects.exists()
+
+
+def test_add_action_item_for_a_member_who_left_after_the_form_was_drawn_is_refused(
+    meeting, facilitator
+):
+    owner = MembershipFactory(forum=meeting.forum).user
+    deactivate_account(User.objects.get(pk=owner.pk), by=facilitator)
+
+    with pytest.raises(ForumActionRefused, match="has left the portal"):
+        add_action_item(
+            meeting, by=facilitator, title="Write it up", owner=owner, due_date=timezone.localdate()
+        )
+
+    assert owner.is_active is True  # the object the form handed over, read before they left
     assert not ActionItem.objects.exists()
 
 
