@@ -4,7 +4,7 @@ services."""
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from forums.selectors.agenda import referral_of
@@ -16,12 +16,17 @@ from forums.signals import (
     meeting_completed,
     meeting_published,
 )
-from members.models import User
+from members.models import Region, User
 
 from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import carry_over_consultations, place_waiting_consultations
-from .services.counters import recount_endorsed_by, recount_issues, recounted_by_caller
+from .services.counters import (
+    RECOUNT_BATCH,
+    recount_endorsed_by,
+    recount_issues,
+    recounted_by_caller,
+)
 from .services.routing import carry_over_unfinished, place_waiting_referrals
 
 
@@ -55,6 +60,21 @@ def on_member_saved(sender, instance, created, raw=False, **kwargs) -> None:
         return
     # The issues they endorsed count endorsing regions: theirs moved.
     transaction.on_commit(partial(recount_endorsed_by, instance.pk), robust=True)
+
+
+@receiver(pre_delete, sender=Region, dispatch_uid="feedback.recount_deleted_region")
+def on_region_deleting(sender, instance, **kwargs) -> None:
+    # Its members are left with no region by one UPDATE that saves no member, so the issues
+    # they endorsed are found now and recounted once the deletion is committed.
+    issue_ids = list(
+        Endorsement.objects.filter(user__region=instance)
+        .order_by("issue_id")
+        .values_list("issue_id", flat=True)
+        .distinct()
+    )
+    for start in range(0, len(issue_ids), RECOUNT_BATCH):
+        batch = issue_ids[start : start + RECOUNT_BATCH]
+        transaction.on_commit(partial(recount_issues, *batch), robust=True)
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")
