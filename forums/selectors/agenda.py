@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -135,6 +135,7 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
                         if len(decisions) > 1
                         else gettext("Decision"),
                         url=reverse("forums:meeting-detail", kwargs={"pk": decision.meeting_id})
+                        + page_query(action.agenda_item)
                         + f"#decision-{decision.pk}",
                     )
                     for number, decision in enumerate(decisions, start=1)
@@ -209,8 +210,8 @@ def timed_agenda(
     return timed
 
 
-# Items a page of the agenda builder shows: each row carries its own tools, and a forum's
-# agenda can run to hundreds of items.
+# Items a page of the agenda shows, on the meeting page and in the agenda builder: a forum's
+# waiting issues all join the next meeting published, so an agenda can run to hundreds.
 AGENDA_PAGE_SIZE = 50
 
 
@@ -219,12 +220,24 @@ class AgendaPage:
     timed: list[TimedItem]
     page_obj: Page
     item_count: int
+    # Of the whole agenda, not only this page.
+    minutes_total: int
+
+    @property
+    def is_paginated(self) -> bool:
+        return self.page_obj.has_other_pages()
 
 
 def agenda_page(meeting: Meeting, number) -> AgendaPage:
-    """One page of the agenda builder's items, timed from the meeting's start (the minutes of
-    the items on earlier pages are summed in the database); past the last page, the last."""
+    """One page of the meeting's items, timed from the meeting's start, with how many items
+    and minutes the whole agenda holds (one aggregate; the minutes of the items on earlier
+    pages are summed in the database too); past the last page, the last."""
+    whole = AgendaItem.objects.filter(meeting=meeting).aggregate(
+        count=Count("pk"), minutes=Coalesce(Sum("minutes_allotted"), 0)
+    )
     paginator = Paginator(agenda_items(meeting).order_by("position", "id"), AGENDA_PAGE_SIZE)
+    # Counted above with the minutes, so the paginator asks the database nothing more.
+    paginator.count = whole["count"]
     page = paginator.get_page(number)
     before = page.start_index() - 1 if paginator.count else 0
     minutes_before = 0
@@ -237,7 +250,16 @@ def agenda_page(meeting: Meeting, number) -> AgendaPage:
     timed = timed_agenda(
         meeting, page.object_list, first_number=before + 1, minutes_before=minutes_before
     )
-    return AgendaPage(timed=timed, page_obj=page, item_count=paginator.count)
+    return AgendaPage(
+        timed=timed, page_obj=page, item_count=paginator.count, minutes_total=whole["minutes"]
+    )
+
+
+def page_query(item: AgendaItem) -> str:
+    """ "?page=N" for the meeting page showing this item past the first page, from its place
+    on the agenda (the agenda services keep places numbered 1, 2, 3…); else nothing."""
+    page = (item.position - 1) // AGENDA_PAGE_SIZE + 1
+    return f"?page={page}" if page > 1 else ""
 
 
 def agenda_page_of(item: AgendaItem) -> int:

@@ -4,6 +4,7 @@ is shown (the published revision, or the draft to those who keep the minutes).""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.utils.translation import gettext
 
 from ..models import AgendaItem, Meeting, MinutesRevision
@@ -44,11 +45,12 @@ class MinutesToRead:
     published: MinutesRevision | None = None
 
 
-def entries_from_items(items: Iterable[AgendaItem]) -> list[MinutesEntry]:
-    """The items that have notes or decisions, numbered by their place on the agenda; the
-    items come from agenda_items, with their decisions."""
+def entries_from_items(items: Iterable[AgendaItem], *, first_number: int = 1) -> list[MinutesEntry]:
+    """The items that have notes or decisions, numbered by their place on the agenda (the
+    first given is item `first_number`); the items come from agenda_items, with their
+    decisions."""
     entries = []
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(items, start=first_number):
         decisions = tuple(
             MinutesDecision(pk=d.pk, text=d.text) for d in getattr(item, DECISIONS_IN_ORDER)
         )
@@ -150,21 +152,37 @@ def minutes_to_read(
     keeps_minutes: bool,
     revisions: list[MinutesRevision],
     items: Iterable[AgendaItem] | None = None,
+    page: Page | None = None,
 ) -> MinutesToRead:
     """Those who keep the minutes read the draft; everyone else reads the published
     revision once the minutes are published (the draft before that, as forum members).
-    Minutes published before revisions were kept have none, and are read as they stand."""
+    Minutes published before revisions were kept have none, and are read as they stand.
+    With `page`, a page of a long agenda: `items` are its items, and only their minutes are
+    read (whether the draft differs from what was published is still told of the whole)."""
     published = published_revision(revisions) if meeting.minutes_published_at else None
     if published is not None and not keeps_minutes:
         return MinutesToRead(
-            entries=entries_from_snapshot(published.snapshot),
+            entries=_on_page(entries_from_snapshot(published.snapshot), page),
             revision=published,
             is_draft=False,
             published=published,
         )
-    entries = entries_from_items(agenda_items(meeting) if items is None else items)
+    entries = entries_from_items(
+        agenda_items(meeting) if items is None else items,
+        first_number=page.start_index() if page is not None else 1,
+    )
     is_draft = meeting.minutes_published_at is None or (
         published is not None
-        and not same_minutes(entries_from_snapshot(published.snapshot), entries)
+        and not same_minutes(
+            entries_from_snapshot(published.snapshot),
+            entries if page is None else draft_minutes(meeting),
+        )
     )
     return MinutesToRead(entries=entries, revision=None, is_draft=is_draft, published=published)
+
+
+def _on_page(entries: list[MinutesEntry], page: Page | None) -> list[MinutesEntry]:
+    if page is None:
+        return entries
+    first, last = page.start_index(), page.end_index()
+    return [entry for entry in entries if first <= entry.number <= last]

@@ -6,11 +6,10 @@ from ..forms.agenda import RsvpForm
 from ..papers import prepared_in_background
 from ..selectors.actions import actions_for_meeting
 from ..selectors.agenda import (
+    agenda_page,
     meeting_attendees,
     meeting_resources,
-    minutes_total,
     rsvp_groups,
-    timed_agenda,
 )
 from ..selectors.learning import session_materials, session_places, session_registrations
 from ..selectors.minutes import minutes_revisions, minutes_to_read
@@ -18,28 +17,32 @@ from .mixins import MeetingPermissionMixin
 
 
 class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
-    """The meeting page: details, agenda, RSVPs, resources and, when they may be seen, minutes."""
+    """The meeting page: details, agenda, RSVPs, resources and, when they may be seen, minutes;
+    a long agenda and its minutes a page of items at a time."""
 
     permission_required = "forums.view_meeting"
     template_name = "forums/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
         meeting, user = self.meeting, self.request.user
-        timed = timed_agenda(meeting)
+        page = agenda_page(meeting, self.request.GET.get("page"))
+        timed = page.timed
         groups = rsvp_groups(meeting)
         my_rsvp = next(
             (group.response for group in groups for person in group.people if person.pk == user.pk),
             None,
         )
-        total = minutes_total(timed)
+        total = page.minutes_total
         minutes, revisions = None, []
         if user.has_perm("forums.view_minutes", meeting):
             revisions = minutes_revisions(meeting)
+            # The minutes of the items on this page of the agenda.
             minutes = minutes_to_read(
                 meeting,
                 keeps_minutes=user.has_perm("forums.record_minutes", meeting),
                 revisions=revisions,
                 items=[entry.item for entry in timed],
+                page=page.page_obj if page.is_paginated else None,
             )
         if meeting.is_learning_session:
             kwargs.update(
@@ -53,7 +56,10 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
             )
         return super().get_context_data(
             timed_agenda=timed,
-            papers_in_background=prepared_in_background(len(timed)),
+            page_obj=page.page_obj,
+            is_paginated=page.is_paginated,
+            item_count=page.item_count,
+            papers_in_background=prepared_in_background(page.item_count),
             to_decide=[entry for entry in timed if entry.awaits_outcome],
             minutes_total=total,
             minutes_over=max(total - meeting.duration_minutes, 0),

@@ -15,7 +15,7 @@ from forums.choices import (
 )
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, ForumAgendaDefault, ForumEvent, Meeting
-from forums.selectors.agenda import timed_agenda
+from forums.selectors.agenda import AGENDA_PAGE_SIZE, timed_agenda
 from forums.services.agenda import publish_agenda, remove_agenda_item
 from forums.services.matters import ensure_matters_arising
 from forums.services.meetings import complete_meeting, schedule_meetings
@@ -307,6 +307,21 @@ def arising(held, upcoming, facilitator):
     return action, decision, issue
 
 
+def test_matters_arising_links_a_decision_to_the_page_of_a_long_agenda_showing_it(
+    client, upcoming, held, facilitator
+):
+    item = AgendaItemFactory(meeting=held, position=AGENDA_PAGE_SIZE + 2, title="Late item")
+    decision = DecisionFactory(agenda_item=item, text="Decided late in the day.")
+    ActionItemFactory(meeting=held, agenda_item=item, title="Follow the late item")
+    ensure_matters_arising(upcoming, by=facilitator)
+    client.force_login(facilitator)
+
+    html = _page(client, "forums:meeting-detail", upcoming)
+
+    decision_url = reverse("forums:meeting-detail", kwargs={"pk": held.pk})
+    assert f'href="{decision_url}?page=2#decision-{decision.pk}"' in html
+
+
 @pytest.mark.parametrize(
     "name", ["forums:meeting-detail", "forums:agenda-edit", "forums:agenda-pack"]
 )
@@ -403,7 +418,7 @@ def _fill_arising(held, size: int) -> None:
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("forums:meeting-detail", 15), ("forums:agenda-edit", 15), ("forums:agenda-pack", 11)],
+    [("forums:meeting-detail", 16), ("forums:agenda-edit", 15), ("forums:agenda-pack", 11)],
 )
 @pytest.mark.parametrize("size", [2, 8])
 def test_agenda_pages_matters_arising_query_count_is_fixed(

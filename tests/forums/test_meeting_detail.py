@@ -1,10 +1,13 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from forums.choices import MeetingStatus, MembershipRole
+from forums.selectors.agenda import AGENDA_PAGE_SIZE
+from forums.services.minutes import publish_minutes, record_minutes
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -146,3 +149,78 @@ def test_meeting_detail_query_count_is_fixed_whatever_the_rows(
 
     assert response.status_code == 200
     assert response.content.decode().count("Decision:") == size
+
+
+# --- A long agenda, a page at a time ------------------------------------------------------
+
+
+def _long_agenda(meeting, extra: int = 3) -> list:
+    return [
+        AgendaItemFactory(meeting=meeting, position=n, title=f"Item {n}", minutes_allotted=5)
+        for n in range(1, AGENDA_PAGE_SIZE + extra + 1)
+    ]
+
+
+def _lists(html: str, title: str) -> bool:
+    return re.search(rf">\s*{title}\s*<", html) is not None
+
+
+def test_meeting_detail_long_agenda_shows_a_page_of_items_timed_from_the_start(client, meeting):
+    start = dt.datetime(2031, 3, 4, 9, 0, tzinfo=timezone.get_current_timezone())
+    meeting.start, meeting.end = start, start + dt.timedelta(hours=2)
+    meeting.save()
+    _long_agenda(meeting)
+    client.force_login(MembershipFactory(forum=meeting.forum).user)
+
+    first = client.get(_url(meeting)).content.decode()
+    second = client.get(_url(meeting), {"page": 2}).content.decode()
+
+    assert "Agenda, items 1 to 50 of 53: 265 of 120 minutes allotted" in first
+    assert _lists(first, "Item 50")
+    assert not _lists(first, "Item 51")
+    assert "Page 1 of 2" in first
+    assert "Agenda, items 51 to 53 of 53: 265 of 120 minutes allotted" in second
+    assert not _lists(second, "Item 50")
+    # 50 items of 5 minutes come before it.
+    assert re.search(r"<td>51</td>\s*<td>1:10 p.m.</td>\s*<th scope=\"row\">\s*Item 51", second)
+
+
+def test_meeting_detail_long_agenda_reads_the_minutes_of_its_page_and_tells_of_a_change_elsewhere(
+    client,
+):
+    forum = MembershipFactory().forum
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    practitioner = MembershipFactory(forum=forum).user
+    start = timezone.localtime().replace(microsecond=0) - dt.timedelta(days=2)
+    held = MeetingFactory(forum=forum, start=start, end=start + dt.timedelta(hours=2))
+    items = _long_agenda(held)
+    early, late = items[1], items[51]
+    record_minutes(
+        held,
+        by=facilitator,
+        notes={},
+        decisions={early.pk: "Keep the intake form.", late.pk: "Write to the department."},
+    )
+    publish_minutes(held, by=facilitator)
+    record_minutes(
+        held,
+        by=facilitator,
+        notes={},
+        decisions={early.pk: "Keep the intake form.", late.pk: "Meet the department."},
+    )
+
+    client.force_login(practitioner)
+    member_first = client.get(_url(held)).content.decode()
+    member_second = client.get(_url(held), {"page": 2}).content.decode()
+    client.force_login(facilitator)
+    keeper_first = client.get(_url(held)).content.decode()
+
+    assert "Keep the intake form." in member_first
+    assert "Write to the department." not in member_first
+    assert "The minutes of agenda items 1 to 50 of 53" in member_first
+    assert "Write to the department." in member_second
+    assert "Keep the intake form." not in member_second
+    assert '<h3 class="h5">52. Item 52</h3>' in member_second
+    # The change is on the second page; the first still says the draft is not published.
+    assert "You are reading the draft" in keeper_first
+    assert "Meet the department." not in keeper_first

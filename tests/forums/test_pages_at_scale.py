@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from forums.choices import MeetingStatus, MembershipRole
+from forums.selectors.agenda import AGENDA_PAGE_SIZE
 from forums.services.learning import cancel_registration, register_for_session
 from forums.services.meetings import cancel_meeting
 from tests.factories.forums import (
@@ -306,7 +307,7 @@ def test_forum_page_queries_do_not_grow(member_client, member, size, django_asse
 
 
 @pytest.mark.parametrize("size", [2, 30])
-@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 13), ("agenda-pack", 8)])
+@pytest.mark.parametrize(("name", "queries"), [("meeting-detail", 14), ("agenda-pack", 8)])
 def test_meeting_page_and_agenda_pack_queries_do_not_grow(
     client, size, name, queries, django_assert_num_queries
 ):
@@ -319,6 +320,24 @@ def test_meeting_page_and_agenda_pack_queries_do_not_grow(
 
     assert response.status_code == 200
     assert response.content.decode().count("Agenda item") >= size
+
+
+@pytest.mark.parametrize(("page", "queries"), [(1, 14), (2, 15)])
+def test_meeting_page_of_a_long_agenda_reads_a_page_in_fixed_queries(
+    client, page, queries, django_assert_num_queries
+):
+    facilitator = UserFactory()
+    meeting = _busy_meeting(AGENDA_PAGE_SIZE + 5, facilitator)
+    client.force_login(facilitator)
+
+    # A later page sums the minutes of the items before it.
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("forums:meeting-detail", args=[meeting.pk]), {"page": page})
+
+    assert len(response.context["timed_agenda"]) == (AGENDA_PAGE_SIZE if page == 1 else 5)
+    assert response.content.decode().count('class="decision"') == len(
+        response.context["timed_agenda"]
+    )
 
 
 @pytest.mark.parametrize("size", [2, 30])
