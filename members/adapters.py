@@ -124,14 +124,19 @@ class AccountAdapter(DefaultAccountAdapter):
         super().pre_authenticate(request, **credentials)
 
     def pre_login(self, request, user, *, signal_kwargs, **kwargs):
+        # allauth's own check first: a member who left is turned away with nothing changed.
+        refused = super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+        if refused is not None:
+            return refused
         # After allauth has wiped the password of an account whose address nobody had
         # verified, so whoever set that password cannot sign in with it.
         if sociallogin := (signal_kwargs or {}).get("sociallogin"):
             confirm_provider_email(user, sociallogin)
             if not settings.LOCAL_ACCOUNTS_ENABLED:
-                # Before the session records the password's hash, so it stays valid.
+                # Before the session records the password's hash, so it stays valid (the
+                # member's other sessions, signed in by password, end).
                 forget_password(user, request=request)
-        return super().pre_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+        return None
 
     def post_login(self, request, user, *, signal_kwargs, signup, redirect_url, **kwargs):
         sociallogin = (signal_kwargs or {}).get("sociallogin")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -166,12 +167,13 @@ def deactivate_account(user: User, *, by: User) -> User:
 def is_still_a_member(user: User) -> bool:
     """Whether `user` may still be given work: read from their row under a lock, so one
     leaving at the same moment (deactivate_account) is seen, whatever the object passed says.
-    Call it inside the caller's transaction."""
-    return User.objects.select_for_update().filter(pk=user.pk, is_active=True).exists()
+    Call it inside the caller's transaction. The lock leaves the row's key alone, so rows
+    that point at the member (their notifications, say) can still be written meanwhile."""
+    return User.objects.select_for_update(no_key=True).filter(pk=user.pk, is_active=True).exists()
 
 
 @transaction.atomic
-def forget_password(user: User, *, request=None) -> User:
+def forget_password(user: User, *, request: HttpRequest | None = None) -> User:
     """Where members sign in only through their organisation (LOCAL_ACCOUNTS_ENABLED off), a
     password kept from before could never sign in, yet would make re-authentication (before
     setting up two-factor authentication, say) ask for it: it is made unusable."""

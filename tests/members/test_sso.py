@@ -444,12 +444,27 @@ def test_sso_sign_in_local_accounts_off_makes_a_kept_password_unusable(
     member.refresh_from_db()
     assert response.url == reverse("home")
     assert member.has_usable_password() is False
-    assert [r.event for r in caplog.records if r.name == "cop_portal.security"] == [
-        "signed_in",
+    assert sorted(r.event for r in caplog.records if r.name == "cop_portal.security") == [
         "password_removed",
+        "signed_in",
     ]
     # The sign-in still holds: the session was made with the changed password.
     assert client.get(reverse("home")).context["user"] == member
+
+
+@pytest.mark.django_db
+def test_sso_sign_in_of_a_member_who_left_local_accounts_off_keeps_their_password(
+    rf, client, agency, settings
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    member = UserFactory(email="sam@agency.example.gov.au", is_active=False)
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+
+    response, _ = sign_in_with_provider(rf, client, agency, claims(member.email))
+
+    member.refresh_from_db()
+    assert response.url == reverse("account_inactive")
+    assert member.has_usable_password() is True
 
 
 @pytest.mark.django_db
