@@ -170,7 +170,10 @@ def test_escalate_issue_with_no_open_meeting_waits_then_joins_published_meeting(
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED
 
-    start = timezone.now() + dt.timedelta(days=20)
+    # Ten in the morning, so that the three hours end on the day they start.
+    start = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=20), dt.time(10))
+    )
     [with_capture] = schedule_meetings(
         loop.statewide,
         by=loop.statewide_facilitator,

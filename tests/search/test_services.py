@@ -100,7 +100,10 @@ def test_changing_a_published_agenda_rewrites_the_vector(meeting, facilitator):
 @on_postgresql
 def test_scheduling_and_changing_a_meeting_writes_its_title(facilitator):
     forum = facilitator.memberships.get().forum
-    start = timezone.now() + dt.timedelta(days=3)
+    # Ten in the morning, so that the hour ends on the day it starts.
+    start = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(10))
+    )
     (meeting,) = schedule_meetings(
         forum,
         by=facilitator,
