@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -116,6 +116,8 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
         .prefetch_related(
             Prefetch("agenda_item__decisions", queryset=Decision.objects.order_by("id"))
         )
+        # Where its item stands on its meeting's agenda, for a link to the page showing it.
+        .annotate(items_before=_items_before(OuterRef("agenda_item")))
         .order_by("due_date", "id")
     )
     issues: dict[int, tuple[str, str]] = {}
@@ -135,7 +137,7 @@ def arising_actions(meeting_ids: set[int]) -> dict[int, list[ArisingAction]]:
                         if len(decisions) > 1
                         else gettext("Decision"),
                         url=reverse("forums:meeting-detail", kwargs={"pk": decision.meeting_id})
-                        + page_query(action.agenda_item)
+                        + page_query(action.items_before)
                         + f"#decision-{decision.pk}",
                     )
                     for number, decision in enumerate(decisions, start=1)
@@ -230,15 +232,29 @@ class AgendaPage:
 
 def agenda_page(meeting: Meeting, number) -> AgendaPage:
     """One page of the meeting's items, timed from the meeting's start, with how many items
-    and minutes the whole agenda holds (one aggregate; the minutes of the items on earlier
-    pages are summed in the database too); past the last page, the last."""
+    and minutes the whole agenda holds; past the last page, the last. An agenda that fits on
+    its first page is counted from its rows; a longer one by one aggregate, which also sums
+    its minutes (and, for a later page, those of the items before it)."""
+    items = agenda_items(meeting).order_by("position", "id")
+    first = None
+    if _is_first_page(number):
+        first = list(items[: AGENDA_PAGE_SIZE + 1])
+        if len(first) <= AGENDA_PAGE_SIZE:
+            return AgendaPage(
+                timed=timed_agenda(meeting, first),
+                page_obj=Paginator(first, AGENDA_PAGE_SIZE).page(1),
+                item_count=len(first),
+                minutes_total=sum(item.minutes_allotted for item in first),
+            )
     whole = AgendaItem.objects.filter(meeting=meeting).aggregate(
         count=Count("pk"), minutes=Coalesce(Sum("minutes_allotted"), 0)
     )
-    paginator = Paginator(agenda_items(meeting).order_by("position", "id"), AGENDA_PAGE_SIZE)
+    paginator = Paginator(items, AGENDA_PAGE_SIZE)
     # Counted above with the minutes, so the paginator asks the database nothing more.
     paginator.count = whole["count"]
     page = paginator.get_page(number)
+    if first is not None and page.number == 1:
+        page.object_list = first[:AGENDA_PAGE_SIZE]
     before = page.start_index() - 1 if paginator.count else 0
     minutes_before = 0
     if before:
@@ -255,19 +271,44 @@ def agenda_page(meeting: Meeting, number) -> AgendaPage:
     )
 
 
-def page_query(item: AgendaItem) -> str:
-    """ "?page=N" for the meeting page showing this item past the first page, from its place
-    on the agenda (the agenda services keep places numbered 1, 2, 3…); else nothing."""
-    page = (item.position - 1) // AGENDA_PAGE_SIZE + 1
+def _is_first_page(number) -> bool:
+    """Whether a page number asked for means the first page, as Paginator.get_page reads it
+    (anything not a whole number does)."""
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
+
+
+def _before(meeting, position, pk) -> tuple[Q, Q]:
+    """The items before one on its meeting's agenda, in the agenda's order."""
+    return Q(position__lt=position) | Q(position=position, pk__lt=pk), Q(meeting_id=meeting)
+
+
+def _items_before(item: OuterRef) -> Coalesce:
+    """How many items come before the referenced one on its meeting's agenda."""
+    before = (
+        AgendaItem.objects.filter(
+            *_before(OuterRef(f"{item.name}__meeting"), OuterRef(f"{item.name}__position"), item)
+        )
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(before, output_field=IntegerField()), 0)
+
+
+def page_query(items_before: int | None) -> str:
+    """ "?page=N" for the meeting page showing an item with this many before it, past the
+    first page; else nothing."""
+    page = (items_before or 0) // AGENDA_PAGE_SIZE + 1
     return f"?page={page}" if page > 1 else ""
 
 
 def agenda_page_of(item: AgendaItem) -> int:
     """The page of the agenda builder that shows this item."""
-    before = AgendaItem.objects.filter(
-        Q(position__lt=item.position) | Q(position=item.position, pk__lt=item.pk),
-        meeting_id=item.meeting_id,
-    ).count()
+    before = AgendaItem.objects.filter(*_before(item.meeting_id, item.position, item.pk)).count()
     return before // AGENDA_PAGE_SIZE + 1
 
 

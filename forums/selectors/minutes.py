@@ -184,5 +184,11 @@ def minutes_to_read(
 def _on_page(entries: list[MinutesEntry], page: Page | None) -> list[MinutesEntry]:
     if page is None:
         return entries
+    # Numbered as the agenda stood when they were published: the last page also takes any
+    # entries numbered past today's agenda.
     first, last = page.start_index(), page.end_index()
-    return [entry for entry in entries if first <= entry.number <= last]
+    return [
+        entry
+        for entry in entries
+        if first <= entry.number and (entry.number <= last or not page.has_next())
+    ]

@@ -310,6 +310,8 @@ def arising(held, upcoming, facilitator):
 def test_matters_arising_links_a_decision_to_the_page_of_a_long_agenda_showing_it(
     client, upcoming, held, facilitator
 ):
+    for position in range(1, AGENDA_PAGE_SIZE + 2):
+        AgendaItemFactory(meeting=held, position=position)
     item = AgendaItemFactory(meeting=held, position=AGENDA_PAGE_SIZE + 2, title="Late item")
     decision = DecisionFactory(agenda_item=item, text="Decided late in the day.")
     ActionItemFactory(meeting=held, agenda_item=item, title="Follow the late item")
@@ -418,7 +420,7 @@ def _fill_arising(held, size: int) -> None:
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("forums:meeting-detail", 16), ("forums:agenda-edit", 15), ("forums:agenda-pack", 11)],
+    [("forums:meeting-detail", 15), ("forums:agenda-edit", 14), ("forums:agenda-pack", 11)],
 )
 @pytest.mark.parametrize("size", [2, 8])
 def test_agenda_pages_matters_arising_query_count_is_fixed(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from forums.choices import MeetingStatus, MembershipRole
 from forums.selectors.agenda import AGENDA_PAGE_SIZE
+from forums.services.agenda import remove_agenda_item
 from forums.services.minutes import publish_minutes, record_minutes
 from tests.factories.forums import (
     ActionItemFactory,
@@ -175,11 +176,15 @@ def test_meeting_detail_long_agenda_shows_a_page_of_items_timed_from_the_start(c
     first = client.get(_url(meeting)).content.decode()
     second = client.get(_url(meeting), {"page": 2}).content.decode()
 
-    assert "Agenda, items 1 to 50 of 53: 265 of 120 minutes allotted" in first
+    assert "Agenda, items 1 to 50 of 53; the whole agenda has 265 of 120 minutes allotted" in first
     assert _lists(first, "Item 50")
     assert not _lists(first, "Item 51")
+    assert '<nav aria-label="Pages of agenda items">' in first
+    assert 'href="?page=2#agenda-heading"' in first
     assert "Page 1 of 2" in first
-    assert "Agenda, items 51 to 53 of 53: 265 of 120 minutes allotted" in second
+    assert (
+        "Agenda, items 51 to 53 of 53; the whole agenda has 265 of 120 minutes allotted" in second
+    )
     assert not _lists(second, "Item 50")
     # 50 items of 5 minutes come before it.
     assert re.search(r"<td>51</td>\s*<td>1:10 p.m.</td>\s*<th scope=\"row\">\s*Item 51", second)
@@ -217,10 +222,38 @@ def test_meeting_detail_long_agenda_reads_the_minutes_of_its_page_and_tells_of_a
 
     assert "Keep the intake form." in member_first
     assert "Write to the department." not in member_first
-    assert "The minutes of agenda items 1 to 50 of 53" in member_first
+    assert "The minutes of agenda items 1 to 50 of 53." in member_first
+    assert '<nav aria-label="Pages of the minutes">' in member_first
+    assert 'href="?page=2#minutes-heading"' in member_first
     assert "Write to the department." in member_second
     assert "Keep the intake form." not in member_second
     assert '<h3 class="h5">52. Item 52</h3>' in member_second
     # The change is on the second page; the first still says the draft is not published.
     assert "You are reading the draft" in keeper_first
     assert "Meet the department." not in keeper_first
+
+
+def test_meeting_detail_published_minutes_numbered_past_todays_agenda_stay_on_its_last_page(
+    client,
+):
+    forum = MembershipFactory().forum
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    start = timezone.localtime().replace(microsecond=0) - dt.timedelta(hours=1)
+    meeting = MeetingFactory(
+        forum=forum,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        status=MeetingStatus.PUBLISHED,
+        agenda_published_at=timezone.now(),
+    )
+    items = _long_agenda(meeting)
+    record_minutes(meeting, by=facilitator, notes={}, decisions={items[-1].pk: "Last word."})
+    publish_minutes(meeting, by=facilitator)
+    remove_agenda_item(items[0], by=facilitator)
+    client.force_login(MembershipFactory(forum=forum).user)
+
+    last = client.get(_url(meeting), {"page": 2}).content.decode()
+
+    assert "The minutes of agenda items 51 to 52 of 52." in last
+    assert '<h3 class="h5">53. Item 53</h3>' in last
+    assert "Last word." in last
