@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core import context
@@ -10,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -465,6 +468,32 @@ def test_sso_sign_in_of_a_member_who_left_local_accounts_off_keeps_their_passwor
     member.refresh_from_db()
     assert response.url == reverse("account_inactive")
     assert member.has_usable_password() is True
+
+
+@pytest.mark.django_db
+def test_forget_passwords_local_accounts_off_makes_every_kept_password_unusable(settings):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    UserFactory.create_batch(2)
+    sso_only = UserFactory()
+    sso_only.set_unusable_password()
+    sso_only.save(update_fields=["password"])
+    out = io.StringIO()
+
+    call_command("forget_passwords", stdout=out)
+
+    assert out.getvalue() == "Made 2 kept password(s) unusable.\n"
+    assert [u.has_usable_password() for u in User.objects.order_by("pk")] == [False] * 3
+
+
+@pytest.mark.django_db
+def test_forget_passwords_local_accounts_on_is_refused_and_keeps_them():
+    member = UserFactory()
+
+    with pytest.raises(CommandError, match="turn LOCAL_ACCOUNTS_ENABLED off first"):
+        call_command("forget_passwords")
+
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD) is True
 
 
 @pytest.mark.django_db
