@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere
@@ -19,6 +21,14 @@ class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SingleSignOnUserCreationForm(AdminUserCreationForm):
+    """With local accounts off, a member is added by their email address alone: they sign in
+    through their organisation, and a password could never be used."""
+
+    def validate_passwords(self, *args, **kwargs):
+        self.cleaned_data["set_usable_password"] = False
 
 
 @admin.register(User)
@@ -44,6 +54,16 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None and not settings.LOCAL_ACCOUNTS_ENABLED:
+            return [(None, {"classes": ["wide"], "fields": ["email"]})]
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not settings.LOCAL_ACCOUNTS_ENABLED:
+            kwargs["form"] = SingleSignOnUserCreationForm
+        return super().get_form(request, obj, **kwargs)
 
 
 @admin.register(Organisation)

@@ -536,6 +536,41 @@ def test_admin_password_pages_local_accounts_off_say_the_portal_keeps_none(
 
 
 @pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_off_by_email_alone_with_no_password(client, settings):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:members_user_add")).content.decode()
+    response = client.post(
+        reverse("admin:members_user_add"), {"email": "new.member@agency.example.gov.au"}
+    )
+
+    added = User.objects.get(email="new.member@agency.example.gov.au")
+    assert 'name="password1"' not in page
+    assert response.status_code == 302
+    assert added.has_usable_password() is False
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_on_with_a_password(client, settings):
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        reverse("admin:members_user_add"),
+        {
+            "email": "new.member@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+
+    added = User.objects.get(email="new.member@example.org")
+    assert added.check_password("a-long-enough-passphrase") is True
+
+
+@pytest.mark.django_db
 def test_admin_password_change_local_accounts_on_is_offered(client, settings):
     settings.MFA_REQUIRED = False
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
