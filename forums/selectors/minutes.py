@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page
 from django.utils.translation import gettext
 
-from ..models import AgendaItem, Meeting, MinutesRevision
+from ..models import AgendaItem, Decision, Meeting, MinutesRevision
 from .agenda import DECISIONS_IN_ORDER, agenda_items
 
 
@@ -130,6 +130,24 @@ def draft_minutes(meeting: Meeting) -> list[MinutesEntry]:
     return entries_from_items(agenda_items(meeting))
 
 
+def draft_contents(meeting: Meeting) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """What same_minutes compares of the minutes as they stand now (each item's notes and
+    decision texts, for the items that have either), read as plain values: two queries,
+    however long the agenda, and no item built."""
+    decisions: dict[int, list[str]] = {}
+    for item_id, text in (
+        Decision.objects.filter(agenda_item__meeting=meeting)
+        .order_by("id")
+        .values_list("agenda_item_id", "text")
+    ):
+        decisions.setdefault(item_id, []).append(text)
+    return {
+        pk: (notes, tuple(decisions.get(pk, ())))
+        for pk, notes in AgendaItem.objects.filter(meeting=meeting).values_list("pk", "notes")
+        if notes or pk in decisions
+    }
+
+
 def latest_revision(meeting: Meeting) -> MinutesRevision | None:
     return MinutesRevision.objects.filter(meeting=meeting).order_by("-number").first()
 
@@ -172,13 +190,18 @@ def minutes_to_read(
         first_number=page.start_index() if page is not None else 1,
     )
     is_draft = meeting.minutes_published_at is None or (
-        published is not None
-        and not same_minutes(
-            entries_from_snapshot(published.snapshot),
-            entries if page is None else draft_minutes(meeting),
-        )
+        published is not None and not _as_published(published, entries, meeting, page)
     )
     return MinutesToRead(entries=entries, revision=None, is_draft=is_draft, published=published)
+
+
+def _as_published(published, entries, meeting, page) -> bool:
+    """Whether the draft says what the published revision says: of a page of a long agenda,
+    the whole draft is compared, from its plain values."""
+    snapshot = entries_from_snapshot(published.snapshot)
+    if page is None:
+        return same_minutes(snapshot, entries)
+    return {entry.item_id: entry.content for entry in snapshot} == draft_contents(meeting)
 
 
 def _on_page(entries: list[MinutesEntry], page: Page | None) -> list[MinutesEntry]:

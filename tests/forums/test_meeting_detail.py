@@ -233,6 +233,27 @@ def test_meeting_detail_long_agenda_reads_the_minutes_of_its_page_and_tells_of_a
     assert "Meet the department." not in keeper_first
 
 
+def test_meeting_detail_long_agenda_minutes_as_published_are_not_called_a_draft(client):
+    forum = MembershipFactory().forum
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    start = timezone.localtime().replace(microsecond=0) - dt.timedelta(days=2)
+    held = MeetingFactory(forum=forum, start=start, end=start + dt.timedelta(hours=2))
+    items = _long_agenda(held)
+    record_minutes(
+        held,
+        by=facilitator,
+        notes={items[0].pk: "Welcomed everyone.", items[51].pk: "Two views."},
+        decisions={items[51].pk: "Write to the department.", items[52].pk: "Meet again."},
+    )
+    publish_minutes(held, by=facilitator)
+    client.force_login(facilitator)
+
+    first = client.get(_url(held)).content.decode()
+
+    assert "Welcomed everyone." in first
+    assert "You are reading the draft" not in first
+
+
 def test_meeting_detail_published_minutes_numbered_past_todays_agenda_stay_on_its_last_page(
     client,
 ):

@@ -15,6 +15,7 @@ from forums.choices import MeetingStatus, MembershipRole
 from forums.selectors.agenda import AGENDA_PAGE_SIZE
 from forums.services.learning import cancel_registration, register_for_session
 from forums.services.meetings import cancel_meeting
+from forums.services.minutes import publish_minutes, record_item_decision
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
@@ -341,6 +342,27 @@ def test_meeting_page_of_a_long_agenda_reads_a_page_in_fixed_queries(
     shown = min(AGENDA_PAGE_SIZE, size - (page - 1) * AGENDA_PAGE_SIZE)
     assert len(response.context["timed_agenda"]) == shown
     assert response.content.decode().count('class="decision"') == shown
+
+
+@pytest.mark.parametrize("size", [AGENDA_PAGE_SIZE + 5, 3 * AGENDA_PAGE_SIZE])
+def test_meeting_page_of_a_long_agenda_tells_its_minute_keeper_of_a_draft_in_fixed_queries(
+    client, size, django_assert_num_queries
+):
+    facilitator = UserFactory()
+    meeting = _busy_meeting(2, facilitator)
+    for position in range(3, size + 1):
+        DecisionFactory(agenda_item=AgendaItemFactory(meeting=meeting, position=position))
+    publish_minutes(meeting, by=facilitator)
+    last = meeting.agenda_items.order_by("-position", "-id").first()
+    record_item_decision(last, by=facilitator, text="Added after publishing.")
+    client.force_login(facilitator)
+
+    # A long agenda's page, and the whole draft's notes and decisions as plain values.
+    with django_assert_num_queries(16):
+        response = client.get(reverse("forums:meeting-detail", args=[meeting.pk]))
+
+    assert response.context["minutes"].is_draft is True
+    assert len(response.context["minutes"].entries) == AGENDA_PAGE_SIZE
 
 
 @pytest.mark.parametrize("size", [2, 30])
