@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -26,6 +27,13 @@ class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
 class SingleSignOnUserCreationForm(AdminUserCreationForm):
     """With local accounts off, a member is added by their email address alone: they sign in
     through their organisation, and a password could never be used."""
+
+    def clean_email(self) -> str:
+        # Single sign-on finds the member by address, whatever its case: one member each.
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("A member with this email address already exists."))
+        return email
 
     def validate_passwords(self, *args, **kwargs):
         self.cleaned_data["set_usable_password"] = False

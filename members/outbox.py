@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -220,9 +220,28 @@ def digest_email(recipient: User, notifications: list[Notification], delivery: s
     return _email(recipient, subject=subject, body=body, unsubscribe=unsubscribe)
 
 
+# Digest runs take this key plus a person's id as a PostgreSQL advisory lock ("DIG").
+DIGEST_LOCK_BASE = 0x4449_4700_0000_0000
+
+
+def _takes_digest_of(recipient_id: int) -> bool:
+    """Whether this run writes this person's digest: one run at a time per person, held to
+    the end of the transaction. Row locks alone let two runs each take some of a person's
+    rows and each send them an email."""
+    if connection.vendor != "postgresql":
+        # SQLite runs one writer at a time.
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DIGEST_LOCK_BASE + recipient_id])
+        return cursor.fetchone()[0]
+
+
 def _send_digest(recipient_id: int, delivery: str) -> bool:
-    """One digest email for one person, of the rows no other run holds; stamps them sent."""
+    """One digest email for one person, unless another run is writing theirs; stamps the
+    rows sent."""
     with transaction.atomic():
+        if not _takes_digest_of(recipient_id):
+            return False
         notifications = list(
             _owed_digest(delivery)
             .filter(recipient_id=recipient_id)

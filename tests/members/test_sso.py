@@ -553,6 +553,24 @@ def test_admin_adds_a_member_local_accounts_off_by_email_alone_with_no_password(
 
 
 @pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_off_refuses_an_address_taken_in_another_case(
+    client, settings
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    UserFactory(email="sam@agency.example.gov.au")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:members_user_add"), {"email": "Sam@Agency.example.gov.au"}
+    )
+
+    assert response.status_code == 200
+    assert "A member with this email address already exists." in response.content.decode()
+    assert User.objects.filter(email__iexact="sam@agency.example.gov.au").count() == 1
+
+
+@pytest.mark.django_db
 def test_admin_adds_a_member_local_accounts_on_with_a_password(client, settings):
     settings.MFA_REQUIRED = False
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
