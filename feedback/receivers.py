@@ -22,8 +22,9 @@ from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import carry_over_consultations, place_waiting_consultations
 from .services.counters import (
-    RECOUNT_BATCH,
+    issues_endorsed_by,
     recount_endorsed_by,
+    recount_in_batches,
     recount_issues,
     recounted_by_caller,
 )
@@ -66,15 +67,9 @@ def on_member_saved(sender, instance, created, raw=False, **kwargs) -> None:
 def on_region_deleting(sender, instance, **kwargs) -> None:
     # Its members are left with no region by one UPDATE that saves no member, so the issues
     # they endorsed are found now and recounted once the deletion is committed.
-    issue_ids = list(
-        Endorsement.objects.filter(user__region=instance)
-        .order_by("issue_id")
-        .values_list("issue_id", flat=True)
-        .distinct()
-    )
-    for start in range(0, len(issue_ids), RECOUNT_BATCH):
-        batch = issue_ids[start : start + RECOUNT_BATCH]
-        transaction.on_commit(partial(recount_issues, *batch), robust=True)
+    issue_ids = issues_endorsed_by(user__region=instance)
+    if issue_ids:
+        transaction.on_commit(partial(recount_in_batches, issue_ids), robust=True)
 
 
 @receiver(meeting_published, dispatch_uid="feedback.place_waiting_referrals")

@@ -62,13 +62,23 @@ def recount_issues(*issue_ids: int) -> None:
 RECOUNT_BATCH = 500
 
 
+def recount_in_batches(issue_ids: list[int]) -> None:
+    """Recount these issues, RECOUNT_BATCH of them locked and updated at a time."""
+    for start in range(0, len(issue_ids), RECOUNT_BATCH):
+        recount_issues(*issue_ids[start : start + RECOUNT_BATCH])
+
+
+def issues_endorsed_by(**endorser) -> list[int]:
+    """The issues endorsed by whoever matches `endorser` (user_id=…, user__region=…)."""
+    return list(
+        Endorsement.objects.filter(**endorser)
+        .order_by("issue_id")
+        .values_list("issue_id", flat=True)
+        .distinct()
+    )
+
+
 def recount_endorsed_by(user_id: int) -> None:
     """Recount the endorsing regions of every issue this person endorsed: their region
     changed, and each endorsement counts for the region its endorser is in."""
-    issue_ids = list(
-        Endorsement.objects.filter(user_id=user_id)
-        .order_by("issue_id")
-        .values_list("issue_id", flat=True)
-    )
-    for start in range(0, len(issue_ids), RECOUNT_BATCH):
-        recount_issues(*issue_ids[start : start + RECOUNT_BATCH])
+    recount_in_batches(issues_endorsed_by(user_id=user_id))

@@ -97,10 +97,15 @@ def snapshot_of(entries: list[MinutesEntry]) -> dict:
     }
 
 
+def contents_of(entries: list[MinutesEntry]) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Each item's notes and decision texts: what makes minutes differ."""
+    return {entry.item_id: entry.content for entry in entries}
+
+
 def same_minutes(before: list[MinutesEntry], after: list[MinutesEntry]) -> bool:
     """Equal notes and decision texts item by item; titles and numbers follow the agenda,
     which is edited elsewhere, so they alone do not make a new revision."""
-    return {e.item_id: e.content for e in before} == {e.item_id: e.content for e in after}
+    return contents_of(before) == contents_of(after)
 
 
 def changes_between(before: list[MinutesEntry], after: list[MinutesEntry]) -> str:
@@ -131,9 +136,8 @@ def draft_minutes(meeting: Meeting) -> list[MinutesEntry]:
 
 
 def draft_contents(meeting: Meeting) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """What same_minutes compares of the minutes as they stand now (each item's notes and
-    decision texts, for the items that have either), read as plain values: two queries,
-    however long the agenda, and no item built."""
+    """contents_of the minutes as they stand now (for the items with notes or a decision),
+    read as plain values: two queries however long the agenda, and no item built."""
     decisions: dict[int, list[str]] = {}
     for item_id, text in (
         Decision.objects.filter(agenda_item__meeting=meeting)
@@ -201,7 +205,7 @@ def _as_published(published, entries, meeting, page) -> bool:
     snapshot = entries_from_snapshot(published.snapshot)
     if page is None:
         return same_minutes(snapshot, entries)
-    return {entry.item_id: entry.content for entry in snapshot} == draft_contents(meeting)
+    return contents_of(snapshot) == draft_contents(meeting)
 
 
 def _on_page(entries: list[MinutesEntry], page: Page | None) -> list[MinutesEntry]:

@@ -204,7 +204,7 @@ def test_region_deleted_leaves_its_endorsers_counted_for_no_region(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     # An issue a batch: each is recounted however many there are.
-    monkeypatch.setattr("feedback.receivers.RECOUNT_BATCH", 1)
+    monkeypatch.setattr("feedback.services.counters.RECOUNT_BATCH", 1)
     north, south = RegionFactory(), RegionFactory()
     issue, only_north = PracticeIssueFactory(), PracticeIssueFactory()
     northerner = UserFactory(region=north)
