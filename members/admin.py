@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere
@@ -24,16 +24,32 @@ class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
         return False
 
 
-class SingleSignOnUserCreationForm(AdminUserCreationForm):
-    """With local accounts off, a member is added by their email address alone: they sign in
-    through their organisation, and a password could never be used."""
+class OneMemberPerAddress:
+    """A member's email address, as the portal keeps it (lower case), taken by no other
+    member in any case: sign-in, single sign-on and sign-up all find a member by address
+    whatever its case, so two addresses differing only in case would be one person twice."""
 
     def clean_email(self) -> str:
-        # Single sign-on finds the member by address, whatever its case: one member each.
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
             raise forms.ValidationError(_("A member with this email address already exists."))
         return email
+
+
+class MemberCreationForm(OneMemberPerAddress, AdminUserCreationForm):
+    pass
+
+
+class MemberChangeForm(OneMemberPerAddress, UserChangeForm):
+    pass
+
+
+class SingleSignOnUserCreationForm(OneMemberPerAddress, AdminUserCreationForm):
+    """With local accounts off, a member is added by their email address alone: they sign in
+    through their organisation, and a password could never be used."""
 
     def validate_passwords(self, *args, **kwargs):
         self.cleaned_data["set_usable_password"] = False
@@ -41,6 +57,8 @@ class SingleSignOnUserCreationForm(AdminUserCreationForm):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
     ordering = ["email"]
     list_display = ["email", "display_name", "organisation", "region", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "region", "organisation__sector"]

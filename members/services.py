@@ -173,17 +173,18 @@ def is_still_a_member(user: User) -> bool:
 
 
 @transaction.atomic
-def forget_password(user: User, *, request: HttpRequest | None = None) -> User:
+def forget_password(user: User, *, request: HttpRequest | None = None) -> bool:
     """Where members sign in only through their organisation (LOCAL_ACCOUNTS_ENABLED off), a
     password kept from before could never sign in, yet would make re-authentication (before
-    setting up two-factor authentication, say) ask for it: it is made unusable."""
+    setting up two-factor authentication, say) ask for it: it is made unusable. Returns
+    whether this call removed one (another may have, meanwhile)."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.has_usable_password():
-        return user
+        return False
     user.set_unusable_password()
     user.save(update_fields=["password"])
     transaction.on_commit(partial(security_event, "password_removed", request=request, user=user))
-    return user
+    return True
 
 
 @dataclass(frozen=True)

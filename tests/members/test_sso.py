@@ -1,5 +1,3 @@
-import io
-
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core import context
@@ -12,7 +10,6 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import CommandError, call_command
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -471,32 +468,6 @@ def test_sso_sign_in_of_a_member_who_left_local_accounts_off_keeps_their_passwor
 
 
 @pytest.mark.django_db
-def test_forget_passwords_local_accounts_off_makes_every_kept_password_unusable(settings):
-    settings.LOCAL_ACCOUNTS_ENABLED = False
-    UserFactory.create_batch(2)
-    sso_only = UserFactory()
-    sso_only.set_unusable_password()
-    sso_only.save(update_fields=["password"])
-    out = io.StringIO()
-
-    call_command("forget_passwords", stdout=out)
-
-    assert out.getvalue() == "Made 2 kept password(s) unusable.\n"
-    assert [u.has_usable_password() for u in User.objects.order_by("pk")] == [False] * 3
-
-
-@pytest.mark.django_db
-def test_forget_passwords_local_accounts_on_is_refused_and_keeps_them():
-    member = UserFactory()
-
-    with pytest.raises(CommandError, match="turn LOCAL_ACCOUNTS_ENABLED off first"):
-        call_command("forget_passwords")
-
-    member.refresh_from_db()
-    assert member.check_password(PASSWORD) is True
-
-
-@pytest.mark.django_db
 def test_sso_member_with_a_kept_password_local_accounts_off_sets_up_totp_without_reauth(
     rf, client, agency, settings
 ):
@@ -510,93 +481,6 @@ def test_sso_member_with_a_kept_password_local_accounts_off_sets_up_totp_without
 
     assert response.status_code == 200
     assert 'name="code"' in response.content.decode()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "args"),
-    [
-        ("admin:password_change", []),
-        ("admin:password_change_done", []),
-        ("admin:auth_user_password_change", ["member"]),
-    ],
-)
-def test_admin_password_pages_local_accounts_off_say_the_portal_keeps_none(
-    client, settings, name, args
-):
-    settings.LOCAL_ACCOUNTS_ENABLED = False
-    settings.MFA_REQUIRED = False
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
-
-    response = client.get(reverse(name, args=[admin.pk if a == "member" else a for a in args]))
-
-    assert response.status_code == 404
-    assert "<h1>No password here</h1>" in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_admin_adds_a_member_local_accounts_off_by_email_alone_with_no_password(client, settings):
-    settings.LOCAL_ACCOUNTS_ENABLED = False
-    settings.MFA_REQUIRED = False
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-
-    page = client.get(reverse("admin:members_user_add")).content.decode()
-    response = client.post(
-        reverse("admin:members_user_add"), {"email": "new.member@agency.example.gov.au"}
-    )
-
-    added = User.objects.get(email="new.member@agency.example.gov.au")
-    assert 'name="password1"' not in page
-    assert response.status_code == 302
-    assert added.has_usable_password() is False
-
-
-@pytest.mark.django_db
-def test_admin_adds_a_member_local_accounts_off_refuses_an_address_taken_in_another_case(
-    client, settings
-):
-    settings.LOCAL_ACCOUNTS_ENABLED = False
-    settings.MFA_REQUIRED = False
-    UserFactory(email="sam@agency.example.gov.au")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-
-    response = client.post(
-        reverse("admin:members_user_add"), {"email": "Sam@Agency.example.gov.au"}
-    )
-
-    assert response.status_code == 200
-    assert "A member with this email address already exists." in response.content.decode()
-    assert User.objects.filter(email__iexact="sam@agency.example.gov.au").count() == 1
-
-
-@pytest.mark.django_db
-def test_admin_adds_a_member_local_accounts_on_with_a_password(client, settings):
-    settings.MFA_REQUIRED = False
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-
-    client.post(
-        reverse("admin:members_user_add"),
-        {
-            "email": "new.member@example.org",
-            "password1": "a-long-enough-passphrase",
-            "password2": "a-long-enough-passphrase",
-        },
-    )
-
-    added = User.objects.get(email="new.member@example.org")
-    assert added.check_password("a-long-enough-passphrase") is True
-
-
-@pytest.mark.django_db
-def test_admin_password_change_local_accounts_on_is_offered(client, settings):
-    settings.MFA_REQUIRED = False
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-
-    response = client.get(reverse("admin:password_change"))
-
-    assert response.status_code == 200
-    assert 'name="new_password1"' in response.content.decode()
 
 
 @pytest.mark.django_db

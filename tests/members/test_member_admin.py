@@ -1,0 +1,182 @@
+"""Members in the admin: added and changed by email address, one member per address whatever
+its case, and, with local accounts off, with no password to keep."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import User
+from tests.factories.members import UserFactory
+
+
+@pytest.fixture
+def admin_client(client, settings):
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def change_form(member: User, **changes) -> dict:
+    """What the admin's change form posts for the member, with `changes`."""
+    return {
+        "email": member.email,
+        "display_name": member.display_name,
+        "is_active": "on",
+        "date_joined_0": member.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": member.date_joined.strftime("%H:%M:%S"),
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("admin:password_change", []),
+        ("admin:password_change_done", []),
+        ("admin:auth_user_password_change", ["member"]),
+    ],
+)
+def test_admin_password_pages_local_accounts_off_say_the_portal_keeps_none(
+    client, settings, name, args
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    response = client.get(reverse(name, args=[admin.pk if a == "member" else a for a in args]))
+
+    assert response.status_code == 404
+    assert "<h1>No password here</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_off_by_email_alone_with_no_password(client, settings):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:members_user_add")).content.decode()
+    response = client.post(
+        reverse("admin:members_user_add"), {"email": "new.member@agency.example.gov.au"}
+    )
+
+    added = User.objects.get(email="new.member@agency.example.gov.au")
+    assert 'name="password1"' not in page
+    assert response.status_code == 302
+    assert added.has_usable_password() is False
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_off_refuses_an_address_taken_in_another_case(
+    client, settings
+):
+    settings.LOCAL_ACCOUNTS_ENABLED = False
+    settings.MFA_REQUIRED = False
+    UserFactory(email="sam@agency.example.gov.au")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:members_user_add"), {"email": "Sam@Agency.example.gov.au"}
+    )
+
+    assert response.status_code == 200
+    assert "A member with this email address already exists." in response.content.decode()
+    assert User.objects.filter(email__iexact="sam@agency.example.gov.au").count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_on_with_a_password(client, settings):
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        reverse("admin:members_user_add"),
+        {
+            "email": "new.member@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+
+    added = User.objects.get(email="new.member@example.org")
+    assert added.check_password("a-long-enough-passphrase") is True
+
+
+@pytest.mark.django_db
+def test_admin_password_change_local_accounts_on_is_offered(client, settings):
+    settings.MFA_REQUIRED = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:password_change"))
+
+    assert response.status_code == 200
+    assert 'name="new_password1"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_local_accounts_on_refuses_an_address_taken_in_another_case(
+    admin_client,
+):
+    UserFactory(email="sam@example.org")
+
+    response = admin_client.post(
+        reverse("admin:members_user_add"),
+        {
+            "email": "Sam@Example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A member with this email address already exists." in page
+    assert 'value="Sam@Example.org"' in page
+    assert User.objects.filter(email__iexact="sam@example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_member_keeps_their_address_in_lower_case(admin_client):
+    admin_client.post(
+        reverse("admin:members_user_add"),
+        {
+            "email": "New.Member@Example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+
+    assert User.objects.filter(email="new.member@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_admin_changing_a_members_address_to_another_members_in_another_case_is_refused(
+    admin_client,
+):
+    UserFactory(email="sam@example.org")
+    member = UserFactory(email="alex@example.org")
+
+    response = admin_client.post(
+        reverse("admin:members_user_change", args=[member.pk]),
+        change_form(member, email="SAM@example.org"),
+    )
+
+    assert response.status_code == 200
+    assert "A member with this email address already exists." in response.content.decode()
+    member.refresh_from_db()
+    assert member.email == "alex@example.org"
+
+
+@pytest.mark.django_db
+def test_admin_changing_a_member_keeps_their_own_address(admin_client):
+    member = UserFactory(email="alex@example.org", display_name="Alex")
+
+    response = admin_client.post(
+        reverse("admin:members_user_change", args=[member.pk]),
+        change_form(member, email="Alex@Example.org", display_name="Alex Chen"),
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.email, member.display_name) == ("alex@example.org", "Alex Chen")
