@@ -43,6 +43,9 @@ class MinutesToRead:
     is_draft: bool
     # The revision readers are shown, whoever is reading.
     published: MinutesRevision | None = None
+    # The highest number of any item in the minutes read, on whatever page: published minutes
+    # are numbered as the agenda stood then, and can run past today's agenda.
+    numbered_to: int = 0
 
 
 def entries_from_items(items: Iterable[AgendaItem], *, first_number: int = 1) -> list[MinutesEntry]:
@@ -183,11 +186,13 @@ def minutes_to_read(
     read (whether the draft differs from what was published is still told of the whole)."""
     published = published_revision(revisions) if meeting.minutes_published_at else None
     if published is not None and not keeps_minutes:
+        entries = entries_from_snapshot(published.snapshot)
         return MinutesToRead(
-            entries=_on_page(entries_from_snapshot(published.snapshot), page),
+            entries=_on_page(entries, page),
             revision=published,
             is_draft=False,
             published=published,
+            numbered_to=max((entry.number for entry in entries), default=0),
         )
     entries = entries_from_items(
         agenda_items(meeting) if items is None else items,

@@ -54,6 +54,8 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
                     else None
                 ),
             )
+        if minutes is not None and page.is_paginated:
+            kwargs.update(minutes_range(page, minutes))
         return super().get_context_data(
             timed_agenda=timed,
             page_obj=page.page_obj,
@@ -73,3 +75,12 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
             minutes_revisions=revisions,
             **kwargs,
         )
+
+
+def minutes_range(page, minutes) -> dict[str, int]:
+    """Which items' minutes a page of a long agenda shows: its own, and on the last page
+    any published entries numbered past today's agenda."""
+    page_obj = page.page_obj
+    count = max(page.item_count, minutes.numbered_to)
+    last = page_obj.end_index() if page_obj.has_next() else count
+    return {"minutes_first": page_obj.start_index(), "minutes_last": last, "minutes_count": count}

@@ -275,6 +275,6 @@ def test_meeting_detail_published_minutes_numbered_past_todays_agenda_stay_on_it
 
     last = client.get(_url(meeting), {"page": 2}).content.decode()
 
-    assert "The minutes of agenda items 51 to 52 of 52." in last
+    assert "The minutes of agenda items 51 to 53 of 53." in last
     assert '<h3 class="h5">53. Item 53</h3>' in last
     assert "Last word." in last
