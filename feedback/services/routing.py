@@ -763,13 +763,14 @@ def decline_issue(issue: PracticeIssue, *, forum: Forum, by, reason: str) -> Pra
     return issue
 
 
-def merged_name(duplicate: PracticeIssue) -> str:
-    """A duplicate as the primary's timeline names it: a restricted one by reference only."""
-    if duplicate.restricted:
-        return duplicate.reference
+def merged_name(issue: PracticeIssue) -> str:
+    """One issue of a merge as the other's timeline and watchers name it: a restricted one
+    by reference only."""
+    if issue.restricted:
+        return issue.reference
     return gettext("%(reference)s “%(title)s”") % {
-        "reference": duplicate.reference,
-        "title": duplicate.title,
+        "reference": issue.reference,
+        "title": issue.title,
     }
 
 
@@ -835,8 +836,8 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         by=by,
         kind=EventKind.MERGED,
         forum=duplicate.current_forum,
-        note=gettext("Merged into %(reference)s: %(title)s")
-        % {"reference": into.reference, "title": into.title},
+        # Read by everyone who may see the duplicate, who may not see a restricted primary.
+        note=gettext("Merged into %(primary)s") % {"primary": merged_name(into)},
         fields=("merged_into",),
     )
     log_event(
@@ -854,6 +855,6 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
     tell_watchers(
         duplicate,
         subject=gettext("Merged into %(reference)s") % {"reference": into.reference},
-        body=gettext("Follow “%(title)s” from now on.") % {"title": into.title},
+        body=gettext("Follow %(primary)s from now on.") % {"primary": merged_name(into)},
     )
     return duplicate

@@ -11,6 +11,7 @@ from feedback.models import Endorsement, MergeRecord, PracticeIssue, Referral, W
 from feedback.services import issues as issue_services
 from feedback.services import merging, routing
 from forums.choices import MembershipRole
+from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import ForumFactory, MembershipFactory
 from tests.factories.members import UserFactory
@@ -393,3 +394,39 @@ def test_unmerge_a_merge_made_without_a_record_is_refused_and_changes_nothing(lo
 
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into) == (IssueStatus.MERGED, primary)
+
+
+def test_merge_into_a_restricted_primary_names_it_by_reference_only_to_the_duplicates_people(
+    client, loop, django_capture_on_commit_callbacks
+):
+    primary = PracticeIssueFactory(
+        origin_forum=loop.other_cfsn, restricted=True, title="Secret family situation"
+    )
+    duplicate = PracticeIssueFactory(
+        origin_forum=loop.cfsn, restricted=True, raised_by=loop.practitioner
+    )
+    issue_services.set_watching(duplicate, by=loop.practitioner, watching=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+    client.force_login(loop.practitioner)
+
+    timeline = client.get(duplicate.get_absolute_url()).content.decode()
+    notice = Notification.objects.get(recipient=loop.practitioner, subject__contains="Merged into")
+
+    assert not loop.practitioner.has_perm("feedback.view_issue", primary)
+    assert f"Merged into {primary.reference}, which you may not see." in timeline
+    assert notice.body == f"Follow {primary.reference} from now on."
+    assert "Secret family situation" not in timeline + notice.body
+
+
+def test_merged_issue_page_links_to_a_primary_the_reader_may_see(client, loop, pair):
+    primary, duplicate = pair
+    routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+    client.force_login(loop.practitioner)
+
+    page = client.get(duplicate.get_absolute_url()).content.decode()
+
+    assert (
+        f'Merged into <a class="alert-link" href="{primary.get_absolute_url()}">'
+        f"{primary.reference}: Intake forms repeat</a>." in page
+    )
