@@ -88,6 +88,8 @@ STOP_WORDS = frozenset(
 class ClusterIssue:
     pk: int
     label: str  # "PI-00012: Title", or only the reference for a reader who may not see it
+    # As a paper passed on names it: a restricted issue by its reference only.
+    printed_label: str
     url: str | None
     region: str
     endorsements: int
@@ -112,9 +114,9 @@ def similar_across_regions(user, candidates: QuerySet[PracticeIssue]) -> list[li
             region_pk=F("origin_forum__region"),
         )
         .order_by("-endorsement_count", "-submitted_at", "-pk")
-        .values("pk", "title", "region_name", "region_pk", "endorsement_count", "visible")[
-            :CANDIDATES
-        ]
+        .values(
+            "pk", "title", "restricted", "region_name", "region_pk", "endorsement_count", "visible"
+        )[:CANDIDATES]
     )
     if not rows:
         return []
@@ -130,9 +132,11 @@ def similar_across_regions(user, candidates: QuerySet[PracticeIssue]) -> list[li
 def _issue(row: dict) -> ClusterIssue:
     reference = PracticeIssue(pk=row["pk"]).reference
     visible = row["visible"]
+    label = f"{reference}: {row['title']}" if visible else reference
     return ClusterIssue(
         pk=row["pk"],
-        label=f"{reference}: {row['title']}" if visible else reference,
+        label=label,
+        printed_label=reference if row["restricted"] else label,
         url=reverse("feedback:issue-detail", args=[row["pk"]]) if visible else None,
         region=row["region_name"] or gettext("No region"),
         endorsements=row["endorsement_count"],

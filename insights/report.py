@@ -76,7 +76,10 @@ def report_html(user, filters: InsightFilters) -> str:
         {
             "metric": metric,
             "chart": render_chart(metric),
-            "rows": [[display_value(value) for value in row] for row in metric.rows],
+            "rows": [
+                [display_value(value) for value in row]
+                for row in metric.printed_rows or metric.rows
+            ],
         }
         for metric in loop_health(user, filters)
     ]

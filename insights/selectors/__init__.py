@@ -74,7 +74,7 @@ METRICS = {
 PER_READER = frozenset({"clusters"})
 # Bumped whenever the shape of what is cached with the figures changes (Metric, the
 # registers' counts), so nothing cached in an older shape is read.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)

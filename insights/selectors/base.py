@@ -127,6 +127,10 @@ class Metric:
     unit: str = ""
     # Where a cell links to, row by row and cell by cell (None: no link); empty: no links.
     links: tuple[tuple[str | None, ...], ...] = field(default=())
+    # The rows as the report prints them, where they differ from the page's: a report is
+    # passed on (attached to a meeting as a paper), so it names a restricted issue by its
+    # reference only, whoever it was prepared for. Empty: as `rows`.
+    printed_rows: tuple[tuple, ...] = field(default=())
 
     @property
     def total(self) -> int:

@@ -76,10 +76,11 @@ def _clusters(r: _Reading) -> Metric:
         r.issues().filter(r.filters.in_period("submitted_at")).exclude(status=IssueStatus.MERGED)
     )
     found = clusters.similar_across_regions(r.user, candidates)
-    rows, links = [], []
+    rows, printed, links = [], [], []
     for number, cluster in enumerate(found, start=1):
         for issue in cluster:
             rows.append((number, issue.label, issue.region, issue.endorsements))
+            printed.append((number, issue.printed_label, issue.region, issue.endorsements))
             links.append((None, issue.url, None, None))
     return Metric(
         slug="clusters",
@@ -92,6 +93,7 @@ def _clusters(r: _Reading) -> Metric:
         rows=tuple(rows),
         chart="groups",
         links=tuple(links),
+        printed_rows=tuple(printed),
     )
 
 

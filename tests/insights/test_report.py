@@ -23,7 +23,7 @@ from tests.factories.forums import (
     StatewideForumFactory,
     StrategicForumFactory,
 )
-from tests.factories.members import RegionFactory
+from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
 
 PERIOD = {"start": "2025-01-01", "end": "2025-06-30"}
 PERIOD_LABEL = "1 January 2025 to 30 June 2025"
@@ -244,3 +244,33 @@ def test_attach_button_shows_only_to_those_who_may_attach(client, executive, com
 
     assert (button in for_executive, button in for_chair) == (True, False)
     assert "Prepare the report (PDF)" in for_chair
+
+
+def test_report_names_a_restricted_issue_by_reference_only_even_to_a_reader_who_may_see_it(
+    north,
+):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    housing = PracticeAreaFactory(name="Housing")
+    raised = dt.datetime(2025, 3, 3, 10, tzinfo=dt.UTC)
+    seen = PracticeIssueFactory(
+        origin_forum=north, submitted_at=raised, title="Young people leaving care homeless"
+    )
+    hidden = PracticeIssueFactory(
+        origin_forum=ForumFactory(region=RegionFactory()),
+        submitted_at=raised,
+        title="Young people leave care with no home",
+        restricted=True,
+    )
+    for issue in (seen, hidden):
+        issue.practice_areas.set([housing])
+    filters = InsightFilters(start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 30))
+    clusters = next(m for m in loop_health(admin, filters) if m.slug == "clusters")
+
+    html = report_html(admin, filters)
+
+    assert f"{hidden.reference}: Young people leave care with no home" in {
+        row[1] for row in clusters.rows
+    }
+    assert f"{seen.reference}: Young people leaving care homeless" in html
+    assert "Young people leave care with no home" not in html
+    assert f"<td>{hidden.reference}</td>" in html
