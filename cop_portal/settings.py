@@ -560,6 +560,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.send_unsent_notifications",
         "schedule": crontab(),
     },
+    # Items a held or cancelled meeting was left holding, should carrying them over have
+    # failed when it changed, go on to the next meeting.
+    "carry-over-stranded": {
+        "task": "feedback.carry_over_stranded",
+        "schedule": crontab(minute="*/10"),
+    },
     # Daily, early: each overdue action's owner hears once a day, however often it runs.
     "send-overdue-reminders": {
         "task": "feedback.send_overdue_reminders",

@@ -1,9 +1,16 @@
 from celery import shared_task
 
 from .services.follow_through import send_overdue_reminders as send_reminders_now
+from .services.routing import carry_over_stranded as carry_over_stranded_now
 
 
 @shared_task(name="feedback.send_overdue_reminders")
 def send_overdue_reminders() -> int:
     """Remind owners of overdue actions (once a day) and of responses due for review (once)."""
     return send_reminders_now()
+
+
+@shared_task(name="feedback.carry_over_stranded")
+def carry_over_stranded() -> int:
+    """Carry over the items a held or cancelled meeting was left holding."""
+    return carry_over_stranded_now()

@@ -9,25 +9,21 @@ from forums.services.agenda import relocate_agenda_item
 
 from ..choices import EventKind
 from ..exceptions import TransitionNotAllowed
-from ..models import PracticeIssue, Referral
+from ..models import Referral
 from .common import log_event, tell_watchers
-from .routing import _when
+from .routing import _when, locked_referral_on
 
 
 @transaction.atomic
 def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> Referral:
     """Move an issue's item to a later open meeting of its forum in one step: the referral
     takes a new item there, the old one leaves the agenda; one event, watchers told."""
-    referral = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("agenda_item__meeting__forum", "forum")
-        .filter(agenda_item=agenda_item, left_at__isnull=True)
-        .first()
+    referral = locked_referral_on(
+        agenda_item,
+        related=("agenda_item__meeting__forum", "forum"),
+        gone=gettext("No open practice issue is on this agenda item."),
     )
-    if referral is None:
-        raise TransitionNotAllowed(gettext("No open practice issue is on this agenda item."))
-    issue = PracticeIssue.objects.select_for_update().get(pk=referral.issue_id)
-    referral.issue = issue
+    issue = referral.issue
     old = referral.agenda_item
     try:
         new = relocate_agenda_item(old, meeting=meeting, by=by)

@@ -1,6 +1,7 @@
 """Routing: issues move onto agendas, between tiers and back down the loop."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -419,19 +420,40 @@ def escalate_issue(
     return onward
 
 
-def _locked_referral_on(agenda_item: AgendaItem) -> Referral:
+def locked_referral_on(
+    agenda_item: AgendaItem, *, related: tuple[str, ...] = ("forum",), gone: str = ""
+) -> Referral:
+    """The open stay on the item, locked with its issue; TransitionNotAllowed saying `gone`
+    when there is none."""
     # Lock the issue before its referral, the order every service uses, so two people
     # acting on one issue at once wait for each other instead of deadlocking.
+    gone = gone or gettext("An outcome has already been recorded for this item.")
     open_here = Referral.objects.filter(agenda_item=agenda_item, left_at__isnull=True)
     issue_id = open_here.values_list("issue_id", flat=True).first()
     if issue_id is None:
-        raise TransitionNotAllowed(gettext("An outcome has already been recorded for this item."))
+        raise TransitionNotAllowed(gone)
     issue = _lock_issue(PracticeIssue(pk=issue_id))
-    referral = open_here.select_for_update(of=("self",)).select_related("forum").first()
+    referral = open_here.select_for_update(of=("self",)).select_related(*related).first()
     if referral is None:
-        raise TransitionNotAllowed(gettext("An outcome has already been recorded for this item."))
+        raise TransitionNotAllowed(gone)
     referral.issue = issue
     return referral
+
+
+def _locked_issues_then_stays(stays: QuerySet[Referral]) -> list[Referral]:
+    """The stays, locked after their issues (in one statement, in key order), as every
+    service locks them, and still matching `stays` once locked; in `stays`' order."""
+    issue_ids = list(stays.values_list("issue_id", flat=True))
+    issues = {
+        issue.pk: issue
+        for issue in PracticeIssue.objects.select_for_update()
+        .filter(pk__in=issue_ids)
+        .order_by("pk")
+    }
+    locked = list(stays.select_for_update(of=("self",)).filter(issue_id__in=issue_ids))
+    for referral in locked:
+        referral.issue = issues[referral.issue_id]
+    return locked
 
 
 @transaction.atomic
@@ -447,7 +469,7 @@ def record_outcome(
 ) -> PracticeIssue:
     """A facilitator records what a meeting that has started decided about the issue on
     this item; before the meeting starts this is refused and nothing changes."""
-    referral = _locked_referral_on(agenda_item)
+    referral = locked_referral_on(agenda_item)
     refuse_before_start(Meeting.objects.get(pk=agenda_item.meeting_id))
     return _decide(
         referral.issue,
@@ -662,39 +684,32 @@ def place_waiting_referrals(meeting: Meeting) -> int:
         or meeting.is_learning_session
     ):
         return 0
-    waiting = (
-        Referral.objects.select_for_update(of=("self",))
-        .filter(forum=meeting.forum, left_at__isnull=True, auto_place=True)
+    waiting = _locked_issues_then_stays(
+        Referral.objects.filter(forum=meeting.forum, left_at__isnull=True, auto_place=True)
         .exclude(issue__status=IssueStatus.INFO_REQUESTED)
-        .select_related("issue", "agenda_item__meeting")
+        .exclude(agenda_item__meeting__status__in=COMING_MEETING_STATUSES)
+        .select_related("agenda_item__meeting")
         .order_by("entered_at", "id")
     )
-    placed = 0
     for referral in waiting:
-        current = referral.agenda_item
-        if current is not None and current.meeting.status in COMING_MEETING_STATUSES:
-            continue
-        referral.issue = _lock_issue(referral.issue)
         route_referral(referral, meeting, by=None, warn=False)
-        placed += 1
-    if placed:
+    if waiting:
         # One notice for the whole batch, naming the last item placed.
-        warn_if_over_time(referral.agenda_item)
-    return placed
+        warn_if_over_time(waiting[-1].agenda_item)
+    return len(waiting)
 
 
 @transaction.atomic
 def carry_over_unfinished(meeting: Meeting) -> int:
     """Items of a held or cancelled meeting left without an outcome go to the next meeting."""
-    unfinished = (
-        Referral.objects.select_for_update(of=("self",))
-        .filter(agenda_item__meeting=meeting, left_at__isnull=True)
-        .select_related("issue", "forum")
+    unfinished = _locked_issues_then_stays(
+        Referral.objects.filter(agenda_item__meeting=meeting, left_at__isnull=True).select_related(
+            "forum", "agenda_item"
+        )
     )
     moved = 0
     last_on: dict[int, AgendaItem] = {}
     for referral in unfinished:
-        referral.issue = _lock_issue(referral.issue)
         referral.auto_place = True
         referral.save(update_fields=["auto_place"])
         target = route_referral(
@@ -717,6 +732,22 @@ def carry_over_unfinished(meeting: Meeting) -> int:
     for item in last_on.values():
         warn_if_over_time(item)
     return moved
+
+
+def carry_over_stranded() -> int:
+    """Carry over what a held or cancelled meeting still holds: its carrying over runs once
+    the meeting's change is saved, and a failure then (logged) leaves its items behind.
+    Returns how many meetings it carried over."""
+    stranded = Meeting.objects.filter(
+        status__in=(MeetingStatus.COMPLETED, MeetingStatus.CANCELLED),
+        pk__in=Referral.objects.filter(left_at__isnull=True, agenda_item__isnull=False).values(
+            "agenda_item__meeting"
+        ),
+    ).order_by("start", "pk")
+    meetings = list(stranded)
+    for meeting in meetings:
+        carry_over_unfinished(meeting)
+    return len(meetings)
 
 
 @transaction.atomic

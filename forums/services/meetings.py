@@ -42,13 +42,16 @@ def publish_meeting(meeting: Meeting, *, by) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "published_at", "sequence", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MEETING_PUBLISHED, meeting=meeting)
-    transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=meeting))
+    transaction.on_commit(
+        lambda: meeting_published.send(sender=Meeting, meeting=meeting), robust=True
+    )
     return meeting
 
 
 @transaction.atomic
 def complete_meeting(meeting: Meeting, *, by) -> Meeting:
-    """Mark a held meeting completed; items it did not reach carry over (on commit)."""
+    """Mark a held meeting completed; items it did not reach carry over (on commit, and
+    again by `feedback.carry_over_stranded` should that fail)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != MeetingStatus.PUBLISHED:
         raise ForumActionRefused(gettext("Only a published meeting can be marked as held."))
@@ -61,7 +64,9 @@ def complete_meeting(meeting: Meeting, *, by) -> Meeting:
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     record_event(meeting.forum, actor=by, kind=ForumEventKind.MEETING_COMPLETED, meeting=meeting)
     ensure_matters_arising_after(meeting, by=by)
-    transaction.on_commit(lambda: meeting_completed.send(sender=Meeting, meeting=meeting))
+    transaction.on_commit(
+        lambda: meeting_completed.send(sender=Meeting, meeting=meeting), robust=True
+    )
     return meeting
 
 
@@ -144,7 +149,7 @@ def schedule_meetings(
     if publish:
         for meeting in meetings:
             transaction.on_commit(
-                lambda m=meeting: meeting_published.send(sender=Meeting, meeting=m)
+                lambda m=meeting: meeting_published.send(sender=Meeting, meeting=m), robust=True
             )
     return meetings
 
@@ -217,7 +222,9 @@ def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Mee
         current.status = MeetingStatus.CANCELLED
         current.sequence += 1
         current.save(update_fields=["status", "published_at", "sequence", "updated_at"])
-        transaction.on_commit(lambda m=current: meeting_cancelled.send(sender=Meeting, meeting=m))
+        transaction.on_commit(
+            lambda m=current: meeting_cancelled.send(sender=Meeting, meeting=m), robust=True
+        )
     first = scope[0]
     note = first.title if len(scope) == 1 else f"{first.title} and {len(scope) - 1} later"
     record_event(

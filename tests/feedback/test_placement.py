@@ -144,6 +144,26 @@ def test_place_waiting_referrals_over_time_tells_each_facilitator_once(loop):
     assert _notices_to(loop.statewide_facilitator) == [f"{waiting} is now 145 of 120 minutes"]
 
 
+def test_place_waiting_referrals_over_time_names_the_published_meeting_not_one_skipped(loop):
+    published = loop.statewide_meeting
+    published.status = MeetingStatus.DRAFT
+    published.save(update_fields=["status"])
+    _escalated(loop, title="Waiting")
+    # A later escalation, already triaged onto another coming meeting, is passed over.
+    other = _later(published, days=14, status=MeetingStatus.DRAFT)
+    routing.place_on_agenda(
+        _escalated(loop, title="Scheduled"), meeting=other, by=loop.statewide_facilitator
+    )
+    AgendaItemFactory(meeting=published, minutes_allotted=115)
+    published.status = MeetingStatus.PUBLISHED
+    published.save(update_fields=["status"])
+
+    placed = routing.place_waiting_referrals(published)
+
+    assert placed == 1
+    assert _notices_to(loop.statewide_facilitator) == [f"{published} is now 130 of 120 minutes"]
+
+
 def test_carry_over_unfinished_over_time_tells_each_facilitator_once(loop):
     for n in range(3):
         _placed(loop, title=f"Issue {n}")

@@ -9,6 +9,7 @@ from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
+from feedback.tasks import carry_over_stranded
 from forums.choices import AgendaItemKind, MeetingStatus
 from forums.models import ActionItem, AgendaItem, Decision
 from forums.services.meetings import complete_meeting, publish_meeting, schedule_meetings
@@ -245,6 +246,26 @@ def test_complete_meeting_carries_over_items_without_outcome(
     assert later.agenda_items.get().referral.issue == issue
     issue.refresh_from_db()
     assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_items_a_held_meeting_was_left_holding_are_carried_over_by_the_next_sweep(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+    # Held, with its carrying over lost (the worker's database went away, say).
+    type(loop.cfsn_meeting).objects.filter(pk=loop.cfsn_meeting.pk).update(
+        status=MeetingStatus.COMPLETED
+    )
+
+    swept, again = carry_over_stranded(), carry_over_stranded()
+
+    assert (swept, again) == (1, 0)
+    assert later.agenda_items.get().referral.issue == issue
+    assert issue.events.filter(kind=EventKind.CARRIED_OVER).count() == 1
 
 
 def test_record_outcome_resolved_closes_issue_with_note(loop):

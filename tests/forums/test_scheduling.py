@@ -12,6 +12,7 @@ from forums.models import ForumEvent, Meeting, MeetingSeries
 from forums.services import meetings as services
 from forums.services import scheduling
 from forums.services.scheduling import Repeat
+from forums.signals import meeting_completed
 from members.models import Notification
 from tests.factories.forums import (
     ForumFactory,
@@ -299,6 +300,34 @@ def test_complete_meeting_bumps_sequence(forum, facilitator):
 
     meeting.refresh_from_db()
     assert (meeting.status, meeting.sequence) == (MeetingStatus.COMPLETED, 1)
+
+
+def test_mark_as_held_stands_when_what_follows_it_fails_and_the_failure_is_logged(
+    forum, facilitator_client, caplog, django_capture_on_commit_callbacks
+):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    meeting = MeetingFactory(forum=forum, start=local(yesterday, 10), end=local(yesterday, 12))
+
+    def fails(sender, meeting, **kwargs):
+        raise RuntimeError("The database went away.")
+
+    meeting_completed.connect(fails, dispatch_uid="test.fails")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = facilitator_client.post(
+                reverse("forums:meeting-complete", args=[meeting.pk])
+            )
+    finally:
+        meeting_completed.disconnect(dispatch_uid="test.fails")
+
+    meeting.refresh_from_db()
+    assert response.status_code == 302
+    assert meeting.status == MeetingStatus.COMPLETED
+    assert any(
+        record.levelname == "ERROR" and "The database went away." in str(record.exc_info[1])
+        for record in caplog.records
+        if record.exc_info
+    )
 
 
 # --- Views -----------------------------------------------------------------------------

@@ -1,0 +1,134 @@
+"""Services that act on many issues at once lock each issue before its stay, as the services
+acting on one issue do: a facilitator recording an outcome while a colleague marks the
+meeting held, or moves the item, waits instead of deadlocking."""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.db import DatabaseError, connection, connections, transaction
+
+from feedback.models import PracticeIssue, Referral
+from feedback.services import placement, routing
+from forums.choices import MeetingStatus
+from tests.factories.forums import MeetingFactory
+
+from .test_notices import raise_at_cfsn
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def stay_is_free(referral: Referral) -> bool:
+    """Whether another connection could lock the stay now."""
+    free = []
+
+    def attempt():
+        try:
+            with transaction.atomic():
+                Referral.objects.select_for_update(nowait=True).get(pk=referral.pk)
+            free.append(True)
+        except DatabaseError:
+            free.append(False)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join(timeout=10)
+    return free == [True]
+
+
+def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> tuple[bool, list]:
+    """Hold the issue's lock, as a service acting on it does; run `call` on its own
+    connection until it waits; tell whether the stay was still free meanwhile."""
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(call())
+        except Exception as exc:  # the test shows what it raised
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not waiting_for_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        free = stay_is_free(referral)
+    thread.join(timeout=30)
+    return free, outcome
+
+
+def test_carrying_over_a_held_meetings_items_waits_for_the_issue_before_its_stay(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    referral = issue.referrals.get()
+    type(loop.cfsn_meeting).objects.filter(pk=loop.cfsn_meeting.pk).update(
+        status=MeetingStatus.COMPLETED
+    )
+
+    free, outcome = while_the_issue_is_held(
+        issue, referral, lambda: routing.carry_over_unfinished(loop.cfsn_meeting)
+    )
+
+    assert (free, outcome) == (True, [1])
+
+
+def test_a_published_meeting_taking_waiting_issues_waits_for_each_issue_before_its_stay(loop):
+    issue = raise_at_cfsn(loop)
+    referral = issue.referrals.get()
+    Referral.objects.filter(pk=referral.pk).update(auto_place=True)
+    meeting = MeetingFactory(
+        forum=loop.cfsn,
+        status=MeetingStatus.PUBLISHED,
+        start=loop.cfsn_meeting.start,
+        end=loop.cfsn_meeting.end,
+    )
+
+    free, outcome = while_the_issue_is_held(
+        issue, referral, lambda: routing.place_waiting_referrals(meeting)
+    )
+
+    assert (free, outcome) == (True, [1])
+
+
+def test_moving_an_item_to_a_later_meeting_waits_for_the_issue_before_its_stay(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    referral = issue.referrals.get()
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=7),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=7),
+    )
+
+    free, outcome = while_the_issue_is_held(
+        issue,
+        referral,
+        lambda: placement.move_to_later_meeting(
+            referral.agenda_item, meeting=later, by=loop.cfsn_facilitator
+        ),
+    )
+
+    assert free is True
+    assert [type(o) for o in outcome] == [Referral]
