@@ -12,6 +12,7 @@ from forums.selectors.meetings import addresses_of
 from forums.signals import (
     action_issue_links,
     agenda_item_issues,
+    agenda_item_removing,
     meeting_cancelled,
     meeting_completed,
     meeting_published,
@@ -28,7 +29,7 @@ from .services.counters import (
     recount_issues,
     recounted_by_caller,
 )
-from .services.routing import carry_over_unfinished, place_waiting_referrals
+from .services.routing import carry_over_unfinished, place_waiting_referrals, take_off_agenda
 
 
 @receiver(post_delete, sender=Endorsement, dispatch_uid="feedback.recount_endorsements")
@@ -107,6 +108,11 @@ def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str
     for response in responses.select_related("issue").only("action_item", *LINKED_ISSUE_FIELDS):
         links[response.action_item_id] = _issue_link(response.issue)
     return links
+
+
+@receiver(agenda_item_removing, dispatch_uid="feedback.take_off_agenda")
+def on_agenda_item_removing(sender, item, by, **kwargs) -> None:
+    take_off_agenda(item, by=by)
 
 
 @receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")

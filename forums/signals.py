@@ -20,3 +20,8 @@ action_issue_links = Signal()
 # return {item pk: {"carried_over": int, "move_url": str}} for the items that bring an
 # issue of theirs: how often it was carried over, and where to move it to a later meeting.
 agenda_item_issues = Signal()
+
+# Sent inside the transaction before an item is taken off its agenda, ahead of the agenda's
+# locks (sender=AgendaItem, item=AgendaItem, by=User): an app whose record the item brings
+# lets it go first (feedback returns an issue to its forum's queue).
+agenda_item_removing = Signal()

@@ -734,6 +734,34 @@ def carry_over_unfinished(meeting: Meeting) -> int:
     return moved
 
 
+@transaction.atomic
+def take_off_agenda(agenda_item: AgendaItem, *, by) -> PracticeIssue | None:
+    """An item bringing an issue is taken off its agenda: the issue waits in its forum's
+    queue again (an escalation or response still joins the next meeting published), and
+    its watchers are told. None when the item brings no issue."""
+    try:
+        referral = locked_referral_on(agenda_item)
+    except TransitionNotAllowed:
+        return None
+    issue, meeting = referral.issue, agenda_item.meeting
+    said = {"meeting": meeting.title, "when": _when(meeting), "forum": referral.forum.name}
+    route_referral(
+        referral,
+        None,
+        by=by,
+        note=gettext(
+            "Taken off the agenda of %(meeting)s, %(when)s; it waits in the queue of %(forum)s."
+        )
+        % said,
+    )
+    tell_watchers(
+        issue,
+        subject=gettext("Taken off the agenda of %(meeting)s") % said,
+        body=gettext("It waits in the queue of %(forum)s for its next meeting.") % said,
+    )
+    return issue
+
+
 def carry_over_stranded() -> int:
     """Carry over what a held or cancelled meeting still holds: its carrying over runs once
     the meeting's change is saved, and a failure then (logged) leaves its items behind.

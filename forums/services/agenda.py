@@ -23,7 +23,7 @@ from ..selectors.agenda import (
     later_open_meetings,
     next_meeting_with_room,
 )
-from ..signals import agenda_item_issues
+from ..signals import agenda_item_issues, agenda_item_removing
 from .audit import record_event
 from .matters import ensure_matters_arising
 from .search import refresh_meeting_search
@@ -193,7 +193,14 @@ def move_agenda_item(item: AgendaItem, *, by, direction: str) -> AgendaItem:
 
 @transaction.atomic
 def remove_agenda_item(item: AgendaItem, *, by) -> None:
-    """Take an item off the agenda and close the gap it leaves."""
+    """Take an item off the agenda and close the gap it leaves; what it brings (an issue)
+    is let go by the app that owns it, first."""
+    _refuse_if_closed(item.meeting)
+    agenda_item_removing.send(sender=AgendaItem, item=item, by=by)
+    _take_off(item, by=by)
+
+
+def _take_off(item: AgendaItem, *, by) -> None:
     meeting, items = _locked_agenda(item.meeting)
     _refuse_if_closed(meeting)
     current = next((i for i in items if i.pk == item.pk), None)
@@ -342,7 +349,8 @@ def relocate_agenda_item(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIte
         description=item.description,
         carried_over_from=item.carried_over_from,
     )
-    remove_agenda_item(item, by=by)
+    # What the item brings moves with it: its caller points it at the new item.
+    _take_off(item, by=by)
     warn_if_over_time(moved)
     return moved
 

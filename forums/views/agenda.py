@@ -25,6 +25,7 @@ from ..selectors.agenda import (
     timed_agenda,
 )
 from ..services import agenda as services
+from ..signals import agenda_item_issues
 from .mixins import MeetingPermissionMixin
 
 
@@ -126,6 +127,13 @@ class AgendaItemDeleteView(AgendaItemMixin, FormView):
 
     form_class = forms.Form
     template_name = "forums/agenda_item_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        found = agenda_item_issues.send(sender=AgendaItem, items=[self.item])
+        return super().get_context_data(
+            brings_issue=any(self.item.pk in (issues or {}) for _receiver, issues in found),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         page = agenda_page_of(self.item)

@@ -2,14 +2,17 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.choices import EventKind, IssueStatus, Outcome
 from feedback.exceptions import TransitionNotAllowed
 from feedback.models import IssueEvent
+from feedback.services import issues as issue_services
 from feedback.services import routing
 from feedback.services.placement import move_to_later_meeting
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
 from forums.models import AgendaItem, ForumAgendaDefault
+from forums.services.agenda import remove_agenda_item
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import AgendaItemFactory, MeetingFactory, MembershipFactory
@@ -443,3 +446,59 @@ def test_forum_queue_queries_do_not_grow_with_flagged_issues(
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert [r.carried_over for r in response.context["scheduled"]] == [2] * size
+
+
+# --- Taking an issue's item off the agenda ----------------------------------------------
+
+
+def test_removing_an_issues_item_returns_the_issue_to_its_forums_queue(client, loop):
+    issue = _placed(loop)
+    issue_services.set_watching(issue, by=loop.practitioner, watching=True)
+    item = _item(issue)
+
+    remove_agenda_item(item, by=loop.cfsn_facilitator)
+
+    issue.refresh_from_db()
+    event = issue.events.latest("created_at", "id")
+    client.force_login(loop.cfsn_facilitator)
+    queue = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
+    assert issue.status == IssueStatus.QUEUED
+    assert issue.referrals.get(left_at__isnull=True).agenda_item is None
+    assert (event.kind, event.note) == (
+        EventKind.QUEUED,
+        f"Taken off the agenda of {loop.cfsn_meeting.title}, "
+        f"{timezone.localtime(loop.cfsn_meeting.start):%-d %B %Y}; "
+        f"it waits in the queue of {loop.cfsn.name}.",
+    )
+    assert [r.issue_id for r in queue.context["queue"]] == [issue.pk]
+    assert Notification.objects.filter(
+        recipient=loop.practitioner,
+        subject=f"{issue.reference}: Taken off the agenda of {loop.cfsn_meeting.title}",
+    ).exists()
+
+
+def test_removing_an_item_that_brings_no_issue_leaves_the_issues_alone(loop):
+    issue = _placed(loop)
+    other = AgendaItemFactory(meeting=loop.cfsn_meeting, title="Welcome")
+
+    remove_agenda_item(other, by=loop.cfsn_facilitator)
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    assert _item(issue).meeting == loop.cfsn_meeting
+
+
+def test_removing_an_issues_item_says_first_that_the_issue_goes_back_to_the_queue(client, loop):
+    item = _item(_placed(loop))
+    welcome = AgendaItemFactory(meeting=loop.cfsn_meeting, title="Welcome")
+    client.force_login(loop.cfsn_facilitator)
+
+    def confirm(target):
+        url = reverse(
+            "forums:agenda-item-delete", kwargs={"pk": loop.cfsn_meeting.pk, "item_pk": target.pk}
+        )
+        return client.get(url).content.decode()
+
+    said = f"It brings a practice issue: the issue goes back to the queue of {loop.cfsn.name}"
+    assert said in confirm(item)
+    assert said not in confirm(welcome)
