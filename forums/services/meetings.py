@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -10,6 +11,7 @@ from members.services import notify
 from ..choices import ForumEventKind, MeetingStatus, RsvpResponse
 from ..exceptions import ForumActionRefused
 from ..models import (
+    AgendaItem,
     Forum,
     Meeting,
     MeetingReminder,
@@ -99,6 +101,45 @@ def _locked_scope(meeting: Meeting, *, following: bool) -> list[Meeting]:
     return scope
 
 
+def _refuse_moving_once_started(meeting: Meeting, start: dt.datetime, end: dt.datetime) -> None:
+    """A published meeting that has started took place then, whatever happens to it next:
+    what was recorded at it (outcomes, attendance) is dated by it."""
+    started = meeting.status == MeetingStatus.PUBLISHED and meeting.start <= timezone.now()
+    if started and _to_the_minute(start, end) != _to_the_minute(meeting.start, meeting.end):
+        raise ForumActionRefused(
+            gettext(
+                "This meeting has started, so its time can no longer change: mark it as "
+                "held, or cancel it if it did not take place."
+            )
+        )
+
+
+def _to_the_minute(*moments: dt.datetime) -> tuple[dt.datetime, ...]:
+    # The meeting form gives times to the minute.
+    return tuple(moment.replace(second=0, microsecond=0) for moment in moments)
+
+
+def _refuse_cancelling_once_recorded(meeting: Meeting) -> None:
+    """A meeting that has started and has attendance, notes or decisions (each outcome
+    writes one) recorded took place: it is marked held, not cancelled."""
+    if meeting.start > timezone.now():
+        return
+    recorded = (
+        meeting.attendance_recorded_at is not None
+        or meeting.minutes_published_at is not None
+        or AgendaItem.objects.filter(meeting=meeting)
+        .filter(~Q(notes="") | Q(decisions__isnull=False))
+        .exists()
+    )
+    if recorded:
+        raise ForumActionRefused(
+            gettext(
+                "This meeting took place: attendance, minutes or outcomes are recorded for "
+                "it. Mark it as held instead."
+            )
+        )
+
+
 @transaction.atomic
 def schedule_meetings(
     forum: Forum,
@@ -174,6 +215,7 @@ def update_meeting(
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     scope = _locked_scope(meeting, following=following)
+    _refuse_moving_once_started(scope[0], start, end)
     for current, new_start, new_end in moved_spans(scope, start, end):
         current.start, current.end = new_start, new_end
         current.title, current.place, current.online_link = title, place, online_link
@@ -215,6 +257,7 @@ def update_meeting(
 def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Meeting]:
     """Cancel a meeting, or it and the rest of its series; members hear of published ones."""
     scope = _locked_scope(meeting, following=following)
+    _refuse_cancelling_once_recorded(scope[0])
     was_published = any(m.status == MeetingStatus.PUBLISHED for m in scope)
     for current in scope:
         if current.status == MeetingStatus.PUBLISHED and current.published_at is None:

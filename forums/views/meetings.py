@@ -121,15 +121,18 @@ class MeetingCancelView(MeetingPermissionMixin, FormView):
         except ForumActionRefused as refused:
             form.add_error(None, str(refused))
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            ngettext(
-                "The meeting cancelled; members have been told.",
-                "%(count)s meetings cancelled; members have been told.",
+        # Members hear of a meeting they could see: a published one.
+        if any(meeting.published_at is not None for meeting in cancelled):
+            said = ngettext(
+                "The meeting is cancelled; its members have been told.",
+                "%(count)s meetings are cancelled; their members have been told.",
                 len(cancelled),
             )
-            % {"count": len(cancelled)},
-        )
+        else:
+            said = ngettext(
+                "The meeting is cancelled.", "%(count)s meetings are cancelled.", len(cancelled)
+            )
+        messages.success(self.request, said % {"count": len(cancelled)})
         return redirect(self.meeting.forum)
 
 

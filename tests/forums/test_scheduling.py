@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from forums.services.scheduling import Repeat
 from forums.signals import meeting_completed
 from members.models import Notification
 from tests.factories.forums import (
+    AgendaItemFactory,
+    DecisionFactory,
     ForumFactory,
     MeetingFactory,
     MeetingSeriesFactory,
@@ -330,6 +333,91 @@ def test_mark_as_held_stands_when_what_follows_it_fails_and_the_failure_is_logge
     )
 
 
+@pytest.fixture
+def under_way(forum):
+    """A published meeting, 10:00 to 12:00 next week, and the clock at 10:30 that day."""
+    meeting = MeetingFactory(forum=forum)
+    with time_machine.travel(meeting.start + dt.timedelta(minutes=30), tick=False):
+        yield meeting
+
+
+def test_update_meeting_that_has_started_refuses_a_new_time_and_keeps_its_own(
+    under_way, facilitator
+):
+    later = under_way.start + dt.timedelta(days=20)
+
+    with pytest.raises(ForumActionRefused, match="has started, so its time can no longer"):
+        services.update_meeting(
+            under_way,
+            by=facilitator,
+            title=under_way.title,
+            start=later,
+            end=later + dt.timedelta(hours=2),
+            place=under_way.place,
+        )
+    services.update_meeting(
+        under_way,
+        by=facilitator,
+        title="Renamed",
+        start=under_way.start,
+        end=under_way.end,
+        place="Room 3",
+    )
+
+    under_way.refresh_from_db()
+    assert (under_way.title, under_way.place) == ("Renamed", "Room 3")
+    assert under_way.start == later - dt.timedelta(days=20)
+
+
+def test_cancel_meeting_that_has_started_with_attendance_recorded_is_refused(
+    under_way, facilitator
+):
+    Meeting.objects.filter(pk=under_way.pk).update(attendance_recorded_at=timezone.now())
+
+    with pytest.raises(ForumActionRefused, match="Mark it as held instead"):
+        services.cancel_meeting(under_way, by=facilitator)
+
+    under_way.refresh_from_db()
+    assert under_way.status == MeetingStatus.PUBLISHED
+
+
+def test_cancel_meeting_that_has_started_with_a_decision_recorded_is_refused(
+    under_way, facilitator
+):
+    DecisionFactory(agenda_item=AgendaItemFactory(meeting=under_way))
+
+    with pytest.raises(ForumActionRefused, match="Mark it as held instead"):
+        services.cancel_meeting(under_way, by=facilitator)
+
+
+def test_cancel_meeting_that_started_with_nothing_recorded_is_cancelled(under_way, facilitator):
+    AgendaItemFactory(meeting=under_way, notes="")
+
+    services.cancel_meeting(under_way, by=facilitator)
+
+    under_way.refresh_from_db()
+    assert under_way.status == MeetingStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (MeetingStatus.DRAFT, "The meeting is cancelled."),
+        (MeetingStatus.PUBLISHED, "The meeting is cancelled; its members have been told."),
+    ],
+)
+def test_meeting_cancel_view_says_members_were_told_only_of_a_published_meeting(
+    facilitator_client, forum, status, said
+):
+    meeting = MeetingFactory(forum=forum, status=status)
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-cancel", args=[meeting.pk]), {"scope": "one"}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [said]
+
+
 # --- Views -----------------------------------------------------------------------------
 
 
@@ -620,3 +708,21 @@ def test_meeting_create_title_longer_than_200_characters_shows_error_and_keeps_i
     ]
     assert f'value="{"M" * 201}"' in response.content.decode()
     assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [(MeetingStatus.PUBLISHED, True), (MeetingStatus.COMPLETED, False)],
+)
+def test_meeting_page_offers_to_edit_or_cancel_only_a_meeting_that_can_change(
+    facilitator_client, forum, status, offered
+):
+    meeting = MeetingFactory(forum=forum, status=status)
+
+    page = facilitator_client.get(meeting.get_absolute_url()).content.decode()
+
+    links = (
+        reverse("forums:meeting-edit", args=[meeting.pk]),
+        reverse("forums:meeting-cancel", args=[meeting.pk]),
+    )
+    assert [f'href="{link}"' in page for link in links] == [offered, offered]
