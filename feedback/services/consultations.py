@@ -18,7 +18,7 @@ from forums.choices import (
     Tier,
 )
 from forums.models import AgendaItem, Forum, Meeting, Membership
-from forums.services.agenda import add_agenda_item, warn_if_over_time
+from forums.services.agenda import add_agenda_item, remove_agenda_item, warn_if_over_time
 from members.choices import NotificationKind
 from members.models import User
 from members.services import notify_many
@@ -102,6 +102,11 @@ def place_target(
     next meeting; writes the one event. The caller holds the target's row lock."""
     consultation = target.consultation
     if meeting is None:
+        # Off the agenda of a meeting held or cancelled: members may answer again until
+        # the next meeting on it starts.
+        if target.agenda_item_id is not None:
+            target.agenda_item = None
+            target.save(update_fields=["agenda_item"])
         where = gettext("Waiting for the next meeting of %(forum)s.") % {"forum": target.forum.name}
         log_consultation_event(
             consultation,
@@ -246,6 +251,15 @@ def place_waiting_consultations(meeting: Meeting) -> int:
     target already on a coming agenda stays there, so running this twice places once."""
     if not _takes_items(meeting):
         return 0
+    # The consultations first, as every service locks them, so that one closing meanwhile
+    # is either closed first (and not placed) or waits until this is done (and takes its
+    # items off again).
+    list(
+        Consultation.objects.select_for_update(of=("self",), no_key=True)
+        .filter(status=ConsultationStatus.OPEN, targets__forum=meeting.forum)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     waiting = (
         ConsultationTarget.objects.select_for_update(of=("self",))
         .filter(
@@ -309,11 +323,21 @@ def carry_over_consultations(meeting: Meeting) -> int:
 
 
 def _lock_target(target: ConsultationTarget) -> ConsultationTarget:
-    return (
+    """The target, after its consultation, locked against closing meanwhile (consultation
+    first, as every service locks them): answers being recorded are in before a close or a
+    summary, or see it and are refused."""
+    consultation = (
+        Consultation.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("from_forum")
+        .get(pk=target.consultation_id)
+    )
+    target = (
         ConsultationTarget.objects.select_for_update(of=("self",))
-        .select_related("consultation__from_forum", "forum", "agenda_item__meeting")
+        .select_related("forum", "agenda_item__meeting")
         .get(pk=target.pk)
     )
+    target.consultation = consultation
+    return target
 
 
 def _answers_for(consultation: Consultation, answers: Mapping[int, str]) -> dict:
@@ -467,6 +491,19 @@ def _refuse_if_closed(consultation: Consultation) -> None:
         raise TransitionNotAllowed(gettext("This consultation is closed already."))
 
 
+def _take_off_coming_agendas(consultation: Consultation, *, by) -> None:
+    """Closed, it takes no more answers: its items on the agendas of target forums'
+    meetings still to start, where it has not been answered, come off them."""
+    items = AgendaItem.objects.filter(
+        consultation_target__consultation=consultation,
+        consultation_target__answered_at__isnull=True,
+        meeting__status__in=COMING_MEETING_STATUSES,
+        meeting__start__gt=timezone.now(),
+    ).order_by("meeting__start", "pk")
+    for item in items:
+        remove_agenda_item(item, by=by)
+
+
 @transaction.atomic
 def publish_consultation_summary(consultation: Consultation, *, summary: str, by) -> Consultation:
     """The sender sums up what the forums said: this closes the consultation and tells every
@@ -491,6 +528,7 @@ def publish_consultation_summary(consultation: Consultation, *, summary: str, by
             "closed_at",
         ]
     )
+    _take_off_coming_agendas(consultation, by=by)
     log_consultation_event(
         consultation,
         kind=ConsultationEventKind.SUMMARY_PUBLISHED,
@@ -525,6 +563,7 @@ def close_consultation(consultation: Consultation, *, by, note: str = "") -> Con
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = timezone.now()
     consultation.save(update_fields=["status", "closed_at"])
+    _take_off_coming_agendas(consultation, by=by)
     log_consultation_event(
         consultation,
         kind=ConsultationEventKind.CLOSED,

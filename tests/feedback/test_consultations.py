@@ -191,6 +191,11 @@ def test_cancelled_meeting_with_no_next_meeting_leaves_consultation_waiting(
     event = ConsultationEvent.objects.filter(consultation=consultation).latest("id")
     assert (event.kind, event.agenda_item) == (ConsultationEventKind.CARRIED_OVER, None)
     assert event.note.startswith("Not reached at Northern CFSN meeting (cancelled)")
+    # Off the cancelled meeting's agenda, so members may answer again meanwhile.
+    assert target.agenda_item is None
+    services.save_member_answers(
+        target, answers={consultation.questions.first().pk: "Mine."}, by=loop.practitioner
+    )
     # A meeting published later takes it.
     meeting = MeetingFactory(forum=loop.cfsn)
     assert services.place_waiting_consultations(meeting) == 1
@@ -334,6 +339,35 @@ def test_publish_summary_closes_and_notifies_every_target_member(loop):
     )
     with pytest.raises(TransitionNotAllowed, match="closed already"):
         services.close_consultation(consultation, by=loop.statewide_facilitator)
+
+
+@pytest.mark.parametrize("ending", ["close", "summary"])
+def test_ending_a_consultation_takes_its_unanswered_items_off_coming_agendas(loop, ending):
+    consultation = open_for(loop)
+    northern = consultation.targets.get(forum=loop.cfsn)
+    southern = consultation.targets.get(forum=loop.other_cfsn)
+    southern_meeting = MeetingFactory(forum=loop.other_cfsn)
+    services.place_waiting_consultations(southern_meeting)
+    southern.refresh_from_db()
+    with loop.at(southern_meeting):
+        services.record_consultation_answers(
+            southern,
+            answers={consultation.questions.first().pk: "One form."},
+            by=MembershipFactory(forum=loop.other_cfsn, role=MembershipRole.FACILITATOR).user,
+        )
+
+    if ending == "close":
+        services.close_consultation(consultation, by=loop.statewide_facilitator)
+    else:
+        services.publish_consultation_summary(
+            consultation, summary="One form.", by=loop.statewide_facilitator
+        )
+
+    northern.refresh_from_db()
+    southern.refresh_from_db()
+    assert northern.agenda_item is None
+    assert not loop.cfsn_meeting.agenda_items.filter(kind=AgendaItemKind.CONSULTATION).exists()
+    assert southern.agenda_item.meeting == southern_meeting
 
 
 def test_answers_on_closed_consultation_are_refused(loop):

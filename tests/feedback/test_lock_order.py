@@ -8,9 +8,11 @@ import time
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
 
-from feedback.models import PracticeIssue, Referral
-from feedback.services import placement, routing
+from feedback.choices import ConsultationStatus
+from feedback.models import Consultation, ConsultationAnswer, PracticeIssue, Referral
+from feedback.services import consultations, placement, routing
 from forums.choices import MeetingStatus
 from tests.factories.forums import MeetingFactory
 
@@ -132,3 +134,47 @@ def test_moving_an_item_to_a_later_meeting_waits_for_the_issue_before_its_stay(l
 
     assert free is True
     assert [type(o) for o in outcome] == [Referral]
+
+
+def test_answers_recorded_while_the_consultation_closes_wait_and_are_refused(loop):
+    consultation = consultations.open_consultation(
+        loop.statewide,
+        by=loop.statewide_facilitator,
+        title="Intake",
+        brief="How is intake going?",
+        questions=["What works?"],
+        closes_on=timezone.localdate() + dt.timedelta(days=30),
+        forums=[loop.cfsn],
+    )
+    target = consultation.targets.get()
+    question = consultation.questions.get()
+    outcome: list = []
+
+    def answer():
+        try:
+            with loop.at(loop.cfsn_meeting):
+                outcome.append(
+                    consultations.record_consultation_answers(
+                        target, answers={question.pk: "One form."}, by=loop.cfsn_facilitator
+                    )
+                )
+        except Exception as exc:  # the test shows what it raised
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    # Closing holds the consultation's lock while answers are being recorded.
+    with transaction.atomic():
+        Consultation.objects.select_for_update().get(pk=consultation.pk)
+        thread = threading.Thread(target=answer)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not waiting_for_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        Consultation.objects.filter(pk=consultation.pk).update(
+            status=ConsultationStatus.CLOSED, closed_at=timezone.now()
+        )
+    thread.join(timeout=30)
+
+    assert [str(o) for o in outcome] == ["This consultation is closed: it takes no more answers."]
+    assert not ConsultationAnswer.objects.exists()
