@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from forums.models import AgendaItem, Meeting
 from forums.selectors.agenda import referral_of
 from forums.selectors.meetings import addresses_of
 from forums.signals import (
@@ -113,6 +114,16 @@ def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str
 @receiver(agenda_item_removing, dispatch_uid="feedback.take_off_agenda")
 def on_agenda_item_removing(sender, item, by, **kwargs) -> None:
     take_off_agenda(item, by=by)
+
+
+@receiver(pre_delete, sender=Meeting, dispatch_uid="feedback.take_off_deleted_meeting")
+def on_meeting_deleted(sender, instance, **kwargs) -> None:
+    """A meeting deleted (in the admin: no service deletes one) sends the issues on its
+    agenda back to their forum's queue first, instead of leaving them "on the agenda" of
+    nothing."""
+    items = AgendaItem.objects.filter(meeting=instance, referral__left_at__isnull=True)
+    for item in items.order_by("position", "pk"):
+        take_off_agenda(item, by=None)
 
 
 @receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")

@@ -502,3 +502,16 @@ def test_removing_an_issues_item_says_first_that_the_issue_goes_back_to_the_queu
     said = f"It brings a practice issue: the issue goes back to the queue of {loop.cfsn.name}"
     assert said in confirm(item)
     assert said not in confirm(welcome)
+
+
+def test_deleting_a_meeting_returns_the_issues_on_its_agenda_to_the_queue(loop):
+    issue = _placed(loop)
+
+    loop.cfsn_meeting.delete()
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+    assert issue.referrals.get(left_at__isnull=True).agenda_item is None
+    assert issue.events.latest("created_at", "id").note.startswith(
+        f"Taken off the agenda of {loop.cfsn_meeting.title}"
+    )
