@@ -12,7 +12,8 @@ from .adapters import PROVIDER_MFA_SESSION_KEY
 from .rules import must_use_mfa
 
 # Pages someone who must set up a second factor can still reach: the set-up pages themselves,
-# the password confirmation they ask for, and the way out.
+# the password confirmation they ask for, the way out, and their email addresses (allauth
+# adds no factor while an address is unverified: it must be confirmed or removed first).
 MFA_SETUP_URL_NAMES = frozenset(
     {
         "mfa_index",
@@ -26,6 +27,7 @@ MFA_SETUP_URL_NAMES = frozenset(
         "mfa_reauthenticate_webauthn",
         "account_reauthenticate",
         "account_logout",
+        "account_email",
         "account_email_verification_sent",
         "account_confirm_email",
         "healthz",
