@@ -74,7 +74,14 @@ class LearningSessionForm(MeetingTimesForm):
 
 
 class SessionDetailsForm(forms.Form):
-    """A session's places and materials, changed after it was scheduled."""
+    """A session's places and materials, changed after it was scheduled. Its own materials
+    stay on offer once the library supersedes them: those who attended keep what they had."""
 
     capacity = _capacity_field()
     materials = _materials_field()
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["materials"].queryset = (
+            current_materials() | meeting.materials.all()
+        ).distinct()

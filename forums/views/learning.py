@@ -95,6 +95,9 @@ class SessionDetailsView(MeetingPermissionMixin, FormView):
             Meeting.objects.learning_sessions().select_related("forum"), pk=self.kwargs["pk"]
         )
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
     def get_initial(self):
         return {
             "capacity": self.meeting.capacity,

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from forums.choices import MeetingKind, MeetingStatus, MembershipRole, RegistrationStatus
 from forums.models import Attendance, Meeting, Registration
+from practice.choices import GuidanceStatus
+from practice.models import GuidanceItem
 from tests.factories.forums import (
     ForumFactory,
     LearningSessionFactory,
@@ -277,6 +279,26 @@ def test_attendance_session_lists_registrants_with_status(forum, facilitator, cl
         "Bo (on the waiting list)",
     ]
     assert list(session.attendances.values_list("user", flat=True)) == [came.pk]
+
+
+def test_session_details_keep_a_material_the_library_superseded_since(forum, facilitator, client):
+    guide = GuidanceItemFactory(title="Safe and Together guide")
+    session = _session(forum, capacity=20)
+    session.materials.set([guide])
+    GuidanceItem.objects.filter(pk=guide.pk).update(
+        status=GuidanceStatus.SUPERSEDED,
+        superseded_by=GuidanceItemFactory(title="Safe and Together guide, second edition"),
+    )
+    client.force_login(facilitator)
+    url = reverse("forums:session-details", args=[session.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"capacity": "25", "materials": [guide.pk]})
+
+    session.refresh_from_db()
+    assert "Safe and Together guide (v1.0, superseded)" in page
+    assert response.status_code == 302
+    assert (session.capacity, list(session.materials.all())) == (25, [guide])
 
 
 def test_session_details_more_places_saved(forum, facilitator, client):
