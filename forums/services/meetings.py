@@ -217,6 +217,9 @@ def update_meeting(
     scope = _locked_scope(meeting, following=following)
     _refuse_moving_once_started(scope[0], start, end)
     for current, new_start, new_end in moved_spans(scope, start, end):
+        if timezone.localdate(new_start) != timezone.localdate(current.start):
+            # Reminded of the old day, members are reminded again before the new one.
+            MeetingReminder.objects.filter(meeting=current).delete()
         current.start, current.end = new_start, new_end
         current.title, current.place, current.online_link = title, place, online_link
         current.sequence += 1

@@ -2,12 +2,15 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
 from forums.choices import MeetingStatus, RsvpResponse
 from forums.models import MeetingReminder
+from forums.services.meetings import send_due_reminders as remind
+from forums.services.meetings import update_meeting
 from forums.tasks import send_due_reminders
 from members.models import Notification
 from tests.factories.forums import MeetingFactory, MembershipFactory, RsvpFactory
@@ -114,3 +117,36 @@ def test_send_due_reminders_two_runs_at_once_remind_each_member_once():
     assert sum(results) == 3
     for member in members:
         assert Notification.objects.filter(recipient=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_meeting_moved_to_another_day_after_its_reminder_is_reminded_again_before_the_new_one():
+    meeting = MeetingFactory(title="CFSN meeting")
+    member = MembershipFactory(forum=meeting.forum).user
+    facilitator = MembershipFactory(forum=meeting.forum).user
+    later = meeting.start + dt.timedelta(days=7)
+
+    def move(start):
+        update_meeting(
+            meeting,
+            by=facilitator,
+            title=meeting.title,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            place=meeting.place,
+        )
+        meeting.refresh_from_db()
+
+    with time_machine.travel(meeting.start - dt.timedelta(days=1), tick=False):
+        first = remind()
+        move(meeting.start + dt.timedelta(hours=3))
+        same_day = remind()
+        move(later)
+    with time_machine.travel(later - dt.timedelta(days=1), tick=False):
+        again = remind()
+
+    # The member and the facilitator each time.
+    assert (first, same_day, again) == (2, 0, 2)
+    assert (
+        Notification.objects.filter(recipient=member, subject="Reminder: CFSN meeting").count() == 2
+    )
