@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .choices import Delivery, NotificationKind
+from .choices import DIGESTS, Delivery, NotificationKind
 from .models import Notification, User
 from .text import one_line
 from .unsubscribe import unsubscribe_url
@@ -220,19 +220,23 @@ def digest_email(recipient: User, notifications: list[Notification], delivery: s
     return _email(recipient, subject=subject, body=body, unsubscribe=unsubscribe)
 
 
-# Digest runs take this key plus a person's id as a PostgreSQL advisory lock ("DIG").
+# Digest runs take this key, plus their kind's place in DIGESTS shifted past any person's
+# id, plus the person's id, as a PostgreSQL advisory lock ("DIG").
 DIGEST_LOCK_BASE = 0x4449_4700_0000_0000
+DIGEST_KIND_SHIFT = 40
 
 
-def _takes_digest_of(recipient_id: int) -> bool:
-    """Whether this run writes this person's digest: one run at a time per person, held to
-    the end of the transaction. Row locks alone let two runs each take some of a person's
-    rows and each send them an email."""
+def _takes_digest_of(recipient_id: int, delivery: str) -> bool:
+    """Whether this run writes this person's digest of this kind: one run at a time per
+    person and kind, held to the end of the transaction. Row locks alone let two runs each
+    take some of a person's rows and each send them an email; the daily and the weekly run,
+    which start together on Mondays, each write their own."""
     if connection.vendor != "postgresql":
         # SQLite runs one writer at a time.
         return True
+    key = DIGEST_LOCK_BASE + (DIGESTS.index(delivery) << DIGEST_KIND_SHIFT) + recipient_id
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DIGEST_LOCK_BASE + recipient_id])
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
         return cursor.fetchone()[0]
 
 
@@ -240,7 +244,7 @@ def _send_digest(recipient_id: int, delivery: str) -> bool:
     """One digest email for one person, unless another run is writing theirs; stamps the
     rows sent."""
     with transaction.atomic():
-        if not _takes_digest_of(recipient_id):
+        if not _takes_digest_of(recipient_id, delivery):
             return False
         notifications = list(
             _owed_digest(delivery)

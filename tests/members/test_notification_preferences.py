@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import signing
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.services.follow_through import send_overdue_reminders
@@ -266,6 +266,31 @@ def test_send_daily_digests_two_runs_at_once_email_each_person_once(mailoutbox):
     assert sum(outcomes) == 3
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL: set DATABASE_URL (CI does)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_weekly_digest_is_written_while_the_daily_run_holds_the_same_persons_daily_digest(
+    mailoutbox,
+):
+    person = UserFactory()
+    NotificationPreferenceFactory(user=person, kind=NotificationKind.MEETING)
+    NotificationPreferenceFactory(
+        user=person, kind=NotificationKind.PRACTICE, delivery=Delivery.WEEKLY
+    )
+    notify_many([person], subject="Agenda: March", kind=NotificationKind.MEETING)
+    notify_many([person], subject="New guidance", kind=NotificationKind.PRACTICE)
+
+    # On Mondays both runs start together: the daily one is writing this person's digest.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [outbox.DIGEST_LOCK_BASE + person.pk])
+        (weekly,) = run_at_once(send_weekly_digests)
+
+    assert weekly == 1
+    assert [m.subject for m in mailoutbox] == ["[CoP Portal] Your weekly digest: 1 notice"]
 
 
 # --- Unsubscribing -----------------------------------------------------------------------
