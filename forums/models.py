@@ -402,6 +402,9 @@ class Decision(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     text = models.TextField()
+    # The text as the minutes were last published (empty: not published yet), which those
+    # who do not keep the minutes read; `text` is the draft once the minutes change.
+    published_text = models.TextField(blank=True, default="", db_default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

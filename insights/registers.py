@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import (
     Aggregate,
+    Case,
     CharField,
     Exists,
     F,
@@ -28,6 +29,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -39,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.choices import DeliveryStatus, IssueStatus
 from feedback.models import PracticeIssue, Referral
 from feedback.selectors import issues_visible_to
-from forums.choices import ActionStatus, MeetingStatus, Tier
+from forums.choices import FACILITATING_ROLES, ActionStatus, MeetingStatus, Tier
 from forums.models import ActionItem, Decision, Forum, Meeting
 from forums.rules import roles_of
 from forums.selectors.meetings import meetings_visible_to
@@ -176,16 +179,29 @@ def actions_in_register(user, filters: InsightFilters) -> QuerySet[ActionItem]:
 
 
 def decisions_in_register(user, filters: InsightFilters) -> QuerySet[Decision]:
-    """Decisions recorded in the period, where this person may read the meeting's minutes:
-    published ones, or any of a forum they belong to (administrators: all)."""
+    """Decisions recorded in the period, where this person may read the meeting's minutes,
+    as they read them (`shown_text`): those who keep a forum's minutes (and administrators)
+    the draft; its other members the draft until the minutes are published; everyone the
+    published text once they are, and nothing added since."""
     decisions = Decision.objects.using(settings.INSIGHTS_DATABASE).filter(
         filters.in_period("created_at"),
         meeting__in=meetings_visible_to(user).values("pk"),
     )
-    if not user.is_superuser:
-        decisions = decisions.filter(
-            Q(meeting__minutes_published_at__isnull=False)
-            | Q(meeting__forum_id__in=list(roles_of(user)))
+    if user.is_superuser:
+        decisions = decisions.annotate(shown_text=F("text"))
+    else:
+        roles = roles_of(user)
+        keeps = [forum for forum, role in roles.items() if role in FACILITATING_ROLES]
+        draft = Q(meeting__forum_id__in=keeps) | Q(
+            meeting__forum_id__in=list(roles), meeting__minutes_published_at__isnull=True
+        )
+        published = Q(meeting__minutes_published_at__isnull=False) & ~Q(published_text="")
+        decisions = decisions.filter(draft | published).annotate(
+            shown_text=Case(
+                When(draft, then=F("text")),
+                default=F("published_text"),
+                output_field=TextField(),
+            )
         )
     issue = F("agenda_item__referral__issue")
     return _in_forums(_about_issues(decisions, user, filters, issue), filters, "meeting__forum")
@@ -297,7 +313,7 @@ DECISION_FIELDS = (
     "meeting__title",
     "meeting__start",
     "agenda_item__title",
-    "text",
+    "shown_text",
     "created_at",
     "linked_issue",
     "issue_seen",

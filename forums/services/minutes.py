@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -128,6 +129,7 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
         revision.save(update_fields=["published_at"])
     meeting.minutes_published_at = now
     meeting.save(update_fields=["minutes_published_at", "updated_at"])
+    Decision.objects.filter(meeting=meeting).update(published_text=F("text"))
     refresh_meeting_search(meeting)
     record_event(
         meeting.forum,

@@ -159,6 +159,10 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     agenda_item = factory.SubFactory(AgendaItemFactory)
     meeting = factory.LazyAttribute(lambda o: o.agenda_item.meeting)
     text = factory.Sequence(lambda n: f"Decision {n}")
+    # Made with its meeting's minutes as they stand: published with them, if they are.
+    published_text = factory.LazyAttribute(
+        lambda o: o.text if o.meeting.minutes_published_at else ""
+    )
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):

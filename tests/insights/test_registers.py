@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from feedback.choices import IssueStatus
 from feedback.models import Referral
 from forums.choices import MembershipRole
+from forums.models import Meeting
+from forums.services.minutes import publish_minutes, record_minutes
 from insights.models import Export
 from insights.selectors import InsightFilters
 from insights.services.asking import request_export
@@ -214,6 +216,29 @@ def test_decisions_register_names_a_hidden_issue_by_its_reference_only(client, w
             "",
         ]
     ]
+
+
+def test_decisions_register_gives_readers_the_published_wording_and_keepers_the_draft(
+    client, world
+):
+    meeting = Meeting.objects.get(title="Northern CFSN July")
+    item = meeting.agenda_items.get()
+    publish_minutes(meeting, by=world.north_facilitator)
+    other = AgendaItemFactory(meeting=meeting, title="Funding")
+    record_minutes(
+        meeting,
+        by=world.north_facilitator,
+        notes={},
+        decisions={item.pk: "DRAFT secret wording", other.pk: "A new draft decision"},
+    )
+
+    read = csv_rows(download(client, world.executive, "decisions"))
+    kept = csv_rows(download(client, world.north_facilitator, "decisions", forum=world.north))
+
+    read_texts = {row[4] for row in read[1:]}
+    assert "Ask the state office for a shared form" in read_texts
+    assert not read_texts & {"DRAFT secret wording", "A new draft decision"}
+    assert {row[4] for row in kept[1:]} == {"DRAFT secret wording", "A new draft decision"}
 
 
 def test_actions_register_shows_a_restricted_issue_to_its_forums_facilitator(client, world):
