@@ -5,6 +5,10 @@ class TransitionNotAllowed(Exception):
     """A move the issue's workflow does not allow; the message is a readable sentence."""
 
 
+class OwnerRefused(TransitionNotAllowed):
+    """The person named to own an action cannot: the message is said next to their field."""
+
+
 class IdentifyingDetailsFound(ValueError):
     """Text that looks like identifying client information was submitted."""
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from forums.choices import Tier
 from forums.models import ActionItem, Forum
 from members.choices import NotificationKind
-from members.services import is_still_a_member
+from members.services import is_still_a_member, notify
 
 from ..choices import (
     EventKind,
@@ -16,7 +16,7 @@ from ..choices import (
     ReferralPurpose,
     ResponseScope,
 )
-from ..exceptions import TransitionNotAllowed
+from ..exceptions import OwnerRefused, TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
 from .common import check_transition, guard_privacy, move_issue, tell
 from .guidance import citable
@@ -62,8 +62,17 @@ def respond(
         )
     check_transition(issue, IssueStatus.RESPONDED)
     if not is_still_a_member(owner):
-        raise TransitionNotAllowed(
+        raise OwnerRefused(
             gettext("That person has left the portal: give the action to a current member.")
+        )
+    if not owner.has_perm("feedback.view_issue", issue):
+        # The owner reports on the response on the issue's page.
+        raise OwnerRefused(
+            gettext(
+                "%(person)s may not see this restricted issue, so could not report on the "
+                "response: give the action to someone who can."
+            )
+            % {"person": owner}
         )
     referral.issue = issue
     reason = out_of_session_reason.strip()
@@ -143,6 +152,17 @@ def respond(
         % {"decision": decision, "held": held, "where": where},
         fields=("current_forum",),
         out_of_session=bool(reason),
+    )
+    notify(
+        owner,
+        subject=gettext("New action: %(title)s") % {"title": action.title},
+        body=gettext(
+            "The Strategic Leadership Forum's response is yours to carry out, due %(due)s. "
+            "Post its progress on the issue's page."
+        )
+        % {"due": f"{due_date:%d %b %Y}"},
+        url=issue.get_absolute_url(),
+        kind=NotificationKind.ACTION,
     )
     # The watchers and the facilitators of the CFSNs that will reflect on it, once each.
     tell(

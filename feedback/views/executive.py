@@ -14,7 +14,7 @@ from forums.models import meeting_vectors
 from members.models import PracticeArea, Region
 
 from .. import selectors
-from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
+from ..exceptions import IdentifyingDetailsFound, OwnerRefused, TransitionNotAllowed
 from ..forms import (
     ExecutiveFilterForm,
     ResponseForm,
@@ -130,6 +130,9 @@ class RespondView(IssuePermissionMixin, FormView):
                 out_of_session_reason=data.get("out_of_session_reason", ""),
                 related_guidance=data.get("related_guidance") or (),
             )
+        except OwnerRefused as exc:
+            form.add_error("owner", str(exc))
+            return self.form_invalid(form)
         except (TransitionNotAllowed, IdentifyingDetailsFound) as exc:
             refused(form, exc)
             return self.form_invalid(form)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import DeliveryStatus, EventKind, IssueStatus, Outcome, ResponseScope
-from feedback.exceptions import TransitionNotAllowed
+from feedback.exceptions import OwnerRefused, TransitionNotAllowed
 from feedback.forms import ResponseForm
 from feedback.models import IssueEvent, PracticeIssue, Response, ResponseProgress, Watch
 from feedback.services import follow_through, responses, routing
@@ -20,7 +20,7 @@ from tests.factories.forums import MembershipFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
 
 
-def responded_issue(loop, *, owner=None) -> PracticeIssue:
+def responded_issue(loop, *, owner=None, restricted=False) -> PracticeIssue:
     """Raised at the CFSN, escalated through each tier at its meeting, answered at the
     Strategic meeting and sent back to the CFSN."""
     issue = issue_services.raise_issue(
@@ -30,6 +30,7 @@ def responded_issue(loop, *, owner=None) -> PracticeIssue:
         practice_areas=[PracticeAreaFactory(name="Children and families")],
         forum=loop.cfsn,
         attested=True,
+        restricted=restricted,
     )
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     for meeting, facilitator in (
@@ -68,6 +69,30 @@ def progress_notices(issue) -> list[tuple[str, str]]:
 
 
 # --- Respond ------------------------------------------------------------------------------
+
+
+def test_respond_tells_the_owner_the_action_is_theirs_with_a_link_to_the_issue(loop):
+    owner = UserFactory(display_name="Olga")
+
+    issue = responded_issue(loop, owner=owner)
+
+    notice = Notification.objects.get(recipient=owner, subject__startswith="New action")
+    assert notice.subject == (
+        f"New action: Carry out the response to {issue.reference}: "
+        "Intake forms repeat the same questions"
+    )
+    assert notice.url == issue.get_absolute_url()
+    assert "is yours to carry out, due" in notice.body
+
+
+def test_respond_to_a_restricted_issue_refuses_an_owner_who_may_not_see_it(loop):
+    outsider = UserFactory(display_name="Olga")
+
+    with pytest.raises(OwnerRefused, match="Olga may not see this restricted issue"):
+        responded_issue(loop, owner=outsider, restricted=True)
+
+    assert not Response.objects.exists()
+    assert not Notification.objects.filter(recipient=outsider).exists()
 
 
 def test_respond_with_review_date_keeps_owner_due_and_review_dates(loop):
