@@ -272,6 +272,9 @@ class Response(models.Model):
         max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PLANNED
     )
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # When the owner last posted progress: one posted on or after the review date is the
+    # review.
+    last_progress_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -297,10 +300,15 @@ class Response(models.Model):
 
     @property
     def is_due_for_review(self) -> bool:
+        """The review date has come, and the owner has posted no progress since."""
         return (
             not self.is_delivered
             and self.review_date is not None
             and self.review_date <= timezone.localdate()
+            and (
+                self.last_progress_at is None
+                or timezone.localdate(self.last_progress_at) < self.review_date
+            )
         )
 
 

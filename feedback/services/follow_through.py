@@ -72,7 +72,8 @@ def post_progress(response: Response, *, status: str, note: str, by) -> Response
     update = ResponseProgress.objects.create(response=response, status=status, note=note, by=by)
     response.delivery_status = status
     response.delivered_at = update.created_at if status in FINAL_DELIVERY_STATUSES else None
-    response.save(update_fields=["delivery_status", "delivered_at"])
+    response.last_progress_at = update.created_at
+    response.save(update_fields=["delivery_status", "delivered_at", "last_progress_at"])
     _keep_action_in_step(response, status)
     label = str(DeliveryStatus(status).label)
     log_event(

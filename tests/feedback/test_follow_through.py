@@ -108,6 +108,36 @@ def test_respond_with_review_date_keeps_owner_due_and_review_dates(loop):
     assert (response.delivery_status, response.delivered_at) == (DeliveryStatus.PLANNED, None)
 
 
+def test_due_for_review_shows_from_the_review_date_until_the_owner_posts_progress(client, loop):
+    issue = responded_issue(loop)
+    review = issue.response.review_date
+
+    def badge_on(day) -> bool:
+        with time_machine.travel(
+            timezone.make_aware(dt.datetime.combine(day, dt.time(12))), tick=False
+        ):
+            client.force_login(loop.practitioner)
+            page = client.get(issue.get_absolute_url()).content.decode()
+        assert "Review date" in page
+        return "Due for review</span>" in page
+
+    before = badge_on(review - dt.timedelta(days=1))
+    on_the_day = badge_on(review)
+    with time_machine.travel(
+        timezone.make_aware(dt.datetime.combine(review + dt.timedelta(days=2), dt.time(9))),
+        tick=False,
+    ):
+        follow_through.post_progress(
+            issue.response,
+            status=DeliveryStatus.IN_PROGRESS,
+            note="Reviewed: still right.",
+            by=loop.executive,
+        )
+    after_review = badge_on(review + dt.timedelta(days=3))
+
+    assert (before, on_the_day, after_review) == (False, True, False)
+
+
 def test_response_form_without_review_date_is_invalid():
     form = ResponseForm(
         data={
