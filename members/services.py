@@ -113,8 +113,9 @@ def open_notification(notification: Notification) -> Notification:
 
 @transaction.atomic
 def set_notification_preferences(user: User, choices: Mapping[str, str]) -> None:
-    """Record how the person hears of each kind; notices still waiting for a digest follow
-    the new choice (emailed at once, moved to the other digest, or never emailed)."""
+    """Record how the person hears of each kind; notices still owed an email (waiting for a
+    digest, or for another try at once) follow the new choice (emailed at once, moved to a
+    digest, or never emailed)."""
     if not choices:
         return
     NotificationPreference.objects.bulk_create(
@@ -127,9 +128,11 @@ def set_notification_preferences(user: User, choices: Mapping[str, str]) -> None
         update_fields=["delivery", "updated_at"],
     )
     now = timezone.now()
+    # An email at once that failed is owed until its next try (one given up on is not).
+    owed = Q(delivery__in=DIGESTS) | Q(delivery=Delivery.IMMEDIATE, next_attempt_at__isnull=False)
     for kind, delivery in choices.items():
         waiting = Notification.objects.filter(
-            recipient=user, kind=kind, sent_at__isnull=True, delivery__in=DIGESTS
+            owed, recipient=user, kind=kind, sent_at__isnull=True
         ).exclude(delivery=delivery)
         waiting.update(
             delivery=delivery, next_attempt_at=now if delivery == Delivery.IMMEDIATE else None

@@ -4,6 +4,7 @@ digest, or not by email; digests go once, and every email can be stopped with on
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
@@ -113,6 +114,25 @@ def test_set_notification_preferences_to_off_drops_notices_waiting_for_a_digest(
 
     assert send_daily_digests() == 0
     assert mailoutbox == []
+    assert Notification.objects.get().delivery == Delivery.OFF
+
+
+def test_stopping_emails_drops_one_waiting_to_be_tried_again_after_the_mail_server_failed(
+    member, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(member, subject="Reminder: March", kind=NotificationKind.MEETING)
+    failed = Notification.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    unsubscribe(member, kind=None)
+    with time_machine.travel(failed.next_attempt_at + dt.timedelta(minutes=1), tick=False):
+        swept = send_unsent_notifications()
+
+    assert (failed.attempts, failed.next_attempt_at is not None) == (1, True)
+    assert (swept, mailoutbox) == (0, [])
     assert Notification.objects.get().delivery == Delivery.OFF
 
 
