@@ -5,8 +5,10 @@ from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
 from members.menu import forget_menu_reach
+from members.signals import member_left
 
 from .models import Forum, Membership
+from .services.learning import give_up_places
 
 
 @receiver((post_save, post_delete), sender=Membership, dispatch_uid="forums.membership_menu")
@@ -25,3 +27,8 @@ def on_forum_changed(sender, instance: Forum, **kwargs) -> None:
         forget_menu_reach(
             *Membership.objects.filter(forum=instance).values_list("user_id", flat=True)
         )
+
+
+@receiver(member_left, dispatch_uid="forums.give_up_places")
+def on_member_left(sender, user, **kwargs) -> None:
+    give_up_places(user)

@@ -16,6 +16,7 @@ from operations.security import security_event
 
 from .choices import DIGESTS, Delivery, NotificationKind
 from .models import Notification, NotificationPreference, User
+from .signals import member_left
 from .tasks import enqueue, send_notification_email
 from .text import one_line
 
@@ -157,6 +158,7 @@ def deactivate_account(user: User, *, by: User) -> User:
         return user
     user.is_active = False
     user.save(update_fields=["is_active"])
+    member_left.send(sender=User, user=user)
     # Emails still owed are given up: the outbox never sends to a former member.
     Notification.objects.filter(recipient=user, sent_at__isnull=True).update(
         next_attempt_at=None, last_error="Account deactivated"

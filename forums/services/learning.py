@@ -12,6 +12,7 @@ from members.choices import NotificationKind
 from members.services import notify
 
 from ..choices import (
+    HOLDS_PLACE,
     AgendaItemKind,
     ForumEventKind,
     MeetingKind,
@@ -130,7 +131,7 @@ def _promote_waiting(meeting: Meeting, *, by) -> list[Registration]:
         return []
     waiting = list(
         Registration.objects.select_for_update(of=("self",))
-        .filter(meeting=meeting, status=RegistrationStatus.WAITLISTED)
+        .filter(meeting=meeting, status=RegistrationStatus.WAITLISTED, user__is_active=True)
         .select_related("user")
         .order_by("status_at", "id")[:free]
     )
@@ -247,6 +248,22 @@ def cancel_registration(meeting: Meeting, *, user) -> Registration:
     if held_place and meeting.status == MeetingStatus.PUBLISHED:
         _promote_waiting(meeting, by=user)
     return registration
+
+
+@transaction.atomic
+def give_up_places(user) -> int:
+    """A member who leaves gives up their places, and their turns on waiting lists, at
+    sessions still to start: each place goes to the next person waiting. Returns how many."""
+    meetings = Meeting.objects.filter(
+        registrations__user=user,
+        registrations__status__in=HOLDS_PLACE,
+        start__gt=timezone.now(),
+    ).order_by("pk")
+    given_up = 0
+    for meeting in meetings:
+        cancel_registration(meeting, user=user)
+        given_up += 1
+    return given_up
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from forums.services.meetings import cancel_meeting, send_due_reminders
 from forums.services.rsvp import record_attendance
 from members.choices import NotificationKind
 from members.models import Notification
+from members.services import deactivate_account
 from tests.factories.forums import (
     ForumFactory,
     LearningSessionFactory,
@@ -223,6 +224,45 @@ def test_cancel_registration_place_goes_to_first_waitlisted_who_is_told(forum):
     assert notice.kind == NotificationKind.PRACTICE
     assert notice.subject == f"You have a place: {session.title}"
     assert not Notification.objects.filter(recipient=second).exists()
+
+
+def test_member_who_leaves_gives_their_place_to_the_first_waiting_who_is_told(forum):
+    session = _session(forum, capacity=1)
+    held = _session(forum, capacity=1, start=_start(days=-7))
+    holder, waiting = UserFactory(), UserFactory()
+    register_for_session(session, user=holder)
+    RegistrationFactory(meeting=held, user=holder)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=1)):
+        register_for_session(session, user=waiting)
+
+    deactivate_account(holder, by=holder)
+
+    statuses = dict(Registration.objects.filter(meeting=session).values_list("user", "status"))
+    assert statuses == {
+        holder.pk: RegistrationStatus.CANCELLED,
+        waiting.pk: RegistrationStatus.REGISTERED,
+    }
+    assert Notification.objects.filter(
+        recipient=waiting, subject=f"You have a place: {session.title}"
+    ).exists()
+    # A session already held keeps its record of who had a place.
+    assert held.registrations.get().status == RegistrationStatus.REGISTERED
+
+
+def test_a_place_that_comes_free_passes_over_someone_waiting_who_has_left(forum):
+    session = _session(forum, capacity=1)
+    holder, left, next_in_line = UserFactory(), UserFactory(), UserFactory()
+    register_for_session(session, user=holder)
+    for minutes, person in ((1, left), (2, next_in_line)):
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=minutes)):
+            register_for_session(session, user=person)
+    type(left).objects.filter(pk=left.pk).update(is_active=False)
+
+    cancel_registration(session, user=holder)
+
+    statuses = dict(Registration.objects.filter(meeting=session).values_list("user", "status"))
+    assert statuses[next_in_line.pk] == RegistrationStatus.REGISTERED
+    assert statuses[left.pk] == RegistrationStatus.WAITLISTED
 
 
 def test_cancel_registration_from_waiting_list_promotes_no_one(forum):
