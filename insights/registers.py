@@ -42,9 +42,9 @@ from django.utils.translation import gettext_lazy as _
 from feedback.choices import DeliveryStatus, IssueStatus
 from feedback.models import PracticeIssue, Referral
 from feedback.selectors import issues_visible_to
-from forums.choices import FACILITATING_ROLES, ActionStatus, MeetingStatus, Tier
+from forums.choices import ActionStatus, MeetingStatus, Tier
 from forums.models import ActionItem, Decision, Forum, Meeting
-from forums.rules import roles_of
+from forums.rules import forums_run_by, roles_of
 from forums.selectors.meetings import meetings_visible_to
 from members.choices import Sector
 
@@ -191,7 +191,8 @@ def decisions_in_register(user, filters: InsightFilters) -> QuerySet[Decision]:
         decisions = decisions.annotate(shown_text=F("text"))
     else:
         roles = roles_of(user)
-        keeps = [forum for forum, role in roles.items() if role in FACILITATING_ROLES]
+        # Who keeps a forum's minutes, as forums.record_minutes decides.
+        keeps = list(forums_run_by(user))
         draft = Q(meeting__forum_id__in=keeps) | Q(
             meeting__forum_id__in=list(roles), meeting__minutes_published_at__isnull=True
         )

@@ -153,7 +153,9 @@ def unsubscribe(user: User, *, kind: str | None) -> list[str]:
 def deactivate_account(user: User, *, by: User) -> User:
     """A member leaves: they can no longer sign in and are sent nothing more; what they
     contributed stays, shown as the FORMER_MEMBER_ATTRIBUTION setting says."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE: notices written to them meanwhile (a place that came free) need
+    # only a key share on their row, and would otherwise wait on it while this waits on them.
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if not user.is_active:
         return user
     user.is_active = False

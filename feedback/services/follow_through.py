@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -121,6 +122,8 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
     due_for_review = (
         Response.objects.filter(review_date__lte=today, review_reminded_at__isnull=True)
         .exclude(delivery_status__in=FINAL_DELIVERY_STATUSES)
+        # Progress posted on or after the review date was the review.
+        .exclude(last_progress_at__date__gte=F("review_date"))
         .select_related("owner", "issue")
         .order_by("review_date", "id")
     )

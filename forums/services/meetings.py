@@ -119,25 +119,27 @@ def _to_the_minute(*moments: dt.datetime) -> tuple[dt.datetime, ...]:
     return tuple(moment.replace(second=0, microsecond=0) for moment in moments)
 
 
-def _refuse_cancelling_once_recorded(meeting: Meeting) -> None:
+def _refuse_cancelling_once_recorded(meeting: Meeting, *, following: bool) -> None:
     """A meeting that has started and has attendance, notes or decisions (each outcome
-    writes one) recorded took place: it is marked held, not cancelled."""
+    writes one) recorded at it took place: it is marked held, not cancelled. Decisions
+    made out of session before it, and noted on its agenda, do not count."""
     if meeting.start > timezone.now():
         return
     recorded = (
         meeting.attendance_recorded_at is not None
         or meeting.minutes_published_at is not None
         or AgendaItem.objects.filter(meeting=meeting)
-        .filter(~Q(notes="") | Q(decisions__isnull=False))
+        .filter(~Q(notes="") | Q(decisions__created_at__gte=meeting.start))
         .exists()
     )
     if recorded:
-        raise ForumActionRefused(
-            gettext(
-                "This meeting took place: attendance, minutes or outcomes are recorded for "
-                "it. Mark it as held instead."
-            )
+        refusal = gettext(
+            "This meeting took place: attendance, minutes or outcomes are recorded for it. "
+            "Mark it as held instead."
         )
+        if following:
+            refusal += " " + gettext("To cancel the meetings after it, cancel from the next one.")
+        raise ForumActionRefused(refusal)
 
 
 @transaction.atomic
@@ -260,7 +262,7 @@ def update_meeting(
 def cancel_meeting(meeting: Meeting, *, by, following: bool = False) -> list[Meeting]:
     """Cancel a meeting, or it and the rest of its series; members hear of published ones."""
     scope = _locked_scope(meeting, following=following)
-    _refuse_cancelling_once_recorded(scope[0])
+    _refuse_cancelling_once_recorded(scope[0], following=following)
     was_published = any(m.status == MeetingStatus.PUBLISHED for m in scope)
     for current in scope:
         if current.status == MeetingStatus.PUBLISHED and current.published_at is None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, connections
 from django.urls import reverse
 
 from feedback.choices import DeliveryStatus
-from feedback.models import OverdueReminder
+from feedback.models import OverdueReminder, Response
 from feedback.services.follow_through import send_overdue_reminders
 from feedback.tasks import send_overdue_reminders as send_overdue_reminders_task
 from forums.choices import ActionStatus
@@ -139,6 +139,20 @@ def test_send_overdue_reminders_response_due_for_review_reminds_owner_once():
 
     assert before == 0
     assert reminders_to(owner) == [f"{response.issue.reference}: the response is due for review"]
+
+
+def test_send_overdue_reminders_response_whose_owner_reported_on_the_review_date_is_not_reminded():
+    owner = UserFactory()
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(
+            owner=owner, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 2)
+        )
+    Response.objects.filter(pk=response.pk).update(last_progress_at=MONDAY)
+
+    with time_machine.travel(MONDAY + dt.timedelta(hours=1), tick=False):
+        sent = send_overdue_reminders()
+
+    assert (sent, reminders_to(owner)) == (0, [])
 
 
 def test_send_overdue_reminders_delivered_response_is_not_reviewed():

@@ -390,6 +390,28 @@ def test_cancel_meeting_that_has_started_with_a_decision_recorded_is_refused(
         services.cancel_meeting(under_way, by=facilitator)
 
 
+def test_cancel_meeting_that_started_with_only_a_decision_made_out_of_session_before_it(
+    forum, facilitator
+):
+    meeting = MeetingFactory(forum=forum)
+    DecisionFactory(agenda_item=AgendaItemFactory(meeting=meeting, title="To note"))
+
+    with time_machine.travel(meeting.start + dt.timedelta(minutes=30), tick=False):
+        services.cancel_meeting(meeting, by=facilitator)
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+
+
+def test_cancel_a_held_meetings_series_from_it_says_to_cancel_from_the_next_one(
+    under_way, facilitator
+):
+    Meeting.objects.filter(pk=under_way.pk).update(attendance_recorded_at=timezone.now())
+
+    with pytest.raises(ForumActionRefused, match="cancel from the next one"):
+        services.cancel_meeting(under_way, by=facilitator, following=True)
+
+
 def test_cancel_meeting_that_started_with_nothing_recorded_is_cancelled(under_way, facilitator):
     AgendaItemFactory(meeting=under_way, notes="")
 

@@ -241,6 +241,18 @@ def test_decisions_register_gives_readers_the_published_wording_and_keepers_the_
     assert {row[4] for row in kept[1:]} == {"DRAFT secret wording", "A new draft decision"}
 
 
+def test_decisions_register_gives_a_strategic_executive_the_draft_they_keep(client, world):
+    executive = MembershipFactory(forum=world.strategic, role=MembershipRole.EXECUTIVE).user
+    meeting = held_meeting(world.strategic, title="Strategic July")
+    item = AgendaItemFactory(meeting=meeting, title="Funding")
+    publish_minutes(meeting, by=world.executive)
+    record_minutes(meeting, by=world.executive, notes={}, decisions={item.pk: "Fund it"})
+
+    rows = csv_rows(download(client, executive, "decisions"))
+
+    assert "Fund it" in {row[4] for row in rows[1:]}
+
+
 def test_actions_register_shows_a_restricted_issue_to_its_forums_facilitator(client, world):
     rows = csv_rows(download(client, world.south_facilitator, "actions", forum=world.south))
 
