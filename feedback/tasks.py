@@ -1,7 +1,8 @@
 from celery import shared_task
 
+from .services.consultations import carry_over_stranded_consultations
 from .services.follow_through import send_overdue_reminders as send_reminders_now
-from .services.routing import carry_over_stranded as carry_over_stranded_now
+from .services.routing import carry_over_stranded as carry_over_stranded_issues
 
 
 @shared_task(name="feedback.send_overdue_reminders")
@@ -12,5 +13,6 @@ def send_overdue_reminders() -> int:
 
 @shared_task(name="feedback.carry_over_stranded")
 def carry_over_stranded() -> int:
-    """Carry over the items a held or cancelled meeting was left holding."""
-    return carry_over_stranded_now()
+    """Carry over the items (issues, consultations) a held or cancelled meeting was left
+    holding; how many meetings' items were carried over."""
+    return carry_over_stranded_issues() + carry_over_stranded_consultations()

@@ -245,21 +245,26 @@ def _is_on_coming_agenda(target: ConsultationTarget) -> bool:
     return status in COMING_MEETING_STATUSES
 
 
+def _lock_open_consultations(**where) -> None:
+    """Lock the open consultations matching `where` before any of their targets, as every
+    service locks them: one closing meanwhile is either closed first (and then neither
+    placed nor carried over) or waits until the caller is done (and takes its items off
+    again)."""
+    list(
+        Consultation.objects.select_for_update(of=("self",), no_key=True)
+        .filter(status=ConsultationStatus.OPEN, **where)
+        .order_by("pk")
+        .only("pk")
+    )
+
+
 @transaction.atomic
 def place_waiting_consultations(meeting: Meeting) -> int:
     """A newly published meeting takes the forum's open consultations waiting for one; a
     target already on a coming agenda stays there, so running this twice places once."""
     if not _takes_items(meeting):
         return 0
-    # The consultations first, as every service locks them, so that one closing meanwhile
-    # is either closed first (and not placed) or waits until this is done (and takes its
-    # items off again).
-    list(
-        Consultation.objects.select_for_update(of=("self",), no_key=True)
-        .filter(status=ConsultationStatus.OPEN, targets__forum=meeting.forum)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    _lock_open_consultations(targets__forum=meeting.forum)
     waiting = (
         ConsultationTarget.objects.select_for_update(of=("self",))
         .filter(
@@ -288,6 +293,7 @@ def place_waiting_consultations(meeting: Meeting) -> int:
 def carry_over_consultations(meeting: Meeting) -> int:
     """Unanswered consultations of a held or cancelled meeting go to the forum's next open
     meeting (or wait for it); closed ones stay where they were."""
+    _lock_open_consultations(targets__agenda_item__meeting=meeting)
     unanswered = (
         ConsultationTarget.objects.select_for_update(of=("self",))
         .filter(
@@ -320,6 +326,24 @@ def carry_over_consultations(meeting: Meeting) -> int:
     for item in last_on.values():
         warn_if_over_time(item)
     return moved
+
+
+def carry_over_stranded_consultations() -> int:
+    """Carry over the unanswered consultations a held or cancelled meeting still holds, as
+    `routing.carry_over_stranded` does its issues. Returns how many meetings it carried over."""
+    meetings = list(
+        Meeting.objects.filter(
+            status__in=(MeetingStatus.COMPLETED, MeetingStatus.CANCELLED),
+            pk__in=ConsultationTarget.objects.filter(
+                answered_at__isnull=True,
+                agenda_item__isnull=False,
+                consultation__status=ConsultationStatus.OPEN,
+            ).values("agenda_item__meeting"),
+        ).order_by("start", "pk")
+    )
+    for meeting in meetings:
+        carry_over_consultations(meeting)
+    return len(meetings)
 
 
 def _lock_target(target: ConsultationTarget) -> ConsultationTarget:

@@ -10,6 +10,7 @@ from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from feedback.models import ConsultationAnswer, ConsultationEvent, ConsultationTarget
 from feedback.personal_data import consultation_answers
 from feedback.services import consultations as services
+from feedback.tasks import carry_over_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
 from forums.models import AgendaItem
 from forums.services.meetings import cancel_meeting, complete_meeting, publish_meeting
@@ -201,6 +202,25 @@ def test_cancelled_meeting_with_no_next_meeting_leaves_consultation_waiting(
     assert services.place_waiting_consultations(meeting) == 1
     target.refresh_from_db()
     assert target.agenda_item.meeting == meeting
+
+
+def test_consultation_a_held_meeting_was_left_holding_is_carried_over_by_the_next_sweep(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=30),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=30),
+    )
+    # Held, with its carrying over lost.
+    type(loop.cfsn_meeting).objects.filter(pk=loop.cfsn_meeting.pk).update(
+        status=MeetingStatus.COMPLETED
+    )
+
+    swept, again = carry_over_stranded(), carry_over_stranded()
+
+    target = consultation.targets.get()
+    assert (swept, again) == (1, 0)
+    assert target.agenda_item.meeting == later
 
 
 def test_answered_consultation_is_not_carried_over(loop):
