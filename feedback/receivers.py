@@ -4,6 +4,7 @@ services."""
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -22,7 +23,11 @@ from members.models import Region, User
 
 from .models import Comment, Endorsement, Referral, Response
 from .selectors import carried_over_count
-from .services.consultations import carry_over_consultations, place_waiting_consultations
+from .services.consultations import (
+    carry_over_consultations,
+    place_waiting_consultations,
+    take_consultation_off_agenda,
+)
 from .services.counters import (
     issues_endorsed_by,
     recount_endorsed_by,
@@ -114,16 +119,21 @@ def on_action_issue_links(sender, actions, **kwargs) -> dict[int, tuple[str, str
 @receiver(agenda_item_removing, dispatch_uid="feedback.take_off_agenda")
 def on_agenda_item_removing(sender, item, by, **kwargs) -> None:
     take_off_agenda(item, by=by)
+    take_consultation_off_agenda(item, by=by)
 
 
 @receiver(pre_delete, sender=Meeting, dispatch_uid="feedback.take_off_deleted_meeting")
 def on_meeting_deleted(sender, instance, **kwargs) -> None:
-    """A meeting deleted (in the admin: no service deletes one) sends the issues on its
-    agenda back to their forum's queue first, instead of leaving them "on the agenda" of
-    nothing."""
-    items = AgendaItem.objects.filter(meeting=instance, referral__left_at__isnull=True)
+    """A meeting deleted (in the admin: no service deletes one) sends the issues and
+    consultations on its agenda back to wait for their forum's next meeting first, instead
+    of leaving them "on the agenda" of nothing."""
+    items = AgendaItem.objects.filter(meeting=instance).filter(
+        Q(referral__isnull=False, referral__left_at__isnull=True)
+        | Q(consultation_target__isnull=False, consultation_target__answered_at__isnull=True)
+    )
     for item in items.order_by("position", "pk"):
         take_off_agenda(item, by=None)
+        take_consultation_off_agenda(item, by=None)
 
 
 @receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")

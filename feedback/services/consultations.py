@@ -328,6 +328,40 @@ def carry_over_consultations(meeting: Meeting) -> int:
     return moved
 
 
+@transaction.atomic
+def take_consultation_off_agenda(agenda_item: AgendaItem, *, by) -> ConsultationTarget | None:
+    """A consultation's item is taken off its agenda: the consultation waits for the
+    forum's next meeting published, and says so. None when the item brings none."""
+    target = (
+        ConsultationTarget.objects.filter(agenda_item=agenda_item, answered_at__isnull=True)
+        .select_related("forum")
+        .first()
+    )
+    if target is None:
+        return None
+    target = _lock_target(target)
+    if target.agenda_item_id != agenda_item.pk:
+        return None
+    meeting = agenda_item.meeting
+    target.agenda_item = None
+    target.save(update_fields=["agenda_item"])
+    if not target.consultation.is_open:
+        # Closing takes it off the agendas: it waits for nothing.
+        return target
+    log_consultation_event(
+        target.consultation,
+        kind=ConsultationEventKind.QUEUED,
+        actor=by,
+        forum=target.forum,
+        note=gettext(
+            "Taken off the agenda of %(meeting)s, %(when)s; waiting for the next meeting of "
+            "%(forum)s."
+        )
+        % {"meeting": meeting.title, "when": _when(meeting), "forum": target.forum.name},
+    )
+    return target
+
+
 def carry_over_stranded_consultations() -> int:
     """Carry over the unanswered consultations a held or cancelled meeting still holds, as
     `routing.carry_over_stranded` does its issues. Returns how many meetings it carried over."""

@@ -368,6 +368,14 @@ def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIt
                 "before it."
             )
         )
+    if item.kind == AgendaItemKind.CONSULTATION:
+        raise ForumActionRefused(
+            gettext(
+                "A consultation is answered at the meeting it is on, and carried over to the "
+                "next one if that meeting does not reach it: remove it here and it joins the "
+                "next meeting published."
+            )
+        )
     for _receiver, found in agenda_item_issues.send(sender=AgendaItem, items=[item]):
         if found:
             raise ForumActionRefused(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import AnswerSource, ConsultationEventKind, ConsultationStatus
@@ -12,7 +13,9 @@ from feedback.personal_data import consultation_answers
 from feedback.services import consultations as services
 from feedback.tasks import carry_over_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
+from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem
+from forums.services.agenda import move_to_later_meeting, remove_agenda_item
 from forums.services.meetings import cancel_meeting, complete_meeting, publish_meeting
 from members.choices import NotificationKind
 from members.models import Notification
@@ -223,6 +226,50 @@ def test_consultation_a_held_meeting_was_left_holding_is_carried_over_by_the_nex
     assert target.agenda_item.meeting == later
 
 
+def test_removing_a_consultations_item_leaves_it_waiting_for_the_next_meeting_once(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    target = consultation.targets.get()
+
+    remove_agenda_item(target.agenda_item, by=loop.cfsn_facilitator)
+
+    target.refresh_from_db()
+    event = ConsultationEvent.objects.filter(consultation=consultation).latest("id")
+    assert target.agenda_item is None
+    assert event.kind == ConsultationEventKind.QUEUED
+    assert event.note.startswith(f"Taken off the agenda of {loop.cfsn_meeting.title}")
+    later = MeetingFactory(forum=loop.cfsn)
+    assert services.place_waiting_consultations(later) == 1
+    assert later.agenda_items.filter(kind=AgendaItemKind.CONSULTATION).count() == 1
+
+
+def test_moving_a_consultations_item_to_a_later_meeting_is_refused(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    item = consultation.targets.get().agenda_item
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=7),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=7),
+    )
+
+    with pytest.raises(ForumActionRefused, match="A consultation is answered at the meeting"):
+        move_to_later_meeting(item, meeting=later, by=loop.cfsn_facilitator)
+
+    assert consultation.targets.get().agenda_item == item
+
+
+def test_deleting_a_meeting_leaves_its_consultation_waiting_for_the_next_meeting(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+
+    loop.cfsn_meeting.delete()
+
+    target = consultation.targets.get()
+    assert target.agenda_item is None
+    assert (
+        ConsultationEvent.objects.filter(consultation=consultation).latest("id").kind
+        == ConsultationEventKind.QUEUED
+    )
+
+
 def test_answered_consultation_is_not_carried_over(loop):
     consultation = open_for(loop)
     target = consultation.targets.get(forum=loop.cfsn)
@@ -427,3 +474,14 @@ def test_personal_data_lists_answers_the_member_wrote(loop):
         ("Intake across regions", "Northern CFSN", "What works?", "Mine.", "A member's own answer")
     ]
     assert consultation_answers(loop.cfsn_facilitator) == []
+
+
+def test_removing_a_consultations_item_says_first_that_it_waits_for_the_next_meeting(client, loop):
+    item = open_for(loop, forums=[loop.cfsn]).targets.get().agenda_item
+    client.force_login(loop.cfsn_facilitator)
+
+    page = client.get(
+        reverse("forums:agenda-item-delete", kwargs={"pk": item.meeting_id, "item_pk": item.pk})
+    ).content.decode()
+
+    assert "It brings a consultation: the consultation waits for the next meeting" in page
