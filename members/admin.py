@@ -15,6 +15,7 @@ from .models import (
     Region,
     User,
 )
+from .services import deactivate_account
 
 
 class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
@@ -80,6 +81,17 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # A member made inactive here leaves as they would themselves: what is owed to them
+        # and held for them goes (deactivate_account), not only the flag.
+        leaving = change and "is_active" in form.changed_data and not obj.is_active
+        if leaving:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if leaving:
+            deactivate_account(obj, by=request.user)
+            obj.is_active = False
 
     def get_fieldsets(self, request, obj=None):
         if obj is None and not settings.LOCAL_ACCOUNTS_ENABLED:

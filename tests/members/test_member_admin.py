@@ -3,8 +3,11 @@ its case, and, with local accounts off, with no password to keep."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from members.models import User
+from forums.choices import RegistrationStatus
+from members.models import Notification, User
+from tests.factories.forums import LearningSessionFactory, RegistrationFactory
 from tests.factories.members import UserFactory
 
 
@@ -180,3 +183,28 @@ def test_admin_changing_a_member_keeps_their_own_address(admin_client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.email, member.display_name) == ("alex@example.org", "Alex Chen")
+
+
+@pytest.mark.django_db
+def test_admin_making_a_member_inactive_gives_up_what_was_owed_and_held_for_them(admin_client):
+    member = UserFactory(email="alex@example.org", display_name="Alex")
+    session = LearningSessionFactory(capacity=1)
+    RegistrationFactory(meeting=session, user=member)
+    waiting = RegistrationFactory(
+        meeting=session, user=UserFactory(), status=RegistrationStatus.WAITLISTED
+    )
+    owed = Notification.objects.create(
+        recipient=member, subject="Reminder", next_attempt_at=timezone.now()
+    )
+    data = change_form(member)
+    del data["is_active"]
+
+    response = admin_client.post(reverse("admin:members_user_change", args=[member.pk]), data)
+
+    member.refresh_from_db()
+    waiting.refresh_from_db()
+    owed.refresh_from_db()
+    assert response.status_code == 302
+    assert member.is_active is False
+    assert waiting.status == RegistrationStatus.REGISTERED
+    assert owed.next_attempt_at is None
