@@ -133,7 +133,7 @@ def on_meeting_deleted(sender, instance, **kwargs) -> None:
     )
     for item in items.order_by("position", "pk"):
         take_off_agenda(item, by=None)
-        take_consultation_off_agenda(item, by=None)
+        take_consultation_off_agenda(item, by=None, keep_answered=False)
 
 
 @receiver(agenda_item_issues, dispatch_uid="feedback.issues_on_agenda")

@@ -14,5 +14,5 @@ def send_overdue_reminders() -> int:
 @shared_task(name="feedback.carry_over_stranded")
 def carry_over_stranded() -> int:
     """Carry over the items (issues, consultations) a held or cancelled meeting was left
-    holding; how many meetings' items were carried over."""
+    holding; how many carry-overs ran (a meeting's issues and its consultations count apart)."""
     return carry_over_stranded_issues() + carry_over_stranded_consultations()

@@ -17,6 +17,7 @@ from forums.choices import (
     MeetingStatus,
     Tier,
 )
+from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Forum, Meeting, Membership
 from forums.services.agenda import add_agenda_item, remove_agenda_item, warn_if_over_time
 from members.choices import NotificationKind
@@ -329,18 +330,28 @@ def carry_over_consultations(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def take_consultation_off_agenda(agenda_item: AgendaItem, *, by) -> ConsultationTarget | None:
+def take_consultation_off_agenda(
+    agenda_item: AgendaItem, *, by, keep_answered: bool = True
+) -> ConsultationTarget | None:
     """A consultation's item is taken off its agenda: the consultation waits for the
-    forum's next meeting published, and says so. None when the item brings none."""
-    target = (
-        ConsultationTarget.objects.filter(agenda_item=agenda_item, answered_at__isnull=True)
-        .select_related("forum")
-        .first()
-    )
+    forum's next meeting published, and says so. None when the item brings none. Where the
+    forum has answered there, the item is the record of it and is not taken off
+    (ForumActionRefused), unless `keep_answered` is off (its meeting is being deleted)."""
+    target = ConsultationTarget.objects.filter(agenda_item=agenda_item).first()
     if target is None:
         return None
     target = _lock_target(target)
     if target.agenda_item_id != agenda_item.pk:
+        return None
+    if target.answered_at is not None:
+        if keep_answered:
+            raise ForumActionRefused(
+                gettext(
+                    "%(forum)s has answered this consultation here: the item stays on the "
+                    "agenda as the record of it."
+                )
+                % {"forum": target.forum.name}
+            )
         return None
     meeting = agenda_item.meeting
     target.agenda_item = None

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -355,6 +356,15 @@ def relocate_agenda_item(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIte
     return moved
 
 
+def brings_consultation(item: AgendaItem) -> bool:
+    """Whether a consultation is answered at this item, whatever its kind says now."""
+    try:
+        item.consultation_target  # noqa: B018 - the reverse one-to-one, read to test it
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
 @transaction.atomic
 def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaItem:
     """Move an item to a later open meeting of its forum in one step: it is taken off this
@@ -368,7 +378,7 @@ def move_to_later_meeting(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIt
                 "before it."
             )
         )
-    if item.kind == AgendaItemKind.CONSULTATION:
+    if brings_consultation(item):
         raise ForumActionRefused(
             gettext(
                 "A consultation is answered at the meeting it is on, and carried over to the "

@@ -137,7 +137,7 @@ def _refuse_cancelling_once_recorded(meeting: Meeting, *, following: bool) -> No
             "This meeting took place: attendance, minutes or outcomes are recorded for it. "
             "Mark it as held instead."
         )
-        if following:
+        if following and meeting.series_id:
             refusal += " " + gettext("To cancel the meetings after it, cancel from the next one.")
         raise ForumActionRefused(refusal)
 

@@ -132,6 +132,7 @@ class AgendaItemDeleteView(AgendaItemMixin, FormView):
         found = agenda_item_issues.send(sender=AgendaItem, items=[self.item])
         return super().get_context_data(
             brings_issue=any(self.item.pk in (issues or {}) for _receiver, issues in found),
+            brings_consultation=services.brings_consultation(self.item),
             **kwargs,
         )
 

@@ -242,9 +242,11 @@ def test_removing_a_consultations_item_leaves_it_waiting_for_the_next_meeting_on
     assert later.agenda_items.filter(kind=AgendaItemKind.CONSULTATION).count() == 1
 
 
-def test_moving_a_consultations_item_to_a_later_meeting_is_refused(loop):
+def test_moving_a_consultations_item_to_a_later_meeting_is_refused_whatever_its_kind(loop):
     consultation = open_for(loop, forums=[loop.cfsn])
     item = consultation.targets.get().agenda_item
+    AgendaItem.objects.filter(pk=item.pk).update(kind=AgendaItemKind.OTHER)
+    item.refresh_from_db()
     later = MeetingFactory(
         forum=loop.cfsn,
         start=loop.cfsn_meeting.start + dt.timedelta(days=7),
@@ -485,3 +487,20 @@ def test_removing_a_consultations_item_says_first_that_it_waits_for_the_next_mee
     ).content.decode()
 
     assert "It brings a consultation: the consultation waits for the next meeting" in page
+
+
+def test_removing_the_item_a_forum_answered_a_consultation_at_is_refused(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    target = consultation.targets.get()
+    with loop.at(loop.cfsn_meeting):
+        services.record_consultation_answers(
+            target,
+            answers={consultation.questions.first().pk: "One form."},
+            by=loop.cfsn_facilitator,
+        )
+
+        with pytest.raises(ForumActionRefused, match="has answered this consultation here"):
+            remove_agenda_item(target.agenda_item, by=loop.cfsn_facilitator)
+
+    target.refresh_from_db()
+    assert target.agenda_item.meeting == loop.cfsn_meeting

@@ -147,7 +147,10 @@ def test_send_overdue_reminders_response_whose_owner_reported_on_the_review_date
         response = ResponseFactory(
             owner=owner, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 2)
         )
-    Response.objects.filter(pk=response.pk).update(last_progress_at=MONDAY)
+    # Early on the review date where the portal is, still the day before in UTC.
+    Response.objects.filter(pk=response.pk).update(
+        last_progress_at=dt.datetime(2026, 3, 1, 20, tzinfo=dt.UTC)
+    )
 
     with time_machine.travel(MONDAY + dt.timedelta(hours=1), tick=False):
         sent = send_overdue_reminders()

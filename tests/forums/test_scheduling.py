@@ -406,7 +406,11 @@ def test_cancel_meeting_that_started_with_only_a_decision_made_out_of_session_be
 def test_cancel_a_held_meetings_series_from_it_says_to_cancel_from_the_next_one(
     under_way, facilitator
 ):
-    Meeting.objects.filter(pk=under_way.pk).update(attendance_recorded_at=timezone.now())
+    Meeting.objects.filter(pk=under_way.pk).update(
+        attendance_recorded_at=timezone.now(),
+        series=MeetingSeriesFactory(forum=under_way.forum),
+    )
+    under_way.refresh_from_db()
 
     with pytest.raises(ForumActionRefused, match="cancel from the next one"):
         services.cancel_meeting(under_way, by=facilitator, following=True)
