@@ -566,6 +566,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.carry_over_stranded",
         "schedule": crontab(minute="*/10"),
     },
+    # And what waits to join a forum's next meeting by itself, should placing it have failed
+    # when the meeting was published.
+    "place-stranded": {
+        "task": "feedback.place_stranded",
+        "schedule": crontab(minute="5-59/10"),
+    },
     # Daily, early: each overdue action's owner hears once a day, however often it runs.
     "send-overdue-reminders": {
         "task": "feedback.send_overdue_reminders",

@@ -11,7 +11,7 @@ from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from feedback.models import ConsultationAnswer, ConsultationEvent, ConsultationTarget
 from feedback.personal_data import consultation_answers
 from feedback.services import consultations as services
-from feedback.tasks import carry_over_stranded
+from feedback.tasks import carry_over_stranded, place_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem
@@ -504,3 +504,16 @@ def test_removing_the_item_a_forum_answered_a_consultation_at_is_refused(loop):
 
     target.refresh_from_db()
     assert target.agenda_item.meeting == loop.cfsn_meeting
+
+
+def test_consultation_left_waiting_when_placing_failed_joins_the_next_open_meeting_by_sweep(
+    loop,
+):
+    consultation = open_for(loop, forums=[loop.other_cfsn])
+    # Published, with its placing lost.
+    meeting = MeetingFactory(forum=loop.other_cfsn)
+
+    swept, again = place_stranded(), place_stranded()
+
+    assert (swept, again) == (1, 0)
+    assert consultation.targets.get().agenda_item.meeting == meeting

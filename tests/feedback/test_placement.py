@@ -10,6 +10,7 @@ from feedback.models import IssueEvent
 from feedback.services import issues as issue_services
 from feedback.services import routing
 from feedback.services.placement import move_to_later_meeting
+from feedback.tasks import place_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
 from forums.models import AgendaItem, ForumAgendaDefault
 from forums.services.agenda import remove_agenda_item
@@ -515,3 +516,17 @@ def test_deleting_a_meeting_returns_the_issues_on_its_agenda_to_the_queue(loop):
     assert issue.events.latest("created_at", "id").note.startswith(
         f"Taken off the agenda of {loop.cfsn_meeting.title}"
     )
+
+
+def test_escalations_left_waiting_when_placing_failed_join_the_next_open_meeting_by_sweep(loop):
+    published = loop.statewide_meeting
+    published.status = MeetingStatus.DRAFT
+    published.save(update_fields=["status"])
+    issue = _escalated(loop)
+    # Published, with its placing lost.
+    type(published).objects.filter(pk=published.pk).update(status=MeetingStatus.PUBLISHED)
+
+    swept, again = place_stranded(), place_stranded()
+
+    assert (swept, again) == (1, 0)
+    assert _item(issue).meeting == published
