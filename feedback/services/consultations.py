@@ -373,42 +373,6 @@ def take_consultation_off_agenda(
     return target
 
 
-def place_stranded_consultations() -> int:
-    """Place the open consultations waiting for a forum's next meeting where that meeting
-    is open, as `routing.place_stranded_referrals` does issues. Returns how many."""
-    forums = Forum.objects.filter(
-        pk__in=ConsultationTarget.objects.filter(
-            answered_at__isnull=True,
-            agenda_item__isnull=True,
-            consultation__status=ConsultationStatus.OPEN,
-        ).values("forum")
-    ).order_by("pk")
-    placed = 0
-    for forum in forums:
-        meeting = next_open_meeting(forum)
-        if meeting is not None:
-            placed += place_waiting_consultations(meeting)
-    return placed
-
-
-def carry_over_stranded_consultations() -> int:
-    """Carry over the unanswered consultations a held or cancelled meeting still holds, as
-    `routing.carry_over_stranded` does its issues. Returns how many meetings it carried over."""
-    meetings = list(
-        Meeting.objects.filter(
-            status__in=(MeetingStatus.COMPLETED, MeetingStatus.CANCELLED),
-            pk__in=ConsultationTarget.objects.filter(
-                answered_at__isnull=True,
-                agenda_item__isnull=False,
-                consultation__status=ConsultationStatus.OPEN,
-            ).values("agenda_item__meeting"),
-        ).order_by("start", "pk")
-    )
-    for meeting in meetings:
-        carry_over_consultations(meeting)
-    return len(meetings)
-
-
 def _lock_target(target: ConsultationTarget) -> ConsultationTarget:
     """The target, after its consultation, locked against closing meanwhile (consultation
     first, as every service locks them): answers being recorded are in before a close or a

@@ -762,41 +762,6 @@ def take_off_agenda(agenda_item: AgendaItem, *, by) -> PracticeIssue | None:
     return issue
 
 
-def place_stranded_referrals() -> int:
-    """Place what waits to join a forum's next meeting by itself (escalations, responses,
-    carry-overs) where that meeting is open: placing runs once a meeting is published, and
-    a failure then (logged) leaves them waiting. Returns how many were placed."""
-    forum_ids = (
-        Referral.objects.filter(left_at__isnull=True, auto_place=True)
-        .exclude(agenda_item__meeting__status__in=COMING_MEETING_STATUSES)
-        .order_by()
-        .values_list("forum_id", flat=True)
-        .distinct()
-    )
-    placed = 0
-    for forum in Forum.objects.filter(pk__in=list(forum_ids)).order_by("pk"):
-        meeting = next_open_meeting(forum)
-        if meeting is not None:
-            placed += place_waiting_referrals(meeting)
-    return placed
-
-
-def carry_over_stranded() -> int:
-    """Carry over what a held or cancelled meeting still holds: its carrying over runs once
-    the meeting's change is saved, and a failure then (logged) leaves its items behind.
-    Returns how many meetings it carried over."""
-    stranded = Meeting.objects.filter(
-        status__in=(MeetingStatus.COMPLETED, MeetingStatus.CANCELLED),
-        pk__in=Referral.objects.filter(left_at__isnull=True, agenda_item__isnull=False).values(
-            "agenda_item__meeting"
-        ),
-    ).order_by("start", "pk")
-    meetings = list(stranded)
-    for meeting in meetings:
-        carry_over_unfinished(meeting)
-    return len(meetings)
-
-
 @transaction.atomic
 def request_information(issue: PracticeIssue, *, forum: Forum, by, note: str) -> PracticeIssue:
     """Triage: ask the submitter for more information before the forum takes it up."""

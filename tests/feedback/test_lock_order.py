@@ -56,9 +56,10 @@ def stay_is_free(referral: Referral) -> bool:
     return free == [True]
 
 
-def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> tuple[bool, list]:
-    """Hold the issue's lock, as a service acting on it does; run `call` on its own
-    connection until it waits; tell whether the stay was still free meanwhile."""
+def while_locked(lock, call, meanwhile) -> tuple[object, list]:
+    """Take a lock with `lock()`, as another service would; run `call` on its own connection
+    until it waits; then, still holding the lock, run `meanwhile()`. Returns what `meanwhile`
+    returned and what `call` returned (or raised)."""
     outcome: list = []
 
     def run():
@@ -70,15 +71,25 @@ def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> t
             connections.close_all()
 
     with transaction.atomic():
-        PracticeIssue.objects.select_for_update().get(pk=issue.pk)
+        lock()
         thread = threading.Thread(target=run)
         thread.start()
         deadline = time.monotonic() + 10
         while not waiting_for_a_lock() and time.monotonic() < deadline:
             time.sleep(0.02)
-        free = stay_is_free(referral)
+        during = meanwhile()
     thread.join(timeout=30)
-    return free, outcome
+    return during, outcome
+
+
+def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> tuple[bool, list]:
+    """Hold the issue's lock, as a service acting on it does; run `call` until it waits;
+    tell whether the stay was still free meanwhile."""
+    return while_locked(
+        lambda: PracticeIssue.objects.select_for_update().get(pk=issue.pk),
+        call,
+        lambda: stay_is_free(referral),
+    )
 
 
 def test_carrying_over_a_held_meetings_items_waits_for_the_issue_before_its_stay(loop):
@@ -148,33 +159,21 @@ def test_answers_recorded_while_the_consultation_closes_wait_and_are_refused(loo
     )
     target = consultation.targets.get()
     question = consultation.questions.get()
-    outcome: list = []
 
     def answer():
-        try:
-            with loop.at(loop.cfsn_meeting):
-                outcome.append(
-                    consultations.record_consultation_answers(
-                        target, answers={question.pk: "One form."}, by=loop.cfsn_facilitator
-                    )
-                )
-        except Exception as exc:  # the test shows what it raised
-            outcome.append(exc)
-        finally:
-            connections.close_all()
+        with loop.at(loop.cfsn_meeting):
+            return consultations.record_consultation_answers(
+                target, answers={question.pk: "One form."}, by=loop.cfsn_facilitator
+            )
 
-    # Closing holds the consultation's lock while answers are being recorded.
-    with transaction.atomic():
-        Consultation.objects.select_for_update().get(pk=consultation.pk)
-        thread = threading.Thread(target=answer)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not waiting_for_a_lock() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        Consultation.objects.filter(pk=consultation.pk).update(
+    # Closing holds the consultation's lock while answers are being recorded, and closes it.
+    _, outcome = while_locked(
+        lambda: Consultation.objects.select_for_update().get(pk=consultation.pk),
+        answer,
+        lambda: Consultation.objects.filter(pk=consultation.pk).update(
             status=ConsultationStatus.CLOSED, closed_at=timezone.now()
-        )
-    thread.join(timeout=30)
+        ),
+    )
 
     assert [str(o) for o in outcome] == ["This consultation is closed: it takes no more answers."]
     assert not ConsultationAnswer.objects.exists()
