@@ -111,6 +111,9 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def axe_violations(page, axe_source: str) -> list[str]:
+    # A click that follows a link returns once the next page starts to load: audit that page
+    # when it has loaded, not the one it replaces.
+    page.wait_for_load_state()
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -27,8 +27,10 @@ def sign_out(page):
 
 def register_from_the_list(page, axe_source, *, button: str) -> list[str]:
     menu_link(page, "Practice", "Learning sessions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learning sessions")
     problems = axe_violations(page, axe_source)
     page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     problems += axe_violations(page, axe_source)
     page.get_by_role("button", name=button).click()
     problems += axe_violations(page, axe_source)
