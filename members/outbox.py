@@ -8,6 +8,7 @@ one email per person, under the same locks; every email carries a one-click unsu
 
 import datetime as dt
 import logging
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,9 @@ from .text import one_line
 from .unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
+
+# Kept on a row the outbox gives up because its recipient left.
+DEACTIVATED = "Account deactivated"
 
 # One sweep sends at most this many rows; the next sweep (a minute later) takes the rest.
 SWEEP_LIMIT = 200
@@ -90,8 +94,24 @@ def notification_email(notification: Notification) -> EmailMessage:
     )
 
 
+def loggable(exc: Exception) -> str:
+    """What the logs may say of a failed send: the error's kind and the mail server's code.
+    Its text can name the recipients (a refused address, say), which the logs never do."""
+    code = getattr(exc, "smtp_code", None)
+    if code is None and isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code = ",".join(sorted({str(answer[0]) for answer in exc.recipients.values()}))
+    return exc.__class__.__name__ + (f" ({code})" if code else "")
+
+
 def _attempt(notification: Notification) -> Attempt:
     """Email a row the caller has locked; stamp it sent, or record the failure and back off."""
+    if not notification.recipient.is_active:
+        # Written for someone by a change that read them just before they left: the outbox
+        # never sends to a former member.
+        notification.next_attempt_at = None
+        notification.last_error = DEACTIVATED
+        notification.save(update_fields=["next_attempt_at", "last_error"])
+        return Attempt(sent=False)
     notification.attempts += 1
     try:
         # Send, then stamp, while the row stays locked: if the stamp is lost (the database
@@ -108,7 +128,7 @@ def _attempt(notification: Notification) -> Attempt:
                 "Notification %s not emailed after %s attempts; giving up: %s",
                 notification.pk,
                 notification.attempts,
-                notification.last_error,
+                loggable(exc),
             )
             delay = None
         else:
@@ -119,7 +139,7 @@ def _attempt(notification: Notification) -> Attempt:
                 notification.pk,
                 notification.attempts,
                 delay,
-                notification.last_error,
+                loggable(exc),
             )
         notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
         return Attempt(sent=False, retry_in=delay)
@@ -264,7 +284,10 @@ def _send_digest(recipient_id: int, delivery: str) -> bool:
             error = f"{exc.__class__.__name__}: {exc}"[:300]
             owed.update(attempts=F("attempts") + 1, last_error=error)
             logger.warning(
-                "The %s digest for user %s was not emailed: %s", delivery, recipient_id, error
+                "The %s digest for user %s was not emailed: %s",
+                delivery,
+                recipient_id,
+                loggable(exc),
             )
             return False
         owed.update(attempts=F("attempts") + 1, sent_at=timezone.now())

@@ -2,16 +2,18 @@
 
 import datetime as dt
 import logging
+import smtplib
 import threading
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
 from django.utils import timezone
 
 from members import outbox
 from members.models import Notification
-from members.services import notify, notify_many
+from members.services import deactivate_account, notify, notify_many
 from members.tasks import send_unsent_notifications
 from tests.factories.members import NotificationFactory, UserFactory
 
@@ -120,6 +122,52 @@ def test_send_unsent_notifications_mail_server_down_backs_off_then_gives_up(sett
     assert notification.sent_at is None
     assert notification.is_given_up
     assert notification.last_error.startswith("ConnectionRefusedError: ")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient, as smtplib reports it."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused(
+            {to: (550, b"5.1.1 User unknown") for m in email_messages for to in m.to}
+        )
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_kept_on_the_row_but_never_written_to_the_logs(settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    notification = NotificationFactory(recipient__email="alice.refused@example.org")
+
+    with caplog.at_level(logging.WARNING, logger="members"):
+        outbox.send_due()
+        Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+        outbox.send_due()
+
+    notification.refresh_from_db()
+    assert notification.is_given_up
+    assert "alice.refused@example.org" in notification.last_error
+    assert "SMTPRecipientsRefused (550)" in caplog.text
+    assert "giving up" in caplog.text
+    assert "alice.refused" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_notice_written_as_its_recipient_left_is_given_up_not_emailed(mailoutbox):
+    member = UserFactory()
+    # A change that read the member just before they left writes them a notice after.
+    read_before = type(member).objects.get(pk=member.pk)
+    deactivate_account(member, by=member)
+    notice = notify(read_before, subject="A place came free")
+    mailoutbox.clear()
+
+    outbox.send_due()
+
+    assert mailoutbox == []
+    notice.refresh_from_db()
+    assert notice.sent_at is None
+    assert notice.is_given_up
+    assert notice.last_error == "Account deactivated"
 
 
 @pytest.mark.parametrize(
