@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils.text import Truncator
 
 from operations.security import security_event
 
+from . import outbox
 from .choices import DIGESTS, Delivery, NotificationKind
 from .models import Notification, NotificationPreference, User
 from .signals import member_left
@@ -161,14 +163,28 @@ def deactivate_account(user: User, *, by: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     member_left.send(sender=User, user=user)
+    end_sessions(user)
     # Emails still owed are given up: the outbox never sends to a former member.
     Notification.objects.filter(recipient=user, sent_at__isnull=True).update(
-        next_attempt_at=None, last_error="Account deactivated"
+        next_attempt_at=None, last_error=outbox.DEACTIVATED
     )
     transaction.on_commit(
         partial(security_event, "account_deactivated", user=user, actor_user_id=str(by.pk))
     )
     return user
+
+
+def end_sessions(user: User) -> int:
+    """Delete every session signed in as `user`; returns how many. A former member's session
+    already loads no one, but would again if their account were made active again: one
+    taken from a shared computer, say. Sessions name their person only inside their data,
+    so each unexpired one is read; members leave rarely."""
+    ended = []
+    live = Session.objects.filter(expire_date__gt=timezone.now()).only("session_data")
+    for session in live.iterator(chunk_size=2000):
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            ended.append(session.pk)
+    return Session.objects.filter(pk__in=ended).delete()[0]
 
 
 def is_still_a_member(user: User) -> bool:

@@ -119,6 +119,21 @@ def test_deactivate_signs_out_and_attributes_issues_to_a_former_member(
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_an_account_made_active_again_is_not_signed_in_by_its_old_sessions(member, password):
+    other_browser, other_member = Client(), Client()
+    other_browser.force_login(member)
+    other_member.force_login(UserFactory())
+    leaving = _signed_in(Client(), member, password)
+    leaving.post(reverse("members:account-deactivate"), {"confirm": "on"})
+
+    # An administrator takes the member back (a mistake undone, say).
+    type(member).objects.filter(pk=member.pk).update(is_active=True)
+
+    assert other_browser.get(reverse("home")).status_code == 302
+    assert leaving.get(reverse("home")).status_code == 302
+    assert other_member.get(reverse("home")).status_code == 200
+
+
 def test_deactivate_without_confirming_keeps_the_account(client, member, password):
     _signed_in(client, member, password)
 
