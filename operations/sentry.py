@@ -10,6 +10,29 @@ from typing import Any
 
 REDACTED = "[removed: {kind}]"
 
+# What the SDK writes of itself, never of a person: times and ids whose digits the guard would
+# take for a phone or ID number, and the machine's description. Scrubbing them would leave
+# an event the server cannot place in time or read.
+STRUCTURAL_KEYS = frozenset(
+    {
+        "timestamp",
+        "start_timestamp",
+        "event_id",
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "release",
+        "environment",
+        "platform",
+        "level",
+        "sdk",
+        "modules",
+        "runtime",
+        "os",
+        "device",
+    }
+)
+
 
 def scrub_text(text: str) -> str:
     from feedback.privacy import find_identifying_details
@@ -28,7 +51,7 @@ def scrub(value: Any) -> Any:
     if isinstance(value, str):
         return scrub_text(value)
     if isinstance(value, dict):
-        return {key: scrub(item) for key, item in value.items()}
+        return {key: item if key in STRUCTURAL_KEYS else scrub(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(scrub(item) for item in value)
     return value

@@ -3,6 +3,7 @@
 The server here is a real HTTP endpoint on loopback that takes the SDK's envelopes, so the
 test sees exactly what would leave the portal."""
 
+import datetime as dt
 import gzip
 import json
 import threading
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sentry_sdk
+import time_machine
 from celery import shared_task
 from django.test import Client
 from django.urls import path
@@ -105,6 +107,22 @@ def test_view_error_is_captured_with_client_details_removed(sentry_server, membe
     assert "user" not in event
     assert "cookie" not in {name.lower() for name in event["request"].get("headers", {})}
     assert event["environment"] == "test"
+
+
+def test_an_event_keeps_its_own_times_ids_and_runtime(sentry_server, member, settings):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 41, 27, 123456, tzinfo=dt.UTC), tick=False):
+        client.get("/failing/")
+
+    [event] = received_events(sentry_server)
+    assert event["timestamp"].startswith("2026-03-02T09:41:27.123456")
+    assert len(event["event_id"]) == 32
+    assert "[removed" not in json.dumps(event["contexts"]["runtime"])
+    assert event["release"] == "test-release"
+    assert "[removed: a phone number]" in event["exception"]["values"][0]["value"]
 
 
 def test_task_error_is_captured_with_client_details_removed(sentry_server):
