@@ -93,6 +93,27 @@ class UserAdmin(BaseUserAdmin):
             deactivate_account(obj, by=request.user)
             obj.is_active = False
 
+    # Who may do everything, and be granted what: only an administrator decides.
+    granting_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return [*readonly, *self.granting_fields]
+
+    def has_change_permission(self, request, obj=None):
+        # A member of staff allowed to change members changes neither an administrator (nor
+        # their password) nor what anyone may do.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None and not settings.LOCAL_ACCOUNTS_ENABLED:
             return [(None, {"classes": ["wide"], "fields": ["email"]})]

@@ -2,6 +2,7 @@
 its case, and, with local accounts off, with no password to keep."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,3 +209,62 @@ def test_admin_making_a_member_inactive_gives_up_what_was_owed_and_held_for_them
     assert member.is_active is False
     assert waiting.status == RegistrationStatus.REGISTERED
     assert owed.next_attempt_at is None
+
+
+@pytest.fixture
+def member_keeper(client, settings):
+    """A member of staff allowed to look after members, who is not an administrator."""
+    settings.MFA_REQUIRED = False
+    keeper = UserFactory(is_staff=True)
+    keeper.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="members", codename__in=["view_user", "change_user"]
+        )
+    )
+    client.force_login(keeper)
+    return keeper
+
+
+@pytest.mark.django_db
+def test_staff_who_look_after_members_cannot_make_anyone_an_administrator(client, member_keeper):
+    everything = Permission.objects.get(codename="delete_user")
+    url = reverse("admin:members_user_change", args=[member_keeper.pk])
+
+    response = client.post(
+        url,
+        change_form(
+            member_keeper,
+            display_name="Kept",
+            is_staff="on",
+            is_superuser="on",
+            user_permissions=[everything.pk],
+        ),
+    )
+
+    assert response.status_code == 302
+    member_keeper.refresh_from_db()
+    assert member_keeper.display_name == "Kept"
+    assert member_keeper.is_superuser is False
+    assert not member_keeper.user_permissions.filter(pk=everything.pk).exists()
+
+
+@pytest.mark.django_db
+def test_staff_who_look_after_members_cannot_change_an_administrator_or_their_password(
+    client, member_keeper
+):
+    administrator = UserFactory(is_staff=True, is_superuser=True, display_name="Admin")
+
+    changed = client.post(
+        reverse("admin:members_user_change", args=[administrator.pk]),
+        change_form(administrator, display_name="Taken over"),
+    )
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[administrator.pk]),
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+    )
+
+    assert changed.status_code == 403
+    assert password.status_code == 403
+    administrator.refresh_from_db()
+    assert administrator.display_name == "Admin"
+    assert administrator.check_password("a-new-long-passphrase") is False
