@@ -3,9 +3,9 @@ for CSV and XLSX downloads.
 
 Each register is one query whose rows stream out in chunks; what a reader may not see
 never leaves the database: issues come from issues_visible_to(reader), actions and
-decisions only where their meeting (and a decision's minutes) may be seen, and an action
-or decision about an issue the reader may not see names that issue by its reference only
-and withholds its own wording.
+decisions only where the minutes they are written in may be read (an action decided out
+of session has none), and an action or decision about an issue the reader may not see
+names that issue by its reference only and withholds its own wording.
 
 The page's filters apply as they do to the figures: issues raised in the period that
 passed through the forum or tier, raised in the region, in the practice area, by someone
@@ -168,11 +168,19 @@ def _in_forums(queryset: QuerySet, filters: InsightFilters, forum: str) -> Query
 
 
 def actions_in_register(user, filters: InsightFilters) -> QuerySet[ActionItem]:
-    """Actions recorded in the period, where this person may see their meeting."""
-    visible_meetings = meetings_visible_to(user).values("pk")
+    """Actions recorded in the period: those decided out of session, and those written in
+    the minutes of a meeting whose minutes this person may read (forums.view_minutes): its
+    forum's members and those who keep its minutes (and administrators) before they are
+    published, everyone who may see the meeting once they are."""
+    at_meeting = Q(meeting__in=meetings_visible_to(user).values("pk"))
+    if not user.is_superuser:
+        # Who keeps a forum's minutes, as forums.record_minutes decides, and its members.
+        inside = sorted(forums_run_by(user) | set(roles_of(user)))
+        at_meeting &= Q(meeting__minutes_published_at__isnull=False) | Q(
+            meeting__forum_id__in=inside
+        )
     actions = ActionItem.objects.using(settings.INSIGHTS_DATABASE).filter(
-        filters.in_period("created_at"),
-        Q(meeting__isnull=True) | Q(meeting__in=visible_meetings),
+        filters.in_period("created_at"), Q(meeting__isnull=True) | at_meeting
     )
     issue = Coalesce(F("response__issue"), F("agenda_item__referral__issue"))
     return _in_forums(_about_issues(actions, user, filters, issue), filters, "forum")
@@ -440,13 +448,17 @@ def register_links(user, filters: InsightFilters) -> list[RegisterLink]:
 
 
 def meetings_taking_papers(forums: list[Forum]):
-    """Coming meetings of these forums, draft or published (not held, not cancelled)."""
+    """These forums' own meetings (not learning sessions) that have not started yet, draft
+    or published (not cancelled), soonest first: a paper goes out before the meeting."""
     return (
-        Meeting.objects.filter(
-            forum__in=forums, status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED]
+        Meeting.objects.forum_meetings()
+        .filter(
+            forum__in=forums,
+            status__in=[MeetingStatus.DRAFT, MeetingStatus.PUBLISHED],
+            start__gt=timezone.now(),
         )
-        .upcoming()
         .select_related("forum")
+        .order_by("start")
     )
 
 

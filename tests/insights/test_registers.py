@@ -16,7 +16,7 @@ from feedback.choices import IssueStatus
 from feedback.models import Referral
 from forums.choices import MembershipRole
 from forums.models import Meeting
-from forums.services.minutes import publish_minutes, record_minutes
+from forums.services.minutes import add_action_item, publish_minutes, record_minutes
 from insights.models import Export
 from insights.selectors import InsightFilters
 from insights.services.asking import request_export
@@ -263,6 +263,50 @@ def test_actions_register_shows_a_restricted_issue_to_its_forums_facilitator(cli
             "Secret restricted matter",
         ]
     ]
+
+
+def page_total(client, user, kind) -> int:
+    client.force_login(user)
+    page = client.get(reverse("insights:loop-health")).content.decode()
+    return int(re.search(rf'data-register-total="{kind}">(\d+)<', page).group(1))
+
+
+def test_actions_register_holds_actions_of_unpublished_minutes_only_for_the_forums_members(
+    client, world
+):
+    start = timezone.now() - dt.timedelta(days=2)
+    meeting = MeetingFactory(
+        forum=world.north,
+        title="Northern CFSN August",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+    )
+    add_action_item(
+        meeting,
+        by=world.north_facilitator,
+        title="Ring the housing office",
+        owner=world.practitioner,
+        due_date=timezone.localdate() + dt.timedelta(days=14),
+    )
+    member = MembershipFactory(forum=world.strategic, role=MembershipRole.EXECUTIVE).user
+    MembershipFactory(forum=world.north, user=member)
+
+    def titles(user, **forum) -> list[str]:
+        return sorted(row[3] for row in csv_rows(download(client, user, "actions", **forum))[1:])
+
+    before = titles(world.executive)
+    before_total = page_total(client, world.executive, "actions")
+    for_member = titles(member)
+    for_keeper = titles(world.north_facilitator, forum=world.north)
+    publish_minutes(meeting, by=world.north_facilitator)
+    after = titles(world.executive)
+    after_total = page_total(client, world.executive, "actions")
+
+    published = ["Draft the letter", "Withheld: about a restricted issue"]
+    assert (before, before_total) == (published, 2)
+    assert for_member == sorted([*published, "Ring the housing office"])
+    assert for_keeper == ["Draft the letter", "Ring the housing office"]
+    assert (after, after_total) == (sorted([*published, "Ring the housing office"]), 3)
 
 
 def test_facilitator_registers_hold_only_their_own_forum(client, world):
