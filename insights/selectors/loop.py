@@ -276,6 +276,8 @@ def _carry_overs(r: _Reading) -> Metric:
     )
     if f.forum is not None:
         per_issue = per_issue.filter(forum=f.forum)
+    if f.tier:
+        per_issue = per_issue.filter(forum__tier=f.tier)
     sql, params = per_issue.query.sql_with_params()
     forum_table = Forum._meta.db_table
     query = (

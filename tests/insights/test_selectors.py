@@ -19,6 +19,7 @@ from tests.factories.forums import (
     ForumFactory,
     MeetingFactory,
     MembershipFactory,
+    StatewideForumFactory,
     StrategicForumFactory,
 )
 from tests.factories.members import (
@@ -271,6 +272,42 @@ def test_carry_overs_count_items_carried_twice_or_more_at_one_forum(cfsn, facili
     found = metric(admin, PERIOD, "carry-overs")
 
     assert found.rows == ((cfsn.name, 1, 2),)
+
+
+def test_carry_overs_with_a_tier_chosen_count_only_that_tiers_forums(cfsn, facilitator, admin):
+    statewide = StatewideForumFactory()
+    with time_machine.travel(BASE, tick=False):
+        meetings = [
+            MeetingFactory(
+                forum=cfsn,
+                start=BASE + dt.timedelta(days=7 * week),
+                end=BASE + dt.timedelta(days=7 * week, hours=2),
+            )
+            for week in (1, 2, 3)
+        ]
+        issue = PracticeIssueFactory(origin_forum=cfsn)
+        routing.place_on_agenda(issue, meeting=meetings[0], by=facilitator)
+    for held in meetings[:2]:
+        with time_machine.travel(held.end + dt.timedelta(hours=1), tick=False):
+            routing.carry_over_unfinished(held)
+    # Reached at the third meeting and escalated there, so it passed through both tiers.
+    with time_machine.travel(meetings[2].start + dt.timedelta(minutes=30), tick=False):
+        item = Referral.objects.get(issue=issue, forum=cfsn).agenda_item
+        routing.escalate_issue(
+            issue,
+            by=facilitator,
+            summary="Waiting lists grow in every region.",
+            rationale="Needs state-wide guidance.",
+            agenda_item=item,
+        )
+    assert Referral.objects.filter(issue=issue, forum=statewide).exists()
+
+    def carried(tier: str) -> tuple:
+        filters = InsightFilters(start=PERIOD.start, end=PERIOD.end, tier=tier)
+        return metric(admin, filters, "carry-overs").rows
+
+    assert carried("regional") == ((cfsn.name, 1, 2),)
+    assert carried("statewide") == ()
 
 
 # --- Cached figures ------------------------------------------------------------------------
