@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +12,34 @@ from members.fields import ModelChoiceField
 from members.models import PracticeArea, Region
 
 from .choices import PAPER_KINDS, ExportFormat, ExportKind
-from .selectors import MAX_PERIOD_DAYS, InsightFilters, default_period
+from .selectors import EARLIEST_DAY, MAX_PERIOD_DAYS, InsightFilters, default_period, latest_day
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def within_reach(day: dt.date | None) -> dt.date | None:
+    """The day, if a period may start or end on it; refused with the bounds and why."""
+    if day is None:
+        return day
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            gettext("Choose a day on or after %(earliest)s: the portal holds nothing older.")
+            % {"earliest": f"{EARLIEST_DAY:%-d %B %Y}"},
+            code="too_early",
+        )
+    latest = latest_day()
+    if day > latest:
+        raise ValidationError(
+            gettext(
+                "Choose a day on or before %(latest)s, a year from today: nothing is recorded "
+                "ahead of time."
+            )
+            % {"latest": f"{latest:%-d %B %Y}"},
+            code="too_late",
+        )
+    return day
 
 
 class InsightFilterForm(forms.Form):
@@ -63,9 +87,22 @@ class InsightFilterForm(forms.Form):
         start, end = default_period()
         self.fields["start"].widget.attrs["placeholder"] = start.isoformat()
         self.fields["end"].widget.attrs["placeholder"] = end.isoformat()
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs.update(
+                min=EARLIEST_DAY.isoformat(), max=latest_day().isoformat()
+            )
+
+    def clean_start(self) -> dt.date | None:
+        return within_reach(self.cleaned_data["start"])
+
+    def clean_end(self) -> dt.date | None:
+        return within_reach(self.cleaned_data["end"])
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            # A refused day is not compared with the other: the period is read as the default.
+            return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         default_start, default_end = default_period()
         start, end = start or default_start, end or default_end

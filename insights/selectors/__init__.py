@@ -21,6 +21,7 @@ from forums.choices import EXECUTIVE_ROLES, FACILITATING_ROLES, Tier
 from forums.models import Forum, ForumEvent
 
 from .base import (
+    EARLIEST_DAY,
     MAX_PERIOD_DAYS,
     InsightFilters,
     Metric,
@@ -28,6 +29,7 @@ from .base import (
     default_period,
     filters_of,
     filters_query,
+    latest_day,
 )
 from .loop import _carry_overs, _closure, _flow, _follow_through, _queues, _time
 from .patterns import (
@@ -39,6 +41,7 @@ from .patterns import (
 )
 
 __all__ = [
+    "EARLIEST_DAY",
     "MAX_PERIOD_DAYS",
     "METRICS",
     "Figures",
@@ -50,6 +53,7 @@ __all__ = [
     "filters_of",
     "filters_query",
     "forums_for_insights",
+    "latest_day",
     "loop_health",
     "metric",
 ]

@@ -26,6 +26,21 @@ from members.models import PracticeArea, Region
 # The longest period the page shows, in days: its monthly table stays short.
 MAX_PERIOD_DAYS = 5 * 366
 
+# The first day a period may start: the portal holds no records from before it, and days
+# this far from the ends of the calendar keep a period's first and last moments within
+# what a datetime can hold in every time zone.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
+def latest_day(today: dt.date | None = None) -> dt.date:
+    """The last day a period may reach: a year from today (nothing is recorded ahead of
+    time, so a later day would add nothing to the figures)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February: a year on is 28 February
+        return today.replace(year=today.year + 1, day=28)
+
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The last twelve months up to today."""

@@ -405,6 +405,37 @@ def test_asking_with_a_period_that_ends_before_it_starts_goes_back_with_the_erro
     assert re.search(r'name="start" value="2026-06-30"', page)
 
 
+@pytest.mark.parametrize("period", [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31")])
+def test_asking_with_a_day_out_of_reach_goes_back_with_the_error_and_prepares_nothing(
+    client, executive, north, period
+):
+    client.force_login(executive)
+    typed = {"start": period[0], "end": period[1]}
+
+    register = client.post(
+        reverse("insights:export"), {"kind": "issues", "file_format": "csv", **typed}
+    )
+    report = client.post(
+        reverse("insights:export"), {"kind": "report", "file_format": "pdf", **typed}
+    )
+    forum = client.post(
+        reverse("insights:forum-export", kwargs={"slug": north.slug}),
+        {"kind": "issues", "file_format": "csv", **typed},
+    )
+    attach = client.post(reverse("insights:report-attach"), typed)
+    page = client.get(register["Location"])
+
+    assert Export.objects.count() == 0
+    for asked in (register, report, attach):
+        assert asked["Location"].startswith(reverse("insights:loop-health") + "?")
+    assert forum["Location"].startswith(
+        reverse("insights:forum-insights", kwargs={"slug": north.slug}) + "?"
+    )
+    assert page.status_code == 200
+    assert set(page.context["filter_form"].errors) == {"start", "end"}
+    assert re.search(rf'name="start" value="{period[0]}"', page.content.decode())
+
+
 def test_asking_on_the_page_with_a_region_prepares_that_regions_register(client, executive, north):
     south = ForumFactory(region=RegionFactory(name="Southern", slug="southern"))
     when = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)

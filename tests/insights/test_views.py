@@ -162,6 +162,63 @@ def test_loop_health_bad_period_is_explained_next_to_the_field_and_kept(client):
     assert 'value="2025-06-01"' in html
 
 
+TOO_LATE = (
+    "Choose a day on or before 3 March 2026, a year from today: nothing is recorded ahead of time."
+)
+TOO_EARLY = "Choose a day on or after 1 January 2000: the portal holds nothing older."
+TODAY = dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [("9999-12-01", "9999-12-31", TOO_LATE), ("0001-01-01", "0001-01-31", TOO_EARLY)],
+)
+def test_loop_health_day_out_of_reach_is_explained_next_to_the_field_and_kept(
+    client, start, end, message
+):
+    executive = member(StrategicForumFactory(), MembershipRole.EXECUTIVE)
+    signed_in(client, executive)
+
+    with time_machine.travel(TODAY, tick=False):
+        response = client.get(LOOP, {"start": start, "end": end})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors == {"start": [message], "end": [message]}
+    assert html.count(message) == 2
+    assert f'value="{start}"' in html
+    assert f'value="{end}"' in html
+    assert "The whole feedback loop, 1 April 2024 to 3 March 2025." in html
+
+
+@pytest.mark.parametrize("period", [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-31")])
+def test_forum_insights_and_csvs_read_a_day_out_of_reach_as_the_default_period(
+    client, cfsn, period
+):
+    facilitator = member(cfsn, MembershipRole.FACILITATOR)
+    executive = member(StrategicForumFactory(), MembershipRole.EXECUTIVE)
+    query = {"start": period[0], "end": period[1]}
+
+    with time_machine.travel(TODAY, tick=False):
+        page = signed_in(client, facilitator).get(
+            reverse("insights:forum-insights", args=[cfsn.slug]), query
+        )
+        forum_csv = client.get(
+            reverse("insights:forum-metric-csv", args=[cfsn.slug, "flow"]), query
+        )
+        loop_csv = signed_in(client, executive).get(
+            reverse("insights:metric-csv", args=["flow"]), query
+        )
+
+    assert page.status_code == 200
+    assert set(page.context["filter_form"].errors) == {"start", "end"}
+    for response in (forum_csv, loop_csv):
+        assert response.status_code == 200
+        assert (
+            response["Content-Disposition"] == 'attachment; filename="flow-20240401-20250303.csv"'
+        )
+
+
 def busy_loop(cfsn, n: int) -> None:
     """n issues at the CFSN, each endorsed, half of them on a meeting's agenda."""
     facilitator = member(cfsn, MembershipRole.FACILITATOR)
