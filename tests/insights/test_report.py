@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from insights.selectors import InsightFilters, loop_health
 from tests.factories.feedback import EndorsementFactory, PracticeIssueFactory
 from tests.factories.forums import (
     ForumFactory,
+    LearningSessionFactory,
     MeetingFactory,
     MembershipFactory,
     StatewideForumFactory,
@@ -213,6 +215,29 @@ def test_attaching_to_a_cancelled_meeting_is_refused_and_adds_nothing(
         "Select a valid choice. That choice is not one of the available choices."
     ]
     assert Resource.objects.count() == 0
+
+
+def test_attach_page_offers_no_meeting_under_way_nor_learning_session_and_refuses_them(
+    client, executive, strategic, coming
+):
+    soon = timezone.now() + dt.timedelta(hours=1)
+    under_way = MeetingFactory(
+        forum=strategic, title="Starts in an hour", start=soon, end=soon + dt.timedelta(hours=2)
+    )
+    session = LearningSessionFactory(forum=strategic, title="Co-design workshop")
+
+    with time_machine.travel(soon + dt.timedelta(minutes=30)):
+        client.force_login(executive)
+        page = client.get(reverse("insights:report-attach"), PERIOD)
+        refused = [attach(client, executive, meeting.pk) for meeting in (under_way, session)]
+
+    assert list(page.context["form"].fields["meeting"].queryset) == [coming]
+    for response in refused:
+        assert response.status_code == 200
+        assert response.context["form"].errors["meeting"] == [
+            "Select a valid choice. That choice is not one of the available choices."
+        ]
+    assert (Export.objects.count(), Resource.objects.count()) == (0, 0)
 
 
 def test_attaching_is_refused_to_those_who_do_not_run_the_strategic_forum(client, coming, north):
