@@ -1,3 +1,4 @@
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -16,8 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .outbox import loggable
 from .services import forget_password
 from .sso import domain_allowed, provider_did_mfa
+
+logger = logging.getLogger(__name__)
+
+# Set on a request whose account email the mail server did not take.
+EMAIL_NOT_SENT = "account_email_not_sent"
 
 # Set at sign-in when the identity provider reports a second factor; read by
 # MFARequiredMiddleware when SSO_MFA_FROM_PROVIDER is on.
@@ -197,7 +204,29 @@ class AccountAdapter(DefaultAccountAdapter):
             for name, value in context.items()
         }
         context["current_site"] = PortalSite()
-        super().send_mail(template_prefix, email, context)
+        try:
+            super().send_mail(template_prefix, email, context)
+        except Exception as exc:
+            # The mail server is down or refused the address: the person is told, and can
+            # ask again, instead of meeting an error page after their change was made.
+            logger.error("Account email %s not sent: %s", template_prefix, loggable(exc))
+            if request is None:
+                raise
+            setattr(request, EMAIL_NOT_SENT, True)
+            messages.error(
+                request,
+                gettext(
+                    "We could not send you the email just now. Please try again in a few minutes."
+                ),
+            )
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        # "We have sent you an email" is not said of an email that could not be sent.
+        if getattr(request, EMAIL_NOT_SENT, False) and (message_template or "").endswith(
+            "_sent.txt"
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

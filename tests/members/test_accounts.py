@@ -98,6 +98,47 @@ def test_login_when_verification_mandatory_and_unverified_is_held_back(client, s
     assert "_auth_user_id" not in client.session
 
 
+@pytest.fixture
+def mail_server_down(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+
+
+COULD_NOT_SEND = "We could not send you the email just now. Please try again in a few minutes."
+
+
+@pytest.mark.django_db
+def test_login_unverified_with_the_mail_server_down_says_so_instead_of_failing(
+    client, settings, password, mail_server_down, caplog
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    user = UserFactory(email="unverified@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+
+    with caplog.at_level(logging.ERROR, logger="members"):
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": password}, follow=True
+        )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert COULD_NOT_SEND in page
+    assert "Confirmation email sent" not in page
+    assert "_auth_user_id" not in client.session
+    assert "ConnectionRefusedError" in caplog.text
+    assert user.email not in caplog.text
+
+
+@pytest.mark.django_db
+def test_password_reset_with_the_mail_server_down_says_so_instead_of_failing(
+    client, member, mail_server_down
+):
+    response = client.post(reverse("account_reset_password"), {"email": member.email}, follow=True)
+
+    assert response.status_code == 200
+    assert COULD_NOT_SEND in response.content.decode()
+
+
 @pytest.mark.django_db
 def test_login_with_right_password_signs_in(client, member, password):
     response = client.post(reverse("account_login"), {"login": member.email, "password": password})
