@@ -24,6 +24,7 @@ def test_compose_defines_the_production_like_services():
         "beat",
         "nginx",
         "backup",
+        "mail",
     }
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
@@ -72,6 +73,17 @@ def test_compose_exports_have_a_worker_of_their_own_so_emails_never_wait_behind_
     assert "--concurrency=1" in command
     assert "-Q" not in services["worker"]["command"]
     assert "test" in services["exports-worker"]["healthcheck"]
+
+
+def test_compose_emails_go_to_a_service_of_the_stack_unless_told_otherwise():
+    services = compose()["services"]
+    default = services["web"]["environment"]["EMAIL_URL"].removeprefix("${EMAIL_URL:-")
+
+    assert default.startswith("smtp://mail:")
+    assert default.rstrip("}").rsplit(":", 1)[1] == "1025"
+    assert "test" in services["mail"]["healthcheck"]
+    # Its page of every email sent is for this machine only.
+    assert all(port.startswith("127.0.0.1:") for port in services["mail"]["ports"])
 
 
 def test_compose_web_migrates_then_serves_with_gunicorn():
