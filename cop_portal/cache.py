@@ -3,14 +3,18 @@
 Only transient state lives in the cache (sign-in rate limits above all); sessions and
 everything else are in the database. Refusing every sign-in because the rate limiter
 cannot count would turn a cache outage into a full outage, so while Redis cannot be
-reached reads miss, writes are dropped and `add` reports success: allauth's limiter takes
-its lock with `add` and would otherwise wait, then refuse.
+reached, allauth's own keys (its sign-in and second-factor rate limits, and the codes of
+authenticator apps already used, which must not be accepted twice) are kept in the
+process's memory instead: each process counts on its own until Redis is back, which
+bounds the guesses at a password or a code by the number of processes. For every other
+key reads miss, writes are dropped and `add` reports success.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -21,6 +25,11 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 # After a failure Redis is left alone this long, so a request does not wait for a timeout
 # on every one of its cache calls.
 RETRY_AFTER_SECONDS = 5.0
+# allauth's keys: rate limits ("allauth:rl:…") and authenticator codes used
+# ("allauth.mfa.totp.used?…").
+KEPT_IN_MEMORY = "allauth"
+# One per process, shared by every cache alias: what it holds only matters while Redis is down.
+_memory = LocMemCache("cop-portal-while-redis-is-down", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 class ForgivingRedisCache(RedisCache):
@@ -28,18 +37,25 @@ class ForgivingRedisCache(RedisCache):
 
     def _call(self, method: str, fallback, *args, **kwargs):
         if time.monotonic() < self._down_until:
-            return fallback
+            return self._without_redis(method, fallback, *args, **kwargs)
         try:
             return getattr(super(), method)(*args, **kwargs)
         except UNREACHABLE as error:
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning(
                 "Cache unreachable (%s); carrying on without it for %.0f s: sign-in rate "
-                "limits are not enforced meanwhile.",
+                "limits are counted by each process meanwhile.",
                 error,
                 RETRY_AFTER_SECONDS,
             )
-            return fallback
+            return self._without_redis(method, fallback, *args, **kwargs)
+
+    @staticmethod
+    def _without_redis(method: str, fallback, *args, **kwargs):
+        key = args[0] if args else None
+        if isinstance(key, str) and key.startswith(KEPT_IN_MEMORY):
+            return getattr(_memory, method)(*args, **kwargs)
+        return fallback
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", True, key, value, timeout=timeout, version=version)

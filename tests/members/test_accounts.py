@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 
+from cop_portal import cache as cop_portal_cache
 from members.models import User
 from tests.factories.members import UserFactory
 
@@ -383,6 +384,59 @@ def test_login_when_cache_unreachable_signs_in_and_logs_warning(
     assert [r.getMessage().split(";")[0] for r in caplog.records] == [
         "Cache unreachable (Error 111 connecting to 127.0.0.1:1. Connection refused.)"
     ]
+
+
+@pytest.fixture
+def cache_unreachable(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    cop_portal_cache._memory.clear()
+    yield
+    cop_portal_cache._memory.clear()
+
+
+@pytest.mark.django_db
+def test_an_authenticator_code_is_not_accepted_twice_while_the_cache_is_unreachable(
+    client, member, password, cache_unreachable
+):
+    secret = _activate_totp(client, member, password)
+    code = totp_code(secret, time.time() + 30)
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+
+    # Someone who saw the code typed tries it again, with the password.
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    again = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert again.status_code == 200
+    assert "Incorrect code." in again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_guesses_at_an_authenticator_code_are_limited_while_the_cache_is_unreachable(
+    client, member, password, cache_unreachable
+):
+    secret = _activate_totp(client, member, password)
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    right = totp_code(secret, time.time() + 30)
+    for guess in range(5):
+        wrong = f"{(int(right) + 7 + guess) % 1_000_000:06d}"
+        client.post(reverse("mfa_authenticate"), {"code": wrong})
+
+    response = client.post(reverse("mfa_authenticate"), {"code": right})
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
