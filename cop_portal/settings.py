@@ -46,6 +46,9 @@ if PRODUCTION:
         )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=EMBEDDED_SECRET_KEY)
+# Keys replaced by SECRET_KEY, still accepted for what they signed or encrypted (sessions,
+# links in emails, two-factor secrets until `encrypt_mfa_secrets` re-encrypts them).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 DEBUG = env.bool("DEBUG", default=EMBEDDED) and EMBEDDED
 ALLOWED_HOSTS = env.list(
@@ -320,6 +323,8 @@ SSO_MFA_ACR_VALUES = env.list("SSO_MFA_ACR_VALUES", default=[])
 LOCAL_ACCOUNTS_ENABLED = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Authenticator apps' keys and recovery codes' seeds are stored encrypted (members.mfa).
+MFA_ADAPTER = "members.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "CoP Portal"
 # One period either side, so a phone whose clock drifts a little still signs in.
 MFA_TOTP_TOLERANCE = 1

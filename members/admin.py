@@ -1,3 +1,5 @@
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -123,6 +125,24 @@ class UserAdmin(BaseUserAdmin):
         if obj is None and not settings.LOCAL_ACCOUNTS_ENABLED:
             kwargs["form"] = SingleSignOnUserCreationForm
         return super().get_form(request, obj, **kwargs)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+    """A member's authenticators can be listed, and removed when a phone is lost; their secrets
+    are never shown or changed here."""
+
+    exclude = ["data"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)

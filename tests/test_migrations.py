@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from members.mfa import MFAAdapter, is_encrypted
+
 # The schema of the feedback loop before outcomes were tied to held meetings, time budgets,
 # follow-through, matters arising, executive roles and reversible merges.
 BEFORE = [
@@ -220,3 +222,24 @@ def test_counters_migration_counts_what_was_there(old_apps):
 
     issue = apps.get_model("feedback", "PracticeIssue").objects.get(pk=ids["issue"])
     assert (issue.endorsement_count, issue.region_count, issue.comment_count) == (2, 1, 1)
+
+
+def test_two_factor_secrets_stored_in_clear_are_encrypted_by_the_migration():
+    apps = _migrate(
+        [
+            ("members", "0008_notification_recipient_without_own_index"),
+            ("mfa", "0003_authenticator_type_uniq"),
+        ]
+    )
+    member = apps.get_model("members", "User").objects.create(email="totp@example.org")
+    apps.get_model("mfa", "Authenticator").objects.create(
+        user=member, type="totp", data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    try:
+        apps = _migrate(_latest())
+        stored = apps.get_model("mfa", "Authenticator").objects.get(user_id=member.pk)
+    finally:
+        call_command("migrate", verbosity=0)
+
+    assert is_encrypted(stored.data["secret"])
+    assert MFAAdapter().decrypt(stored.data["secret"]) == "JBSWY3DPEHPK3PXP"
