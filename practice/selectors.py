@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from members.models import PracticeArea
 
 from .choices import GuidanceStatus
 from .models import GuidanceEvent, GuidanceItem
+from .websearch import parse_websearch
 
 # The library lists these unless someone asks for superseded items.
 LISTED_STATUSES = (GuidanceStatus.CURRENT, GuidanceStatus.UNDER_REVIEW)
@@ -26,8 +27,8 @@ def _with_areas(items: QuerySet[GuidanceItem]) -> QuerySet[GuidanceItem]:
 
 
 def search_guidance(items: QuerySet[GuidanceItem], text: str) -> QuerySet[GuidanceItem]:
-    """Full-text search on PostgreSQL's stored vector (title A, summary B); a plain
-    contains-match of every word elsewhere."""
+    """Full-text search on PostgreSQL's stored vector (title A, summary B); elsewhere a plain
+    contains-match of the query read as PostgreSQL reads it (phrases, "-word", "or")."""
     text = text.strip()
     if not text:
         return items
@@ -37,10 +38,10 @@ def search_guidance(items: QuerySet[GuidanceItem], text: str) -> QuerySet[Guidan
         return items.filter(
             search_vector=SearchQuery(text, search_type="websearch", config="english")
         )
-    condition = Q()
-    for word in text.split():
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word)
-    return items.filter(condition)
+    query = parse_websearch(text)
+    if not query:
+        return items
+    return items.filter(query.matching("title", "summary"))
 
 
 def library_items(

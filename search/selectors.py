@@ -2,7 +2,8 @@
 through the visibility selectors of the app that owns it, ranked, with highlighted snippets.
 
 On PostgreSQL each kind is matched against its stored, GIN-indexed vector (filter first, then
-rank); elsewhere a plain contains-match on the same fields, title matches first.
+rank); elsewhere a plain contains-match on the same fields, title matches first, reading the
+query's syntax (phrases, "-word", "or") as PostgreSQL does (practice.websearch).
 """
 
 import contextlib
@@ -49,6 +50,7 @@ from forums.selectors.meetings import meetings_visible_to
 from forums.services.search import SEARCH_CONFIG, agenda_text, minutes_text
 from practice.choices import GuidanceStatus
 from practice.models import GuidanceItem
+from practice.websearch import WebSearch, parse_websearch
 
 ISSUES = "issues"
 MEETINGS = "meetings"
@@ -157,11 +159,14 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
+def parsed_query(text: str) -> WebSearch:
+    return parse_websearch(text, max_terms=MAX_TERMS)
+
+
 def terms_of(text: str) -> list[str]:
-    """The words of a query for the plain match: quotes and a leading minus are search
-    syntax on PostgreSQL, not text to find."""
-    words = [word.strip("\"'").lstrip("-") for word in text.split()]
-    return list(dict.fromkeys(word for word in words if word))[:MAX_TERMS]
+    """The words and phrases a query looks for, not those it leaves out: what the plain
+    match marks in a snippet and looks for in a title."""
+    return parsed_query(text).wanted
 
 
 def marked(text: str) -> SafeString:
@@ -214,17 +219,6 @@ def _headline(expression, query: SearchQuery) -> SearchHeadline:
     )
 
 
-def _every_term(terms: list[str], *fields: str) -> Q:
-    """Each term in at least one of the fields."""
-    condition = Q()
-    for term in terms:
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__icontains": term})
-        condition &= any_field
-    return condition
-
-
 def _any_term(terms: list[str], *fields: str) -> Q:
     condition = Q()
     for term in terms:
@@ -233,7 +227,9 @@ def _any_term(terms: list[str], *fields: str) -> Q:
     return condition
 
 
-def _in_title(terms: list[str]) -> Case:
+def _in_title(terms: list[str]) -> Expression:
+    if not terms:  # a query that only leaves words out
+        return Value(False, output_field=BooleanField())
     return Case(
         When(_any_term(terms, "title"), then=Value(True)),
         default=Value(False),
@@ -305,7 +301,8 @@ class PortalSearch:
     def __init__(self, user, text: str):
         self.user = user
         self.text = clean_query(text)
-        self.terms = terms_of(self.text)
+        self.parsed = parsed_query(self.text)
+        self.terms = self.parsed.wanted
         self.postgresql = on_postgresql()
 
     @cached_property
@@ -314,7 +311,7 @@ class PortalSearch:
 
     @property
     def is_empty(self) -> bool:
-        return not self.terms
+        return not self.parsed
 
     # --- Who may see what: the owning apps' selectors, read once per search -------------
 
@@ -333,34 +330,35 @@ class PortalSearch:
         issues = issues_visible_to(self.user)
         if self.postgresql:
             return search_issues(issues, self.text)
-        return issues.filter(_every_term(self.terms, "title", "description"))
+        return issues.filter(self.parsed.matching("title", "description"))
 
     def _match_meetings(self) -> QuerySet:
         meetings = self._visible_meetings
         if self.postgresql:
             return meetings.filter(search_vector=self.query)
-        condition = Q()
-        for term in self.terms:
+
+        def found(term: str) -> Q:
             on_agenda = AgendaItem.objects.filter(
                 Q(title__icontains=term) | Q(description__icontains=term), meeting=OuterRef("pk")
             )
-            condition &= Q(title__icontains=term) | Q(
+            return Q(title__icontains=term) | Q(
                 Exists(on_agenda), agenda_published_at__isnull=False
             )
-        return meetings.filter(condition)
+
+        return meetings.filter(self.parsed.condition(found))
 
     def _match_minutes(self) -> QuerySet:
         meetings = self._visible_meetings.filter(minutes_published_at__isnull=False)
         if self.postgresql:
             return meetings.filter(minutes_search_vector=self.query)
         meetings = meetings.alias(minutes_text=_plain_minutes_text())
-        return meetings.filter(_every_term(self.terms, "minutes_text"))
+        return meetings.filter(self.parsed.matching("minutes_text"))
 
     def _match_library(self) -> QuerySet:
         items = GuidanceItem.objects.all()
         if self.postgresql:
             return items.filter(search_vector=self.query)
-        return items.filter(_every_term(self.terms, "title", "summary"))
+        return items.filter(self.parsed.matching("title", "summary"))
 
     def _match_consultations(self) -> QuerySet:
         consultations = consultations_visible_to(self.user)
@@ -376,14 +374,15 @@ class PortalSearch:
                     | Q(public_vector=self.query)
                 )
             )
-        condition = Q()
-        for term in self.terms:
-            condition &= (
+
+        def found(term: str) -> Q:
+            return (
                 Q(title__icontains=term)
                 | Q(brief__icontains=term)
                 | (Q(summary__icontains=term) & Q(summary_published_at__isnull=False))
             )
-        return consultations.filter(condition)
+
+        return consultations.filter(self.parsed.condition(found))
 
     # --- Counts -------------------------------------------------------------------------
 

@@ -56,6 +56,24 @@ def test_library_items_text_matches_every_word_in_title_or_summary():
     assert list(library_items(text="safety children")) == [hit]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("safety -audit", ["Planning home safety", "Safety planning"]),
+        ('"safety planning"', ["Safety planning"]),
+        ("planning safety", ["Planning home safety", "Safety planning"]),
+        ('"home safety" or audit', ["Planning home safety", "Safety audit"]),
+        ("-children", ["Planning home safety", "Safety audit"]),
+    ],
+)
+def test_library_items_text_reads_minus_phrases_and_or(text, expected):
+    GuidanceItemFactory(title="Safety planning", summary="For young children.")
+    GuidanceItemFactory(title="Safety audit", summary="For services.")
+    GuidanceItemFactory(title="Planning home safety", summary="For carers.")
+
+    assert [item.title for item in library_items(text=text)] == expected
+
+
 def test_due_for_review_lists_own_overdue_and_soon_due_items_most_overdue_first():
     owner = UserFactory()
     soon = GuidanceItemFactory(owner=owner, review_by=TODAY + dt.timedelta(days=30))

@@ -254,8 +254,67 @@ def test_plain_snippet_of_short_text_is_whole():
     assert plain_snippet("Kinship care", ["care"]) == "Kinship <mark>care</mark>"
 
 
-def test_terms_of_drops_search_syntax():
-    assert terms_of('"kinship care" -respite kinship') == ["kinship", "care", "respite"]
+def test_terms_of_are_the_words_and_phrases_to_find_not_those_left_out():
+    assert terms_of('"kinship care" -respite kinship') == ["kinship care", "kinship"]
+
+
+# --- The search syntax: the same answers with or without PostgreSQL's full-text search ---
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (ISSUES, "kinship -placement", ["Kinship carers wait months for respite"]),
+        (ISSUES, "-placement", ["Kinship carers wait months for respite"]),
+        (MEETINGS, "kinship -pilot", ["Kinship draft meeting"]),
+        (MINUTES, "respite -department", []),
+        (LIBRARY, "kinship -week", ["Kinship care practice guide (1.0)"]),
+        (
+            LIBRARY,
+            "-placement",
+            [
+                "Kinship care practice guide (2.0)",
+                "Kinship care practice guide (1.0)",
+            ],
+        ),
+        (CONSULTATIONS, "kinship -south", ["Kinship respite across the regions"]),
+    ],
+)
+def test_search_with_a_word_left_out_finds_only_what_lacks_it(search_world, kind, text, expected):
+    assert titles(search_world.people["administrator"], kind, text) == expected
+
+
+def test_search_with_a_quoted_phrase_finds_the_words_only_together(db):
+    PracticeIssueFactory(
+        title="Family group conference delays", description="Conferences are booked late."
+    )
+    PracticeIssueFactory(
+        title="Group work with the family", description="Before a conference, meet them."
+    )
+    user = UserFactory()
+
+    assert titles(user, ISSUES, '"family group conference"') == ["Family group conference delays"]
+    assert sorted(titles(user, ISSUES, "family group conference")) == [
+        "Family group conference delays",
+        "Group work with the family",
+    ]
+
+
+def test_search_with_or_between_words_finds_either(db):
+    PracticeIssueFactory(title="Interpreters for court hearings")
+    PracticeIssueFactory(title="Transport to school")
+    PracticeIssueFactory(title="Housing waitlists")
+    user = UserFactory()
+
+    assert sorted(titles(user, ISSUES, "interpreters or transport")) == [
+        "Interpreters for court hearings",
+        "Transport to school",
+    ]
+    assert sorted(titles(user, ISSUES, "court interpreters OR housing")) == [
+        "Housing waitlists",
+        "Interpreters for court hearings",
+    ]
+    assert titles(user, ISSUES, "court transport") == []
 
 
 @pytest.mark.parametrize("role", ["practitioner", "administrator"])
