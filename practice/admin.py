@@ -1,7 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from cop_portal.admin import MadeInThePortal
+
+from .exceptions import GuidanceRefused
+from .forms import show_refusal
 from .models import GuidanceEvent, GuidanceItem, PracticeLead
+from .services import change_guidance, check_guidance_change
 
 
 class GuidanceEventInline(admin.TabularInline):
@@ -24,10 +31,37 @@ class GuidanceEventInline(admin.TabularInline):
         return False
 
 
+class GuidanceItemAdminForm(forms.ModelForm):
+    """Asks change_guidance's own checks of a change, so a refusal shows beside its field
+    before anything is saved."""
+
+    class Meta:
+        model = GuidanceItem
+        fields = ["title", "summary", "kind", "practice_areas", "version", "owner", "review_by"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "title" not in cleaned or "review_by" not in cleaned:
+            return cleaned
+        try:
+            check_guidance_change(
+                self.instance,
+                title=cleaned["title"],
+                summary=cleaned.get("summary", ""),
+                review_by=cleaned["review_by"],
+            )
+        except GuidanceRefused as refused:
+            show_refusal(self, refused)
+        return cleaned
+
+
 @admin.register(GuidanceItem)
-class GuidanceItemAdmin(admin.ModelAdmin):
-    """Items are added, reviewed and superseded in the portal, where each change writes its
-    event; here an administrator corrects details or hands an item to a new owner."""
+class GuidanceItemAdmin(MadeInThePortal, admin.ModelAdmin):
+    """Items are added, reviewed and superseded in the portal. Here an administrator corrects
+    details or hands an item to a new owner, through change_guidance as the portal's edit
+    page does: the privacy guard reads the text, an event is written and a new owner told."""
+
+    form = GuidanceItemAdminForm
 
     list_display = ["title", "version", "kind", "status", "owner", "review_by"]
     list_filter = ["status", "kind", "practice_areas"]
@@ -63,8 +97,36 @@ class GuidanceItemAdmin(admin.ModelAdmin):
     ]
     inlines = [GuidanceEventInline]
 
-    def has_add_permission(self, request):
-        return False
+    def has_change_permission(self, request, obj=None):
+        # A superseded item is part of the record as it was replaced: its page is read-only.
+        if obj is not None and obj.is_superseded:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        details = form.cleaned_data
+        try:
+            # The link and file are read-only here: no url keeps the item's own.
+            change_guidance(
+                obj,
+                by=request.user,
+                title=details["title"],
+                summary=details["summary"],
+                kind=details["kind"],
+                owner=details["owner"],
+                version=details["version"],
+                review_by=details["review_by"],
+                practice_areas=details["practice_areas"],
+            )
+        except GuidanceRefused as refused:
+            # The form asked the same checks: only a change made since (the item superseded
+            # meanwhile) is refused here, and nothing is saved.
+            raise PermissionDenied(str(refused)) from refused
+
+    def save_related(self, request, form, formsets, change):
+        # change_guidance has set the practice areas; only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(PracticeLead)

@@ -17,13 +17,19 @@ from members.models import PracticeArea, User
 from members.validators import no_identifying_details
 
 from .choices import GuidanceStatus, GuidanceType
+from .exceptions import GuidanceRefused
 from .models import GuidanceItem
 from .selectors import citable_guidance
-from .services import allowed_extensions, upload_problem
+from .services import allowed_extensions, link_text, upload_problem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A new item is reviewed a year after it is published unless its owner says otherwise.
 DEFAULT_REVIEW_DAYS = 365
+
+
+def show_refusal(form: forms.BaseForm, refused: GuidanceRefused) -> None:
+    """A refusal beside the field it is about, or above the form when it has no such field."""
+    form.add_error(refused.field if refused.field in form.fields else None, str(refused))
 
 
 class GuidanceFilterForm(forms.Form):
@@ -101,6 +107,12 @@ class GuidanceForm(forms.Form):
             self.fields["file"].help_text = gettext(
                 "A new file replaces the current file or link. %(limits)s"
             ) % {"limits": self.fields["file"].help_text}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        # What was typed after the address (query and fragment) may be about a client.
+        no_identifying_details(link_text(url))
+        return url
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -4,6 +4,7 @@ GuidanceEvent and telling people after commit."""
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,24 +47,44 @@ def upload_problem(upload: UploadedFile) -> str | None:
     return file_type_problem(upload, extension)
 
 
-def _guard(*texts: str) -> None:
+def link_text(url: str) -> str:
+    """The parts of a link that carry what someone typed or copied, decoded, for the privacy
+    guard: its query string and fragment. Its path is left out, where document ids would
+    read as ID numbers."""
     try:
-        for text in texts:
+        parts = urlsplit(url or "")
+    except ValueError:
+        # Not a link anyone could follow: all of it is read.
+        return url
+    query = " ".join(unquote_plus(pair) for pair in parts.query.split("&"))
+    return " ".join(part for part in (query, unquote(parts.fragment)) if part.strip())
+
+
+def _guard(**texts: str) -> None:
+    """Refuse identifying details in any of the texts, naming the field they were found in."""
+    for field, text in texts.items():
+        try:
             no_identifying_details(text)
-    except ValidationError as found:
-        raise GuidanceRefused(" ".join(found.messages)) from found
+        except ValidationError as found:
+            raise GuidanceRefused(" ".join(found.messages), field=field) from found
 
 
 def _check_source(url: str, file: UploadedFile | None) -> None:
     if bool(url) == bool(file):
         raise GuidanceRefused(gettext("A library item is either a link or a file."))
     if file and (problem := upload_problem(file)):
-        raise GuidanceRefused(problem)
+        raise GuidanceRefused(problem, field="file")
 
 
 def _check_dates(published_on: dt.date, review_by: dt.date) -> None:
     if review_by <= published_on:
-        raise GuidanceRefused(gettext("The review date must come after the publication date."))
+        raise GuidanceRefused(
+            gettext("The review date must come after the publication date."), field="review_by"
+        )
+
+
+def _is_new_source(item: GuidanceItem, url: str, file: UploadedFile | None) -> bool:
+    return bool(file) or (bool(url) and url != item.url)
 
 
 def _locked(item: GuidanceItem) -> GuidanceItem:
@@ -113,7 +134,7 @@ def add_guidance(
     """Add a file or a link to the library, current until its review date.
 
     The owner hears of it when someone else names them."""
-    _guard(title, summary)
+    _guard(title=title, summary=summary, url=link_text(url))
     _check_source(url, file)
     _check_dates(published_on, review_by)
     item = GuidanceItem(
@@ -145,6 +166,24 @@ def add_guidance(
     return item
 
 
+def check_guidance_change(
+    item: GuidanceItem,
+    *,
+    title: str,
+    review_by: dt.date,
+    summary: str = "",
+    url: str = "",
+    file: UploadedFile | None = None,
+) -> None:
+    """Raise GuidanceRefused, naming the field, for details change_guidance would refuse:
+    a superseded item, identifying details, a file or link it cannot take, dates out of order."""
+    _refuse_if_superseded(item)
+    _guard(title=title, summary=summary, url=link_text(url))
+    if _is_new_source(item, url, file):
+        _check_source(url, file)
+    _check_dates(item.published_on, review_by)
+
+
 @transaction.atomic
 def change_guidance(
     item: GuidanceItem,
@@ -163,12 +202,10 @@ def change_guidance(
     """Change an item's details; a new file or link is recorded as NEW_FILE, anything else as
     CHANGED. A superseded item is not changed, and a new owner hears of it."""
     item = _locked(item)
-    _refuse_if_superseded(item)
-    _guard(title, summary)
-    new_source = bool(file) or (bool(url) and url != item.url)
-    if new_source:
-        _check_source(url, file)
-    _check_dates(item.published_on, review_by)
+    check_guidance_change(
+        item, title=title, review_by=review_by, summary=summary, url=url, file=file
+    )
+    new_source = _is_new_source(item, url, file)
     previous_owner = item.owner_id
     item.title, item.summary, item.kind = title, summary, kind
     item.owner, item.version, item.review_by = owner, version, review_by
@@ -203,7 +240,7 @@ def start_review(item: GuidanceItem, *, by, note: str = "") -> GuidanceItem:
     _refuse_if_superseded(item)
     if item.status != GuidanceStatus.CURRENT:
         raise GuidanceRefused(gettext("“%(item)s” is already under review.") % {"item": item})
-    _guard(note)
+    _guard(note=note)
     item.status = GuidanceStatus.UNDER_REVIEW
     item.save(update_fields=["status", "updated_at"])
     _record(item, by=by, kind=GuidanceEventKind.REVIEW_STARTED, note=note)
@@ -220,7 +257,7 @@ def mark_reviewed(
     today = today or timezone.localdate()
     if review_by <= today:
         raise GuidanceRefused(gettext("The next review date must be in the future."))
-    _guard(note)
+    _guard(note=note)
     item.status = GuidanceStatus.CURRENT
     item.review_by = review_by
     item.save(update_fields=["status", "review_by", "updated_at"])

@@ -20,6 +20,7 @@ from .forms import (
     ReviewedForm,
     StartReviewForm,
     SupersedeForm,
+    show_refusal,
 )
 from .models import GuidanceItem
 from .selectors import (
@@ -52,7 +53,7 @@ class GuidancePermissionMixin(PermissionRequiredMixin):
         try:
             self.result = call()
         except GuidanceRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(form, refused)
             return False
         return True
 
@@ -118,7 +119,7 @@ class GuidanceCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         try:
             item = services.add_guidance(by=self.request.user, **form.details())
         except GuidanceRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(form, refused)
             return self.form_invalid(form)
         messages.success(self.request, gettext("Added “%(item)s” to the library.") % {"item": item})
         return redirect(item)

@@ -110,6 +110,35 @@ def test_add_guidance_with_phone_number_in_summary_is_refused():
     assert GuidanceItem.objects.count() == 0
 
 
+def test_add_guidance_with_phone_number_in_link_query_is_refused_naming_the_link():
+    owner = UserFactory()
+    link = "https://example.org/plan?client=Call%200412%20345%20678"
+
+    with pytest.raises(GuidanceRefused, match="a phone number “0412 345 678”") as refused:
+        add_guidance(by=owner, **_details(owner, url=link))
+
+    assert refused.value.field == "url"
+    assert GuidanceItem.objects.count() == 0
+
+
+def test_add_guidance_with_email_in_link_fragment_is_refused():
+    owner = UserFactory()
+
+    with pytest.raises(GuidanceRefused, match="an email address") as refused:
+        add_guidance(by=owner, **_details(owner, url="https://example.org/plan#jo@example.com"))
+
+    assert refused.value.field == "url"
+
+
+def test_add_guidance_with_document_number_in_link_path_is_added():
+    owner = UserFactory()
+    link = "https://example.org/documents/123456789/0412345678?page=2#section-4"
+
+    item = add_guidance(by=owner, **_details(owner, url=link))
+
+    assert item.url == link
+
+
 def test_add_guidance_with_review_before_publication_is_refused():
     owner = UserFactory()
 
@@ -209,6 +238,27 @@ def test_change_guidance_when_superseded_is_refused():
             review_by=item.review_by,
             url=item.url,
         )
+
+
+def test_change_guidance_with_new_link_holding_a_phone_number_is_refused():
+    item = GuidanceItemFactory(url="https://example.org/old")
+
+    with pytest.raises(GuidanceRefused, match="a phone number") as refused:
+        change_guidance(
+            item,
+            by=item.owner,
+            title=item.title,
+            kind=item.kind,
+            owner=item.owner,
+            version=item.version,
+            review_by=item.review_by,
+            url="https://example.org/new?mobile=0412345678",
+        )
+
+    item.refresh_from_db()
+    assert refused.value.field == "url"
+    assert item.url == "https://example.org/old"
+    assert _kinds(item) == []
 
 
 def test_start_review_on_current_item_puts_it_under_review():

@@ -232,6 +232,53 @@ def test_guidance_create_with_identifying_details_shows_error(editor_client):
     assert "identifying client information" in response.context["form"].errors["title"][0]
 
 
+def test_guidance_create_with_phone_number_in_link_shows_error_beside_it_keeping_input(
+    editor_client,
+):
+    details = {
+        "title": "Housing pathways",
+        "summary": "Options for families.",
+        "kind": GuidanceType.GUIDANCE,
+        "version": "1.0",
+        "owner": editor_client.editor.pk,
+        "published_on": "2026-03-01",
+        "review_by": "2027-03-01",
+        "url": "https://example.org/pathways?ref=0412+345+678",
+    }
+
+    response = editor_client.post(reverse("practice:guidance-create"), details)
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert list(form.errors) == ["url"]
+    assert "a phone number “0412 345 678”" in form.errors["url"][0]
+    assert form["title"].value() == "Housing pathways"
+    assert form["url"].value() == "https://example.org/pathways?ref=0412+345+678"
+    assert GuidanceItem.objects.count() == 0
+
+
+def test_guidance_edit_with_email_in_link_shows_error_beside_it(client):
+    item = GuidanceItemFactory(title="Old title", url="https://example.org/old")
+    client.force_login(item.owner)
+
+    response = client.post(
+        reverse("practice:guidance-edit", args=[item.pk]),
+        {
+            "title": "New title",
+            "kind": item.kind,
+            "version": "1.1",
+            "owner": item.owner.pk,
+            "review_by": "2027-01-01",
+            "url": "https://example.org/new#jo@example.com",
+        },
+    )
+
+    item.refresh_from_db()
+    assert "an email address" in response.context["form"].errors["url"][0]
+    assert response.context["form"]["title"].value() == "New title"
+    assert (item.title, item.url) == ("Old title", "https://example.org/old")
+
+
 def test_guidance_edit_by_owner_saves_and_records_changed(client):
     item = GuidanceItemFactory(title="Old title")
     client.force_login(item.owner)
