@@ -38,6 +38,7 @@ from forums.models import AgendaItem, Forum, Membership, meeting_vectors
 from forums.selectors.meetings import addresses_of
 from members.models import PracticeArea, name_fields
 from practice.models import GuidanceItem
+from practice.websearch import parse_websearch
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -83,7 +84,8 @@ def issues_visible_to(user) -> QuerySet[PracticeIssue]:
 
 
 def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[PracticeIssue]:
-    """Full-text search on PostgreSQL; a plain contains-match elsewhere."""
+    """Full-text search on PostgreSQL; elsewhere a plain contains-match of the query read as
+    PostgreSQL reads it (phrases, "-word", "or")."""
     text = text.strip()
     if not text:
         return issues
@@ -92,11 +94,10 @@ def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[Practi
         return issues.filter(
             search_vector=SearchQuery(text, search_type="websearch", config="english")
         )
-    words = text.split()
-    condition = Q()
-    for word in words:
-        condition &= Q(title__icontains=word) | Q(description__icontains=word)
-    return issues.filter(condition)
+    query = parse_websearch(text)
+    if not query:
+        return issues
+    return issues.filter(query.matching("title", "description"))
 
 
 def issue_list(

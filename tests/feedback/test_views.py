@@ -178,6 +178,30 @@ def test_issue_list_search_finds_by_word(client, loop):
     assert [i.title for i in response.context["issues"]] == ["Interpreter bookings"]
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("interpreter -bookings", ["Interpreter briefings"]),
+        ('"interpreter bookings"', ["Interpreter bookings"]),
+        ("housing or briefings", ["Interpreter briefings", "Housing waitlists"]),
+    ],
+)
+def test_issue_list_search_reads_a_minus_quotes_and_or(client, loop, query, found):
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Housing waitlists")
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Interpreter bookings")
+    PracticeIssueFactory(
+        origin_forum=loop.cfsn, title="Interpreter briefings", description="They run late."
+    )
+    PracticeIssueFactory(
+        origin_forum=loop.cfsn, title="Bookings for interpreter", description="Short notice."
+    )
+    client.force_login(loop.practitioner)
+
+    response = client.get(reverse("feedback:issue-list"), {"q": query})
+
+    assert sorted(i.title for i in response.context["issues"]) == sorted(found)
+
+
 def test_issue_list_filters_by_status_and_region(client, loop):
     PracticeIssueFactory(origin_forum=loop.cfsn, title="Ours")
     PracticeIssueFactory(origin_forum=loop.other_cfsn, title="Theirs")
