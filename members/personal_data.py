@@ -62,9 +62,45 @@ def _notification_preferences(user: User) -> list[dict]:
     ]
 
 
+def _sign_in(user: User) -> dict:
+    """How they sign in: their addresses, the organisation accounts linked to them (with what
+    the organisation said of them), and their two-factor methods. No secret is included."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    return {
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "organisation_accounts": [
+            {
+                "provider": account.provider,
+                "account_id": account.uid,
+                "linked": stamp(account.date_joined),
+                "last_signed_in": stamp(account.last_login),
+                "details_from_the_organisation": account.extra_data,
+            }
+            for account in SocialAccount.objects.filter(user=user).order_by("pk")
+        ],
+        "two_factor_methods": [
+            {
+                "kind": authenticator.get_type_display(),
+                "name": authenticator.data.get("name", "")
+                if authenticator.type == Authenticator.Type.WEBAUTHN
+                else "",
+                "added": stamp(authenticator.created_at),
+                "last_used": stamp(authenticator.last_used_at),
+            }
+            for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+    }
+
+
 def personal_data(user: User) -> dict:
-    """The whole document: profile, notifications and how they come, then each registered
-    app's section."""
+    """The whole document: profile, notifications and how they come, how they sign in, then
+    each registered app's section."""
     user = (
         User.objects.select_related("organisation", "region")
         .prefetch_related("practice_areas")
@@ -75,5 +111,6 @@ def personal_data(user: User) -> dict:
         "profile": _profile(user),
         "notifications": _notifications(user),
         "notification_preferences": _notification_preferences(user),
+        "sign_in": _sign_in(user),
         **{name: collect(user) for name, collect in sorted(_sections.items())},
     }

@@ -5,6 +5,9 @@ import json
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -52,6 +55,26 @@ def test_download_holds_the_members_issues_comments_endorsements_and_notificatio
     assert [e["issue"] for e in data["endorsements"]] == [open_issue.reference]
     assert [n["subject"] for n in data["notifications"]] == ["Your issue is on an agenda"]
     assert len(data["forum_memberships"]) == 1
+
+
+def test_download_holds_how_the_member_signs_in_without_any_secret(member_client, member):
+    EmailAddress.objects.create(user=member, email="alex.home@example.org", verified=False)
+    SocialAccount.objects.create(
+        user=member, provider="agency", uid="sub-4471", extra_data={"name": "Alex at Agency"}
+    )
+    Authenticator.objects.create(
+        user=member, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+    data = download(member_client)
+
+    sign_in = data["sign_in"]
+    assert "alex.home@example.org" in [a["email"] for a in sign_in["email_addresses"]]
+    [account] = sign_in["organisation_accounts"]
+    assert (account["provider"], account["account_id"]) == ("agency", "sub-4471")
+    assert account["details_from_the_organisation"] == {"name": "Alex at Agency"}
+    assert [m["kind"] for m in sign_in["two_factor_methods"]] == ["TOTP Authenticator"]
+    assert "JBSWY3DPEHPK3PXP" not in json.dumps(data)
 
 
 def test_download_names_no_restricted_issue_of_someone_else(member_client, member):
