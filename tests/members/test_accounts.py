@@ -1,4 +1,5 @@
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -488,3 +489,24 @@ def test_signup_confirmation_link_uses_portal_base_url_not_request_host(client, 
     body = mail.outbox[0].body
     assert re.search(r"https://portal\.example\.org/accounts/confirm-email/\S+/", body)
     assert "evil.example" not in body
+
+
+@pytest.mark.django_db
+def test_making_another_address_primary_long_after_signing_in_asks_for_the_password(
+    client, member, password, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    EmailAddress.objects.create(user=member, email="taken.over@example.org", verified=True)
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    time_machine.move_to(dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC), tick=False)
+
+    response = client.post(
+        reverse("account_email"), {"action_primary": "", "email": "taken.over@example.org"}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    member.refresh_from_db()
+    assert member.email != "taken.over@example.org"
+    assert EmailAddress.objects.get(user=member, primary=True).email == member.email
