@@ -4,7 +4,6 @@ meeting held, or moves the item, waits instead of deadlocking."""
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
@@ -14,6 +13,7 @@ from feedback.choices import ConsultationStatus
 from feedback.models import Consultation, ConsultationAnswer, PracticeIssue, Referral
 from feedback.services import consultations, placement, routing
 from forums.choices import MeetingStatus
+from tests.concurrency import while_locked
 from tests.factories.forums import MeetingFactory
 
 from .test_notices import raise_at_cfsn
@@ -25,15 +25,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def stay_is_free(referral: Referral) -> bool:
@@ -54,32 +45,6 @@ def stay_is_free(referral: Referral) -> bool:
     thread.start()
     thread.join(timeout=10)
     return free == [True]
-
-
-def while_locked(lock, call, meanwhile) -> tuple[object, list]:
-    """Take a lock with `lock()`, as another service would; run `call` on its own connection
-    until it waits; then, still holding the lock, run `meanwhile()`. Returns what `meanwhile`
-    returned and what `call` returned (or raised)."""
-    outcome: list = []
-
-    def run():
-        try:
-            outcome.append(call())
-        except Exception as exc:  # the test shows what it raised
-            outcome.append(exc)
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        lock()
-        thread = threading.Thread(target=run)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not waiting_for_a_lock() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        during = meanwhile()
-    thread.join(timeout=30)
-    return during, outcome
 
 
 def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> tuple[bool, list]:

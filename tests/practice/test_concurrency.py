@@ -8,9 +8,9 @@ from practice.choices import GuidanceEventKind, GuidanceStatus
 from practice.exceptions import GuidanceRefused
 from practice.models import GuidanceEvent
 from practice.services import supersede_guidance
+from tests.concurrency import while_locked
 from tests.factories.members import UserFactory
 from tests.factories.practice import GuidanceItemFactory
-from tests.feedback.test_lock_order import while_locked
 
 pytestmark = [
     pytest.mark.skipif(
