@@ -12,7 +12,8 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         required=False,
         help_text=_(
-            'Use quotes for a phrase ("family group conference") and a minus to leave a word out.'
+            'Use quotes for a phrase ("family group conference"), a minus to leave a word out '
+            '(-placement), and "or" between two words to find either (kinship or foster).'
         ),
     )
     kind = forms.ChoiceField(
