@@ -9,6 +9,7 @@ from members.signals import member_left
 
 from .models import Forum, Membership
 from .services.learning import give_up_places
+from .services.scheduling import revoke_calendar_feed
 
 
 @receiver((post_save, post_delete), sender=Membership, dispatch_uid="forums.membership_menu")
@@ -32,3 +33,5 @@ def on_forum_changed(sender, instance: Forum, **kwargs) -> None:
 @receiver(member_left, dispatch_uid="forums.give_up_places")
 def on_member_left(sender, user, **kwargs) -> None:
     give_up_places(user)
+    # A feed address handed out before they left must not work again if they come back.
+    revoke_calendar_feed(user)

@@ -9,6 +9,7 @@ from forums.choices import MeetingStatus, MembershipRole, Tier
 from forums.models import CalendarFeed
 from forums.services.meetings import cancel_meeting
 from forums.services.scheduling import regenerate_calendar_feed
+from members.services import deactivate_account
 from tests.factories.forums import (
     CalendarFeedFactory,
     ForumFactory,
@@ -139,6 +140,18 @@ def test_regenerate_calendar_feed_revokes_the_old_address(client, member):
     assert client.get(reverse("forums:calendar-feed", args=[old])).status_code == 404
     assert client.get(reverse("forums:calendar-feed", args=[new])).status_code == 200
     assert CalendarFeed.objects.filter(user=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_feed_address_given_before_a_member_left_does_not_work_if_they_come_back(client, member):
+    token = regenerate_calendar_feed(member).token
+    deactivate_account(member, by=member)
+
+    # An administrator takes the member back.
+    type(member).objects.filter(pk=member.pk).update(is_active=True)
+
+    assert client.get(reverse("forums:calendar-feed", args=[token])).status_code == 404
+    assert not CalendarFeed.objects.filter(user=member).exists()
 
 
 @pytest.mark.django_db
