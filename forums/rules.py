@@ -148,6 +148,17 @@ def is_shared_with_members(user, resource) -> bool:
     )
 
 
+@rules.predicate
+def is_open_session_material(user, resource) -> bool:
+    """A file of a published learning session, which every signed-in member may attend."""
+    meeting = resource.meeting if resource is not None and resource.meeting_id else None
+    return (
+        meeting is not None
+        and getattr(meeting, "is_learning_session", False)
+        and meeting.is_seen_by_members
+    )
+
+
 can_run = is_forum_facilitator | is_administrator
 
 rules.add_perm("forums.view_forum", rules.is_authenticated)
@@ -178,6 +189,12 @@ rules.add_perm("forums.change_session", can_run & is_learning_session)
 rules.add_perm("forums.view_learning_record", rules.is_authenticated)
 rules.add_perm("forums.update_action", (is_action_owner | can_run) & ~follows_progress)
 # A file stays inside its forum: members may open it (a meeting's once they may see the
-# meeting), and so may those who run the forum.
-rules.add_perm("forums.download_resource", can_run | (is_forum_member & is_shared_with_members))
+# meeting), and so may those who run the forum; a learning session's, as the session itself,
+# every signed-in member.
+rules.add_perm(
+    "forums.download_resource",
+    can_run
+    | (is_forum_member & is_shared_with_members)
+    | (rules.is_authenticated & is_open_session_material),
+)
 rules.add_perm("forums.run_any_forum", is_facilitator_anywhere | is_administrator)

@@ -14,6 +14,7 @@ from forums.models import ForumEvent, Resource
 from forums.services.resources import add_resource
 from tests.factories.forums import (
     ForumFactory,
+    LearningSessionFactory,
     MeetingFactory,
     MembershipFactory,
     StrategicForumFactory,
@@ -242,6 +243,26 @@ def test_resource_download_of_published_meeting_for_a_member(client):
     response = client.get(_download(resource))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "status_code"), [(MeetingStatus.PUBLISHED, 200), (MeetingStatus.DRAFT, 403)]
+)
+def test_resource_download_of_a_learning_session_for_a_member_of_another_forum(
+    client, status, status_code
+):
+    session = LearningSessionFactory(status=status, title="Working with interpreters")
+    resource = _file_resource(session.forum, meeting=session, name="slides.pdf")
+    attendee = MembershipFactory(forum=ForumFactory()).user
+    client.force_login(attendee)
+
+    session_page = client.get(session.get_absolute_url())
+    response = client.get(_download(resource))
+
+    assert response.status_code == status_code
+    if status_code == 200:
+        assert _download(resource) in session_page.content.decode()
+        assert b"".join(response.streaming_content) == PDF
 
 
 def test_resource_download_with_accel_prefix_hands_the_file_to_nginx(client, settings):
