@@ -291,6 +291,12 @@ class Meeting(models.Model):
         return self.kind == MeetingKind.LEARNING
 
     @property
+    def agenda_is_out(self) -> bool:
+        """Whether those who see the meeting read its agenda: once published, and always for
+        a learning session, whose agenda is what it covers."""
+        return self.agenda_published_at is not None or self.is_learning_session
+
+    @property
     def takes_outcomes(self) -> bool:
         """Published or held, and started: what it decided may now be recorded."""
         return self.status in TAKES_OUTCOMES and self.has_started

@@ -27,6 +27,7 @@ from tests.factories.forums import (
     AttendanceFactory,
     DecisionFactory,
     ForumFactory,
+    LearningSessionFactory,
     MeetingFactory,
     MembershipFactory,
     ResourceFactory,
@@ -182,6 +183,20 @@ def test_agenda_pack_pdf_unpublished_agenda_is_withheld_from_a_member(
     text = pdf_text(response.content)
     assert "The agenda has not been published yet." in text
     assert "Draft item only facilitators see" not in text
+
+
+@pytest.mark.parametrize("name", ["forums:agenda-pack", "forums:agenda-pack-pdf"])
+def test_agenda_pack_of_a_learning_session_shows_what_it_covers_to_anyone_attending(
+    client, outsider, name
+):
+    session = LearningSessionFactory(title="Working with interpreters")
+    AgendaItemFactory(meeting=session, title="Booking and briefing interpreters")
+
+    response = _get(client, outsider, name, session)
+
+    text = pdf_text(response.content) if name.endswith("pdf") else response.content.decode()
+    assert "Booking and briefing interpreters" in text
+    assert "The agenda has not been published yet." not in text
 
 
 @pytest.mark.parametrize("size", [2, 12])
