@@ -88,6 +88,10 @@ class MeetingTimesForm(forms.Form):
     def clash_exclude(self) -> list[int]:
         return []
 
+    def was(self) -> dt.datetime | None:
+        """When the meeting starts now, if it exists: it may keep a start in the past."""
+        return None
+
     def clash_spans(self) -> list[tuple[dt.datetime, dt.datetime]]:
         return self.spans
 
@@ -104,6 +108,9 @@ class MeetingTimesForm(forms.Form):
             self.spans = scheduling.occurrences(data["date"], start_time, end_time, self.repeat())
         except ForumActionRefused as refused:
             self.add_error(self.repeat_error_field, str(refused))
+            return data
+        if self.spans and scheduling.starts_in_the_past(self.spans[0][0], was=self.was()):
+            self.add_error("date", str(scheduling.PAST_START))
             return data
         self.clashing = clashes(
             self.user, self.forum, self.clash_spans(), exclude=self.clash_exclude()
@@ -286,6 +293,9 @@ class MeetingEditForm(MeetingTimesForm):
             del self.fields["scope"]
         else:
             self.order_fields(["scope"])
+
+    def was(self) -> dt.datetime | None:
+        return self.meeting.start
 
     def clash_exclude(self) -> list[int]:
         if not self.following:

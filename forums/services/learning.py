@@ -23,7 +23,7 @@ from ..exceptions import ForumActionRefused
 from ..models import AgendaItem, Forum, Meeting, Registration
 from ..signals import meeting_published
 from .audit import record_event
-from .scheduling import refuse_meeting_times
+from .scheduling import refuse_meeting_times, refuse_past_start
 from .search import refresh_meeting_search
 
 # The most places one session may offer: a sanity bound, not a policy.
@@ -63,6 +63,7 @@ def schedule_learning_session(
 
     What it covers becomes its one agenda item; materials are library items."""
     refuse_meeting_times(start, end)
+    refuse_past_start(start)
     if not place and not online_link:
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     _refuse_capacity(capacity)

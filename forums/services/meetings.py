@@ -25,7 +25,7 @@ from ..signals import meeting_cancelled, meeting_completed, meeting_published
 from .agenda import notify_members
 from .audit import record_event
 from .matters import ensure_matters_arising, ensure_matters_arising_after
-from .scheduling import moved_spans, refuse_meeting_times
+from .scheduling import moved_spans, refuse_meeting_times, refuse_past_start
 from .search import refresh_meeting_search
 
 
@@ -161,6 +161,7 @@ def schedule_meetings(
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     for start, end in spans:
         refuse_meeting_times(start, end)
+        refuse_past_start(start)
     series = None
     if rule:
         series = MeetingSeries.objects.create(
@@ -218,6 +219,7 @@ def update_meeting(
         raise ForumActionRefused(gettext("Give a place, an online link, or both."))
     scope = _locked_scope(meeting, following=following)
     _refuse_moving_once_started(scope[0], start, end)
+    refuse_past_start(start, was=scope[0].start)
     for current, new_start, new_end in moved_spans(scope, start, end):
         if timezone.localdate(new_start) != timezone.localdate(current.start):
             # Reminded of the old day, members are reminded again before the new one.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dateutil import rrule
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from ..exceptions import ForumActionRefused
 from ..models import CalendarFeed
@@ -67,12 +67,33 @@ def rule_text(rule: rrule.rrule) -> str:
     return lines[0].removeprefix("RRULE:")
 
 
+PAST_START = gettext_lazy("A meeting cannot start in the past: choose a time from now on.")
+
+
 def refuse_meeting_times(start: dt.datetime, end: dt.datetime) -> None:
     """A meeting ends after it starts, on the day it starts (`LONGEST_MEETING` rests on it)."""
     if end <= start:
         raise ForumActionRefused(gettext("A meeting must end after it starts."))
     if timezone.localdate(start) != timezone.localdate(end):
         raise ForumActionRefused(gettext("A meeting must end on the day it starts."))
+
+
+def refuse_past_start(start: dt.datetime, *, was: dt.datetime | None = None) -> None:
+    """A meeting is not scheduled, or moved, to start before now: members would be told of a
+    meeting that never happened, and outcomes could be recorded at it. A meeting whose start
+    stays as it was (`was`) may keep it."""
+    if starts_in_the_past(start, was=was):
+        raise ForumActionRefused(str(PAST_START))
+
+
+def starts_in_the_past(start: dt.datetime, *, was: dt.datetime | None = None) -> bool:
+    """Whether `start` is before now and not the start the meeting has (to the minute, as the
+    meeting form gives times)."""
+    if start >= timezone.now():
+        return False
+    return was is None or start.replace(second=0, microsecond=0) != was.replace(
+        second=0, microsecond=0
+    )
 
 
 def occurrences(

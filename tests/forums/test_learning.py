@@ -118,6 +118,25 @@ def test_schedule_learning_session_without_places_is_refused(forum, facilitator)
         )
 
 
+def test_schedule_learning_session_starting_in_the_past_is_refused(forum, facilitator):
+    two_days_ago = timezone.localdate() - dt.timedelta(days=2)
+    start = timezone.make_aware(dt.datetime.combine(two_days_ago, dt.time(10)))
+
+    with pytest.raises(ForumActionRefused, match="cannot start in the past"):
+        schedule_learning_session(
+            forum,
+            by=facilitator,
+            title="Working with fathers",
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            capacity=20,
+            online_link="https://meet.example.org/x",
+            publish=True,
+        )
+
+    assert not Meeting.objects.exists()
+
+
 def test_schedule_learning_session_ending_the_next_day_is_refused(forum, facilitator):
     with pytest.raises(ForumActionRefused, match="must end on the day it starts"):
         schedule_learning_session(

@@ -210,6 +210,75 @@ def test_schedule_meetings_ending_the_next_day_is_refused(forum, facilitator):
     assert Meeting.objects.count() == 0
 
 
+def test_schedule_meetings_starting_in_the_past_is_refused(forum, facilitator):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    with pytest.raises(ForumActionRefused, match="cannot start in the past"):
+        services.schedule_meetings(
+            forum,
+            by=facilitator,
+            title="Never held",
+            spans=[(local(yesterday, 10), local(yesterday, 12))],
+            place="Hub",
+            publish=True,
+        )
+
+    assert Meeting.objects.count() == 0
+
+
+def test_update_meeting_moved_into_the_past_is_refused_and_takes_no_outcomes(forum, facilitator):
+    meeting = MeetingFactory(forum=forum)
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+
+    with pytest.raises(ForumActionRefused, match="cannot start in the past"):
+        services.update_meeting(
+            meeting,
+            by=facilitator,
+            title=meeting.title,
+            start=local(week_ago, 10),
+            end=local(week_ago, 12),
+            place="Hub",
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.start > timezone.now()
+    assert not meeting.takes_outcomes
+
+
+def test_a_held_meeting_keeps_its_time_when_its_title_is_corrected(forum, facilitator):
+    meeting = MeetingFactory(forum=forum)
+    with time_machine.travel(meeting.end + dt.timedelta(days=3), tick=False):
+        services.update_meeting(
+            meeting,
+            by=facilitator,
+            title="Corrected title",
+            start=meeting.start,
+            end=meeting.end,
+            place="Hub",
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.title == "Corrected title"
+
+
+def test_meeting_create_view_on_a_past_day_says_so_beside_the_date_and_keeps_the_input(
+    facilitator_client, forum
+):
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(date=yesterday, title="Catch-up we forgot"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "A meeting cannot start in the past: choose a time from now on."
+    ]
+    assert 'value="Catch-up we forgot"' in response.content.decode()
+    assert Meeting.objects.count() == 0
+
+
 def test_update_meeting_to_end_the_next_day_is_refused_and_keeps_its_times(forum, facilitator):
     day = next_year(2, 10)
     meeting = MeetingFactory(forum=forum, start=local(day, 10), end=local(day, 12))
