@@ -40,7 +40,9 @@ def answer_rsvp(meeting: Meeting, *, user, response: str) -> Rsvp:
 
 @transaction.atomic
 def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
-    """Record who came, once the meeting has started; recording again replaces the list."""
+    """Record who came, once the meeting has started; recording again replaces the list. Those
+    recorded before stay on offer: someone who came and has left the forum since (or
+    cancelled their place) is kept unless unticked."""
     meeting = (
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
     )
@@ -54,6 +56,11 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
             gettext("Attendance can be recorded once the meeting has started.")
         )
     wanted = {person.pk for person in attendees}
+    existing = set(
+        Attendance.objects.select_for_update()
+        .filter(meeting=meeting)
+        .values_list("user_id", flat=True)
+    )
     if meeting.is_learning_session:
         # A session is open to every member: those who registered (or waited) came.
         members = set(
@@ -61,7 +68,7 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
                 "user_id", flat=True
             )
         )
-        if wanted - members:
+        if wanted - members - existing:
             raise ForumActionRefused(
                 gettext(
                     "Only people registered or on the waiting list can be recorded as attending."
@@ -71,13 +78,8 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable) -> Meeting:
         members = set(
             Membership.objects.filter(forum_id=meeting.forum_id).values_list("user_id", flat=True)
         )
-    if wanted - members:
+    if wanted - members - existing:
         raise ForumActionRefused(gettext("Only members of the forum can be recorded as attending."))
-    existing = set(
-        Attendance.objects.select_for_update()
-        .filter(meeting=meeting)
-        .values_list("user_id", flat=True)
-    )
     Attendance.objects.filter(meeting=meeting, user_id__in=existing - wanted).delete()
     Attendance.objects.bulk_create(
         [

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,7 +17,7 @@ from ..choices import ActionStatus
 from ..exceptions import ForumActionRefused
 from ..forms.agenda import RsvpForm
 from ..forms.minutes import ActionItemForm, ActionStatusForm, AttendanceForm, MinutesForm
-from ..models import ActionItem, Attendance, Decision, Rsvp
+from ..models import ActionItem, Attendance, Decision, Membership, Rsvp
 from ..selectors.actions import actions_owned_by
 from ..selectors.agenda import agenda_items
 from ..selectors.learning import session_registrations
@@ -58,6 +59,14 @@ def forum_members(meeting):
     )
 
 
+def offered_attendance(meeting):
+    """The forum's members, and anyone recorded as attending who has left it since."""
+    return User.objects.filter(
+        Q(pk__in=Membership.objects.filter(forum_id=meeting.forum_id).values("user_id"))
+        | Q(pk__in=Attendance.objects.filter(meeting=meeting).values("user_id"))
+    ).order_by("display_name", "email")
+
+
 class AttendanceView(MeetingPermissionMixin, FormView):
     """After the meeting starts, the facilitator ticks who came; RSVPs are shown as a guide."""
 
@@ -71,8 +80,10 @@ class AttendanceView(MeetingPermissionMixin, FormView):
             registrations = list(session_registrations(self.meeting))
             return {
                 **super().get_form_kwargs(),
+                # Those who registered or wait, and anyone recorded who has cancelled since.
                 "members": User.objects.filter(
-                    pk__in=[registration.user_id for registration in registrations]
+                    Q(pk__in=[registration.user_id for registration in registrations])
+                    | Q(pk__in=list(attended))
                 ).order_by("display_name", "email"),
                 "rsvps": {},
                 "registrations": {
@@ -87,7 +98,7 @@ class AttendanceView(MeetingPermissionMixin, FormView):
         }
         return {
             **super().get_form_kwargs(),
-            "members": forum_members(self.meeting),
+            "members": offered_attendance(self.meeting),
             "rsvps": rsvps,
             "initial": {"attendees": list(attended)},
         }

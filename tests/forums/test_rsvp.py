@@ -7,6 +7,7 @@ from django.utils import timezone
 from forums.choices import ForumEventKind, MembershipRole
 from forums.exceptions import ForumActionRefused
 from forums.models import Attendance, ForumEvent, Rsvp
+from forums.services.membership import remove_member
 from forums.services.rsvp import answer_rsvp, record_attendance
 from tests.factories.forums import AttendanceFactory, MeetingFactory, MembershipFactory, RsvpFactory
 from tests.factories.members import UserFactory
@@ -89,6 +90,32 @@ def test_attendance_view_lists_members_with_rsvp_and_records(client, started_mee
     assert "<legend" in html
     assert response.status_code == 302
     assert list(Attendance.objects.values_list("user", flat=True)) == [priya.pk]
+
+
+def test_attendance_corrected_after_someone_left_the_forum_still_offers_and_keeps_them(
+    client, started_meeting
+):
+    forum = started_meeting.forum
+    facilitator = MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+    ann = MembershipFactory(forum=forum, user=UserFactory(display_name="Ann")).user
+    bo_membership = MembershipFactory(forum=forum, user=UserFactory(display_name="Bo"))
+    bo = bo_membership.user
+    late = MembershipFactory(forum=forum, user=UserFactory(display_name="Cy")).user
+    record_attendance(started_meeting, by=facilitator, attendees=[ann, bo])
+    remove_member(bo_membership, by=facilitator)
+    client.force_login(facilitator)
+    url = reverse("forums:attendance", kwargs={"pk": started_meeting.pk})
+
+    page = client.get(url)
+    offered = page.context["form"].fields["attendees"].queryset
+    ticked = page.context["form"].initial["attendees"]
+    # The facilitator adds the one they forgot, leaving the ticks as they were.
+    client.post(url, {"attendees": [*ticked, late.pk]})
+
+    assert bo in offered
+    assert set(Attendance.objects.values_list("user", flat=True)) == {ann.pk, bo.pk, late.pk}
+    client.post(url, {"attendees": [ann.pk, late.pk]})
+    assert set(Attendance.objects.values_list("user", flat=True)) == {ann.pk, late.pk}
 
 
 def test_attendance_view_before_start_reshows_form_with_message(client):
