@@ -220,10 +220,14 @@ def update_meeting(
     scope = _locked_scope(meeting, following=following)
     _refuse_moving_once_started(scope[0], start, end)
     refuse_past_start(start, was=scope[0].start)
+    answers_cleared = False
     for current, new_start, new_end in moved_spans(scope, start, end):
         if timezone.localdate(new_start) != timezone.localdate(current.start):
-            # Reminded of the old day, members are reminded again before the new one.
+            # Reminded of the old day, members are reminded again before the new one; and
+            # whether they could come that day says nothing of the new one, so they answer
+            # again (someone who could not come is reminded of the new day too).
             MeetingReminder.objects.filter(meeting=current).delete()
+            answers_cleared |= Rsvp.objects.filter(meeting=current).delete()[0] > 0
         current.start, current.end = new_start, new_end
         current.title, current.place, current.online_link = title, place, online_link
         current.sequence += 1
@@ -255,7 +259,12 @@ def update_meeting(
                 if len(scope) > 1
                 else gettext("%(forum)s now meets %(when)s.")
             )
-            % {"forum": first.forum, "when": _when(first), "later": len(scope) - 1},
+            % {"forum": first.forum, "when": _when(first), "later": len(scope) - 1}
+            + (
+                " " + gettext("Answers given for the old day were cleared: please answer again.")
+                if answers_cleared
+                else ""
+            ),
         )
     return scope
 

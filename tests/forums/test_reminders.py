@@ -150,3 +150,53 @@ def test_meeting_moved_to_another_day_after_its_reminder_is_reminded_again_befor
     assert (
         Notification.objects.filter(recipient=member, subject="Reminder: CFSN meeting").count() == 2
     )
+
+
+@pytest.mark.django_db
+def test_someone_who_could_not_come_is_asked_again_and_reminded_when_the_meeting_moves_day():
+    meeting = MeetingFactory(title="CFSN meeting")
+    facilitator = MembershipFactory(forum=meeting.forum).user
+    declined = MembershipFactory(forum=meeting.forum).user
+    RsvpFactory(meeting=meeting, user=declined, response=RsvpResponse.NOT_GOING)
+    RsvpFactory(meeting=meeting, user=facilitator, response=RsvpResponse.GOING)
+    later = meeting.start + dt.timedelta(days=2)
+
+    update_meeting(
+        meeting,
+        by=facilitator,
+        title=meeting.title,
+        start=later,
+        end=later + dt.timedelta(hours=2),
+        place=meeting.place,
+    )
+    with time_machine.travel(later - dt.timedelta(days=1), tick=False):
+        remind()
+
+    assert not meeting.rsvps.exists()
+    changed = Notification.objects.get(recipient=declined, subject="Meeting changed: CFSN meeting")
+    assert "please answer again" in changed.body
+    assert Notification.objects.filter(
+        recipient=declined, subject="Reminder: CFSN meeting"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_answers_stand_when_a_meeting_moves_within_its_day():
+    meeting = MeetingFactory(title="CFSN meeting")
+    facilitator = MembershipFactory(forum=meeting.forum).user
+    declined = MembershipFactory(forum=meeting.forum).user
+    RsvpFactory(meeting=meeting, user=declined, response=RsvpResponse.NOT_GOING)
+    later = meeting.start + dt.timedelta(hours=1)
+
+    update_meeting(
+        meeting,
+        by=facilitator,
+        title=meeting.title,
+        start=later,
+        end=later + dt.timedelta(hours=2),
+        place=meeting.place,
+    )
+
+    assert meeting.rsvps.get().user == declined
+    changed = Notification.objects.get(recipient=declined, subject="Meeting changed: CFSN meeting")
+    assert "answer again" not in changed.body
