@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Set on a request whose account email the mail server did not take.
 EMAIL_NOT_SENT = "account_email_not_sent"
+# The tag of the message saying so, which the pages after it read (sign_in.says_email_not_sent).
+EMAIL_NOT_SENT_TAG = "email-not-sent"
 
 # Set at sign-in when the identity provider reports a second factor; read by
 # MFARequiredMiddleware when SSO_MFA_FROM_PROVIDER is on.
@@ -218,6 +220,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 gettext(
                     "We could not send you the email just now. Please try again in a few minutes."
                 ),
+                extra_tags=EMAIL_NOT_SENT_TAG,
             )
 
     def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
