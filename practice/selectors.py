@@ -40,7 +40,8 @@ def search_guidance(items: QuerySet[GuidanceItem], text: str) -> QuerySet[Guidan
         )
     query = parse_websearch(text)
     if not query:
-        return items
+        # Nothing left to find ("-", "or", quotes alone): PostgreSQL finds nothing either.
+        return items.none()
     return items.filter(query.matching("title", "summary"))
 
 

@@ -75,8 +75,9 @@ def _cleaned(text: str) -> str:
 
 
 def parse_websearch(text: str, *, max_terms: int = MAX_TERMS) -> WebSearch:
-    """What a query asks for, read as websearch_to_tsquery reads it, up to `max_terms`
-    terms; a leading or trailing "or" is a word, as is one straight after another "or"."""
+    """What a query asks for, read as websearch_to_tsquery reads it with the English
+    configuration, up to `max_terms` terms: "or" between two terms means either, and
+    anywhere else it is left out, as PostgreSQL leaves out such common words."""
     alternatives: list[list[Term]] = [[]]
     excluded = either = False
     count = 0
@@ -85,8 +86,12 @@ def parse_websearch(text: str, *, max_terms: int = MAX_TERMS) -> WebSearch:
             excluded = True
             continue
         word = token["word"]
-        if word and word.lower() == OR and not excluded and not either and alternatives[-1]:
-            either = True
+        if word and word.lower() == OR:
+            if not excluded and not either and alternatives[-1]:
+                either = True
+            # Anywhere else "or" is a word PostgreSQL's English search leaves out of every
+            # query (it is in nearly every text), and so is its minus.
+            excluded = False
             continue
         term = Term(_cleaned(token["phrase"] if word is None else word), excluded)
         excluded = False
@@ -100,8 +105,6 @@ def parse_websearch(text: str, *, max_terms: int = MAX_TERMS) -> WebSearch:
         if not _holds(alternatives[-1], term):
             alternatives[-1].append(term)
             count += 1
-    if either and count < max_terms:
-        alternatives[-1].append(Term(OR))
     return WebSearch(tuple(tuple(terms) for terms in alternatives if terms))
 
 

@@ -96,7 +96,8 @@ def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[Practi
         )
     query = parse_websearch(text)
     if not query:
-        return issues
+        # Nothing left to find ("-", "or", quotes alone): PostgreSQL finds nothing either.
+        return issues.none()
     return issues.filter(query.matching("title", "description"))
 
 

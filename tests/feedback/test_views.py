@@ -184,6 +184,13 @@ def test_issue_list_search_finds_by_word(client, loop):
         ("interpreter -bookings", ["Interpreter briefings"]),
         ('"interpreter bookings"', ["Interpreter bookings"]),
         ("housing or briefings", ["Interpreter briefings", "Housing waitlists"]),
+        # "or" is too common a word to search for, alone or left out.
+        (
+            "interpreter -or",
+            ["Interpreter bookings", "Interpreter briefings", "Bookings for interpreter"],
+        ),
+        ("or", []),
+        ('- ""', []),
     ],
 )
 def test_issue_list_search_reads_a_minus_quotes_and_or(client, loop, query, found):

@@ -1,5 +1,6 @@
 """The search syntax read as PostgreSQL's websearch_to_tsquery reads it: each expected
-reading below is PostgreSQL's own answer for the query, as alternatives of terms."""
+reading below is PostgreSQL's own answer for the query with the English configuration (where
+"or" is a word too common to search for), as alternatives of terms."""
 
 import pytest
 from hypothesis import given, settings
@@ -29,10 +30,12 @@ def reading(text: str) -> list[list[str]]:
         ("kinship respite or housing", [["kinship", "respite"], ["housing"]]),
         ("-respite or housing", [["-respite"], ["housing"]]),
         ("respite or -housing", [["respite"], ["-housing"]]),
-        ("or respite", [["or", "respite"]]),
-        ("respite or", [["respite", "or"]]),
-        ("respite or or housing", [["respite"], ["or", "housing"]]),
-        ("respite -or housing", [["respite", "-or", "housing"]]),
+        ("or respite", [["respite"]]),
+        ("respite or", [["respite"]]),
+        ("respite or or housing", [["respite"], ["housing"]]),
+        ("respite -or housing", [["respite", "housing"]]),
+        ("or", []),
+        ("-or", []),
         ('"respite or housing"', [["respite or housing"]]),
         ("kinship-care -out-of-home", [["kinship-care", "-out-of-home"]]),
         ("(respite) care. & housing", [["respite", "care", "housing"]]),
