@@ -104,15 +104,22 @@ class UserAdmin(BaseUserAdmin):
             return readonly
         return [*readonly, *self.granting_fields]
 
+    @staticmethod
+    def _kept_for_administrators(request, obj) -> bool:
+        """A member of staff allowed to change members changes no account of staff (their
+        own included) or of an administrator, nor its password: taking over one would give
+        them what that account may do."""
+        return (
+            obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser)
+        )
+
     def has_change_permission(self, request, obj=None):
-        # A member of staff allowed to change members changes neither an administrator (nor
-        # their password) nor what anyone may do.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self._kept_for_administrators(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if self._kept_for_administrators(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -226,15 +226,18 @@ def member_keeper(client, settings):
 
 
 @pytest.mark.django_db
-def test_staff_who_look_after_members_cannot_make_anyone_an_administrator(client, member_keeper):
+def test_staff_who_look_after_members_change_a_member_but_cannot_make_them_staff(
+    client, member_keeper
+):
+    member = UserFactory(display_name="Alex")
     everything = Permission.objects.get(codename="delete_user")
-    url = reverse("admin:members_user_change", args=[member_keeper.pk])
+    url = reverse("admin:members_user_change", args=[member.pk])
 
     response = client.post(
         url,
         change_form(
-            member_keeper,
-            display_name="Kept",
+            member,
+            display_name="Alex Chen",
             is_staff="on",
             is_superuser="on",
             user_permissions=[everything.pk],
@@ -242,17 +245,18 @@ def test_staff_who_look_after_members_cannot_make_anyone_an_administrator(client
     )
 
     assert response.status_code == 302
-    member_keeper.refresh_from_db()
-    assert member_keeper.display_name == "Kept"
-    assert member_keeper.is_superuser is False
-    assert not member_keeper.user_permissions.filter(pk=everything.pk).exists()
+    member.refresh_from_db()
+    assert member.display_name == "Alex Chen"
+    assert (member.is_staff, member.is_superuser) == (False, False)
+    assert not member.user_permissions.exists()
 
 
 @pytest.mark.django_db
-def test_staff_who_look_after_members_cannot_change_an_administrator_or_their_password(
-    client, member_keeper
+@pytest.mark.parametrize("superuser", [True, False])
+def test_staff_who_look_after_members_cannot_change_staff_or_an_administrator_or_their_password(
+    client, member_keeper, superuser
 ):
-    administrator = UserFactory(is_staff=True, is_superuser=True, display_name="Admin")
+    administrator = UserFactory(is_staff=True, is_superuser=superuser, display_name="Admin")
 
     changed = client.post(
         reverse("admin:members_user_change", args=[administrator.pk]),
@@ -268,3 +272,8 @@ def test_staff_who_look_after_members_cannot_change_an_administrator_or_their_pa
     administrator.refresh_from_db()
     assert administrator.display_name == "Admin"
     assert administrator.check_password("a-new-long-passphrase") is False
+    own = client.post(
+        reverse("admin:members_user_change", args=[member_keeper.pk]),
+        change_form(member_keeper, is_superuser="on"),
+    )
+    assert own.status_code == 403
