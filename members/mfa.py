@@ -3,9 +3,10 @@ are stored encrypted, so a copy of the database (a backup, say) cannot produce a
 codes without the server's SECRET_KEY."""
 
 import base64
+import secrets
 
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -44,7 +45,14 @@ class MFAAdapter(DefaultMFAAdapter):
         if not is_encrypted(encrypted_text):
             # Stored before secrets were encrypted; encrypt_mfa_secrets encrypts it.
             return encrypted_text
-        return secrets_box().decrypt(encrypted_text.encode()).decode()
+        try:
+            return secrets_box().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken:
+            # Encrypted with a key no longer in SECRET_KEY or SECRET_KEY_FALLBACKS: no code
+            # can match it, so the person is told their code is wrong (and can use another
+            # method, or be helped by an administrator), rather than meeting an error page.
+            security_event("mfa_secret_unreadable")
+            return base64.b32encode(secrets.token_bytes(20)).decode()
 
 
 def _sealed(box: MultiFernet, value: str) -> str:

@@ -1,5 +1,6 @@
 """Two-factor secrets are stored encrypted, and can be re-encrypted when SECRET_KEY changes."""
 
+import logging
 import time
 
 import pytest
@@ -103,3 +104,23 @@ def test_the_admin_lists_authenticators_without_their_secrets(client, member, pa
     assert secret not in page.content.decode()
     assert changed.status_code == 403
     assert stored_secret(member) != "{}"
+
+
+@pytest.mark.django_db
+def test_after_secret_key_is_replaced_without_the_old_one_a_code_is_wrong_not_an_error(
+    client, member, password, settings, caplog
+):
+    secret = _activate_totp(client, member, password)
+    client.post(reverse("account_logout"))
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "n" * 60, []
+
+    client.post(reverse("account_login"), {"login": member.email, "password": password})
+    with caplog.at_level(logging.INFO, logger="cop_portal.security"):
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": totp_code(secret, time.time() + 30)}
+        )
+
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert "mfa_secret_unreadable" in caplog.text
