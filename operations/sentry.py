@@ -12,24 +12,35 @@ REDACTED = "[removed: {kind}]"
 
 # What the SDK writes of itself, never of a person: times and ids whose digits the guard would
 # take for a phone or ID number, and the machine's description. Scrubbing them would leave
-# an event the server cannot place in time or read.
-STRUCTURAL_KEYS = frozenset(
+# an event the server cannot place in time or read. Only these places are left as they are:
+# the same names elsewhere (inside `extra`, say) are scrubbed like any other text.
+EVENT_KEYS = frozenset(
     {
         "timestamp",
         "start_timestamp",
         "event_id",
-        "trace_id",
-        "span_id",
-        "parent_span_id",
         "release",
         "environment",
         "platform",
         "level",
         "sdk",
         "modules",
-        "runtime",
-        "os",
-        "device",
+    }
+)
+CONTEXTS_KEPT = frozenset({"runtime", "os", "device", "trace"})
+# Of each breadcrumb and span.
+ENTRY_KEYS = frozenset(
+    {
+        "timestamp",
+        "start_timestamp",
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "type",
+        "category",
+        "level",
+        "op",
+        "status",
     }
 )
 
@@ -51,10 +62,40 @@ def scrub(value: Any) -> Any:
     if isinstance(value, str):
         return scrub_text(value)
     if isinstance(value, dict):
-        return {key: item if key in STRUCTURAL_KEYS else scrub(item) for key, item in value.items()}
+        return {key: scrub(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(scrub(item) for item in value)
     return value
+
+
+def _scrub_entry(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return scrub(entry)
+    return {key: item if key in ENTRY_KEYS else scrub(item) for key, item in entry.items()}
+
+
+def scrub_event(event: dict) -> dict:
+    """Every string of the event through the guard, but the SDK's own times, ids and
+    description of the machine."""
+    scrubbed = {}
+    for key, item in event.items():
+        if key in EVENT_KEYS:
+            scrubbed[key] = item
+        elif key == "contexts" and isinstance(item, dict):
+            scrubbed[key] = {
+                name: value if name in CONTEXTS_KEPT else scrub(value)
+                for name, value in item.items()
+            }
+        elif key == "breadcrumbs" and isinstance(item, dict):
+            scrubbed[key] = {
+                **scrub({name: value for name, value in item.items() if name != "values"}),
+                "values": [_scrub_entry(crumb) for crumb in item.get("values") or []],
+            }
+        elif key == "spans" and isinstance(item, list):
+            scrubbed[key] = [_scrub_entry(span) for span in item]
+        else:
+            scrubbed[key] = scrub(item)
+    return scrubbed
 
 
 def before_send(event: dict, hint: dict) -> dict:
@@ -69,11 +110,11 @@ def before_send(event: dict, hint: dict) -> dict:
             for name, value in headers.items()
             if name.lower() not in {"cookie", "authorization", "x-csrftoken"}
         }
-    return scrub(event)
+    return scrub_event(event)
 
 
 def before_breadcrumb(crumb: dict, hint: dict) -> dict:
-    return scrub(crumb)
+    return _scrub_entry(crumb)
 
 
 def init_sentry(

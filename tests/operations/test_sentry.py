@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import path
 
 from cop_portal.urls import urlpatterns as portal_urlpatterns
-from operations.sentry import init_sentry, scrub_text
+from operations.sentry import before_send, init_sentry, scrub_text
 
 IDENTIFYING = "Call the carer on 0412 345 678 or write to jo.smith@gmail.com"
 
@@ -138,3 +138,31 @@ def test_task_error_is_captured_with_client_details_removed(sentry_server):
 
 def test_scrub_text_without_client_details_is_unchanged():
     assert scrub_text("Referral 42 could not be placed") == "Referral 42 could not be placed"
+
+
+def test_a_time_or_id_named_anywhere_else_in_an_event_is_scrubbed():
+    event = {
+        "timestamp": "2026-03-02T09:41:27.123456Z",
+        "extra": {"timestamp": "0412 345 678", "level": "jo.smith@gmail.com"},
+        "breadcrumbs": {
+            "values": [
+                {
+                    "timestamp": "2026-03-02T09:41:27.123456Z",
+                    "message": "Called 0412 345 678",
+                    "data": {"span_id": "0412 345 678"},
+                }
+            ]
+        },
+    }
+
+    scrubbed = before_send(event, {})
+
+    assert scrubbed["timestamp"] == "2026-03-02T09:41:27.123456Z"
+    assert scrubbed["extra"] == {
+        "timestamp": "[removed: a phone number]",
+        "level": "[removed: an email address]",
+    }
+    [crumb] = scrubbed["breadcrumbs"]["values"]
+    assert crumb["timestamp"] == "2026-03-02T09:41:27.123456Z"
+    assert crumb["message"] == "Called [removed: a phone number]"
+    assert crumb["data"] == {"span_id": "[removed: a phone number]"}
