@@ -4,10 +4,11 @@ Only transient state lives in the cache (sign-in rate limits above all); session
 everything else are in the database. Refusing every sign-in because the rate limiter
 cannot count would turn a cache outage into a full outage, so while Redis cannot be
 reached, allauth's own keys (its sign-in and second-factor rate limits, and the codes of
-authenticator apps already used, which must not be accepted twice) are kept in the
-process's memory instead: each process counts on its own until Redis is back, which
-bounds the guesses at a password or a code by the number of processes. For every other
-key reads miss, writes are dropped and `add` reports success.
+authenticator apps already used) are kept in the process's memory instead: each process
+counts on its own until Redis is back, which bounds the guesses at a password or a code by
+the number of processes, and refuses a code it has accepted already. A code replayed to
+another process within its 90 seconds is not caught meanwhile.
+For every other key reads miss, writes are dropped and `add` reports success.
 """
 
 import logging
