@@ -171,8 +171,8 @@ def _finish(export: Export, name: str, *, holds_draft: bool) -> bool:
             fail_export(
                 export,
                 gettext(
-                    "%(meeting)s has been held or cancelled since; attach the report to a "
-                    "coming meeting."
+                    "%(meeting)s has started, been held or been cancelled since; attach the "
+                    "report to a coming meeting."
                 )
                 % {"meeting": meeting},
             )

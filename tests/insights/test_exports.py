@@ -222,7 +222,8 @@ def test_report_for_a_meeting_cancelled_before_it_was_prepared_is_not_attached(
 
     assert export.status == ExportStatus.FAILED
     assert export.problem == (
-        f"{meeting} has been held or cancelled since; attach the report to a coming meeting."
+        f"{meeting} has started, been held or been cancelled since; "
+        "attach the report to a coming meeting."
     )
     assert Resource.objects.count() == 0
     # The file it was built into is removed with its folder.
@@ -475,7 +476,7 @@ def test_report_for_a_meeting_held_before_it_was_prepared_is_not_attached(
         export = prepared(export)
 
     assert export.status == ExportStatus.FAILED
-    assert "has been held or cancelled since" in export.problem
+    assert "has started, been held or been cancelled since" in export.problem
     assert Resource.objects.count() == 0
 
 
