@@ -47,7 +47,7 @@ from feedback.models import PracticeIssue
 from feedback.selectors import consultations_visible_to, issues_visible_to, search_issues
 from forums.models import AgendaItem, Meeting
 from forums.selectors.meetings import meetings_visible_to
-from forums.services.search import SEARCH_CONFIG, agenda_text, minutes_text
+from forums.services.search import AGENDA_IS_OUT, SEARCH_CONFIG, agenda_text, minutes_text
 from practice.choices import GuidanceStatus
 from practice.models import GuidanceItem
 from practice.websearch import WebSearch, parse_websearch
@@ -341,9 +341,7 @@ class PortalSearch:
             on_agenda = AgendaItem.objects.filter(
                 Q(title__icontains=term) | Q(description__icontains=term), meeting=OuterRef("pk")
             )
-            return Q(title__icontains=term) | Q(
-                Exists(on_agenda), agenda_published_at__isnull=False
-            )
+            return Q(title__icontains=term) | (Q(Exists(on_agenda)) & AGENDA_IS_OUT)
 
         return meetings.filter(self.parsed.condition(found))
 
@@ -493,18 +491,12 @@ class PortalSearch:
         return meetings.annotate(
             in_title=_in_title(self.terms),
             found_title=Case(
-                When(
-                    agenda_published_at__isnull=False,
-                    then=Subquery(found.values("title")[:1]),
-                ),
+                When(AGENDA_IS_OUT, then=Subquery(found.values("title")[:1])),
                 default=Value(""),
                 output_field=TextField(),
             ),
             found_description=Case(
-                When(
-                    agenda_published_at__isnull=False,
-                    then=Subquery(found.values("description")[:1]),
-                ),
+                When(AGENDA_IS_OUT, then=Subquery(found.values("description")[:1])),
                 default=Value(""),
                 output_field=TextField(),
             ),

@@ -13,6 +13,7 @@ from django.db.models import Case, Expression, OuterRef, Q, Subquery, TextField,
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from ..choices import MeetingKind
 from ..models import AgendaItem, Meeting
 
 SEARCH_CONFIG = "english"
@@ -99,6 +100,11 @@ AGENDA_SNIPPET_SQL = """
 """
 
 
+# Meeting.agenda_is_out in a query: a published agenda, or a learning session's, which is
+# what the session covers.
+AGENDA_IS_OUT = Q(agenda_published_at__isnull=False) | Q(kind=MeetingKind.LEARNING)
+
+
 def agenda_text() -> Expression:
     """The published agenda's first SNIPPET_ITEMS items of the meeting in the query, each
     title with its description, as one text for a snippet; empty before the agenda is
@@ -106,16 +112,15 @@ def agenda_text() -> Expression:
     # A constant statement; its one parameter is a constant too.
     items = RawSQL(AGENDA_SNIPPET_SQL, (SNIPPET_ITEMS,), output_field=TextField())  # noqa: S611
     return Case(
-        When(agenda_published_at__isnull=False, then=Coalesce(items, EMPTY)),
+        When(AGENDA_IS_OUT, then=Coalesce(items, EMPTY)),
         default=EMPTY,
         output_field=TextField(),
     )
 
 
 def _meeting_vector() -> Expression:
-    published = Q(agenda_published_at__isnull=False)
-    titles = Case(When(published, then=_agenda_part("title")), default=EMPTY)
-    descriptions = Case(When(published, then=_agenda_part("description")), default=EMPTY)
+    titles = Case(When(AGENDA_IS_OUT, then=_agenda_part("title")), default=EMPTY)
+    descriptions = Case(When(AGENDA_IS_OUT, then=_agenda_part("description")), default=EMPTY)
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector(titles, weight="B", config=SEARCH_CONFIG)

@@ -4,8 +4,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from forums.choices import MembershipRole
 from forums.models import Meeting
 from forums.services.agenda import add_agenda_item, publish_agenda
+from forums.services.learning import schedule_learning_session
 from forums.services.minutes import publish_minutes, record_minutes
 from search.selectors import (
     CONSULTATIONS,
@@ -24,7 +26,7 @@ from search.selectors import (
     terms_of,
 )
 from tests.factories.feedback import PracticeIssueFactory
-from tests.factories.forums import MeetingFactory
+from tests.factories.forums import MeetingFactory, MembershipFactory
 from tests.factories.members import UserFactory
 from tests.factories.practice import GuidanceItemFactory
 
@@ -101,6 +103,28 @@ def test_agenda_not_yet_published_is_not_found_by_its_items(search_world, role):
 
     assert titles(user, MEETINGS, "walrus") == []
     assert titles(user, MEETINGS, "April") == ["April meeting"]
+
+
+@pytest.mark.django_db
+def test_a_learning_session_is_found_by_what_it_covers_with_it_as_the_snippet():
+    host = MembershipFactory(role=MembershipRole.FACILITATOR)
+    day = timezone.localdate() + dt.timedelta(days=10)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    schedule_learning_session(
+        host.forum,
+        by=host.user,
+        title="Working with interpreters",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        capacity=20,
+        online_link="https://meet.example.org/x",
+        description="Booking, briefing and debriefing telephone interpreters.",
+        publish=True,
+    )
+    [found] = PortalSearch(UserFactory(), "debriefing").results(MEETINGS)
+
+    assert found.title == "Working with interpreters"
+    assert "debriefing" in str(found.snippet).lower()
 
 
 @pytest.mark.parametrize("role", ROLES)
