@@ -266,7 +266,7 @@ class RecordAnswersView(TargetPermissionMixin, FormView):
 
     def get_form(self, form_class=None):
         existing = {
-            row.question.pk: row.text
+            block.question.pk: row.text
             for block in answers_by_question(self.target.consultation, [self.target])
             for row in block.rows
             if row.text

@@ -189,6 +189,21 @@ def test_record_answers_page_after_start_records_and_returns(client, loop):
     ) == ["Shared form.", "Waiting lists."]
 
 
+def test_record_answers_page_once_answered_shows_the_answers_to_correct(client, loop):
+    consultation = open_for(loop)
+    target = consultation.targets.get(forum=loop.cfsn)
+    first, second = consultation.questions.all()
+    client.force_login(loop.cfsn_facilitator)
+    url = reverse("feedback:consultation-record-answers", args=[target.pk])
+
+    with loop.at(loop.cfsn_meeting):
+        client.post(url, {f"answer_{first.pk}": "Shared form.", f"answer_{second.pk}": ""})
+        page = client.get(url)
+
+    assert page.status_code == 200
+    assert page.context["form"].initial[f"answer_{first.pk}"] == "Shared form."
+
+
 def test_record_answers_before_start_shows_refusal_and_keeps_text(client, loop):
     consultation = open_for(loop)
     target = consultation.targets.get(forum=loop.cfsn)
