@@ -223,8 +223,9 @@ class ActionUpdateView(PermissionRequiredMixin, FormView):
         return super().get_context_data(action=self.action, next=self.next_url(), **kwargs)
 
     def next_url(self) -> str:
+        """A page of this portal to return to: a path, never a name redirect() would look up."""
         wanted = self.request.POST.get("next") or self.request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
+        safe = wanted.startswith("/") and url_has_allowed_host_and_scheme(
             wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         )
         return wanted if safe else ""

@@ -237,15 +237,17 @@ def test_action_update_view_by_owner_marks_done_and_returns_to_next(client, memb
     assert action.status == ActionStatus.DONE
 
 
-def test_action_update_view_ignores_offsite_next(client, member):
+@pytest.mark.parametrize("wanted", ["https://evil.example/", "abc", "23:59", "forums:my-actions"])
+def test_action_update_view_ignores_a_next_that_is_not_a_path_here(client, member, wanted):
     action = ActionItemFactory(owner=member)
     client.force_login(member)
 
     response = client.post(
         reverse("forums:action-update", kwargs={"pk": action.pk}),
-        {"status": "in_progress", "next": "https://evil.example/"},
+        {"status": "in_progress", "next": wanted},
     )
 
+    assert response.status_code == 302
     assert response.url == reverse("forums:my-actions")
 
 
