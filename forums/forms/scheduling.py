@@ -144,8 +144,14 @@ class MeetingScheduleForm(MeetingTimesForm):
         initial=2,
         required=False,
     )
+    # Left empty, the weekday is None (not ""), so the default below applies: Monday is 0.
     weekday = forms.TypedChoiceField(
-        label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int, initial=1, required=False
+        label=_("Weekday"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=None,
     )
     nth_interval = forms.TypedChoiceField(
         label=_("How often (for the Nth weekday)"),

@@ -541,6 +541,25 @@ def test_meeting_create_monthly_series_of_six_creates_drafts_and_redirects(
     assert response.url == reverse("forums:meeting-detail", args=[meetings[0].pk])
 
 
+@pytest.mark.parametrize("weekday", [None, ""])
+def test_meeting_create_nth_weekday_series_with_no_weekday_given_takes_the_shown_default(
+    facilitator_client, forum, weekday
+):
+    data = schedule_data(
+        date=next_year(1, 1).isoformat(), repeat_kind="monthly_nth", nth="2", count="3"
+    )
+    if weekday is None:
+        del data["weekday"]
+    else:
+        data["weekday"] = weekday
+
+    response = facilitator_client.post(reverse("forums:meeting-create", args=[forum.slug]), data)
+
+    assert response.status_code == 302
+    first = Meeting.objects.order_by("start").first()
+    assert first.series.rule == "FREQ=MONTHLY;COUNT=3;BYDAY=+2TU"
+
+
 def test_meeting_create_single_published_creates_one_meeting(facilitator_client, forum):
     facilitator_client.post(
         reverse("forums:meeting-create", args=[forum.slug]),
