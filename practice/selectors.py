@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from members.models import PracticeArea
 
 from .choices import GuidanceStatus
 from .models import GuidanceEvent, GuidanceItem
-from .websearch import parse_websearch
+from .websearch import search_rows
 
 # The library lists these unless someone asks for superseded items.
 LISTED_STATUSES = (GuidanceStatus.CURRENT, GuidanceStatus.UNDER_REVIEW)
@@ -29,20 +28,7 @@ def _with_areas(items: QuerySet[GuidanceItem]) -> QuerySet[GuidanceItem]:
 def search_guidance(items: QuerySet[GuidanceItem], text: str) -> QuerySet[GuidanceItem]:
     """Full-text search on PostgreSQL's stored vector (title A, summary B); elsewhere a plain
     contains-match of the query read as PostgreSQL reads it (phrases, "-word", "or")."""
-    text = text.strip()
-    if not text:
-        return items
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        return items.filter(
-            search_vector=SearchQuery(text, search_type="websearch", config="english")
-        )
-    query = parse_websearch(text)
-    if not query:
-        # Nothing left to find ("-", "or", quotes alone): PostgreSQL finds nothing either.
-        return items.none()
-    return items.filter(query.matching("title", "summary"))
+    return search_rows(items, text, "title", "summary")
 
 
 def library_items(

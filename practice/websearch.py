@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 # Each term is one contains-match over every field searched: a query is cut here.
 MAX_TERMS = 8
@@ -112,3 +114,21 @@ def _holds(terms: list[Term], term: Term) -> bool:
     """Whether the terms already ask the same (a match ignores case)."""
     key = (term.text.casefold(), term.excluded)
     return any((held.text.casefold(), held.excluded) == key for held in terms)
+
+
+def search_rows(rows: QuerySet, text: str, *fields: str) -> QuerySet:
+    """The rows a search box's query finds: on PostgreSQL by their stored, GIN-indexed
+    `search_vector`; elsewhere by a contains-match of `fields`, the query read as PostgreSQL
+    reads it. A blank query leaves the rows as they are."""
+    text = text.strip()
+    if not text:
+        return rows
+    if connection.vendor == "postgresql":
+        return rows.filter(
+            search_vector=SearchQuery(text, search_type="websearch", config="english")
+        )
+    query = parse_websearch(text)
+    if not query:
+        # Nothing left to find ("-", "or", quotes alone): PostgreSQL finds nothing either.
+        return rows.none()
+    return rows.filter(query.matching(*fields))

@@ -4,8 +4,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -38,7 +36,7 @@ from forums.models import AgendaItem, Forum, Membership, meeting_vectors
 from forums.selectors.meetings import addresses_of
 from members.models import PracticeArea, name_fields
 from practice.models import GuidanceItem
-from practice.websearch import parse_websearch
+from practice.websearch import search_rows
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -84,21 +82,9 @@ def issues_visible_to(user) -> QuerySet[PracticeIssue]:
 
 
 def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[PracticeIssue]:
-    """Full-text search on PostgreSQL; elsewhere a plain contains-match of the query read as
-    PostgreSQL reads it (phrases, "-word", "or")."""
-    text = text.strip()
-    if not text:
-        return issues
-    if connection.vendor == "postgresql":
-        # The stored, GIN-indexed vector: title weighted A, description B (migration 0005).
-        return issues.filter(
-            search_vector=SearchQuery(text, search_type="websearch", config="english")
-        )
-    query = parse_websearch(text)
-    if not query:
-        # Nothing left to find ("-", "or", quotes alone): PostgreSQL finds nothing either.
-        return issues.none()
-    return issues.filter(query.matching("title", "description"))
+    """Full-text search on PostgreSQL's stored vector (title A, description B: migration
+    0005); elsewhere a plain contains-match of the query read as PostgreSQL reads it."""
+    return search_rows(issues, text, "title", "description")
 
 
 def issue_list(
