@@ -42,11 +42,8 @@ class MFAAdapter(DefaultMFAAdapter):
         return secrets_box().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        if not is_encrypted(encrypted_text):
-            # Stored before secrets were encrypted; encrypt_mfa_secrets encrypts it.
-            return encrypted_text
         try:
-            return secrets_box().decrypt(encrypted_text.encode()).decode()
+            return _opened(secrets_box(), encrypted_text)
         except InvalidToken:
             # Encrypted with a key no longer in SECRET_KEY or SECRET_KEY_FALLBACKS: no code
             # can match it, so the person is told their code is wrong (and can use another
@@ -61,6 +58,8 @@ def _sealed(box: MultiFernet, value: str) -> str:
 
 
 def _opened(box: MultiFernet, value: str) -> str:
+    # One stored before secrets were encrypted is read as it is (encrypt_mfa_secrets
+    # encrypts it).
     return box.decrypt(value.encode()).decode() if is_encrypted(value) else value
 
 
