@@ -119,6 +119,19 @@ def test_send_due_reminders_two_runs_at_once_remind_each_member_once():
         assert Notification.objects.filter(recipient=member).count() == 1
 
 
+def move(meeting, *, by, start: dt.datetime) -> None:
+    """The facilitator moves the two-hour meeting to `start`, keeping the rest."""
+    update_meeting(
+        meeting,
+        by=by,
+        title=meeting.title,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        place=meeting.place,
+    )
+    meeting.refresh_from_db()
+
+
 @pytest.mark.django_db
 def test_meeting_moved_to_another_day_after_its_reminder_is_reminded_again_before_the_new_one():
     meeting = MeetingFactory(title="CFSN meeting")
@@ -126,22 +139,11 @@ def test_meeting_moved_to_another_day_after_its_reminder_is_reminded_again_befor
     facilitator = MembershipFactory(forum=meeting.forum).user
     later = meeting.start + dt.timedelta(days=7)
 
-    def move(start):
-        update_meeting(
-            meeting,
-            by=facilitator,
-            title=meeting.title,
-            start=start,
-            end=start + dt.timedelta(hours=2),
-            place=meeting.place,
-        )
-        meeting.refresh_from_db()
-
     with time_machine.travel(meeting.start - dt.timedelta(days=1), tick=False):
         first = remind()
-        move(meeting.start + dt.timedelta(hours=3))
+        move(meeting, by=facilitator, start=meeting.start + dt.timedelta(hours=3))
         same_day = remind()
-        move(later)
+        move(meeting, by=facilitator, start=later)
     with time_machine.travel(later - dt.timedelta(days=1), tick=False):
         again = remind()
 
@@ -161,14 +163,7 @@ def test_someone_who_could_not_come_is_asked_again_and_reminded_when_the_meeting
     RsvpFactory(meeting=meeting, user=facilitator, response=RsvpResponse.GOING)
     later = meeting.start + dt.timedelta(days=2)
 
-    update_meeting(
-        meeting,
-        by=facilitator,
-        title=meeting.title,
-        start=later,
-        end=later + dt.timedelta(hours=2),
-        place=meeting.place,
-    )
+    move(meeting, by=facilitator, start=later)
     with time_machine.travel(later - dt.timedelta(days=1), tick=False):
         remind()
 
@@ -188,14 +183,7 @@ def test_answers_stand_when_a_meeting_moves_within_its_day():
     RsvpFactory(meeting=meeting, user=declined, response=RsvpResponse.NOT_GOING)
     later = meeting.start + dt.timedelta(hours=1)
 
-    update_meeting(
-        meeting,
-        by=facilitator,
-        title=meeting.title,
-        start=later,
-        end=later + dt.timedelta(hours=2),
-        place=meeting.place,
-    )
+    move(meeting, by=facilitator, start=later)
 
     assert meeting.rsvps.get().user == declined
     changed = Notification.objects.get(recipient=declined, subject="Meeting changed: CFSN meeting")
