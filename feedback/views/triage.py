@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
+from cop_portal.db import plans_for_these_values
 from cop_portal.views import KeptPlansMixin
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
@@ -73,13 +74,17 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         forum = self.forum
         queue = self.page_of(selectors.triage_queue(forum), "page", self.paginate_by)
-        # Ordered and counted from the index; the page's rows are read by its ids.
-        scheduled = self.page_of(
-            selectors.scheduled_referrals(forum).values_list("pk", flat=True),
-            "scheduled_page",
-            self.scheduled_per_page,
-        )
-        scheduled.object_list = list(selectors.scheduled_at(scheduled.object_list))
+        # Ordered and counted from the index; the page's rows are read by its ids. How best
+        # to gather a forum's coming agenda items turns on how many it has: a plan kept for
+        # any forum looked each open stay's item up in turn, 9 ms for each of these two
+        # queries at the State-wide Forum, against 1 ms for a plan made for its values.
+        with plans_for_these_values():
+            scheduled = self.page_of(
+                selectors.scheduled_referrals(forum).values_list("pk", flat=True),
+                "scheduled_page",
+                self.scheduled_per_page,
+            )
+            scheduled.object_list = list(selectors.scheduled_at(scheduled.object_list))
         with_row_links(queue, scheduled)
         return super().get_context_data(
             queue=queue,

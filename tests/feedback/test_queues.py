@@ -374,3 +374,27 @@ def test_a_later_page_of_a_queue_is_planned_for_its_forum(client, loop, settings
     html = response.content.decode()
     assert "Waiting 029" in html
     assert "Waiting 000" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_a_queues_scheduled_list_is_planned_for_its_forum(client, loop, settings):
+    """How best to gather a forum's coming agenda items turns on how many it has: a plan
+    kept for any forum looked each open stay's item up in turn. The waiting list keeps its
+    plans."""
+    settings.DATABASE_KEPT_PLANS = True
+    _waiting(loop.cfsn, 2)
+    _scheduled(loop, 12)
+    client.force_login(loop.cfsn_facilitator)
+    page = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+    scheduled = '%INNER JOIN "forums_agendaitem"%"feedback_referral"."left_at" IS NULL%'
+    waiting = '%NOT ("feedback_referral"."agenda_item_id" IN (SELECT%'
+
+    for _ in range(12):
+        response = client.get(page)
+        assert response.status_code == 200
+
+    # Nothing of the scheduled list is prepared, so each visit plans it for the forum.
+    assert plans_made(scheduled) == (0, 0)
+    assert plans_made(waiting)[0] >= 5
+    assert _titles(response.context["scheduled"]) == [f"Scheduled {n:03d}" for n in range(10)]
+    assert "Scheduled 011" not in response.content.decode()
