@@ -475,3 +475,26 @@ def test_minutes_past_the_window_rank_only_the_newest_meetings_and_say_so(
         "More than 2 meetings' minutes match: those of the newest 2 meetings are ranked. "
         "Add words to narrow the search."
     )
+
+
+@on_postgresql
+def test_postgresql_meetings_rank_best_first_and_page_in_that_order(search_world):
+    facilitator = search_world.people["facilitator"]
+    for title, items in [
+        ("Once", ["Ferries"]),
+        ("Thrice", ["Ferries", "Ferry timetables", "Ferry fares"]),
+        ("Twice", ["Ferries", "Ferry fares"]),
+    ]:
+        meeting = MeetingFactory(forum=search_world.north, title=f"{title} meeting")
+        for item in items:
+            add_agenda_item(meeting, by=facilitator, title=item)
+        publish_agenda(meeting, by=facilitator)
+    search = PortalSearch(search_world.people["practitioner"], "ferry")
+
+    best = [result.title for result in search.results(MEETINGS)]
+    second = search.results(MEETINGS, offset=1, limit=1)
+
+    assert best == ["Thrice meeting", "Twice meeting", "Once meeting"]
+    assert [(result.title, "<mark>" in result.snippet) for result in second] == [
+        ("Twice meeting", True)
+    ]
