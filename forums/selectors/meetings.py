@@ -296,8 +296,16 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
     # What belongs to a meeting shows only where that meeting itself may be seen: asked of
     # each row's own meeting, by its key, rather than of every meeting the forum has held.
     shown_with = Q(meeting__isnull=True) | Q(Exists(visible.filter(pk=OuterRef("meeting_id"))))
+    # An action written in a meeting's minutes is part of them (forums.view_minutes): its
+    # forum's members, those who keep its minutes and administrators read it before they
+    # are published, everyone else once they are.
+    actions_shown = shown_with
+    if not (user.is_superuser or forum.pk in forums_run_by(user) or forum.pk in roles_of(user)):
+        actions_shown = Q(meeting__isnull=True) | Q(
+            Exists(visible.filter(pk=OuterRef("meeting_id"), minutes_published_at__isnull=False))
+        )
     open_actions = list(
-        ActionItem.objects.filter(shown_with, forum=forum, status__in=OPEN_ACTION_STATUSES)
+        ActionItem.objects.filter(actions_shown, forum=forum, status__in=OPEN_ACTION_STATUSES)
         .select_related("owner")
         .only("title", "due_date", "status", *name_fields("owner"))
         # How many there are in all rides along with the first rows.

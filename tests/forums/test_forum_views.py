@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,8 +79,9 @@ def test_forum_detail_drafts_shown_only_to_facilitators(client, member):
 
 
 @pytest.mark.django_db
-def test_forum_detail_open_actions_mark_overdue_and_skip_done(member_client):
+def test_forum_detail_open_actions_mark_overdue_and_skip_done(member_client, member):
     forum = ForumFactory()
+    MembershipFactory(forum=forum, user=member)
     meeting = MeetingFactory(forum=forum)
     late = timezone.localdate() - dt.timedelta(days=3)
     ActionItemFactory(meeting=meeting, title="Late task", due_date=late)
@@ -119,6 +121,33 @@ def test_forum_detail_hides_resources_and_actions_of_draft_meetings_from_members
     assert "Pathways map" in html
     assert "Draft budget papers" not in html
     assert "Cost the new roster" not in html
+
+
+@pytest.mark.django_db
+def test_forum_detail_shows_actions_from_minutes_to_others_once_the_minutes_are_published(
+    member_client,
+):
+    forum = ForumFactory()
+    held = timezone.now() - dt.timedelta(days=3)
+    meeting = MeetingFactory(
+        forum=forum, start=held, end=held + dt.timedelta(hours=2), status=MeetingStatus.COMPLETED
+    )
+    ActionItemFactory(meeting=meeting, title="Follow up intake delays")
+    ActionItemFactory(forum=forum, meeting=None, title="Decided out of session")
+    url = reverse("forums:forum-detail", args=[forum.slug])
+    inside = Client()
+    inside.force_login(MembershipFactory(forum=forum).user)
+
+    before = member_client.get(url).content.decode()
+    to_member = inside.get(url).content.decode()
+    meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes_published_at"])
+    after = member_client.get(url).content.decode()
+
+    assert "Decided out of session" in before
+    assert "Follow up intake delays" not in before
+    assert "Follow up intake delays" in to_member
+    assert "Follow up intake delays" in after
 
 
 def _forum_with(count: int):

@@ -201,7 +201,7 @@ def test_forum_page_marks_overdue_open_action_with_badge(client):
         meeting = MeetingFactory()
         ActionItemFactory(meeting=meeting, title="Late one", due_date=dt.date(2026, 3, 1))
         ActionItemFactory(meeting=meeting, title="On time", due_date=dt.date(2026, 3, 9))
-        client.force_login(UserFactory())
+        client.force_login(MembershipFactory(forum=meeting.forum).user)
 
         html = client.get(
             reverse("forums:forum-detail", args=[meeting.forum.slug])
