@@ -137,7 +137,9 @@ def follows_progress(user, action) -> bool:
 
 @rules.predicate
 def is_action_owner(user, action) -> bool:
-    return action is not None and action.owner_id == user.pk
+    """The action's owner, while they are a member of its forum: one who has left keeps
+    their name on it, and those who run the forum keep it up to date."""
+    return action is not None and action.owner_id == user.pk and action.forum_id in roles_of(user)
 
 
 @rules.predicate

@@ -69,6 +69,8 @@ def actions_owned_by(user) -> MyActions:
     actions = with_issue_links(
         list(_with_context(ActionItem.objects.filter(owner=user)).order_by("due_date", "id"))
     )
+    for action in actions:
+        action.can_update = user.has_perm("forums.update_action", action)
     return MyActions(
         open=[a for a in actions if a.is_open],
         done=sorted((a for a in actions if not a.is_open), key=lambda a: a.due_date, reverse=True),

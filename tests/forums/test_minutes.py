@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from forums.choices import ActionStatus, ForumEventKind, MeetingStatus, MembershipRole
 from forums.exceptions import ForumActionRefused
-from forums.models import ActionItem, Decision, ForumEvent
+from forums.models import ActionItem, Decision, ForumEvent, Membership
 from forums.selectors.actions import actions_owned_by, open_actions_for_forum
+from forums.services.membership import remove_member
 from forums.services.minutes import (
     add_action_item,
     publish_minutes,
@@ -249,6 +250,26 @@ def test_action_update_view_ignores_a_next_that_is_not_a_path_here(client, membe
 
     assert response.status_code == 302
     assert response.url == reverse("forums:my-actions")
+
+
+def test_an_owner_who_left_the_forum_can_no_longer_update_its_action(client, member):
+    action = ActionItemFactory(owner=member, title="Map the referral pathways")
+    facilitator = MembershipFactory(forum=action.forum, role=MembershipRole.FACILITATOR).user
+    remove_member(Membership.objects.get(forum=action.forum, user=member), by=facilitator)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("forums:action-update", kwargs={"pk": action.pk}), {"status": "done"}
+    )
+    html = client.get(reverse("forums:my-actions")).content.decode()
+
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+    assert "Map the referral pathways" in html
+    assert 'name="status"' not in html
+    assert "You are no longer a member of this forum" in html
+    assert facilitator.has_perm("forums.update_action", action)
 
 
 def test_my_actions_marks_overdue_with_class_and_word(client, member):

@@ -70,8 +70,9 @@ def test_forum_page_shows_24_of_30_members_by_role_then_the_rest_on_page_two(mem
     assert '<a class="page-link" href="?members_page=2#members">Next page' in html
 
 
-def test_forum_page_shows_the_20_soonest_due_of_25_open_actions(member_client):
+def test_forum_page_shows_the_20_soonest_due_of_25_open_actions(member_client, member):
     forum = ForumFactory()
+    MembershipFactory(forum=forum, user=member)
     meeting = MeetingFactory(forum=forum)
     today = timezone.localdate()
     for n in range(25):
@@ -271,10 +272,10 @@ def _busy_forum(size: int, member):
     forum = MembershipFactory(user=member).forum
     today = timezone.localdate()
     for n in range(size):
-        MembershipFactory(forum=forum)
+        owner = MembershipFactory(forum=forum).user
         meeting_on(forum, today + dt.timedelta(days=n + 1))
         past = meeting_on(forum, today - dt.timedelta(days=n + 1), status=MeetingStatus.COMPLETED)
-        ActionItemFactory(meeting=past)
+        ActionItemFactory(meeting=past, owner=owner)
         ResourceFactory(forum=forum)
         other = MembershipFactory(user=member).forum
         meeting_on(other, today + dt.timedelta(days=n + 2))
