@@ -60,12 +60,21 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    """Notes and an optional decision for every agenda item of the meeting."""
+    """Notes and an optional decision for every agenda item of the meeting. Each text comes
+    with what it read when the form was drawn (`<name>_was`, hidden), so that saving writes
+    only what this person changed, and only over what they read."""
 
     def __init__(self, *args, items: list[AgendaItem], decisions: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
+            for name, text in (
+                (f"notes_{item.pk}", item.notes),
+                (f"decision_{item.pk}", decisions.get(item.pk, "")),
+            ):
+                self.fields[f"{name}_was"] = MultiLineCharField(
+                    required=False, max_length=None, initial=text, widget=forms.HiddenInput
+                )
             self.fields[f"notes_{item.pk}"] = MultiLineCharField(
                 label=gettext("Minutes for '%(title)s'") % {"title": item.title},
                 max_length=LONG_TEXT_MAX_LENGTH,
@@ -88,11 +97,54 @@ class MinutesForm(forms.Form):
             (item, self[f"notes_{item.pk}"], self[f"decision_{item.pk}"]) for item in self.items
         ]
 
+    def _changed(self, prefix: str) -> dict[int, tuple[str | None, str]]:
+        """(what it read, what it reads now) of each text this person changed, by item; what
+        it read is None when the post did not say (a client other than this form)."""
+        found = {}
+        for item in self.items:
+            name = f"{prefix}_{item.pk}"
+            # An item added to the agenda after the form was drawn posts nothing: it is
+            # left alone.
+            if self.add_prefix(name) not in self.data:
+                continue
+            now = self.cleaned_data[name]
+            was = None
+            if self.add_prefix(f"{name}_was") in self.data:
+                was = self.cleaned_data[f"{name}_was"]
+                if " ".join(now.split()) == " ".join(was.split()):
+                    continue
+            found[item.pk] = (was, now)
+        return found
+
     def notes(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data[f"notes_{item.pk}"] for item in self.items}
+        """The notes this person changed, by item."""
+        return {pk: now for pk, (_was, now) in self._changed("notes").items()}
 
     def decisions(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data[f"decision_{item.pk}"] for item in self.items}
+        """The decisions this person changed (emptied: removed), by item."""
+        return {pk: now for pk, (_was, now) in self._changed("decision").items()}
+
+    def notes_were(self) -> dict[int, str]:
+        changed = self._changed("notes").items()
+        return {pk: was for pk, (was, _now) in changed if was is not None}
+
+    def decisions_were(self) -> dict[int, str]:
+        changed = self._changed("decision").items()
+        return {pk: was for pk, (was, _now) in changed if was is not None}
+
+    def show_changed_meanwhile(self, changed: dict[str, str]) -> None:
+        """Say, next to each text someone else changed meanwhile, what it reads now, keep what
+        this person typed, and take what it reads now as what they read, so that saving
+        again keeps their text."""
+        self.data = self.data.copy()
+        for name, text in changed.items():
+            self.data[self.add_prefix(f"{name}_was")] = text
+            now = text or gettext("(nothing)")
+            self.add_error(
+                name,
+                gettext("Someone else changed this meanwhile. It now reads: %(text)s")
+                % {"text": now},
+            )
 
 
 class ActionItemForm(forms.Form):

@@ -3,13 +3,13 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from members.choices import NotificationKind
 from members.services import is_still_a_member, notify
 
 from ..choices import ActionStatus, ForumEventKind, MeetingStatus
-from ..exceptions import ForumActionRefused
+from ..exceptions import ForumActionRefused, MinutesChangedMeanwhile
 from ..models import ActionItem, AgendaItem, Decision, Meeting, Membership, MinutesRevision
 from ..selectors.minutes import (
     changes_between,
@@ -73,25 +73,73 @@ def _write_revision(meeting: Meeting, *, by, always: bool = False) -> MinutesRev
     )
 
 
+def _refuse_changes_made_meanwhile(items, existing, *, notes_were, decisions_were) -> None:
+    """Refuse when anything this person changed was changed by someone else since they read
+    it (`*_were`: the texts as their form showed them), naming what it reads now."""
+
+    def same(text: str, other: str) -> bool:
+        # As a browser posts them: line breaks as CR LF, and a form trims what it reads.
+        return " ".join(text.split()) == " ".join(other.split())
+
+    changed = {}
+    for item in items:
+        if item.pk in notes_were and not same(item.notes, notes_were[item.pk]):
+            changed[f"notes_{item.pk}"] = item.notes
+        decision = existing.get(item.pk)
+        now = decision.text if decision else ""
+        if item.pk in decisions_were and not same(now, decisions_were[item.pk]):
+            changed[f"decision_{item.pk}"] = now
+    if changed:
+        raise MinutesChangedMeanwhile(
+            ngettext(
+                "Someone else changed one of the texts you changed since you opened the "
+                "minutes: check it against what it reads now, then save again.",
+                "Someone else changed %(count)d of the texts you changed since you opened the "
+                "minutes: check them against what they read now, then save again.",
+                len(changed),
+            )
+            % {"count": len(changed)},
+            changed=changed,
+        )
+
+
 @transaction.atomic
 def record_minutes(
-    meeting: Meeting, *, by, notes: dict[int, str], decisions: dict[int, str]
+    meeting: Meeting,
+    *,
+    by,
+    notes: dict[int, str],
+    decisions: dict[int, str],
+    notes_were: dict[int, str] | None = None,
+    decisions_were: dict[int, str] | None = None,
 ) -> Meeting:
-    """Save the notes of each agenda item and its decision (empty text removes the decision);
-    a change makes a new revision, which readers see once the minutes are published."""
+    """Save the notes of the agenda items given and their decisions (empty text removes the
+    decision); a change makes a new revision, which readers see once the minutes are
+    published. Items not given are left as they are.
+
+    `notes_were` and `decisions_were` are the texts as the person read them before changing
+    them: when another change reached any of them meanwhile (an outcome recorded at the
+    meeting, a colleague's edit), nothing is saved (MinutesChangedMeanwhile)."""
     meeting = _locked_meeting_for_minutes(meeting)
     _keep_published_baseline(meeting)
-    items = AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
+    items = list(
+        AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
+    )
     existing = {
         d.agenda_item_id: d
         for d in Decision.objects.select_for_update().filter(meeting=meeting).order_by("id")
     }
+    _refuse_changes_made_meanwhile(
+        items, existing, notes_were=notes_were or {}, decisions_were=decisions_were or {}
+    )
     for item in items:
         text = notes.get(item.pk)
         if text is not None and text != item.notes:
             item.notes = text
             item.save(update_fields=["notes"])
-        decision_text = (decisions.get(item.pk) or "").strip()
+        if item.pk not in decisions:
+            continue
+        decision_text = (decisions[item.pk] or "").strip()
         decision = existing.get(item.pk)
         if decision and not decision_text:
             decision.delete()

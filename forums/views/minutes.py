@@ -14,7 +14,7 @@ from cop_portal.views import ButtonTargetMixin
 from members.models import User
 
 from ..choices import ActionStatus
-from ..exceptions import ForumActionRefused
+from ..exceptions import ForumActionRefused, MinutesChangedMeanwhile
 from ..forms.agenda import RsvpForm
 from ..forms.minutes import ActionItemForm, ActionStatusForm, AttendanceForm, MinutesForm
 from ..models import ActionItem, Attendance, Decision, Membership, Rsvp
@@ -144,7 +144,13 @@ class MinutesEditView(MeetingPermissionMixin, FormView):
                 by=self.request.user,
                 notes=form.notes(),
                 decisions=form.decisions(),
+                notes_were=form.notes_were(),
+                decisions_were=form.decisions_were(),
             )
+        except MinutesChangedMeanwhile as exc:
+            form.show_changed_meanwhile(exc.changed)
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
         except ForumActionRefused as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)

@@ -12,6 +12,7 @@ from forums.services.membership import remove_member
 from forums.services.minutes import (
     add_action_item,
     publish_minutes,
+    record_item_decision,
     record_minutes,
     update_action_status,
 )
@@ -195,6 +196,61 @@ def test_minutes_edit_view_saves_notes_and_decision(client, meeting, facilitator
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.notes, Decision.objects.get().text) == ("Went well.", "Keep going.")
+
+
+def _as_drawn(response) -> dict[str, str]:
+    """What the minutes form posts when saved untouched: each text and what it read."""
+    form = response.context["form"]
+    return {name: form[name].value() or "" for name in form.fields}
+
+
+def test_saving_the_minutes_keeps_a_decision_recorded_since_the_form_was_opened(
+    client, meeting, facilitator
+):
+    outcome, other = AgendaItemFactory(meeting=meeting), AgendaItemFactory(meeting=meeting)
+    client.force_login(facilitator)
+    url = reverse("forums:minutes-edit", kwargs={"pk": meeting.pk})
+    data = _as_drawn(client.get(url))
+    record_item_decision(outcome, by=facilitator, text="Escalated to the State-wide Forum.")
+    later = AgendaItemFactory(meeting=meeting)
+    DecisionFactory(agenda_item=later, text="Added after the form was drawn.")
+
+    data[f"notes_{other.pk}"] = "Discussed the pathway."
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.notes == "Discussed the pathway."
+    assert dict(Decision.objects.values_list("agenda_item", "text")) == {
+        outcome.pk: "Escalated to the State-wide Forum.",
+        later.pk: "Added after the form was drawn.",
+    }
+
+
+def test_saving_over_a_text_changed_meanwhile_says_so_keeps_both_then_saves_again(
+    client, meeting, facilitator
+):
+    item = AgendaItemFactory(meeting=meeting, notes="First draft.")
+    client.force_login(facilitator)
+    url = reverse("forums:minutes-edit", kwargs={"pk": meeting.pk})
+    data = _as_drawn(client.get(url))
+    record_minutes(meeting, by=facilitator, notes={item.pk: "A colleague's notes."}, decisions={})
+
+    data[f"notes_{item.pk}"] = "My notes."
+    refused = client.post(url, data)
+    item.refresh_from_db()
+    kept = item.notes
+    again = client.post(url, _as_drawn(refused))
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors[f"notes_{item.pk}"] == [
+        "Someone else changed this meanwhile. It now reads: A colleague's notes."
+    ]
+    assert refused.context["form"][f"notes_{item.pk}"].value() == "My notes."
+    assert kept == "A colleague's notes."
+    assert again.status_code == 302
+    item.refresh_from_db()
+    assert item.notes == "My notes."
 
 
 def test_action_create_view_bad_date_reshows_form_with_input_kept(client, meeting, facilitator):
