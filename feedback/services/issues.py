@@ -80,6 +80,9 @@ def raise_issue(
         issue = PracticeIssue.objects.select_for_update().get(pk=draft.pk)
         if issue.raised_by_id != by.pk:
             raise TransitionNotAllowed(gettext("Only the author can raise their draft."))
+        # Raised twice at once (a second press, another tab), the second finds it raised.
+        if not issue.is_draft:
+            raise TransitionNotAllowed(gettext("This draft has already been raised."))
     check_transition(issue, IssueStatus.QUEUED)
     _fill(issue, title=title, description=description, forum=forum, restricted=restricted)
     issue.status = IssueStatus.QUEUED
@@ -119,6 +122,12 @@ def provide_information(issue: PracticeIssue, *, by, text: str) -> PracticeIssue
         raise TransitionNotAllowed(
             gettext("Only the person who raised the issue can add information.")
         )
+    # Only an answer to a request: a form left open in another tab, or sent twice, would
+    # otherwise take an issue off a coming agenda back to the queue.
+    if issue.status != IssueStatus.INFO_REQUESTED:
+        raise TransitionNotAllowed(
+            gettext("No information is asked for on this issue now: add a comment instead.")
+        )
     check_transition(issue, IssueStatus.QUEUED)
     Comment.objects.create(issue=issue, author=by, body=text)
     refresh_counts(issue.pk)
@@ -146,6 +155,14 @@ def endorse_issue(issue: PracticeIssue, *, by) -> Endorsement:
     issue = PracticeIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.is_draft:
         raise TransitionNotAllowed(gettext("A draft cannot be endorsed."))
+    if issue.status == IssueStatus.MERGED:
+        raise TransitionNotAllowed(
+            gettext(
+                "This issue has been merged into %(reference)s: endorse that one, where it "
+                "now travels."
+            )
+            % {"reference": f"PI-{issue.merged_into_id:05d}"}
+        )
     if issue.raised_by_id == by.pk:
         raise TransitionNotAllowed(gettext("You raised this issue, so you cannot endorse it."))
     endorsement, created = Endorsement.objects.get_or_create(issue=issue, user=by)

@@ -36,6 +36,13 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     duplicate, into = locked[duplicate.pk], locked[into_pk]
     if duplicate.status != IssueStatus.MERGED or duplicate.merged_into_id != into.pk:
         raise TransitionNotAllowed(gettext("This issue is not merged into another issue."))
+    # What the merge gave the primary has moved on with it into a third issue: undo that
+    # merge first, so that each undo takes back exactly what its merge moved.
+    if into.status == IssueStatus.MERGED:
+        raise TransitionNotAllowed(
+            gettext("%(primary)s has since been merged into %(next)s: undo that merge first.")
+            % {"primary": into.reference, "next": f"PI-{into.merged_into_id:05d}"}
+        )
     record = (
         MergeRecord.objects.select_for_update()
         .filter(duplicate=duplicate, into=into, undone_at__isnull=True)

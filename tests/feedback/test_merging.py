@@ -83,6 +83,40 @@ def test_merge_then_unmerge_restores_endorsements_watchers_status_and_forum(loop
     assert duplicate.closed_at is None
 
 
+def test_undoing_a_merge_whose_primary_was_merged_on_is_refused_until_that_one_is_undone(
+    loop, pair
+):
+    _primary, duplicate = pair
+    middle = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, second report")
+    final = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, third report")
+    routing.merge_issues(duplicate, into=middle, by=loop.cfsn_facilitator)
+    routing.merge_issues(middle, into=final, by=loop.cfsn_facilitator)
+    duplicate = PracticeIssue.objects.select_related("merged_into").get(pk=duplicate.pk)
+
+    assert not loop.cfsn_facilitator.has_perm("feedback.unmerge_issue", duplicate)
+    with pytest.raises(TransitionNotAllowed, match="undo that merge first"):
+        merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
+    merging.unmerge_issue(middle, by=loop.cfsn_facilitator)
+    merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
+
+    final.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert final.endorsement_count == 0
+    assert (duplicate.status, duplicate.endorsement_count) == (IssueStatus.QUEUED, 2)
+
+
+def test_a_merged_issue_cannot_be_endorsed_there(loop, pair):
+    primary, duplicate = pair
+    routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
+    duplicate.refresh_from_db()
+    someone = UserFactory()
+
+    assert not someone.has_perm("feedback.endorse_issue", duplicate)
+    with pytest.raises(TransitionNotAllowed, match=f"merged into {primary.reference}"):
+        issue_services.endorse_issue(duplicate, by=someone)
+    assert not Endorsement.objects.filter(user=someone).exists()
+
+
 def test_merge_endorsement_on_both_issues_is_kept_once_on_each_after_unmerge(loop, pair):
     primary, duplicate = pair
     shared = Endorsement.objects.get(issue=primary, user__in=duplicate.endorsements.values("user"))
@@ -174,7 +208,7 @@ def test_provide_information_on_merged_issue_is_refused_and_it_stays_merged(loop
     primary, duplicate = pair
     routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
 
-    with pytest.raises(TransitionNotAllowed, match="cannot become"):
+    with pytest.raises(TransitionNotAllowed, match="No information is asked for"):
         issue_services.provide_information(duplicate, by=duplicate.raised_by, text="More")
 
     duplicate.refresh_from_db()

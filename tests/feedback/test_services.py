@@ -107,6 +107,33 @@ def test_save_draft_then_raise_keeps_one_issue(loop):
     assert issue.status == IssueStatus.QUEUED
 
 
+def test_raising_a_draft_a_second_time_is_refused_and_leaves_it_at_one_forum(loop):
+    draft = issue_services.save_draft(
+        by=loop.practitioner, title="Draft", description="Ready", practice_areas=[], forum=loop.cfsn
+    )
+    raise_at_cfsn(loop, draft=draft)
+
+    with pytest.raises(TransitionNotAllowed, match="already been raised"):
+        raise_at_cfsn(loop, draft=draft, forum=loop.other_cfsn)
+
+    assert list(Referral.objects.filter(issue=draft).values_list("forum", flat=True)) == [
+        loop.cfsn.pk
+    ]
+    assert IssueEvent.objects.filter(issue=draft, kind=EventKind.RAISED).count() == 1
+
+
+def test_information_sent_when_none_is_asked_for_is_refused_and_leaves_the_agenda_alone(loop):
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    with pytest.raises(TransitionNotAllowed, match="No information is asked for"):
+        issue_services.provide_information(issue, by=loop.practitioner, text="From an old tab.")
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.ON_AGENDA
+    assert not issue.comments.exists()
+
+
 def test_place_on_agenda_adds_practice_issue_item_and_notifies_submitter(loop):
     issue = raise_at_cfsn(loop)
 
