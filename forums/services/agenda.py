@@ -318,12 +318,13 @@ def warn_if_over_time(item: AgendaItem) -> bool:
 def refuse_unless_later(item: AgendaItem, meeting: Meeting) -> None:
     """An item moves only to an open meeting of the same forum after its own."""
     if meeting.forum_id != item.meeting.forum_id:
+        # Not named: another forum's meeting may be a draft that only its own runners see.
         raise ForumActionRefused(
             gettext(
-                "%(meeting)s is a meeting of another forum: an item moves only to a later "
-                "meeting of %(forum)s."
+                "That is a meeting of another forum: an item moves only to a later meeting "
+                "of %(forum)s."
             )
-            % {"meeting": meeting.title, "forum": item.meeting.forum.name}
+            % {"forum": item.meeting.forum.name}
         )
     if not later_open_meetings(item.meeting).filter(pk=meeting.pk).exists():
         raise ForumActionRefused(

@@ -542,6 +542,22 @@ def test_pdf_address_of_a_long_agenda_explains_and_offers_to_prepare_it(
     assert "Prepare agenda pack (PDF)" in html
 
 
+def test_a_long_agenda_not_yet_published_keeps_its_length_to_those_who_build_it(
+    client, long_agenda, practitioner, facilitator
+):
+    long_agenda.agenda_published_at = None
+    long_agenda.save(update_fields=["agenda_published_at"])
+
+    page = _get(client, practitioner, "forums:meeting-detail", long_agenda).content.decode()
+    pdf = _get(client, practitioner, "forums:agenda-pack-pdf", long_agenda).content.decode()
+    built = _get(client, facilitator, "forums:meeting-detail", long_agenda).content.decode()
+
+    assert "This meeting's papers take a while to lay out as PDF" in page
+    assert "This meeting's papers take a while to lay out as PDF" in pdf
+    assert "3 items" not in page + pdf
+    assert "This agenda has 3 items" in built
+
+
 def test_long_agenda_pack_asked_for_is_prepared_for_its_reader_and_sent_only_to_them(
     client, long_agenda, practitioner, facilitator
 ):
