@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelChoiceField, SingleLineCharField
 from members.models import Region
+from members.validators import no_identifying_details
 
 from ..choices import MeetingStatus, Tier
 from ..exceptions import ForumActionRefused
@@ -47,7 +48,8 @@ SCOPE_FOLLOWING = "following"
 class MeetingTimesForm(forms.Form):
     """Title, day, times and place of a meeting; checks clashes with the person's forums."""
 
-    title = SingleLineCharField(label=_("Title"))
+    # A title goes into members' emails and calendars: no one's identifying details.
+    title = SingleLineCharField(label=_("Title"), validators=[no_identifying_details])
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

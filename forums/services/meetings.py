@@ -39,6 +39,15 @@ def publish_meeting(meeting: Meeting, *, by) -> Meeting:
             gettext("Only a draft meeting can be published; this one is %(status)s.")
             % {"status": status}
         )
+    # Published once its time has passed, it would be a meeting that never happened, at
+    # which outcomes could be recorded.
+    if meeting.has_started:
+        raise ForumActionRefused(
+            gettext(
+                "This draft's time has passed: move it to a time to come before publishing "
+                "it, or cancel it."
+            )
+        )
     meeting.status = MeetingStatus.PUBLISHED
     meeting.published_at = timezone.now()
     meeting.sequence += 1

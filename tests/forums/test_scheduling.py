@@ -720,6 +720,33 @@ def test_meeting_publish_already_published_shows_reason(facilitator_client, foru
     )
 
 
+def test_a_draft_whose_time_has_passed_is_not_published_and_not_offered_to_be(
+    facilitator_client, forum
+):
+    meeting = MeetingFactory(forum=forum, status=MeetingStatus.DRAFT)
+
+    with time_machine.travel(meeting.start + dt.timedelta(days=5), tick=False):
+        page = facilitator_client.get(meeting.get_absolute_url()).content.decode()
+        response = facilitator_client.post(reverse("forums:meeting-publish", args=[meeting.pk]))
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT
+    assert "Publish meeting" not in page
+    assert "This draft&#x27;s time has passed" in response.content.decode()
+
+
+def test_meeting_create_title_naming_a_client_is_refused_next_to_it(facilitator_client, forum):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(title="Case review, call mum on 0412 345 678"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"]
+    assert 'value="Case review, call mum on 0412 345 678"' in response.content.decode()
+    assert Meeting.objects.count() == 0
+
+
 def test_meeting_complete_future_meeting_shows_reason(facilitator_client, forum):
     meeting = MeetingFactory(forum=forum)
 
