@@ -496,6 +496,9 @@ else:
         if EMBEDDED
         else "django.core.mail.backends.smtp.EmailBackend",
     )
+# Seconds to wait on the mail server: one that accepts a connection and then stalls would
+# otherwise hold a web worker (sign-up, password reset) or the outbox's sweep for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoP Portal <portal@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

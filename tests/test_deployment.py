@@ -206,3 +206,34 @@ def test_nginx_proxies_to_gunicorn_with_forwarded_headers():
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in location
     assert "proxy_set_header X-Forwarded-Proto $forwarded_proto;" in location
     assert "location /media/" not in nginx_conf()
+
+
+def test_compose_app_services_read_every_setting_in_env():
+    services = compose()["services"]
+    app = [
+        name for name, service in services.items() if "DJANGO_ENV" in service.get("environment", {})
+    ]
+
+    assert {"web", "worker", "beat"} <= set(app)
+    for name in app:
+        assert services[name]["env_file"] == [{"path": ".env", "required": False}], name
+
+
+def test_access_logs_name_paths_but_never_query_strings_or_referrers():
+    """What people search for is in a query string, where the privacy guard never looks."""
+    command = " ".join(compose()["services"]["web"]["command"])
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    log_format = " ".join(
+        line.strip()
+        for line in nginx_conf().split("log_format portal", 1)[1].split(";")[0].splitlines()
+    )
+
+    for gunicorn in (command, dockerfile):
+        assert "%(U)s" in gunicorn
+        for field in ("%(r)s", "%(q)s", "%(f)s"):
+            assert field not in gunicorn
+    assert "$uri" in log_format
+    assert "$request " not in log_format
+    assert "$args" not in log_format
+    assert "$http_referer" not in log_format
+    assert "access_log /var/log/nginx/access.log portal;" in nginx_conf()

@@ -102,14 +102,21 @@ def test_unknown_mode_refuses_to_start(value):
     assert "DJANGO_ENV must be 'embedded' or 'production'" in result.stderr
 
 
-def env_example() -> dict[str, str | None]:
-    """The settings .env.example sets, and the names it only mentions (commented out)."""
-    values: dict[str, str] = {}
+def env_example(*, uncommented: bool = False) -> dict[str, str | None]:
+    """The settings .env.example shows, with the value it shows (None: a name only), or only
+    those it sets (`uncommented`)."""
+    values: dict[str, str | None] = {}
     for line in (BASE_DIR / ".env.example").read_text().splitlines():
         match = re.match(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$", line)
-        if match:
-            values[match.group(2)] = None if match.group(1) else match.group(3)
+        if match and not (uncommented and match.group(1)):
+            values[match.group(2)] = match.group(3) or None
     return values
+
+
+def test_env_example_copied_as_it_is_changes_no_default():
+    """Copied to .env for the compose stack, whose containers read it, it must not carry the
+    embedded mode's defaults (eager tasks, optional two-factor) into production."""
+    assert env_example(uncommented=True) == {}
 
 
 def test_env_example_names_every_setting_read_from_the_environment():
@@ -125,6 +132,7 @@ def test_env_example_names_every_setting_read_from_the_environment():
 def test_env_example_values_start_the_embedded_portal():
     values = {name: value for name, value in env_example().items() if value is not None}
     values.pop("DATABASE_URL")  # the test keeps its own database out of var/
+    values.pop("POSTGRES_PASSWORD")  # the compose stack's, not the portal's
 
     result = run_manage(
         "shell",

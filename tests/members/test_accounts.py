@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import logging
 import re
+import socket
 import struct
 import time
 
@@ -145,6 +146,31 @@ def test_password_reset_with_the_mail_server_down_says_so_instead_of_failing(
     assert COULD_NOT_SEND in page
     assert "We have sent you an email" not in page
     assert "Ask for it again" in page
+
+
+@pytest.fixture
+def mail_server_stalled(settings):
+    """A mail server that takes the connection and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = listener.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    yield
+    listener.close()
+
+
+def test_the_portal_waits_on_the_mail_server_for_a_bounded_time(settings):
+    assert 0 < settings.EMAIL_TIMEOUT <= 30
+
+
+@pytest.mark.django_db
+def test_password_reset_with_a_stalled_mail_server_says_so_instead_of_hanging(
+    client, member, mail_server_stalled
+):
+    response = client.post(reverse("account_reset_password"), {"email": member.email}, follow=True)
+
+    assert response.status_code == 200
+    assert COULD_NOT_SEND in response.content.decode()
 
 
 @pytest.mark.django_db
