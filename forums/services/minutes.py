@@ -39,6 +39,13 @@ def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
     return meeting
 
 
+def _refuse_before_start(meeting: Meeting, message: str) -> None:
+    """What a meeting decided is recorded once it has started: written earlier, it would be
+    the record of a meeting that has not happened (and may yet be cancelled)."""
+    if meeting.start > timezone.now():
+        raise ForumActionRefused(message)
+
+
 def _keep_published_baseline(meeting: Meeting) -> None:
     """Minutes published before revisions were kept become revision 1, as published, so
     that a change made now does not reach readers before it is published."""
@@ -121,6 +128,7 @@ def record_minutes(
     them: when another change reached any of them meanwhile (an outcome recorded at the
     meeting, a colleague's edit), nothing is saved (MinutesChangedMeanwhile)."""
     meeting = _locked_meeting_for_minutes(meeting)
+    _refuse_before_start(meeting, gettext("Minutes can be recorded once the meeting has started."))
     _keep_published_baseline(meeting)
     items = list(
         AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
@@ -210,6 +218,7 @@ def add_action_item(
 ) -> ActionItem:
     """Give a forum member an action from a meeting; the owner is notified (on commit)."""
     meeting = _locked_meeting_for_minutes(meeting)
+    _refuse_before_start(meeting, gettext("Actions are given at a meeting once it has started."))
     if not Membership.objects.filter(forum_id=meeting.forum_id, user=owner).exists():
         raise ForumActionRefused(gettext("An action's owner must be a member of the forum."))
     if not is_still_a_member(owner):

@@ -253,6 +253,29 @@ def test_saving_over_a_text_changed_meanwhile_says_so_keeps_both_then_saves_agai
     assert item.notes == "My notes."
 
 
+def test_minutes_and_actions_of_a_meeting_not_yet_started_are_refused(client, facilitator):
+    forum = Membership.objects.get(user=facilitator).forum
+    start = timezone.now() + dt.timedelta(days=7)
+    coming = MeetingFactory(forum=forum, start=start, end=start + dt.timedelta(hours=2))
+    item = AgendaItemFactory(meeting=coming, title="Referrals")
+    owner = MembershipFactory(forum=forum).user
+    client.force_login(facilitator)
+
+    minutes = client.post(
+        reverse("forums:minutes-edit", kwargs={"pk": coming.pk}),
+        {f"notes_{item.pk}": "Written early.", f"decision_{item.pk}": "Decided early."},
+    )
+    action = client.post(
+        reverse("forums:action-create", kwargs={"pk": coming.pk}),
+        {"title": "Do it early", "owner": owner.pk, "due_date": "2031-01-01"},
+    )
+
+    assert "Minutes can be recorded once the meeting has started." in minutes.content.decode()
+    assert "Actions are given at a meeting once it has started." in action.content.decode()
+    item.refresh_from_db()
+    assert (item.notes, Decision.objects.count(), ActionItem.objects.count()) == ("", 0, 0)
+
+
 def test_action_create_view_bad_date_reshows_form_with_input_kept(client, meeting, facilitator):
     owner = MembershipFactory(forum=meeting.forum).user
     client.force_login(facilitator)

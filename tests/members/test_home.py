@@ -83,8 +83,10 @@ def test_home_leads_practitioner_to_their_returned_issue_meeting_and_action(
     returned = PracticeIssueFactory(
         origin_forum=membership.forum, raised_by=member, status="info_requested"
     )
-    MeetingFactory(forum=membership.forum)
-    ActionItemFactory(owner=member, due_date=timezone.localdate() + dt.timedelta(days=3))
+    meeting = MeetingFactory(forum=membership.forum)
+    ActionItemFactory(
+        meeting=meeting, owner=member, due_date=timezone.localdate() + dt.timedelta(days=3)
+    )
 
     html = member_client.get(reverse("home")).content.decode()
 
