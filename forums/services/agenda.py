@@ -42,7 +42,7 @@ def add_agenda_item(
     description: str = "",
     carried_over_from: AgendaItem | None = None,
 ) -> AgendaItem:
-    """Append an item to the end of a meeting's agenda (not to a cancelled or past one);
+    """Append an item to the end of a meeting's agenda (not to a cancelled or completed one);
     without minutes it takes the forum's default for its kind."""
     meeting = (
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
@@ -197,6 +197,15 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
     """Take an item off the agenda and close the gap it leaves; what it brings (an issue)
     is let go by the app that owns it, first."""
     _refuse_if_closed(item.meeting)
+    # Once the meeting has started its agenda is the record of it: an item it did not reach
+    # moves to a later meeting, and one it did keeps its notes, decisions and outcomes.
+    if item.meeting.has_started:
+        raise ForumActionRefused(
+            gettext(
+                "This meeting has started, so its items stay on its agenda as its record: "
+                "move an item it did not reach to a later meeting instead."
+            )
+        )
     agenda_item_removing.send(sender=AgendaItem, item=item, by=by)
     _take_off(item, by=by)
 

@@ -499,7 +499,7 @@ def test_removing_the_item_a_forum_answered_a_consultation_at_is_refused(loop):
             by=loop.cfsn_facilitator,
         )
 
-        with pytest.raises(ForumActionRefused, match="has answered this consultation here"):
+        with pytest.raises(ForumActionRefused, match="stay on its agenda as its record"):
             remove_agenda_item(target.agenda_item, by=loop.cfsn_facilitator)
 
     target.refresh_from_db()

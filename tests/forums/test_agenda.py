@@ -2,6 +2,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from forums.services.agenda import (
     publish_agenda,
     remove_agenda_item,
 )
+from forums.services.minutes import record_minutes
 from members.models import Notification
 from tests.factories.forums import (
     AgendaItemFactory,
@@ -133,6 +135,23 @@ def test_remove_agenda_item_of_cancelled_meeting_is_refused(facilitator, meeting
 
     with pytest.raises(ForumActionRefused, match="cancelled"):
         remove_agenda_item(item, by=facilitator)
+
+
+def test_an_item_of_a_meeting_that_has_started_stays_on_its_agenda(client, facilitator, meeting):
+    _welcome, referrals = _agenda(meeting, "Welcome", "Referrals")
+    edit = reverse("forums:agenda-edit", kwargs={"pk": meeting.pk})
+    client.force_login(facilitator)
+
+    with time_machine.travel(meeting.start + dt.timedelta(minutes=30), tick=False):
+        record_minutes(meeting, by=facilitator, notes={referrals.pk: "Agreed."}, decisions={})
+        with pytest.raises(ForumActionRefused, match="stay on its agenda as its record"):
+            remove_agenda_item(referrals, by=facilitator)
+        page = client.get(edit).content.decode()
+
+    assert _titles(meeting) == ["Welcome", "Referrals"]
+    assert AgendaItem.objects.get(pk=referrals.pk).notes == "Agreed."
+    assert "Remove<span" not in page
+    assert "Remove<span" in client.get(edit).content.decode()
 
 
 def test_publish_agenda_notifies_every_member_with_link(
