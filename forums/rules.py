@@ -173,6 +173,17 @@ rules.add_perm("forums.record_attendance", can_run)
 rules.add_perm("forums.add_resource", can_run)
 can_view_meeting = rules.is_authenticated & (is_published_meeting | can_run)
 
+
+def sees_meeting(user, meeting) -> bool:
+    """forums.view_meeting, from the meeting's own columns (status, published_at, forum_id)
+    and the person's roles, without loading its forum: for lists that name many meetings."""
+    if meeting.is_seen_by_members:
+        return True
+    return bool(user.is_authenticated) and (
+        is_administrator(user) or meeting.forum_id in forums_run_by(user)
+    )
+
+
 rules.add_perm("forums.view_meeting", can_view_meeting)
 # Unpublished minutes stay inside the forum: executives read them for the Strategic forum's
 # own meetings (as its members), and everyone else's once they are published.

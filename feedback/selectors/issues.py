@@ -33,6 +33,7 @@ from forums.choices import (
     Tier,
 )
 from forums.models import AgendaItem, Forum, Membership, meeting_vectors
+from forums.rules import sees_meeting
 from forums.selectors.meetings import addresses_of
 from members.models import PracticeArea, name_fields
 from practice.models import GuidanceItem
@@ -645,10 +646,14 @@ TIMELINE_FIELDS = (
     "agenda_item",
     "agenda_item__meeting",
     "agenda_item__meeting__title",
+    # Whether the reader may see the meeting (forums.rules.sees_meeting).
+    "agenda_item__meeting__status",
+    "agenda_item__meeting__published_at",
+    "agenda_item__meeting__forum",
 )
 
 
-def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> LatestPage:
+def timeline(issue: PracticeIssue, *, viewer=None, page: int = 1, per_page: int = 50) -> LatestPage:
     """What happened to the issue, comments aside (they have their own list); each event's
     `kind_label` is its kind's name, looked up once per page rather than once per row."""
     events = (
@@ -666,6 +671,12 @@ def timeline(issue: PracticeIssue, *, page: int = 1, per_page: int = 50) -> Late
         event.when_iso = times.iso(event.created_at)
         event.when_label = times.date_time(event.created_at)
         event.meeting_url = meeting_url(event.agenda_item.meeting_id) if event.agenda_item else ""
+        # A draft meeting is named only to those who run its forum.
+        event.meeting_shown = bool(
+            event.agenda_item
+            and viewer is not None
+            and sees_meeting(viewer, event.agenda_item.meeting)
+        )
     return found
 
 

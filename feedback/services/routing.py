@@ -250,6 +250,11 @@ def place_referral(referral: Referral, meeting: Meeting | None, *, by, warn: boo
             "forum": referral.forum.name
         }
     _attach(referral, meeting, by=by, warn=warn)
+    if meeting.status == MeetingStatus.DRAFT:
+        # A draft meeting is for those who run its forum: the timeline does not name it.
+        return gettext("On the agenda of a meeting of %(forum)s being prepared.") % {
+            "forum": referral.forum.name
+        }
     return gettext("On the agenda of %(meeting)s, %(when)s.") % {
         "meeting": meeting.title,
         "when": _when(meeting),
@@ -283,7 +288,14 @@ def route_referral(
     )
     if meeting is None:
         return None
-    if referral.purpose == ReferralPurpose.REFLECT:
+    if meeting.status == MeetingStatus.DRAFT:
+        # Its title and date are for those who run the forum until it is published.
+        subject = gettext("On a coming agenda of %(forum)s")
+        body = gettext(
+            "“%(title)s” is on the agenda of a meeting of %(forum)s being prepared: the "
+            "issue's page names the meeting once it is published."
+        )
+    elif referral.purpose == ReferralPurpose.REFLECT:
         subject = gettext("Response for reflection at %(forum)s on %(when)s")
         body = gettext("The response to “%(title)s” will be discussed at %(meeting)s.")
     else:

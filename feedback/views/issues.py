@@ -15,6 +15,7 @@ from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 from forums.models import Forum
+from forums.rules import sees_meeting
 from members.models import PracticeArea, Region
 
 from .. import selectors
@@ -182,8 +183,12 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
         runnable_referrals = [
             r for r in open_referrals if user.has_perm("feedback.record_outcome", r.forum)
         ]
+        for referral in referrals:
+            referral.meeting_shown = bool(
+                referral.agenda_item and sees_meeting(user, referral.agenda_item.meeting)
+            )
         events = selectors.timeline(
-            issue, page=self.page_number("events"), per_page=self.events_per_page
+            issue, viewer=user, page=self.page_number("events"), per_page=self.events_per_page
         )
         comments = selectors.issue_comments(
             issue, page=self.page_number("comments"), per_page=self.comments_per_page

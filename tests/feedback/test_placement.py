@@ -17,6 +17,7 @@ from forums.services.agenda import remove_agenda_item
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import AgendaItemFactory, MeetingFactory, MembershipFactory
+from tests.factories.members import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -536,3 +537,29 @@ def test_escalations_left_waiting_when_placing_failed_join_the_next_open_meeting
 
     assert (swept, again) == (1, 0)
     assert _item(issue).meeting == published
+
+
+def test_an_issue_on_a_draft_meetings_agenda_names_the_meeting_only_to_those_who_run_it(
+    client, loop
+):
+    draft = MeetingFactory(
+        forum=loop.cfsn,
+        status=MeetingStatus.DRAFT,
+        title="Budget restructure session",
+        start=loop.cfsn_meeting.start + dt.timedelta(days=14),
+    )
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Interpreter bookings")
+    routing.place_on_agenda(issue, meeting=draft, by=loop.cfsn_facilitator)
+    client.force_login(UserFactory())
+    outsider = client.get(issue.get_absolute_url()).content.decode()
+    client.force_login(loop.cfsn_facilitator)
+    runner = client.get(issue.get_absolute_url()).content.decode()
+    told = Notification.objects.filter(recipient=issue.raised_by).values_list("subject", "body")
+
+    assert "Budget restructure session" not in outsider
+    assert "A meeting being prepared" in outsider
+    assert "Budget restructure session" in runner
+    assert [subject for subject, _body in told] == [
+        f"{issue.reference}: On a coming agenda of {loop.cfsn.name}"
+    ]
+    assert not any("Budget restructure" in subject + body for subject, body in told)
