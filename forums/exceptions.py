@@ -10,3 +10,11 @@ class MinutesChangedMeanwhile(ForumActionRefused):
     def __init__(self, message: str, *, changed: dict[str, str]):
         super().__init__(message)
         self.changed = changed
+
+
+class TimeDoesNotExist(ForumActionRefused):
+    """A meeting time the clocks skip that day; `field` names the form's field for it."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field

@@ -14,7 +14,7 @@ from members.models import Region
 from members.validators import no_identifying_details
 
 from ..choices import MeetingStatus, Tier
-from ..exceptions import ForumActionRefused
+from ..exceptions import ForumActionRefused, TimeDoesNotExist
 from ..models import Forum, Meeting
 from ..selectors.meetings import WHEN_PAST, WHEN_UPCOMING, clashes
 from ..services import scheduling
@@ -108,6 +108,9 @@ class MeetingTimesForm(forms.Form):
             return data
         try:
             self.spans = scheduling.occurrences(data["date"], start_time, end_time, self.repeat())
+        except TimeDoesNotExist as refused:
+            self.add_error(refused.field, str(refused))
+            return data
         except ForumActionRefused as refused:
             self.add_error(self.repeat_error_field, str(refused))
             return data

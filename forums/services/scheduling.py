@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from ..exceptions import ForumActionRefused
+from ..exceptions import ForumActionRefused, TimeDoesNotExist
 from ..models import CalendarFeed
 
 MAX_OCCURRENCES = 60
@@ -72,7 +72,9 @@ PAST_START = gettext_lazy("A meeting cannot start in the past: choose a time fro
 
 def refuse_meeting_times(start: dt.datetime, end: dt.datetime) -> None:
     """A meeting ends after it starts, on the day it starts (`LONGEST_MEETING` rests on it)."""
-    if end <= start:
+    # Compared as instants: two times of one time zone compare by their clock readings, and
+    # around a change of daylight saving those can be in the other order.
+    if end.astimezone(dt.UTC) <= start.astimezone(dt.UTC):
         raise ForumActionRefused(gettext("A meeting must end after it starts."))
     if timezone.localdate(start) != timezone.localdate(end):
         raise ForumActionRefused(gettext("A meeting must end on the day it starts."))
@@ -94,6 +96,24 @@ def starts_in_the_past(start: dt.datetime, *, was: dt.datetime | None = None) ->
     return was is None or start.replace(second=0, microsecond=0) != was.replace(
         second=0, microsecond=0
     )
+
+
+def local_moment(day: dt.date, clock: dt.time, *, field: str = "start_time") -> dt.datetime:
+    """The aware moment the portal's clocks read `clock` on `day`; refused when the clocks
+    skip that time, as they do when daylight saving starts."""
+    naive = dt.datetime.combine(day, clock)
+    moment = timezone.make_aware(naive)
+    # Read back through UTC: a time the clocks skip comes back an hour off.
+    if timezone.localtime(moment.astimezone(dt.UTC)).replace(tzinfo=None) != naive:
+        raise TimeDoesNotExist(
+            gettext(
+                "%(time)s does not exist on %(day)s: the clocks go forward then. Choose "
+                "another time."
+            )
+            % {"time": clock.strftime("%-I:%M %p"), "day": day.strftime("%-d %B %Y")},
+            field=field,
+        )
+    return moment
 
 
 def occurrences(
@@ -120,13 +140,13 @@ def occurrences(
             raise ForumActionRefused(
                 gettext("This repeat rule gives no meetings before the end date.")
             )
-    return [
-        (
-            timezone.make_aware(dt.datetime.combine(day, start_time)),
-            timezone.make_aware(dt.datetime.combine(day, end_time)),
-        )
+    spans = [
+        (local_moment(day, start_time), local_moment(day, end_time, field="end_time"))
         for day in days
     ]
+    for start, end in spans:
+        refuse_meeting_times(start, end)
+    return spans
 
 
 @transaction.atomic
@@ -162,6 +182,6 @@ def moved_spans(meetings, start: dt.datetime, end: dt.datetime) -> list[tuple]:
             new_start = start
         else:
             day = timezone.localtime(meeting.start).date() + shift
-            new_start = timezone.make_aware(dt.datetime.combine(day, start_time))
+            new_start = local_moment(day, start_time)
         spans.append((meeting, new_start, new_start + length))
     return spans

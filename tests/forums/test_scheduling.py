@@ -836,6 +836,54 @@ def test_meeting_create_title_with_line_breaks_is_stored_on_one_line_and_gives_v
     assert str(event["SUMMARY"]) == f"Northern CFSN meeting March ({forum.name})"
 
 
+def _clocks_go_forward() -> dt.date:
+    """Next year's first Sunday of October, when Adelaide's clocks skip from 2 to 3 am."""
+    first = next_year(10, 1)
+    return first + dt.timedelta(days=(6 - first.weekday()) % 7)
+
+
+def test_meeting_create_at_a_time_the_clocks_skip_says_so_next_to_the_time(
+    facilitator_client, forum
+):
+    day = _clocks_go_forward()
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(date=day.isoformat(), start_time="02:30", end_time="03:00"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["start_time"] == [
+        f"2:30 AM does not exist on {day:%-d %B %Y}: the clocks go forward then. "
+        "Choose another time."
+    ]
+    assert Meeting.objects.count() == 0
+
+
+def test_a_weekly_series_through_the_skipped_hour_is_refused_naming_the_day(
+    facilitator_client, forum
+):
+    day = _clocks_go_forward()
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(
+            date=(day - dt.timedelta(days=7)).isoformat(),
+            start_time="01:30",
+            end_time="02:30",
+            repeat_kind="weekly",
+            count="3",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_time"] == [
+        f"2:30 AM does not exist on {day:%-d %B %Y}: the clocks go forward then. "
+        "Choose another time."
+    ]
+    assert Meeting.objects.count() == 0
+
+
 def test_meeting_create_title_longer_than_200_characters_shows_error_and_keeps_input(
     facilitator_client, forum
 ):
