@@ -121,7 +121,9 @@ def respond(
     )
     issue.current_forum = issue.origin_forum
     if scope == ResponseScope.ALL_CFSNS:
-        forums = list(Forum.objects.filter(tier=Tier.REGIONAL).order_by("name"))
+        # In key order, as every service that places items on several forums' meetings
+        # locks them, so that two such services wait for each other instead of deadlocking.
+        forums = list(Forum.objects.filter(tier=Tier.REGIONAL).order_by("pk"))
     else:
         forums = [issue.origin_forum]
     placed = []
@@ -139,7 +141,7 @@ def respond(
         placed.append(
             f"{forum.name}: {place_referral(reflection, next_open_meeting(forum), by=by)}"
         )
-    where = "\n".join(placed)
+    where = "\n".join(sorted(placed))
     held = f"\n{out_of_session_reason_line(reason)}" if reason else ""
     move_issue(
         issue,

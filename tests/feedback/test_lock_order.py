@@ -9,14 +9,16 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from feedback.choices import ConsultationStatus
+from feedback.choices import ConsultationStatus, ResponseScope
 from feedback.models import Consultation, ConsultationAnswer, PracticeIssue, Referral
-from feedback.services import consultations, placement, routing
+from feedback.services import consultations, placement, responses, routing
 from forums.choices import MeetingStatus
+from forums.models import Meeting
 from tests.concurrency import while_locked
-from tests.factories.forums import MeetingFactory
+from tests.factories.forums import ForumFactory, MeetingFactory
 
 from .test_notices import raise_at_cfsn
+from .test_services import escalate_to_strategic
 
 pytestmark = [
     pytest.mark.skipif(
@@ -142,3 +144,54 @@ def test_answers_recorded_while_the_consultation_closes_wait_and_are_refused(loo
 
     assert [str(o) for o in outcome] == ["This consultation is closed: it takes no more answers."]
     assert not ConsultationAnswer.objects.exists()
+
+
+def meeting_is_free(meeting) -> bool:
+    """Whether another connection could lock the meeting now."""
+    free = []
+
+    def attempt():
+        try:
+            with transaction.atomic():
+                Meeting.objects.select_for_update(nowait=True).get(pk=meeting.pk)
+            free.append(True)
+        except DatabaseError:
+            free.append(False)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join(timeout=10)
+    return free == [True]
+
+
+def test_a_response_to_every_cfsn_takes_their_meetings_in_the_order_others_do(loop):
+    """Consultations lock the forums' coming meetings in key order; a response sent to every
+    CFSN does too, so the two wait for each other instead of deadlocking."""
+    issue = raise_at_cfsn(loop)
+    escalate_to_strategic(loop, issue)
+    # Named first, made last: its key comes after the others'.
+    first_by_name = ForumFactory(name="Adelaide Hills CFSN")
+    later = loop.strategic_meeting.start + dt.timedelta(days=7)
+    coming = {
+        forum: MeetingFactory(forum=forum, start=later, end=later + dt.timedelta(hours=2))
+        for forum in (loop.cfsn, loop.other_cfsn, first_by_name)
+    }
+
+    with loop.at(loop.strategic_meeting):
+        northern_free, outcome = while_locked(
+            lambda: Meeting.objects.select_for_update().get(pk=coming[first_by_name].pk),
+            lambda: responses.respond(
+                PracticeIssue.objects.get(pk=issue.pk),
+                by=loop.executive,
+                decision="Fund a shared intake form.",
+                owner=loop.executive,
+                due_date=timezone.localdate() + dt.timedelta(days=90),
+                scope=ResponseScope.ALL_CFSNS,
+            ),
+            lambda: meeting_is_free(coming[loop.cfsn]),
+        )
+
+    assert northern_free is False
+    assert not isinstance(outcome[0], Exception), outcome
