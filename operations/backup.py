@@ -341,21 +341,62 @@ def _dump_postgresql(settings_dict: dict, target: Path) -> None:
     _run(command, environment, "pg_dump")
 
 
+# Everything the portal keeps is in the public schema: emptied before the archive is read
+# back, so that tables made by migrations newer than the archive go too (with --clean,
+# pg_restore drops only what the archive holds, and a newer table's foreign keys stopped it).
+EMPTY_SCHEMA = "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+
+
 def _restore_postgresql(settings_dict: dict, source: Path) -> None:
-    command, environment = _pg_command("pg_restore", settings_dict)
-    # One transaction: a restore that fails half-way leaves the database as it was.
-    command += [
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-privileges",
+    """pg_restore writes the archive as SQL, which psql runs after emptying the schema, all
+    in one transaction: a restore that fails half-way leaves the database as it was."""
+    restore, environment = _pg_command("pg_restore", settings_dict)
+    restore += ["--no-owner", "--no-privileges", "--file", "-", str(source)]
+    psql, _ = _pg_command("psql", settings_dict)
+    psql += [
+        "--no-psqlrc",
+        "--quiet",
+        "--set",
+        "ON_ERROR_STOP=1",
         "--single-transaction",
-        "--exit-on-error",
+        "--command",
+        EMPTY_SCHEMA,
+        "--file",
+        "-",
         "--dbname",
         str(settings_dict["NAME"]),
-        str(source),
     ]
-    _run(command, environment, "pg_restore")
+    try:
+        reader = subprocess.Popen(  # noqa: S603 - fixed program, arguments from settings
+            restore, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except FileNotFoundError as missing:
+        raise BackupError(
+            f"{restore[0]} is not installed; install the PostgreSQL client (postgresql-client)."
+        ) from missing
+    try:
+        try:
+            result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+                psql,
+                env=environment,
+                stdin=reader.stdout,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except FileNotFoundError as missing:
+            raise BackupError(
+                f"{psql[0]} is not installed; install the PostgreSQL client (postgresql-client)."
+            ) from missing
+    finally:
+        reader.stdout.close()
+        read_errors = reader.stderr.read().decode(errors="replace").strip()
+        reader.stderr.close()
+        reader.wait()
+    if reader.returncode != 0:
+        raise BackupError(f"pg_restore failed: {read_errors or reader.returncode}")
+    if result.returncode != 0:
+        raise BackupError(f"pg_restore failed: {result.stderr.strip() or result.returncode}")
 
 
 def _copy_sqlite(connection, target: Path) -> None:
