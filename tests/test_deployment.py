@@ -18,6 +18,7 @@ def test_compose_defines_the_production_like_services():
     assert set(services) == {
         "db",
         "redis",
+        "migrate",
         "web",
         "worker",
         "exports-worker",
@@ -86,11 +87,21 @@ def test_compose_emails_go_to_a_service_of_the_stack_unless_told_otherwise():
     assert all(port.startswith("127.0.0.1:") for port in services["mail"]["ports"])
 
 
-def test_compose_web_migrates_then_serves_with_gunicorn():
-    command = " ".join(compose()["services"]["web"]["command"])
+def test_compose_migrates_once_before_any_portal_service_starts():
+    services = compose()["services"]
+    portal = [
+        name for name, service in services.items() if "DJANGO_ENV" in service.get("environment", {})
+    ]
 
-    assert command.index("migrate") < command.index("gunicorn")
-    assert "cop_portal.wsgi" in command
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["migrate"]["restart"] == "no"
+    assert "migrate" not in services["migrate"]["depends_on"]
+    for name in set(portal) - {"migrate"}:
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+        assert "migrate" not in " ".join(services[name].get("command", [])), name
+    assert services["web"]["command"][:2] == ["gunicorn", "cop_portal.wsgi:application"]
 
 
 def test_compose_backup_runs_the_backup_on_a_schedule_into_its_own_volume():
