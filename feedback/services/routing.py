@@ -12,6 +12,7 @@ from forums.choices import (
     MeetingStatus,
     Tier,
 )
+from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Forum, Meeting
 from forums.services.agenda import add_agenda_item, warn_if_over_time
 from forums.services.minutes import record_item_decision
@@ -103,7 +104,10 @@ def minute_outcome(
         return
     # Minutes can be read by anyone once published: a restricted issue gets no details.
     detail = "" if issue.restricted or not note else f" {note}"
-    record_item_decision(item, by=by, text=f"{issue.reference}: {label}.{detail}")
+    try:
+        record_item_decision(item, by=by, text=f"{issue.reference}: {label}.{detail}")
+    except ForumActionRefused as refused:
+        raise TransitionNotAllowed(str(refused)) from refused
 
 
 def _noting_item(referral: Referral, *, by) -> AgendaItem | None:
@@ -202,14 +206,19 @@ def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> A
     title = restricted_title(issue)
     if reflect:
         title = gettext("Response for reflection: %(title)s") % {"title": title}
-    item = add_agenda_item(
-        meeting,
-        by=by,
-        title=title,
-        kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
-        description="" if issue.restricted else (referral.summary or issue.description[:500]),
-        carried_over_from=referral.agenda_item,
-    )
+    try:
+        item = add_agenda_item(
+            meeting,
+            by=by,
+            title=title,
+            kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
+            description="" if issue.restricted else (referral.summary or issue.description[:500]),
+            carried_over_from=referral.agenda_item,
+        )
+    except ForumActionRefused as refused:
+        # The meeting was cancelled or held since the page offering it was drawn: said as
+        # the loop's own refusal, which its pages show next to the choice.
+        raise TransitionNotAllowed(str(refused)) from refused
     referral.agenda_item = item
     referral.save(update_fields=["agenda_item"])
     if warn:

@@ -563,3 +563,19 @@ def test_an_issue_on_a_draft_meetings_agenda_names_the_meeting_only_to_those_who
         f"{issue.reference}: On a coming agenda of {loop.cfsn.name}"
     ]
     assert not any("Budget restructure" in subject + body for subject, body in told)
+
+
+def test_placing_on_a_meeting_cancelled_since_the_form_was_drawn_says_so(loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Interpreter bookings")
+    type(loop.cfsn_meeting).objects.filter(pk=loop.cfsn_meeting.pk).update(
+        status=MeetingStatus.CANCELLED
+    )
+    stale = type(loop.cfsn_meeting).objects.get(pk=loop.cfsn_meeting.pk)
+    stale.status = MeetingStatus.PUBLISHED  # as the page that offered it read it
+
+    with pytest.raises(TransitionNotAllowed, match="cancelled"):
+        routing.place_on_agenda(issue, meeting=stale, by=loop.cfsn_facilitator)
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED
+    assert not AgendaItem.objects.filter(meeting=loop.cfsn_meeting).exists()
