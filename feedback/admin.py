@@ -110,9 +110,20 @@ class ReferralAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
 class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "owner", "due_date", "scope", "created_at"]
     list_select_related = ["issue", "owner"]
-    # Recorded for an issue in the portal; here an administrator corrects its details or
-    # hands it to a new owner.
-    readonly_fields = ["issue", "action_item", "recorded_by", "created_at"]
+    # Recorded for an issue in the portal; here an administrator corrects its dates or scope
+    # or hands it to a new owner. Its decision (read by the privacy guard) and how far it
+    # has been carried out (each step an event and a progress note) change only there.
+    readonly_fields = [
+        "issue",
+        "decision",
+        "action_item",
+        "delivery_status",
+        "delivered_at",
+        "last_progress_at",
+        "review_reminded_at",
+        "recorded_by",
+        "created_at",
+    ]
     autocomplete_fields = ["owner"]
 
 

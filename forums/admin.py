@@ -71,11 +71,18 @@ class MeetingAdmin(MadeInThePortal, admin.ModelAdmin):
     # writes the audit event and tells members; here they can only be read.
     readonly_fields = [
         "uid",
+        "forum",
+        "kind",
         "start",
         "end",
+        "place",
+        "online_link",
+        "capacity",
         "status",
         "sequence",
         "published_at",
+        "agenda_published_at",
+        "minutes_published_at",
         "created_by",
         "created_at",
         "updated_at",
@@ -111,6 +118,18 @@ class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
     list_filter = ["kind"]
     list_select_related = ["meeting", "meeting__forum"]
     readonly_fields = ["meeting", "carried_over_from", "matters_from"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An item another app brought (an issue's stay, a consultation: each the one row
+        # holding the item) is taken off in the portal, which lets that app send it back
+        # and write its event.
+        if obj is not None and any(
+            relation.related_model.objects.filter(**{relation.field.name: obj}).exists()
+            for relation in AgendaItem._meta.related_objects
+            if relation.one_to_one
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
     # Portal search finds a meeting by its published agenda's words.
     def save_model(self, request, obj, form, change):
@@ -150,8 +169,24 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "forum"]
     list_select_related = ["owner", "forum"]
     search_fields = ["title"]
-    readonly_fields = ["meeting", "agenda_item", "created_by"]
+    # What it is, whose forum and how far it has got change in the portal, where the privacy
+    # guard reads its title, each change is an event, and an action that follows a
+    # response's progress moves only with that progress.
+    readonly_fields = [
+        "title",
+        "forum",
+        "meeting",
+        "agenda_item",
+        "status",
+        "completed_at",
+        "follows_progress",
+        "created_by",
+    ]
     autocomplete_fields = ["owner"]
+
+    def has_add_permission(self, request):
+        # Given at a meeting or out of session in the portal, which tells the owner.
+        return False
 
 
 @admin.register(Resource)

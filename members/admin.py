@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere
+from cop_portal.admin import LargeTableAdmin, ReadHere
 
 from .models import (
     Notification,
@@ -151,6 +151,13 @@ class AuthenticatorAdmin(BaseAuthenticatorAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Removing a second factor of staff or an administrator lets whoever holds their
+        # password set up their own: only an administrator may, as with their accounts.
+        if obj is not None and UserAdmin._kept_for_administrators(request, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -174,7 +181,10 @@ class PracticeAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(MadeInThePortal, LargeTableAdmin):
+class NotificationAdmin(ReadHere, LargeTableAdmin):
+    """Notices are written by the services that send them; one still to be emailed is never
+    rewritten here."""
+
     list_display = ["subject", "recipient", "kind", "delivery", "created_at", "read_at", "sent_at"]
     list_filter = ["kind", "delivery"]
     list_select_related = ["recipient"]

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import IssueEvent
-from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory
+from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory, ResponseFactory
 from tests.factories.members import UserFactory
 
 
@@ -49,3 +49,18 @@ def test_issue_admin_reads_an_issue_but_saves_nothing_over_it(admin_client):
     assert view.status_code == 200
     assert "Intake forms repeat the same questions" in view.content.decode()
     assert save.status_code == 403
+
+
+def test_a_responses_decision_and_delivery_change_only_in_the_portal(admin_client):
+    response = ResponseFactory()
+
+    form = (
+        admin_client.get(reverse("admin:feedback_response_change", args=[response.pk]))
+        .context["adminform"]
+        .form
+    )
+
+    assert {"decision", "delivery_status", "delivered_at", "last_progress_at"}.isdisjoint(
+        form.fields
+    )
+    assert {"owner", "due_date", "review_date"} <= set(form.fields)

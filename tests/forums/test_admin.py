@@ -9,7 +9,13 @@ from django.urls import reverse
 from forums.models import AgendaItem, Meeting
 from forums.services.agenda import add_agenda_item, publish_agenda
 from search.selectors import MEETINGS, PortalSearch
-from tests.factories.forums import MeetingFactory, MembershipFactory
+from tests.factories.feedback import ReferralFactory
+from tests.factories.forums import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    MeetingFactory,
+    MembershipFactory,
+)
 from tests.factories.members import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +80,44 @@ def test_agenda_item_corrected_in_the_admin_is_found_by_its_new_words(admin_clie
 
     assert AgendaItem.objects.get(pk=item.pk).title == "Hydrotherapy places"
     assert _found("hydrotherapy") == ["Planning day"]
+
+
+def test_what_only_the_portal_changes_of_a_meeting_or_an_action_is_read_only_here(admin_client):
+    action = ActionItemFactory(title="Circulate the pathway")
+    meeting = action.meeting
+
+    meeting_form = (
+        admin_client.get(reverse("admin:forums_meeting_change", args=[meeting.pk]))
+        .context["adminform"]
+        .form
+    )
+    action_form = (
+        admin_client.get(reverse("admin:forums_actionitem_change", args=[action.pk]))
+        .context["adminform"]
+        .form
+    )
+
+    assert {"forum", "kind", "place", "online_link", "minutes_published_at"}.isdisjoint(
+        meeting_form.fields
+    )
+    assert "title" in meeting_form.fields
+    assert {"title", "forum", "status", "completed_at"}.isdisjoint(action_form.fields)
+    assert {"owner", "due_date"} <= set(action_form.fields)
+
+
+def test_an_agenda_item_bringing_an_issue_is_not_deleted_in_the_admin(admin_client):
+    meeting = MeetingFactory()
+    carrying = AgendaItemFactory(meeting=meeting, title="Interpreter bookings")
+    ReferralFactory(forum=meeting.forum, agenda_item=carrying)
+    plain = AgendaItemFactory(meeting=meeting, title="Welcome")
+
+    refused = admin_client.post(
+        reverse("admin:forums_agendaitem_delete", args=[carrying.pk]), {"post": "yes"}
+    )
+    allowed = admin_client.post(
+        reverse("admin:forums_agendaitem_delete", args=[plain.pk]), {"post": "yes"}
+    )
+
+    assert refused.status_code == 403
+    assert allowed.status_code == 302
+    assert list(AgendaItem.objects.values_list("title", flat=True)) == ["Interpreter bookings"]

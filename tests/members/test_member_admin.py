@@ -2,6 +2,7 @@
 its case, and, with local accounts off, with no password to keep."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from forums.choices import RegistrationStatus
 from members.models import Notification, User
 from tests.factories.forums import LearningSessionFactory, RegistrationFactory
-from tests.factories.members import UserFactory
+from tests.factories.members import NotificationFactory, UserFactory
 
 
 @pytest.fixture
@@ -277,3 +278,43 @@ def test_staff_who_look_after_members_cannot_change_staff_or_an_administrator_or
         change_form(member_keeper, is_superuser="on"),
     )
     assert own.status_code == 403
+
+
+def _staff_who_may(*codenames: str) -> User:
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return staff
+
+
+@pytest.mark.django_db
+def test_staff_remove_a_members_lost_authenticator_but_not_an_administrators(client, settings):
+    settings.MFA_REQUIRED = False
+    member = Authenticator.objects.create(user=UserFactory(), type=Authenticator.Type.TOTP, data={})
+    kept = Authenticator.objects.create(
+        user=UserFactory(is_superuser=True, is_staff=True), type=Authenticator.Type.TOTP, data={}
+    )
+    client.force_login(_staff_who_may("view_authenticator", "delete_authenticator"))
+
+    refused = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[kept.pk]), {"post": "yes"}
+    )
+    removed = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[member.pk]), {"post": "yes"}
+    )
+
+    assert refused.status_code == 403
+    assert removed.status_code == 302
+    assert list(Authenticator.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db
+def test_a_notice_still_to_be_emailed_is_not_rewritten_in_the_admin(client, settings):
+    settings.MFA_REQUIRED = False
+    notice = NotificationFactory(subject="Agenda published")
+    client.force_login(_staff_who_may("view_notification", "change_notification"))
+
+    page = client.get(reverse("admin:members_notification_change", args=[notice.pk]))
+
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    assert 'name="subject"' not in page.content.decode()
