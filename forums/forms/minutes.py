@@ -110,8 +110,9 @@ class MinutesForm(forms.Form):
             now = self.cleaned_data[name]
             was = None
             if self.add_prefix(f"{name}_was") in self.data:
+                # Both read as the field reads them: line breaks as LF, ends trimmed.
                 was = self.cleaned_data[f"{name}_was"]
-                if " ".join(now.split()) == " ".join(was.split()):
+                if now == was:
                     continue
             found[item.pk] = (was, now)
         return found

@@ -85,8 +85,11 @@ def _refuse_changes_made_meanwhile(items, existing, *, notes_were, decisions_wer
     it (`*_were`: the texts as their form showed them), naming what it reads now."""
 
     def same(text: str, other: str) -> bool:
-        # As a browser posts them: line breaks as CR LF, and a form trims what it reads.
-        return " ".join(text.split()) == " ".join(other.split())
+        # As the form reads texts: line breaks as LF, ends trimmed.
+        def read(value: str) -> str:
+            return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+        return read(text) == read(other)
 
     changed = {}
     for item in items:

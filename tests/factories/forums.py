@@ -141,13 +141,6 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
     status = ActionStatus.OPEN
 
-    @factory.post_generation
-    def owner_in_forum(action, create, extracted, **kwargs):
-        """An action is given to a member of its forum (`add_action_item` refuses anyone
-        else); `owner_in_forum=False` leaves out the membership."""
-        if create and extracted is not False:
-            Membership.objects.get_or_create(user=action.owner, forum=action.forum)
-
 
 class ResourceFactory(factory.django.DjangoModelFactory):
     class Meta:

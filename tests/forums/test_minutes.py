@@ -227,6 +227,20 @@ def test_saving_the_minutes_keeps_a_decision_recorded_since_the_form_was_opened(
     }
 
 
+def test_saving_the_minutes_keeps_a_change_of_line_breaks_alone(client, meeting, facilitator):
+    item = AgendaItemFactory(meeting=meeting, notes="Point one. Point two.")
+    client.force_login(facilitator)
+    url = reverse("forums:minutes-edit", kwargs={"pk": meeting.pk})
+    data = _as_drawn(client.get(url))
+
+    data[f"notes_{item.pk}"] = "Point one.\r\n\r\nPoint two."
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.notes == "Point one.\n\nPoint two."
+
+
 def test_saving_over_a_text_changed_meanwhile_says_so_keeps_both_then_saves_again(
     client, meeting, facilitator
 ):
@@ -303,8 +317,15 @@ def test_action_create_view_refuses_owner_outside_forum(client, meeting, facilit
     assert response.context["form"].errors["owner"]
 
 
+def _owned_by(member, **values) -> ActionItem:
+    """An action given to a member of its forum, as the portal gives them."""
+    action = ActionItemFactory(owner=member, **values)
+    MembershipFactory(forum=action.forum, user=member)
+    return action
+
+
 def test_action_update_view_by_owner_marks_done_and_returns_to_next(client, member):
-    action = ActionItemFactory(owner=member)
+    action = _owned_by(member)
     client.force_login(member)
 
     response = client.post(
@@ -319,7 +340,7 @@ def test_action_update_view_by_owner_marks_done_and_returns_to_next(client, memb
 
 @pytest.mark.parametrize("wanted", ["https://evil.example/", "abc", "23:59", "forums:my-actions"])
 def test_action_update_view_ignores_a_next_that_is_not_a_path_here(client, member, wanted):
-    action = ActionItemFactory(owner=member)
+    action = _owned_by(member)
     client.force_login(member)
 
     response = client.post(
@@ -332,7 +353,7 @@ def test_action_update_view_ignores_a_next_that_is_not_a_path_here(client, membe
 
 
 def test_an_owner_who_left_the_forum_can_no_longer_update_its_action(client, member):
-    action = ActionItemFactory(owner=member, title="Map the referral pathways")
+    action = _owned_by(member, title="Map the referral pathways")
     facilitator = MembershipFactory(forum=action.forum, role=MembershipRole.FACILITATOR).user
     remove_member(Membership.objects.get(forum=action.forum, user=member), by=facilitator)
     client.force_login(member)
@@ -369,8 +390,8 @@ def test_my_actions_query_count_is_fixed_whatever_the_rows(
     client, member, django_assert_max_num_queries, size
 ):
     for _ in range(size):
-        ActionItemFactory(owner=member)
-        ActionItemFactory(owner=member, status=ActionStatus.DONE)
+        _owned_by(member)
+        _owned_by(member, status=ActionStatus.DONE)
     client.force_login(member)
 
     with django_assert_max_num_queries(9):
