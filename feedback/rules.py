@@ -114,14 +114,6 @@ def leads_an_area_of(user, issue) -> bool:
 
 
 @rules.predicate
-def primary_merged_on(user, issue) -> bool:
-    """The issue it was merged into has since been merged into another: that merge is undone
-    first."""
-    primary = issue.merged_into if issue is not None and issue.merged_into_id else None
-    return primary is not None and primary.status == IssueStatus.MERGED
-
-
-@rules.predicate
 def is_merged_away(user, issue) -> bool:
     return issue is not None and issue.status == IssueStatus.MERGED
 
@@ -162,17 +154,16 @@ rules.add_perm(
     ),
 )
 rules.add_perm("feedback.change_draft", is_issue_submitter & is_draft)
-rules.add_perm("feedback.endorse_issue", can_see_published & ~is_issue_submitter & ~is_merged_away)
+# A merged issue's page says where to endorse it instead (feedback.services.issues).
+rules.add_perm("feedback.endorse_issue", can_see_published & ~is_issue_submitter)
 rules.add_perm("feedback.comment_issue", can_see_published | (is_issue_submitter & ~is_draft))
 # The form stays open to the submitter: one sent after the forum has moved on is refused
 # next to what they wrote, which they can post as a comment instead.
 rules.add_perm("feedback.provide_information", is_issue_submitter & ~is_draft)
 rules.add_perm("feedback.triage_issue", runs_current_forum | is_administrator)
 # Whoever may merge into the primary issue may undo the merge.
-rules.add_perm(
-    "feedback.unmerge_issue",
-    is_merged & ~primary_merged_on & (runs_primarys_forum | is_administrator),
-)
+# Once its primary is merged on, the undo is refused with why (feedback.services.merging).
+rules.add_perm("feedback.unmerge_issue", is_merged & (runs_primarys_forum | is_administrator))
 # The issue itself is the permission object: executives answer what they may see and what
 # is still waiting for an answer, never a draft or someone else's private issue.
 rules.add_perm(

@@ -84,36 +84,40 @@ def test_merge_then_unmerge_restores_endorsements_watchers_status_and_forum(loop
 
 
 def test_undoing_a_merge_whose_primary_was_merged_on_is_refused_until_that_one_is_undone(
-    loop, pair
+    client, loop, pair
 ):
     _primary, duplicate = pair
     middle = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, second report")
     final = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, third report")
     routing.merge_issues(duplicate, into=middle, by=loop.cfsn_facilitator)
     routing.merge_issues(middle, into=final, by=loop.cfsn_facilitator)
-    duplicate = PracticeIssue.objects.select_related("merged_into").get(pk=duplicate.pk)
+    client.force_login(loop.cfsn_facilitator)
 
-    assert not loop.cfsn_facilitator.has_perm("feedback.unmerge_issue", duplicate)
+    refused = client.post(reverse("feedback:issue-unmerge", args=[duplicate.pk]), follow=True)
     with pytest.raises(TransitionNotAllowed, match="undo that merge first"):
         merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
     merging.unmerge_issue(middle, by=loop.cfsn_facilitator)
     merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
 
+    assert f"{middle.reference} has since been merged into {final.reference}" in (
+        refused.content.decode()
+    )
     final.refresh_from_db()
     duplicate.refresh_from_db()
     assert final.endorsement_count == 0
     assert (duplicate.status, duplicate.endorsement_count) == (IssueStatus.QUEUED, 2)
 
 
-def test_a_merged_issue_cannot_be_endorsed_there(loop, pair):
+def test_a_merged_issue_cannot_be_endorsed_there(client, loop, pair):
     primary, duplicate = pair
     routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
     duplicate.refresh_from_db()
     someone = UserFactory()
+    client.force_login(someone)
 
-    assert not someone.has_perm("feedback.endorse_issue", duplicate)
-    with pytest.raises(TransitionNotAllowed, match=f"merged into {primary.reference}"):
-        issue_services.endorse_issue(duplicate, by=someone)
+    page = client.post(reverse("feedback:issue-endorse", args=[duplicate.pk]), follow=True)
+
+    assert f"merged into {primary.reference}: endorse that one" in page.content.decode()
     assert not Endorsement.objects.filter(user=someone).exists()
 
 
