@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.fields import ModelChoiceField, SingleLineCharField
 from members.models import Region
-from members.validators import no_identifying_details
+from members.validators import no_contact_details
 
 from ..choices import MeetingStatus, Tier
 from ..exceptions import ForumActionRefused, TimeDoesNotExist
@@ -48,8 +48,7 @@ SCOPE_FOLLOWING = "following"
 class MeetingTimesForm(forms.Form):
     """Title, day, times and place of a meeting; checks clashes with the person's forums."""
 
-    # A title goes into members' emails and calendars: no one's identifying details.
-    title = SingleLineCharField(label=_("Title"), validators=[no_identifying_details])
+    title = SingleLineCharField(label=_("Title"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -97,6 +96,15 @@ class MeetingTimesForm(forms.Form):
     def clash_spans(self) -> list[tuple[dt.datetime, dt.datetime]]:
         return self.spans
 
+    def clean_title(self) -> str:
+        """A title goes into members' emails and calendars: no client's contact details or
+        date of birth. Names pass (a learning session names its presenter), and so does a
+        title kept as it was."""
+        title = self.cleaned_data["title"]
+        if title != self.initial.get("title"):
+            no_contact_details(title)
+        return title
+
     def clean(self):
         data = super().clean()
         if not data.get("place") and not data.get("online_link") and "online_link" in data:
@@ -117,9 +125,13 @@ class MeetingTimesForm(forms.Form):
         if self.spans and scheduling.starts_in_the_past(self.spans[0][0], was=self.was()):
             self.add_error("date", str(scheduling.PAST_START))
             return data
-        self.clashing = clashes(
-            self.user, self.forum, self.clash_spans(), exclude=self.clash_exclude()
-        )
+        try:
+            spans = self.clash_spans()
+        except TimeDoesNotExist as refused:
+            # A later meeting of a series that moves lands in the hour the clocks skip.
+            self.add_error(refused.field, str(refused))
+            return data
+        self.clashing = clashes(self.user, self.forum, spans, exclude=self.clash_exclude())
         if self.clashing and not data.get("confirm_clash"):
             self.add_error(
                 "confirm_clash",

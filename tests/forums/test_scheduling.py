@@ -884,6 +884,74 @@ def test_a_weekly_series_through_the_skipped_hour_is_refused_naming_the_day(
     assert Meeting.objects.count() == 0
 
 
+def test_moving_a_series_whose_later_meeting_lands_in_the_skipped_hour_says_so(
+    facilitator_client, forum
+):
+    day = _clocks_go_forward()
+    series = MeetingSeries.objects.create(forum=forum, rule="FREQ=WEEKLY;COUNT=2")
+    zone = timezone.get_current_timezone()
+    first, second = (
+        MeetingFactory(
+            forum=forum,
+            series=series,
+            start=dt.datetime.combine(on, dt.time(10), tzinfo=zone),
+            end=dt.datetime.combine(on, dt.time(12), tzinfo=zone),
+        )
+        for on in (day - dt.timedelta(days=8), day - dt.timedelta(days=1))
+    )
+
+    response = facilitator_client.post(
+        reverse("forums:meeting-edit", args=[first.pk]),
+        {
+            "title": first.title,
+            "date": (day - dt.timedelta(days=7)).isoformat(),
+            "start_time": "02:30",
+            "end_time": "03:30",
+            "place": "Hub",
+            "online_link": "",
+            "scope": "following",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["start_time"] == [
+        f"2:30 AM does not exist on {day:%-d %B %Y}: the clocks go forward then. "
+        "Choose another time."
+    ]
+    second.refresh_from_db()
+    assert timezone.localtime(second.start).hour == 10
+
+
+def test_meeting_title_may_name_a_presenter_and_an_old_title_is_kept_as_it_was(
+    facilitator_client, forum
+):
+    created = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(title="Safe and Together, with David Mandel"),
+    )
+    meeting = Meeting.objects.get()
+    Meeting.objects.filter(pk=meeting.pk).update(title="Review of 3 June 2026 referrals")
+    start = timezone.localtime(meeting.start)
+
+    moved = facilitator_client.post(
+        reverse("forums:meeting-edit", args=[meeting.pk]),
+        {
+            "title": "Review of 3 June 2026 referrals",
+            "date": (start.date() + dt.timedelta(days=1)).isoformat(),
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "place": "Community Hub",
+            "online_link": "",
+            "scope": "one",
+        },
+    )
+
+    assert created.status_code == 302
+    assert moved.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.start).date() == start.date() + dt.timedelta(days=1)
+
+
 def test_meeting_create_title_longer_than_200_characters_shows_error_and_keeps_input(
     facilitator_client, forum
 ):
