@@ -17,7 +17,16 @@ from ..choices import (
     MeetingStatus,
 )
 from ..exceptions import ForumActionRefused
-from ..models import AgendaItem, Forum, ForumAgendaDefault, Meeting, Membership, Registration
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Forum,
+    ForumAgendaDefault,
+    Meeting,
+    Membership,
+    Registration,
+)
 from ..selectors.agenda import (
     booked_minutes,
     default_minutes,
@@ -198,8 +207,9 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
     is let go by the app that owns it, first."""
     _refuse_if_closed(item.meeting)
     # Once the meeting has started its agenda is the record of it: an item it did not reach
-    # moves to a later meeting, and one it did keeps its notes, decisions and outcomes.
-    if item.meeting.has_started:
+    # moves to a later meeting, and one it did keeps its notes, decisions and outcomes. One
+    # that holds nothing yet (added by mistake during the meeting) may still go.
+    if item.meeting.has_started and holds_a_record(item):
         raise ForumActionRefused(
             gettext(
                 "This meeting has started, so its items stay on its agenda as its record: "
@@ -208,6 +218,23 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
         )
     agenda_item_removing.send(sender=AgendaItem, item=item, by=by)
     _take_off(item, by=by)
+
+
+def holds_a_record(item: AgendaItem) -> bool:
+    """Whether removing the item would lose part of its meeting's record: its notes, a
+    decision or action recorded on it, or what another app brought with it (an issue's stay,
+    a consultation: the one row holding the item)."""
+    if AgendaItem.objects.filter(pk=item.pk).exclude(notes="").exists():
+        return True
+    if Decision.objects.filter(agenda_item=item).exists():
+        return True
+    if ActionItem.objects.filter(agenda_item=item).exists():
+        return True
+    return any(
+        relation.related_model.objects.filter(**{relation.field.name: item}).exists()
+        for relation in AgendaItem._meta.related_objects
+        if relation.one_to_one
+    )
 
 
 def _take_off(item: AgendaItem, *, by) -> None:

@@ -11,6 +11,7 @@ from forums.choices import AgendaItemKind, ForumEventKind, MeetingStatus, Member
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, ForumEvent
 from forums.services.agenda import (
+    add_agenda_item,
     change_agenda_item,
     move_agenda_item,
     publish_agenda,
@@ -139,19 +140,28 @@ def test_remove_agenda_item_of_cancelled_meeting_is_refused(facilitator, meeting
 
 def test_an_item_of_a_meeting_that_has_started_stays_on_its_agenda(client, facilitator, meeting):
     _welcome, referrals = _agenda(meeting, "Welcome", "Referrals")
-    edit = reverse("forums:agenda-edit", kwargs={"pk": meeting.pk})
+    delete = reverse("forums:agenda-item-delete", args=[meeting.pk, referrals.pk])
     client.force_login(facilitator)
 
     with time_machine.travel(meeting.start + dt.timedelta(minutes=30), tick=False):
         record_minutes(meeting, by=facilitator, notes={referrals.pk: "Agreed."}, decisions={})
         with pytest.raises(ForumActionRefused, match="stay on its agenda as its record"):
             remove_agenda_item(referrals, by=facilitator)
-        page = client.get(edit).content.decode()
+        page = client.post(delete, follow=True).content.decode()
 
     assert _titles(meeting) == ["Welcome", "Referrals"]
     assert AgendaItem.objects.get(pk=referrals.pk).notes == "Agreed."
-    assert "Remove<span" not in page
-    assert "Remove<span" in client.get(edit).content.decode()
+    assert "This meeting has started, so its items stay on its agenda as its record" in page
+
+
+def test_an_item_added_by_mistake_during_the_meeting_can_still_be_taken_off(facilitator, meeting):
+    _agenda(meeting, "Welcome")
+
+    with time_machine.travel(meeting.start + dt.timedelta(minutes=30), tick=False):
+        mistake = add_agenda_item(meeting, by=facilitator, title="Welcome again")
+        remove_agenda_item(mistake, by=facilitator)
+
+    assert _titles(meeting) == ["Welcome"]
 
 
 def test_publish_agenda_notifies_every_member_with_link(
