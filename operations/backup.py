@@ -341,10 +341,53 @@ def _dump_postgresql(settings_dict: dict, target: Path) -> None:
     _run(command, environment, "pg_dump")
 
 
-# Everything the portal keeps is in the public schema: emptied before the archive is read
-# back, so that tables made by migrations newer than the archive go too (with --clean,
-# pg_restore drops only what the archive holds, and a newer table's foreign keys stopped it).
-EMPTY_SCHEMA = "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+# Everything the portal keeps is in the public schema: what of it the portal's role owns
+# (tables, views, sequences, functions; not an extension's) is dropped before the archive
+# is read back, so that tables made by migrations newer than the archive go too (with
+# --clean, pg_restore drops only what the archive holds, and a newer table's foreign keys
+# stopped it). The schema itself stays, with its owner and grants: the role need not own it.
+EMPTY_SCHEMA = """
+DO $$
+DECLARE
+    found record;
+BEGIN
+    FOR found IN
+        SELECT CASE c.relkind
+                   WHEN 'v' THEN 'VIEW'
+                   WHEN 'm' THEN 'MATERIALIZED VIEW'
+                   WHEN 'S' THEN 'SEQUENCE'
+                   ELSE 'TABLE'
+               END AS kind,
+               c.oid::regclass::text AS name
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public'
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+          AND pg_get_userbyid(c.relowner) = current_user
+          AND NOT EXISTS (
+              SELECT 1 FROM pg_depend d
+              WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                AND d.deptype IN ('e', 'a', 'i')
+          )
+    LOOP
+        EXECUTE format('DROP %s IF EXISTS %s CASCADE', found.kind, found.name);
+    END LOOP;
+    FOR found IN
+        SELECT p.oid::regprocedure::text AS name
+        FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public'
+          AND pg_get_userbyid(p.proowner) = current_user
+          AND NOT EXISTS (
+              SELECT 1 FROM pg_depend d
+              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+          )
+    LOOP
+        EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', found.name);
+    END LOOP;
+END
+$$;
+"""
 
 
 def _restore_postgresql(settings_dict: dict, source: Path) -> None:
@@ -393,10 +436,11 @@ def _restore_postgresql(settings_dict: dict, source: Path) -> None:
         read_errors = reader.stderr.read().decode(errors="replace").strip()
         reader.stderr.close()
         reader.wait()
-    if reader.returncode != 0:
-        raise BackupError(f"pg_restore failed: {read_errors or reader.returncode}")
+    # psql's error first: when it stops, pg_restore loses its reader and only says so.
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip() or result.returncode}")
+    if reader.returncode != 0:
+        raise BackupError(f"pg_restore failed: {read_errors or reader.returncode}")
 
 
 def _copy_sqlite(connection, target: Path) -> None:
