@@ -29,14 +29,14 @@ pytestmark = [
 ]
 
 
-def stay_is_free(referral: Referral) -> bool:
-    """Whether another connection could lock the stay now."""
+def is_free(row) -> bool:
+    """Whether another connection could lock the row now."""
     free = []
 
     def attempt():
         try:
             with transaction.atomic():
-                Referral.objects.select_for_update(nowait=True).get(pk=referral.pk)
+                type(row).objects.select_for_update(nowait=True).get(pk=row.pk)
             free.append(True)
         except DatabaseError:
             free.append(False)
@@ -47,6 +47,10 @@ def stay_is_free(referral: Referral) -> bool:
     thread.start()
     thread.join(timeout=10)
     return free == [True]
+
+
+def stay_is_free(referral: Referral) -> bool:
+    return is_free(referral)
 
 
 def while_the_issue_is_held(issue: PracticeIssue, referral: Referral, call) -> tuple[bool, list]:
@@ -146,26 +150,6 @@ def test_answers_recorded_while_the_consultation_closes_wait_and_are_refused(loo
     assert not ConsultationAnswer.objects.exists()
 
 
-def meeting_is_free(meeting) -> bool:
-    """Whether another connection could lock the meeting now."""
-    free = []
-
-    def attempt():
-        try:
-            with transaction.atomic():
-                Meeting.objects.select_for_update(nowait=True).get(pk=meeting.pk)
-            free.append(True)
-        except DatabaseError:
-            free.append(False)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=attempt)
-    thread.start()
-    thread.join(timeout=10)
-    return free == [True]
-
-
 def test_a_response_to_every_cfsn_takes_their_meetings_in_the_order_others_do(loop):
     """Consultations lock the forums' coming meetings in key order; a response sent to every
     CFSN does too, so the two wait for each other instead of deadlocking."""
@@ -190,7 +174,7 @@ def test_a_response_to_every_cfsn_takes_their_meetings_in_the_order_others_do(lo
                 due_date=timezone.localdate() + dt.timedelta(days=90),
                 scope=ResponseScope.ALL_CFSNS,
             ),
-            lambda: meeting_is_free(coming[loop.cfsn]),
+            lambda: is_free(coming[loop.cfsn]),
         )
 
     assert northern_free is False
