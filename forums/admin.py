@@ -23,6 +23,7 @@ from .models import (
     Resource,
     Rsvp,
 )
+from .services.agenda import brought_by_another_app
 from .services.search import refresh_meeting_search
 
 
@@ -120,14 +121,9 @@ class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
     readonly_fields = ["meeting", "carried_over_from", "matters_from"]
 
     def has_delete_permission(self, request, obj=None):
-        # An item another app brought (an issue's stay, a consultation: each the one row
-        # holding the item) is taken off in the portal, which lets that app send it back
-        # and write its event.
-        if obj is not None and any(
-            relation.related_model.objects.filter(**{relation.field.name: obj}).exists()
-            for relation in AgendaItem._meta.related_objects
-            if relation.one_to_one
-        ):
+        # An item another app brought is taken off in the portal, which lets that app send
+        # it back and write its event.
+        if obj is not None and brought_by_another_app(obj):
             return False
         return super().has_delete_permission(request, obj)
 

@@ -171,17 +171,26 @@ rules.add_perm("forums.build_agenda", can_run)
 rules.add_perm("forums.record_minutes", can_run)
 rules.add_perm("forums.record_attendance", can_run)
 rules.add_perm("forums.add_resource", can_run)
-can_view_meeting = rules.is_authenticated & (is_published_meeting | can_run)
 
 
 def sees_meeting(user, meeting) -> bool:
-    """forums.view_meeting, from the meeting's own columns (status, published_at, forum_id)
-    and the person's roles, without loading its forum: for lists that name many meetings."""
+    """forums.view_meeting: a meeting its members see, or one of a forum this person runs
+    (an administrator runs every forum). Read from the meeting's own columns (status,
+    published_at, forum_id) and the person's roles, without loading its forum, so that lists
+    naming many meetings ask it of each."""
     if meeting.is_seen_by_members:
         return True
     return bool(user.is_authenticated) and (
         is_administrator(user) or meeting.forum_id in forums_run_by(user)
     )
+
+
+@rules.predicate
+def is_visible_meeting(user, meeting) -> bool:
+    return meeting is not None and sees_meeting(user, meeting)
+
+
+can_view_meeting = rules.is_authenticated & is_visible_meeting
 
 
 rules.add_perm("forums.view_meeting", can_view_meeting)

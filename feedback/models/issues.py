@@ -20,6 +20,11 @@ from ..choices import (
 )
 
 
+def reference_of(pk: int) -> str:
+    """How people cite the issue with this key ("PI-00042"), without loading it."""
+    return f"PI-{pk:05d}"
+
+
 class PracticeIssue(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField()
@@ -103,7 +108,7 @@ class PracticeIssue(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"PI-{self.pk:05d}"
+        return reference_of(self.pk)
 
     @property
     def is_draft(self) -> bool:

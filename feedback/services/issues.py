@@ -8,6 +8,7 @@ from members.text import one_line
 from ..choices import EventKind, IssueStatus, ReferralPurpose
 from ..exceptions import TransitionNotAllowed
 from ..models import Comment, Endorsement, PracticeIssue, Referral, Watch
+from ..models.issues import reference_of
 from .advice import is_acco_member, record_acco_input, tell_leads
 from .common import (
     check_transition,
@@ -161,7 +162,7 @@ def endorse_issue(issue: PracticeIssue, *, by) -> Endorsement:
                 "This issue has been merged into %(reference)s: endorse that one, where it "
                 "now travels."
             )
-            % {"reference": f"PI-{issue.merged_into_id:05d}"}
+            % {"reference": reference_of(issue.merged_into_id)}
         )
     if issue.raised_by_id == by.pk:
         raise TransitionNotAllowed(gettext("You raised this issue, so you cannot endorse it."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from ..choices import EventKind, IssueStatus
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from ..models.issues import reference_of
 from .common import log_event, move_issue, tell
 from .counters import refresh_counts, removing_counted_rows
 from .routing import merged_name
@@ -41,7 +42,7 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     if into.status == IssueStatus.MERGED:
         raise TransitionNotAllowed(
             gettext("%(primary)s has since been merged into %(next)s: undo that merge first.")
-            % {"primary": into.reference, "next": f"PI-{into.merged_into_id:05d}"}
+            % {"primary": into.reference, "next": reference_of(into.merged_into_id)}
         )
     record = (
         MergeRecord.objects.select_for_update()

@@ -50,7 +50,7 @@ from ..models import (
     Registration,
     Resource,
 )
-from ..rules import forums_run_by, roles_of
+from ..rules import forums_run_by, is_administrator, roles_of
 
 WHEN_UPCOMING = "upcoming"
 WHEN_PAST = "past"
@@ -297,10 +297,10 @@ def forum_page(forum: Forum, user, *, members_page=None, past_limit: int = 10) -
     # each row's own meeting, by its key, rather than of every meeting the forum has held.
     shown_with = Q(meeting__isnull=True) | Q(Exists(visible.filter(pk=OuterRef("meeting_id"))))
     # An action written in a meeting's minutes is part of them (forums.view_minutes): its
-    # forum's members, those who keep its minutes and administrators read it before they
-    # are published, everyone else once they are.
+    # forum's members (those who keep its minutes among them) and administrators read it
+    # before they are published, everyone else once they are.
     actions_shown = shown_with
-    if not (user.is_superuser or forum.pk in forums_run_by(user) or forum.pk in roles_of(user)):
+    if not (is_administrator(user) or forum.pk in roles_of(user)):
         actions_shown = Q(meeting__isnull=True) | Q(
             Exists(visible.filter(pk=OuterRef("meeting_id"), minutes_published_at__isnull=False))
         )

@@ -230,6 +230,12 @@ def holds_a_record(item: AgendaItem) -> bool:
         return True
     if ActionItem.objects.filter(agenda_item=item).exists():
         return True
+    return brought_by_another_app(item)
+
+
+def brought_by_another_app(item: AgendaItem) -> bool:
+    """Whether another app brought the item and holds it (an issue's stay, a consultation:
+    each the one row pointing at it), so that taking it off is that app's to do."""
     return any(
         relation.related_model.objects.filter(**{relation.field.name: item}).exists()
         for relation in AgendaItem._meta.related_objects

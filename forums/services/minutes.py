@@ -42,7 +42,7 @@ def _locked_meeting_for_minutes(meeting: Meeting) -> Meeting:
 def _refuse_before_start(meeting: Meeting, message: str) -> None:
     """What a meeting decided is recorded once it has started: written earlier, it would be
     the record of a meeting that has not happened (and may yet be cancelled)."""
-    if meeting.start > timezone.now():
+    if not meeting.has_started:
         raise ForumActionRefused(message)
 
 

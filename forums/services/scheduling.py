@@ -140,13 +140,10 @@ def occurrences(
             raise ForumActionRefused(
                 gettext("This repeat rule gives no meetings before the end date.")
             )
-    spans = [
+    return [
         (local_moment(day, start_time), local_moment(day, end_time, field="end_time"))
         for day in days
     ]
-    for start, end in spans:
-        refuse_meeting_times(start, end)
-    return spans
 
 
 @transaction.atomic
