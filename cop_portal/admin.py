@@ -44,6 +44,19 @@ class CappedCountPaginator(Paginator):
         return self.counted > self.cap
 
 
+class SeenAsInThePortal:
+    """Rows the portal shows only to some people (a restricted issue and what hangs off it, a
+    draft meeting, minutes not yet published): a member of staff who is not an administrator
+    finds here, in lists, forms and lookups alike, only the rows the portal would show them,
+    by the same rules. `visible_rows` gives the condition for a person."""
+
+    def visible_rows(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(self.visible_rows(request.user))
+
+
 class MadeInThePortal:
     """Rows only the portal's services make, with their audit events and notices: never
     added in the admin, whose forms leave out the keys these rows need (read-only there) or

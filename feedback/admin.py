@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal, ReadHere, list_link
+from cop_portal.admin import (
+    LargeTableAdmin,
+    MadeInThePortal,
+    ReadHere,
+    SeenAsInThePortal,
+    list_link,
+)
 from members.admin import AuditTrailAdmin
 
 from .forms.issues import REFERENCE_PATTERN
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
-from .selectors import search_issues
+from .selectors import search_issues, visible_issue
 
 
 def issue_number(search_term: str) -> int | None:
@@ -15,9 +21,13 @@ def issue_number(search_term: str) -> int | None:
     return int(match["number"]) if match else None
 
 
-class ByIssueReference:
+class ByIssueReference(SeenAsInThePortal):
     """A list of an issue's rows, searched by the issue's reference: the issue's own index
-    finds them, where a search of their text would read the whole table."""
+    finds them, where a search of their text would read the whole table. A row is seen as
+    its issue is."""
+
+    def visible_rows(self, user):
+        return visible_issue(user, "issue")
 
     search_fields = ["issue"]
     search_help_text = _("An issue's reference, such as PI-01234, or its number.")
@@ -48,8 +58,11 @@ class ReferralInline(admin.TabularInline):
 
 
 @admin.register(PracticeIssue)
-class PracticeIssueAdmin(ReadHere, LargeTableAdmin):
+class PracticeIssueAdmin(SeenAsInThePortal, ReadHere, LargeTableAdmin):
     """Issues change only through the portal's services, so their state is read-only here."""
+
+    def visible_rows(self, user):
+        return visible_issue(user)
 
     list_display = ["title", "status", "origin_forum", "current_forum", "raised_by", "submitted_at"]
     list_filter = ["status", "restricted", "current_forum__tier", "practice_areas"]

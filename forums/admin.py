@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal, list_link
+from cop_portal.admin import LargeTableAdmin, MadeInThePortal, SeenAsInThePortal, list_link
 from members.admin import AuditTrailAdmin
 
 from .models import (
@@ -23,8 +23,23 @@ from .models import (
     Resource,
     Rsvp,
 )
+from .selectors.meetings import readable_agenda, readable_minutes, visible_meeting
 from .services.agenda import brought_by_another_app
 from .services.search import refresh_meeting_search
+
+
+class OfVisibleMeetings(SeenAsInThePortal):
+    """Rows of a meeting (or of none): seen as their meeting is."""
+
+    def visible_rows(self, user):
+        return visible_meeting(user, "meeting")
+
+
+class OfReadableMinutes(SeenAsInThePortal):
+    """What a meeting's minutes hold: seen by those who may read those minutes."""
+
+    def visible_rows(self, user):
+        return readable_minutes(user)
 
 
 class ForumAgendaDefaultInline(admin.TabularInline):
@@ -62,7 +77,7 @@ class MembershipAdmin(LargeTableAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MadeInThePortal, admin.ModelAdmin):
+class MeetingAdmin(SeenAsInThePortal, MadeInThePortal, admin.ModelAdmin):
     list_display = ["title", "forum", "start", "status"]
     list_filter = ["status", "forum__tier", "forum"]
     list_select_related = ["forum"]
@@ -90,6 +105,9 @@ class MeetingAdmin(MadeInThePortal, admin.ModelAdmin):
         "agenda",
     ]
 
+    def visible_rows(self, user):
+        return visible_meeting(user)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Portal search finds a meeting by its title.
@@ -111,7 +129,7 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
+class AgendaItemAdmin(SeenAsInThePortal, MadeInThePortal, LargeTableAdmin):
     """Items are found through their meeting (its page here lists its agenda); an item's
     meeting and where it came from change only as the portal moves it."""
 
@@ -119,6 +137,9 @@ class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
     list_filter = ["kind"]
     list_select_related = ["meeting", "meeting__forum"]
     readonly_fields = ["meeting", "carried_over_from", "matters_from"]
+
+    def visible_rows(self, user):
+        return readable_agenda(user)
 
     def has_delete_permission(self, request, obj=None):
         # An item another app brought is taken off in the portal, which lets that app send
@@ -138,7 +159,7 @@ class AgendaItemAdmin(MadeInThePortal, LargeTableAdmin):
 
 
 @admin.register(Rsvp)
-class RsvpAdmin(MadeInThePortal, LargeTableAdmin):
+class RsvpAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "response", "updated_at"]
     list_filter = ["response"]
     list_select_related = ["meeting", "user"]
@@ -146,21 +167,21 @@ class RsvpAdmin(MadeInThePortal, LargeTableAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(MadeInThePortal, LargeTableAdmin):
+class AttendanceAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "recorded_at"]
     list_select_related = ["meeting", "user"]
     readonly_fields = ["meeting", "user", "recorded_by"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(MadeInThePortal, LargeTableAdmin):
+class DecisionAdmin(OfReadableMinutes, MadeInThePortal, LargeTableAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting"]
     readonly_fields = ["meeting", "agenda_item", "recorded_by"]
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
     list_display = ["title", "owner", "due_date", "status", "forum"]
     list_filter = ["status", "forum"]
     list_select_related = ["owner", "forum"]
@@ -186,7 +207,7 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(OfVisibleMeetings, admin.ModelAdmin):
     list_display = ["title", "kind", "forum", "meeting", "created_at"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting"]
@@ -212,21 +233,21 @@ class CalendarFeedAdmin(MadeInThePortal, admin.ModelAdmin):
 
 
 @admin.register(MeetingReminder)
-class MeetingReminderAdmin(MadeInThePortal, LargeTableAdmin):
+class MeetingReminderAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
     list_display = ["meeting", "user", "sent_at"]
     list_select_related = ["meeting", "user"]
     readonly_fields = ["meeting", "user"]
 
 
 @admin.register(ForumEvent)
-class ForumEventAdmin(LargeTableAdmin, AuditTrailAdmin):
+class ForumEventAdmin(OfVisibleMeetings, LargeTableAdmin, AuditTrailAdmin):
     list_display = ["created_at", "forum", "meeting", "kind", "actor"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting", "actor"]
 
 
 @admin.register(MinutesRevision)
-class MinutesRevisionAdmin(LargeTableAdmin, AuditTrailAdmin):
+class MinutesRevisionAdmin(OfReadableMinutes, LargeTableAdmin, AuditTrailAdmin):
     """Each saved state of a meeting's minutes: the record of who changed what, and when."""
 
     list_display = ["meeting", "number", "author", "created_at", "published_at"]

@@ -122,11 +122,17 @@ class MeetingSeries(models.Model):
         return self.description or f"Series of {self.forum}"
 
 
-# Published, held, or cancelled after members had seen it; never a draft, and never a
-# draft that was cancelled before anyone saw it.
-SEEN_BY_MEMBERS = ~Q(status=MeetingStatus.DRAFT) & ~Q(
-    status=MeetingStatus.CANCELLED, published_at__isnull=True
-)
+def seen_by_members(path: str = "") -> Q:
+    """Published, held, or cancelled after members had seen it; never a draft, and never a
+    draft that was cancelled before anyone saw it. Of a meeting, or, given the `path` from
+    another model to its meeting ("meeting"), of that model's rows' meetings."""
+    to = f"{path}__" if path else ""
+    return ~Q(**{f"{to}status": MeetingStatus.DRAFT}) & ~Q(
+        **{f"{to}status": MeetingStatus.CANCELLED, f"{to}published_at__isnull": True}
+    )
+
+
+SEEN_BY_MEMBERS = seen_by_members()
 
 
 # A meeting starts and ends on the same day (the services that schedule and move meetings

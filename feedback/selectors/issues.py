@@ -66,20 +66,30 @@ from ..pagination import NEWEST_FIRST
 def issues_visible_to(user) -> QuerySet[PracticeIssue]:
     """Every issue this person may see: drafts only their own; restricted ones to members
     of forums it has been at (so executives once it reached them) and administrators."""
-    issues = PracticeIssue.objects.all()
-    own = Q(raised_by=user)
-    published = ~Q(status=IssueStatus.DRAFT)
+    return PracticeIssue.objects.filter(visible_issue(user))
+
+
+def visible_issue(user, path: str = "") -> Q:
+    """`issues_visible_to` as a condition: on an issue, or, given the `path` from another
+    model to its issue ("issue"), on that model's rows, each seen as its issue is."""
     if user.is_superuser:
-        return issues
+        return Q()
+    to = f"{path}__" if path else ""
     # Asked per issue, as "a forum of mine this issue has been at", so PostgreSQL probes the
     # few restricted issues a page reads by id rather than hashing every referral of the
     # person's forums before the first row.
     visited_mine = Exists(
         Membership.objects.filter(user=user).filter(
-            Exists(Referral.objects.filter(forum=OuterRef("forum"), issue=OuterRef(OuterRef("pk"))))
+            Exists(
+                Referral.objects.filter(
+                    forum=OuterRef("forum"), issue=OuterRef(OuterRef(path or "pk"))
+                )
+            )
         )
     )
-    return issues.filter(own | (published & (Q(restricted=False) | visited_mine)))
+    own = Q(**{f"{to}raised_by": user})
+    published = ~Q(**{f"{to}status": IssueStatus.DRAFT})
+    return own | (published & (Q(**{f"{to}restricted": False}) | visited_mine))
 
 
 def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[PracticeIssue]:

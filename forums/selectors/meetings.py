@@ -42,13 +42,13 @@ from ..choices import (
     Tier,
 )
 from ..models import (
-    SEEN_BY_MEMBERS,
     ActionItem,
     Forum,
     Meeting,
     Membership,
     Registration,
     Resource,
+    seen_by_members,
 )
 from ..rules import forums_run_by, is_administrator, roles_of
 
@@ -61,9 +61,43 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("forum", "forum__region")
     if not user.is_authenticated:
         return meetings.none()
+    return meetings.filter(visible_meeting(user))
+
+
+def visible_meeting(user, path: str = "") -> Q:
+    """`meetings_visible_to` as a condition: on a meeting, or, given the `path` from another
+    model to its meeting ("meeting"), on that model's rows. A row with no meeting passes."""
     if user.is_superuser:
-        return meetings
-    return meetings.filter(SEEN_BY_MEMBERS | Q(forum_id__in=forums_run_by(user)))
+        return Q()
+    to = f"{path}__" if path else ""
+    visible = seen_by_members(path) | Q(**{f"{to}forum_id__in": sorted(forums_run_by(user))})
+    return visible | Q(**{f"{path}__isnull": True}) if path else visible
+
+
+def readable_minutes(user, path: str = "meeting") -> Q:
+    """forums.view_minutes as a condition on rows of a meeting's minutes (decisions,
+    revisions, actions given at it), found by `path`: the meeting is visible, and its minutes
+    are published or this person belongs to its forum. A row of no meeting passes."""
+    if user.is_superuser:
+        return Q()
+    readable = Q(**{f"{path}__minutes_published_at__isnull": False}) | Q(
+        **{f"{path}__forum_id__in": sorted(roles_of(user))}
+    )
+    return visible_meeting(user, path) & (readable | Q(**{f"{path}__isnull": True}))
+
+
+def readable_agenda(user, path: str = "meeting") -> Q:
+    """Who reads a meeting's agenda, as a condition on its items: the meeting is visible,
+    and its agenda is out (published, or a learning session's) or this person runs its
+    forum."""
+    if user.is_superuser:
+        return Q()
+    out = (
+        Q(**{f"{path}__agenda_published_at__isnull": False})
+        | Q(**{f"{path}__kind": MeetingKind.LEARNING})
+        | Q(**{f"{path}__forum_id__in": sorted(forums_run_by(user))})
+    )
+    return visible_meeting(user, path) & out
 
 
 def meetings_for(user) -> QuerySet[Meeting]:
