@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from cop_portal.admin import LargeTableAdmin, MadeInThePortal, SeenAsInThePortal, list_link
 from members.admin import AuditTrailAdmin
 
+from .exceptions import ForumActionRefused
 from .models import (
     ActionItem,
     AgendaItem,
@@ -25,6 +27,12 @@ from .models import (
 )
 from .selectors.meetings import readable_agenda, readable_minutes, visible_meeting
 from .services.agenda import brought_by_another_app
+from .services.membership import (
+    add_member,
+    change_member_role,
+    refuse_role_outside_its_tier,
+    remove_member,
+)
 from .services.search import refresh_meeting_search
 
 
@@ -67,12 +75,49 @@ class ForumAdmin(ObjectPermissionsModelAdmin):
         return list_link(Membership, _("Its memberships"), forum__id__exact=forum.pk)
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """A membership's role is checked against its forum's tier here, as in the portal."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "forum", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        forum = cleaned.get("forum") or getattr(self.instance, "forum", None)
+        if forum is not None and cleaned.get("role"):
+            try:
+                refuse_role_outside_its_tier(forum, cleaned["role"])
+            except ForumActionRefused as exc:
+                self.add_error("role", str(exc))
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(LargeTableAdmin):
+    """People are added to forums, given roles and taken out through the portal's services,
+    as on a forum's members page: each change is a forum event and a security event."""
+
+    form = MembershipAdminForm
     list_display = ["user", "forum", "role", "joined_at"]
     list_filter = ["role", "forum__tier", "forum"]
     list_select_related = ["user", "forum"]
     autocomplete_fields = ["user", "forum"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Someone else, or another forum, is another membership: only the role changes.
+        return ["user", "forum"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            membership = change_member_role(obj, by=request.user, role=obj.role)
+        else:
+            membership = add_member(obj.forum, by=request.user, email=obj.user.email, role=obj.role)
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        remove_member(obj, by=request.user)
+
     search_fields = ["user__email", "user__display_name", "forum__name"]
 
 

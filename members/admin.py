@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cop_portal.admin import LargeTableAdmin, ReadHere
 
+from .choices import Delivery
 from .models import (
     Notification,
     NotificationPreference,
@@ -17,7 +18,7 @@ from .models import (
     Region,
     User,
 )
-from .services import deactivate_account
+from .services import deactivate_account, set_notification_preferences
 
 
 class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
@@ -196,8 +197,30 @@ class NotificationAdmin(ReadHere, LargeTableAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """How someone hears of each kind of notice, set as on their own settings page: the
+    notices still owed an email follow the new choice."""
+
     list_display = ["user", "kind", "delivery", "updated_at"]
     list_filter = ["kind", "delivery"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another person or kind is another preference: only the delivery changes.
+        return ["user", "kind"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        set_notification_preferences(obj.user, {obj.kind: obj.delivery})
+        obj.pk = NotificationPreference.objects.get(user=obj.user, kind=obj.kind).pk
+
+    def delete_model(self, request, obj):
+        # Without a preference a kind is emailed at once, and so are the notices it owes.
+        set_notification_preferences(obj.user, {obj.kind: Delivery.IMMEDIATE})
+        NotificationPreference.objects.filter(pk=obj.pk).delete()
+
+    def get_actions(self, request):
+        # One at a time, as delete_model keeps the owed notices in step.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -26,7 +26,8 @@ def _log_role(membership: Membership, *, by, kind: str, role: str) -> None:
     )
 
 
-def _refuse_role_outside_its_tier(forum: Forum, role: str) -> None:
+def refuse_role_outside_its_tier(forum: Forum, role: str) -> None:
+    """Refuses a role the forum's tier has no place for."""
     if role == MembershipRole.EXECUTIVE and forum.tier != Tier.STRATEGIC:
         raise ForumActionRefused(
             gettext(
@@ -44,7 +45,7 @@ def add_member(forum: Forum, *, by, email: str, role: str = MembershipRole.MEMBE
             gettext("No one with the email address %(email)s has an account yet.")
             % {"email": email}
         )
-    _refuse_role_outside_its_tier(forum, role)
+    refuse_role_outside_its_tier(forum, role)
     Forum.objects.select_for_update().get(pk=forum.pk)
     if Membership.objects.filter(forum=forum, user=user).exists():
         raise ForumActionRefused(
@@ -69,7 +70,7 @@ def change_member_role(membership: Membership, *, by, role: str) -> Membership:
         .select_related("user", "forum")
         .get(pk=membership.pk)
     )
-    _refuse_role_outside_its_tier(membership.forum, role)
+    refuse_role_outside_its_tier(membership.forum, role)
     old = membership.get_role_display().lower()
     membership.role = role
     membership.save(update_fields=["role"])

@@ -6,13 +6,15 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
-from forums.models import AgendaItem, Meeting
+from forums.choices import ForumEventKind, MembershipRole
+from forums.models import AgendaItem, ForumEvent, Meeting, Membership
 from forums.services.agenda import add_agenda_item, publish_agenda
 from search.selectors import MEETINGS, PortalSearch
 from tests.factories.feedback import ReferralFactory
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
+    ForumFactory,
     MeetingFactory,
     MembershipFactory,
 )
@@ -121,3 +123,61 @@ def test_an_agenda_item_bringing_an_issue_is_not_deleted_in_the_admin(admin_clie
     assert refused.status_code == 403
     assert allowed.status_code == 302
     assert list(AgendaItem.objects.values_list("title", flat=True)) == ["Interpreter bookings"]
+
+
+# --- Memberships, through the portal's services ------------------------------------------
+
+
+def test_a_member_added_in_the_admin_is_recorded_as_on_the_members_page(admin_client):
+    forum = ForumFactory(name="Northern CFSN")
+    person = UserFactory(email="alex@example.org", display_name="Alex")
+
+    response = admin_client.post(
+        reverse("admin:forums_membership_add"),
+        {"user": person.pk, "forum": forum.pk, "role": MembershipRole.FACILITATOR},
+    )
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=person, forum=forum)
+    assert membership.role == MembershipRole.FACILITATOR
+    event = ForumEvent.objects.get(forum=forum, kind=ForumEventKind.MEMBERSHIP_CHANGED)
+    assert event.note == "Added Alex as facilitator"
+
+
+def test_the_admin_gives_no_executive_role_outside_the_strategic_forum(admin_client):
+    forum = ForumFactory(name="Northern CFSN")
+    person = UserFactory()
+
+    response = admin_client.post(
+        reverse("admin:forums_membership_add"),
+        {"user": person.pk, "forum": forum.pk, "role": MembershipRole.EXECUTIVE},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["role"] == [
+        "Executive members belong to the Strategic Leadership Forum: choose another role."
+    ]
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_a_role_changed_or_a_member_removed_in_the_admin_is_a_forum_event(admin_client):
+    membership = MembershipFactory(user=UserFactory(display_name="Alex"))
+    forum = membership.forum
+
+    changed = admin_client.post(
+        reverse("admin:forums_membership_change", args=[membership.pk]),
+        {"role": MembershipRole.CHAIR},
+    )
+    removed = admin_client.post(
+        reverse("admin:forums_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+
+    assert changed.status_code == 302
+    assert removed.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    notes = list(
+        ForumEvent.objects.filter(forum=forum, kind=ForumEventKind.MEMBERSHIP_CHANGED)
+        .order_by("pk")
+        .values_list("note", flat=True)
+    )
+    assert notes == ["Alex: member -> chair", "Removed Alex"]

@@ -8,9 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.choices import RegistrationStatus
-from members.models import Notification, User
+from members.choices import Delivery, NotificationKind
+from members.models import Notification, NotificationPreference, User
 from tests.factories.forums import LearningSessionFactory, RegistrationFactory
-from tests.factories.members import NotificationFactory, UserFactory
+from tests.factories.members import (
+    NotificationFactory,
+    NotificationPreferenceFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -318,3 +323,47 @@ def test_a_notice_still_to_be_emailed_is_not_rewritten_in_the_admin(client, sett
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
     assert 'name="subject"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_preference_changed_in_the_admin_moves_the_notices_it_owes(admin_client):
+    preference = NotificationPreferenceFactory(
+        kind=NotificationKind.MEETING, delivery=Delivery.DAILY
+    )
+    waiting = NotificationFactory(
+        recipient=preference.user, kind=NotificationKind.MEETING, delivery=Delivery.DAILY
+    )
+
+    response = admin_client.post(
+        reverse("admin:members_notificationpreference_change", args=[preference.pk]),
+        {"delivery": Delivery.IMMEDIATE},
+    )
+
+    preference.refresh_from_db()
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert preference.delivery == Delivery.IMMEDIATE
+    # Owed to a digest no more: sent at once, by the outbox.
+    assert waiting.delivery == Delivery.IMMEDIATE
+    assert waiting.next_attempt_at is not None
+
+
+@pytest.mark.django_db
+def test_a_preference_removed_in_the_admin_sends_what_it_held_for_a_digest(admin_client):
+    preference = NotificationPreferenceFactory(
+        kind=NotificationKind.MEETING, delivery=Delivery.WEEKLY
+    )
+    waiting = NotificationFactory(
+        recipient=preference.user, kind=NotificationKind.MEETING, delivery=Delivery.WEEKLY
+    )
+
+    response = admin_client.post(
+        reverse("admin:members_notificationpreference_delete", args=[preference.pk]),
+        {"post": "yes"},
+    )
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert not NotificationPreference.objects.filter(pk=preference.pk).exists()
+    assert waiting.delivery == Delivery.IMMEDIATE
+    assert waiting.next_attempt_at is not None
