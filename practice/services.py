@@ -16,12 +16,13 @@ from django.utils.translation import gettext
 
 from members.choices import NotificationKind
 from members.files import file_type_problem
-from members.services import notify
+from members.models import User
+from members.services import notify, notify_many
 from members.validators import no_identifying_details
 
 from .choices import GuidanceEventKind, GuidanceStatus
 from .exceptions import GuidanceRefused
-from .models import GuidanceEvent, GuidanceItem
+from .models import GuidanceEvent, GuidanceItem, PracticeLead
 
 
 def allowed_extensions() -> list[str]:
@@ -348,14 +349,37 @@ def _remind(pk: int, today: dt.date) -> int:
     if item.events.filter(kind=GuidanceEventKind.REVIEW_REMINDED, note=stamp).exists():
         return 0
     _record(item, by=None, kind=GuidanceEventKind.REVIEW_REMINDED, note=stamp)
-    notify(
-        item.owner,
-        subject=gettext("Review due: %(item)s") % {"item": item},
-        body=gettext(
-            "“%(item)s” was due for review by %(date)s. Review it and keep it current, "
-            "start a review, or publish a new version."
+    due = gettext("“%(item)s” was due for review by %(date)s.") % {
+        "item": item,
+        "date": date_format(item.review_by),
+    }
+    if item.owner.is_active:
+        notify(
+            item.owner,
+            subject=gettext("Review due: %(item)s") % {"item": item},
+            body=f"{due} "
+            + gettext("Review it and keep it current, start a review, or publish a new version."),
+            url=item.get_absolute_url(),
+            kind=NotificationKind.PRACTICE,
         )
-        % {"item": item, "date": date_format(item.review_by)},
+        return 1
+    # Its owner has left the portal: the leads of its practice areas, who may review it,
+    # are told instead.
+    leads = User.objects.filter(
+        is_active=True,
+        pk__in=PracticeLead.objects.filter(
+            practice_area__in=item.practice_areas.values("pk")
+        ).values("user"),
+    ).order_by("pk")
+    notify_many(
+        leads,
+        subject=gettext("Review due, and its owner has left: %(item)s") % {"item": item},
+        body=f"{due} "
+        + gettext(
+            "Its owner, %(owner)s, has left the portal. As a lead of its practice area, review "
+            "it and keep it current, start a review, or publish a new version."
+        )
+        % {"owner": item.owner},
         url=item.get_absolute_url(),
         kind=NotificationKind.PRACTICE,
     )

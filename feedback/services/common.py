@@ -141,7 +141,17 @@ def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude
     tell(issue, subject=subject, body=body, exclude=exclude)
 
 
-def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
+def facilitators_of(forum) -> list[User]:
+    """The forum's chairs and facilitators whose accounts are open."""
     memberships = forum.memberships.filter(Q(role__in=FACILITATING_ROLES), user__is_active=True)
-    recipients = [membership.user for membership in memberships.select_related("user")]
-    notify_many(recipients, subject=subject, body=body, url=url, kind=NotificationKind.ESCALATION)
+    return [membership.user for membership in memberships.select_related("user")]
+
+
+def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
+    notify_many(
+        facilitators_of(forum),
+        subject=subject,
+        body=body,
+        url=url,
+        kind=NotificationKind.ESCALATION,
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from forums.choices import OPEN_ACTION_STATUSES, ActionStatus
 from forums.models import ActionItem
 from members.choices import NotificationKind
-from members.services import notify
+from members.services import notify, notify_many
 
 from ..choices import (
     DELIVERY_TRANSITIONS,
@@ -22,7 +22,7 @@ from ..choices import (
 )
 from ..exceptions import TransitionNotAllowed
 from ..models import OverdueReminder, PracticeIssue, Response, ResponseProgress
-from .common import guard_privacy, log_event, tell
+from .common import facilitators_of, guard_privacy, log_event, tell
 
 
 def date_format(day: dt.date) -> str:
@@ -138,31 +138,74 @@ def _remind_overdue(action: ActionItem, today: dt.date) -> int:
             OverdueReminder.objects.create(action=action, day=today)
             days = (today - action.due_date).days
             response = getattr(action, "response", None)
-            notify(
-                action.owner,
-                subject=gettext("Overdue action: %(title)s") % {"title": action.title},
-                body=ngettext(
-                    "This action for %(forum)s was due on %(due)s, %(days)s day ago. %(next)s",
-                    "This action for %(forum)s was due on %(due)s, %(days)s days ago. %(next)s",
-                    days,
-                )
-                % {
-                    "forum": action.forum.name,
-                    "due": date_format(action.due_date),
-                    "days": days,
-                    "next": gettext("Post progress on the response it carries out.")
-                    if response is not None
-                    else gettext("Update its status."),
-                },
-                url=response.issue.get_absolute_url()
-                if response is not None
-                else reverse("forums:my-actions"),
-                kind=NotificationKind.ACTION,
-            )
+            if _keeps_it_up_to_date(action.owner, action, response):
+                _remind_owner(action, days, response)
+            else:
+                _remind_those_who_run(action, days, response)
     except IntegrityError:
         # Another run reminded of this action today.
         return 0
     return 1
+
+
+def _keeps_it_up_to_date(owner, action: ActionItem, response: Response | None) -> bool:
+    """Whether the action's owner can still act on it: post progress on the response it
+    carries out, or change its status (while a member of its forum)."""
+    if not owner.is_active:
+        return False
+    if response is not None:
+        return owner.has_perm("feedback.post_progress", response.issue)
+    return owner.has_perm("forums.update_action", action)
+
+
+def _overdue_line(action: ActionItem, days: int) -> str:
+    return ngettext(
+        "This action for %(forum)s was due on %(due)s, %(days)s day ago.",
+        "This action for %(forum)s was due on %(due)s, %(days)s days ago.",
+        days,
+    ) % {"forum": action.forum.name, "due": date_format(action.due_date), "days": days}
+
+
+def _remind_owner(action: ActionItem, days: int, response: Response | None) -> None:
+    notify(
+        action.owner,
+        subject=gettext("Overdue action: %(title)s") % {"title": action.title},
+        body=f"{_overdue_line(action, days)} "
+        + (
+            gettext("Post progress on the response it carries out.")
+            if response is not None
+            else gettext("Update its status.")
+        ),
+        url=response.issue.get_absolute_url()
+        if response is not None
+        else reverse("forums:my-actions"),
+        kind=NotificationKind.ACTION,
+    )
+
+
+def _remind_those_who_run(action: ActionItem, days: int, response: Response | None) -> None:
+    """An overdue action whose owner has left (the portal, or its forum) reminds nobody:
+    those who run its forum are told instead, and what they can do about it."""
+    if response is not None:
+        then = gettext(
+            "Its owner, %(owner)s, can no longer report on the response it carries out: an "
+            "administrator can hand the response to a new owner."
+        )
+        url = response.issue.get_absolute_url()
+    else:
+        then = gettext(
+            "Its owner, %(owner)s, has left, so it falls to those who run the forum: update "
+            "its status, or give the work to a member as a new action."
+        )
+        url = reverse("forums:action-update", args=[action.pk])
+    notify_many(
+        facilitators_of(action.forum),
+        subject=gettext("Overdue action of someone who has left: %(title)s")
+        % {"title": action.title},
+        body=f"{_overdue_line(action, days)} {then % {'owner': action.owner}}",
+        url=url,
+        kind=NotificationKind.ACTION,
+    )
 
 
 @transaction.atomic
@@ -172,15 +215,33 @@ def _remind_review(response: Response) -> int:
     )
     if not claimed:
         return 0
-    notify(
-        response.owner,
-        subject=gettext("%(reference)s: the response is due for review")
+    owner = response.owner
+    if owner.is_active and owner.has_perm("feedback.post_progress", response.issue):
+        notify(
+            owner,
+            subject=gettext("%(reference)s: the response is due for review")
+            % {"reference": response.issue.reference},
+            body=gettext(
+                "The review date of the response you own came on %(date)s. "
+                "Post its progress: planned, in progress, delivered or not proceeding."
+            )
+            % {"date": date_format(response.review_date)},
+            url=response.issue.get_absolute_url(),
+            kind=NotificationKind.RESPONSE,
+        )
+        return 1
+    # Its owner has left: those who run the forum that answered are told instead.
+    forum = response.action_item.forum if response.action_item_id else None
+    notify_many(
+        facilitators_of(forum) if forum is not None else [],
+        subject=gettext("%(reference)s: a response due for review has no owner to review it")
         % {"reference": response.issue.reference},
         body=gettext(
-            "The review date of the response you own came on %(date)s. "
-            "Post its progress: planned, in progress, delivered or not proceeding."
+            "The review date of the response came on %(date)s, but its owner, %(owner)s, "
+            "can no longer post its progress. An administrator can hand the response to a "
+            "new owner."
         )
-        % {"date": date_format(response.review_date)},
+        % {"date": date_format(response.review_date), "owner": owner},
         url=response.issue.get_absolute_url(),
         kind=NotificationKind.RESPONSE,
     )

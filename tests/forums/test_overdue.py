@@ -10,7 +10,7 @@ from feedback.choices import DeliveryStatus
 from feedback.models import OverdueReminder, Response
 from feedback.services.follow_through import send_overdue_reminders
 from feedback.tasks import send_overdue_reminders as send_overdue_reminders_task
-from forums.choices import ActionStatus
+from forums.choices import ActionStatus, MembershipRole
 from members.models import Notification
 from tests.factories.feedback import ResponseFactory
 from tests.factories.forums import ActionItemFactory, MeetingFactory, MembershipFactory
@@ -28,9 +28,16 @@ def reminders_to(user) -> list[str]:
     )
 
 
+def member_of(action) -> None:
+    """The action's owner belongs to its forum, as the portal's owners do when given one."""
+    MembershipFactory(user=action.owner, forum=action.forum)
+
+
 def test_send_overdue_reminders_run_twice_the_same_day_reminds_once():
     owner = UserFactory()
-    ActionItemFactory(owner=owner, title="Draft the intake form", due_date=dt.date(2026, 3, 1))
+    member_of(
+        ActionItemFactory(owner=owner, title="Draft the intake form", due_date=dt.date(2026, 3, 1))
+    )
 
     with time_machine.travel(MONDAY, tick=False):
         first = send_overdue_reminders()
@@ -43,6 +50,7 @@ def test_send_overdue_reminders_run_twice_the_same_day_reminds_once():
 def test_send_overdue_reminders_on_two_days_reminds_once_each_day():
     owner = UserFactory()
     action = ActionItemFactory(owner=owner, title="Draft the form", due_date=dt.date(2026, 3, 1))
+    member_of(action)
 
     with time_machine.travel(MONDAY, tick=False):
         send_overdue_reminders()
@@ -60,7 +68,7 @@ def test_send_overdue_reminders_on_two_days_reminds_once_each_day():
 
 def test_send_overdue_reminders_names_days_overdue_in_the_body():
     owner = UserFactory()
-    ActionItemFactory(owner=owner, due_date=dt.date(2026, 2, 27))
+    member_of(ActionItemFactory(owner=owner, due_date=dt.date(2026, 2, 27)))
 
     with time_machine.travel(MONDAY, tick=False):
         send_overdue_reminders()
@@ -253,3 +261,68 @@ def test_send_overdue_reminders_two_runs_at_once_remind_once():
 
     assert sum(sent) == 2
     assert Notification.objects.filter(recipient=owner).count() == 2
+
+
+# --- Owners who have left ------------------------------------------------------------------
+
+
+def test_an_overdue_action_whose_owner_left_its_forum_reminds_those_who_run_it():
+    owner = UserFactory(display_name="Alex")
+    action = ActionItemFactory(owner=owner, title="Draft the form", due_date=dt.date(2026, 2, 27))
+    chair = MembershipFactory(forum=action.forum, role=MembershipRole.CHAIR).user
+    member = MembershipFactory(forum=action.forum).user
+
+    with time_machine.travel(MONDAY, tick=False):
+        sent = send_overdue_reminders()
+
+    assert sent == 1
+    assert reminders_to(owner) == []
+    assert reminders_to(member) == []
+    notice = Notification.objects.get(recipient=chair)
+    assert notice.subject == "Overdue action of someone who has left: Draft the form"
+    assert notice.body.endswith(
+        "3 days ago. Its owner, Alex, has left, so it falls to those who run the forum: "
+        "update its status, or give the work to a member as a new action."
+    )
+    assert notice.url == reverse("forums:action-update", args=[action.pk])
+
+
+def test_an_overdue_response_action_whose_owner_left_the_portal_reminds_those_who_run_its_forum():
+    owner = UserFactory(display_name="Alex")
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(owner=owner, due_date=dt.date(2026, 3, 1), review_date=None)
+    facilitator = MembershipFactory(
+        forum=response.action_item.forum, role=MembershipRole.FACILITATOR
+    ).user
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+
+    notice = Notification.objects.get(recipient=facilitator)
+    assert notice.body.endswith(
+        "can no longer report on the response it carries out: an administrator can hand the "
+        "response to a new owner."
+    )
+    assert notice.url == response.issue.get_absolute_url()
+
+
+def test_a_response_due_for_review_whose_owner_left_tells_those_who_run_its_forum():
+    owner = UserFactory(display_name="Alex")
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(
+            owner=owner, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 2)
+        )
+    chair = MembershipFactory(forum=response.action_item.forum, role=MembershipRole.CHAIR).user
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+        send_overdue_reminders()
+
+    assert reminders_to(chair) == [
+        f"{response.issue.reference}: a response due for review has no owner to review it"
+    ]
+    assert "can no longer post its progress" in Notification.objects.get(recipient=chair).body

@@ -168,9 +168,10 @@ def test_send_due_reminders_with_a_daily_choice_for_meetings_waits_for_the_diges
 def test_send_overdue_reminders_with_actions_off_lists_the_reminder_only(
     member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    ActionItemFactory(
+    action = ActionItemFactory(
         owner=member, title="Draft the form", due_date=timezone.localdate() - dt.timedelta(1)
     )
+    MembershipFactory(user=member, forum=action.forum)
     NotificationPreferenceFactory(user=member, kind=NotificationKind.ACTION, delivery=Delivery.OFF)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,7 +19,7 @@ from practice.services import (
     supersede_guidance,
 )
 from tests.factories.members import PracticeAreaFactory, UserFactory
-from tests.factories.practice import GuidanceItemFactory
+from tests.factories.practice import GuidanceItemFactory, PracticeLeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -381,6 +381,21 @@ def test_send_review_reminders_tells_owner_once_per_review_date():
     assert list(item.events.values_list("kind", "note")) == [
         (GuidanceEventKind.REVIEW_REMINDED, "2026-03-02")
     ]
+
+
+def test_send_review_reminders_for_an_item_whose_owner_left_tell_the_leads_of_its_areas():
+    area, elsewhere = PracticeAreaFactory(), PracticeAreaFactory()
+    lead = PracticeLeadFactory(practice_area=area).user
+    PracticeLeadFactory(practice_area=elsewhere)
+    owner = UserFactory(is_active=False)
+    item = GuidanceItemFactory(review_by=TODAY, owner=owner, practice_areas=[area])
+
+    sent = send_review_reminders(TODAY)
+
+    assert sent == 1
+    notices = list(Notification.objects.values_list("recipient", "subject"))
+    assert notices == [(lead.pk, f"Review due, and its owner has left: {item}")]
+    assert "As a lead of its practice area, review it" in Notification.objects.get().body
 
 
 def test_send_review_reminders_after_new_review_date_reminds_again():
