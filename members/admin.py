@@ -18,7 +18,7 @@ from .models import (
     Region,
     User,
 )
-from .services import deactivate_account, set_notification_preferences
+from .services import deactivate_account, reactivate_account, set_notification_preferences
 
 
 class AuditTrailAdmin(ReadHere, admin.ModelAdmin):
@@ -88,13 +88,18 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         # A member made inactive here leaves as they would themselves: what is owed to them
         # and held for them goes (deactivate_account), not only the flag.
-        leaving = change and "is_active" in form.changed_data and not obj.is_active
-        if leaving:
-            obj.is_active = True
+        # One made active again returns through reactivate_account, which records it.
+        toggled = change and "is_active" in form.changed_data
+        leaving, returning = toggled and not obj.is_active, toggled and obj.is_active
+        if toggled:
+            obj.is_active = not obj.is_active
         super().save_model(request, obj, form, change)
         if leaving:
             deactivate_account(obj, by=request.user)
             obj.is_active = False
+        if returning:
+            reactivate_account(obj, by=request.user)
+            obj.is_active = True
 
     # Who may do everything, and be granted what: only an administrator decides.
     granting_fields = ("is_staff", "is_superuser", "groups", "user_permissions")

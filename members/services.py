@@ -174,6 +174,21 @@ def deactivate_account(user: User, *, by: User) -> User:
     return user
 
 
+@transaction.atomic
+def reactivate_account(user: User, *, by: User) -> User:
+    """A former member returns: they can sign in again (with none of their old sessions,
+    which ended when they left) and are sent notices from now on."""
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    transaction.on_commit(
+        partial(security_event, "account_reactivated", user=user, actor_user_id=str(by.pk))
+    )
+    return user
+
+
 def end_sessions(user: User) -> int:
     """Delete every session signed in as `user`; returns how many. A former member's session
     already loads no one, but would again if their account were made active again: one

@@ -232,6 +232,24 @@ def member_keeper(client, settings):
 
 
 @pytest.mark.django_db
+def test_admin_making_a_former_member_active_again_records_it_as_a_security_event(
+    admin_client, caplog, django_capture_on_commit_callbacks
+):
+    member = UserFactory(email="alex@example.org", display_name="Alex", is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:members_user_change", args=[member.pk]), change_form(member)
+        )
+
+    member.refresh_from_db()
+    assert response.status_code == 302
+    assert member.is_active is True
+    returned = [r for r in caplog.records if getattr(r, "event", "") == "account_reactivated"]
+    assert [r.subject_user_id for r in returned] == [str(member.pk)]
+
+
+@pytest.mark.django_db
 def test_staff_who_look_after_members_change_a_member_but_cannot_make_them_staff(
     client, member_keeper
 ):
