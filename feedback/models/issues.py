@@ -399,7 +399,8 @@ class MergeRecord(models.Model):
     # Endorsement and Watch ids created on the primary by the merge.
     added_endorsement_ids = models.JSONField(default=list, blank=True)
     added_watch_ids = models.JSONField(default=list, blank=True)
-    # The duplicate's endorsements the merge removed: [user id, ISO time endorsed].
+    # The duplicate's endorsements the merge removed: [user id, ISO time endorsed, its id]
+    # (records made before the id was kept hold the first two).
     removed_endorsements = models.JSONField(default=list, blank=True)
     # The duplicate's open referrals the merge closed.
     closed_referral_ids = models.JSONField(default=list, blank=True)

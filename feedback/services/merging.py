@@ -21,6 +21,20 @@ def _lock_pair(first_pk: int, second_pk: int) -> dict[int, PracticeIssue]:
     return {issue.pk: issue for issue in issues.order_by("pk")}
 
 
+def _follow_put_back_endorsements(issue: PracticeIssue, put_back: dict[int, int]) -> None:
+    """Merges into `issue` still standing recorded the endorsements they added to it by id;
+    those the issue's own merge removed are back under new ids, and the records follow them,
+    so that undoing such a merge later takes back what it added."""
+    if not put_back:
+        return
+    standing = MergeRecord.objects.select_for_update().filter(into=issue, undone_at__isnull=True)
+    for record in standing.order_by("pk"):
+        ids = [put_back.get(pk, pk) for pk in record.added_endorsement_ids]
+        if ids != record.added_endorsement_ids:
+            record.added_endorsement_ids = ids
+            record.save(update_fields=["added_endorsement_ids"])
+
+
 @transaction.atomic
 def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     """Undo merging `duplicate` into its primary issue: its endorsements, watchers, path and
@@ -62,10 +76,13 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
     # An endorser whose account has been deleted since takes their endorsement with them.
     still_here = set(
         get_user_model()
-        .objects.filter(pk__in=[user_id for user_id, _at in record.removed_endorsements])
+        .objects.filter(pk__in=[entry[0] for entry in record.removed_endorsements])
         .values_list("pk", flat=True)
     )
-    for user_id, endorsed_at in record.removed_endorsements:
+    # Each endorsement put back stands for the one the merge removed (its id recorded since
+    # merges kept it): id then -> id now.
+    put_back: dict[int, int] = {}
+    for user_id, endorsed_at, *removed_id in record.removed_endorsements:
         if user_id not in still_here:
             continue
         endorsement, added = Endorsement.objects.get_or_create(issue=duplicate, user_id=user_id)
@@ -74,6 +91,9 @@ def unmerge_issue(duplicate: PracticeIssue, *, by) -> PracticeIssue:
             Endorsement.objects.filter(pk=endorsement.pk).update(
                 created_at=parse_datetime(endorsed_at)
             )
+        if removed_id:
+            put_back[removed_id[0]] = endorsement.pk
+    _follow_put_back_endorsements(duplicate, put_back)
     refresh_counts(duplicate.pk, into.pk)
     # The stays the merge ended are open again, as if no outcome had been recorded.
     Referral.objects.filter(issue=duplicate, pk__in=record.closed_referral_ids).update(

@@ -869,9 +869,13 @@ def merge_issues(duplicate: PracticeIssue, *, into: PracticeIssue, by) -> Practi
         previous_forum_id=duplicate.current_forum_id,
         merged_by=by,
     )
-    endorsed = list(duplicate.endorsements.order_by("pk").values_list("user_id", "created_at"))
-    record.removed_endorsements = [[user_id, at.isoformat()] for user_id, at in endorsed]
-    supporters = {user_id for user_id, _ in endorsed} | {duplicate.raised_by_id}
+    endorsed = list(
+        duplicate.endorsements.order_by("pk").values_list("user_id", "created_at", "pk")
+    )
+    # Each with its id, so that undoing this merge can point an earlier merge's record of
+    # what it added to this issue at the endorsement put back (unmerge_issue).
+    record.removed_endorsements = [[user_id, at.isoformat(), pk] for user_id, at, pk in endorsed]
+    supporters = {user_id for user_id, _at, _pk in endorsed} | {duplicate.raised_by_id}
     for user_id in sorted(supporters - {into.raised_by_id}):
         endorsement, added = Endorsement.objects.get_or_create(issue=into, user_id=user_id)
         if added:

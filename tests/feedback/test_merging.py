@@ -108,6 +108,25 @@ def test_undoing_a_merge_whose_primary_was_merged_on_is_refused_until_that_one_i
     assert (duplicate.status, duplicate.endorsement_count) == (IssueStatus.QUEUED, 2)
 
 
+def test_undoing_chained_merges_in_turn_gives_each_issue_back_exactly_its_own_endorsers(loop, pair):
+    _primary, duplicate = pair
+    middle = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, second report")
+    final = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake, third report")
+    issue_services.endorse_issue(middle, by=UserFactory())
+    before = {"duplicate": endorsements_of(duplicate), "middle": endorsements_of(middle)}
+    routing.merge_issues(duplicate, into=middle, by=loop.cfsn_facilitator)
+    routing.merge_issues(middle, into=final, by=loop.cfsn_facilitator)
+
+    merging.unmerge_issue(middle, by=loop.cfsn_facilitator)
+    merging.unmerge_issue(duplicate, by=loop.cfsn_facilitator)
+
+    after = {"duplicate": endorsements_of(duplicate), "middle": endorsements_of(middle)}
+    assert after == before
+    middle.refresh_from_db()
+    assert middle.endorsement_count == 1
+    assert endorsements_of(final) == []
+
+
 def test_a_merged_issue_cannot_be_endorsed_there(client, loop, pair):
     primary, duplicate = pair
     routing.merge_issues(duplicate, into=primary, by=loop.cfsn_facilitator)
