@@ -240,7 +240,7 @@ def test_meeting_page_marks_overdue_action_with_badge(client):
 @pytest.mark.django_db(transaction=True)
 def test_send_overdue_reminders_two_runs_at_once_remind_once():
     owner = UserFactory()
-    ActionItemFactory(owner=owner, due_date=dt.date(2026, 3, 1))
+    member_of(ActionItemFactory(owner=owner, due_date=dt.date(2026, 3, 1)))
     ResponseFactory(owner=owner, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 1))
     barrier = threading.Barrier(2)
     sent: list[int] = []

@@ -195,9 +195,11 @@ def test_sweep_with_real_worker_after_broker_outage_emails_each_notice_once(brok
 
 def test_overdue_reminders_sent_twice_by_beat_reach_the_owner_once(worker):
     owner = UserFactory()
-    ActionItemFactory(
+    action = ActionItemFactory(
         owner=owner, title="Draft the intake form", due_date=timezone.localdate() - dt.timedelta(1)
     )
+    # An owner who belongs to the action's forum, and so keeps it up to date.
+    MembershipFactory(user=owner, forum=action.forum)
     beat = Celery("beat", broker=os.environ["CELERY_BROKER_URL"], set_as_current=False)
 
     beat.send_task("feedback.send_overdue_reminders", queue=worker.queue)
