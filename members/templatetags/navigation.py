@@ -1,15 +1,17 @@
-"""The main menu's sections, drawn once per process for each combination of what they show.
+"""The signed-in menu, drawn once per process for each combination of what it shows.
 
-Every signed-in page has the menu, and drawing it (a dozen links, each reversed and labelled)
-cost more than some pages' own content. What it shows depends only on which of its pages is
-open, what the person may reach and the language, so each combination is drawn once."""
+Every signed-in page has the menu, and drawing it (a score of links, each reversed and
+labelled) cost more than some pages' own content. What it shows depends only on which of its
+pages is open, what the person may reach, their count of unread notices, whether they are
+staff, and the language, so each combination is drawn once. On the search page it shows the
+words searched for, and is drawn afresh."""
 
 import functools
 
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -37,13 +39,27 @@ SECTION_PAGES = frozenset(
 # Pages under insights' addresses that the account menu links to.
 ACCOUNT_PAGES = frozenset({"downloads"})
 
+# The menu's other links, by the name the drawing knows them by (`here`), and the search
+# page, whose box shows what was searched for.
+OWN_LINKS = {
+    "home": "home",
+    "search": "search:results",
+    "notifications": "members:notifications",
+    "profile": "members:profile",
+    "mfa": "mfa_index",
+    "data": "members:personal-data",
+    "downloads": "insights:downloads",
+}
+TEMPLATE = "includes/_nav_signed_in.html"
+
 
 @register.simple_tag(takes_context=True)
-def nav_sections(context) -> SafeString:
-    """The menu's sections for the signed-in person on this page."""
+def signed_in_menu(context) -> SafeString:
+    """The menu for the signed-in person on this page."""
     request, user = context["request"], context["user"]
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
+    where = {"language": get_language(), "prefix": get_script_prefix(), "urlconf": get_urlconf()}
     shown = {
         "current": view_name if view_name in SECTION_PAGES else "",
         # A person's downloads are theirs, listed in the account menu, not insights.
@@ -51,18 +67,23 @@ def nav_sections(context) -> SafeString:
         and match.namespace == "insights"
         and match.url_name not in ACCOUNT_PAGES,
         **menu_reach(user),
+        "here": _own_links(**where).get(request.path, ""),
+        "unread": int(context.get("unread_notifications") or 0),
+        "is_staff": bool(user.is_staff),
     }
-    if settings.DEBUG:
-        # Template changes show at once while developing.
-        return render_to_string("includes/_nav_sections.html", shown)
-    return _drawn(
-        language=get_language(),
-        prefix=get_script_prefix(),
-        urlconf=get_urlconf() or settings.ROOT_URLCONF,
-        **shown,
-    )
+    if settings.DEBUG or shown["here"] == "search":
+        # Template changes show at once while developing; what was searched for is the
+        # person's own, and never kept.
+        return render_to_string(TEMPLATE, {**shown, "searched": request.GET.get("q", "")})
+    return _drawn(**where, **shown)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)
+def _own_links(*, language, prefix, urlconf) -> dict[str, str]:
+    """The path of each of the menu's own links -> the name `here` gives it."""
+    return {reverse(url_name, urlconf=urlconf): name for name, url_name in OWN_LINKS.items()}
+
+
+@functools.lru_cache(maxsize=1024)
 def _drawn(*, language, prefix, urlconf, **shown) -> SafeString:
-    return render_to_string("includes/_nav_sections.html", shown)
+    return render_to_string(TEMPLATE, shown)

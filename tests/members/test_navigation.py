@@ -12,7 +12,7 @@ from forums.choices import MembershipRole, Tier
 from forums.services.membership import change_member_role, remove_member
 from members.menu import menu_reach
 from tests.factories.forums import ForumFactory, MembershipFactory, StrategicForumFactory
-from tests.factories.members import UserFactory
+from tests.factories.members import NotificationFactory, UserFactory
 from tests.factories.practice import PracticeLeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,45 @@ def test_a_facilitators_downloads_page_does_not_mark_insights(client):
 
     assert "Insights" in _sections(_menu(client, facilitator, reverse("insights:downloads")))
     assert _current(page) == ["Your downloads"]
+
+
+def test_the_kept_menu_shows_each_person_their_own_unread_count_and_standing(client):
+    staff, member = UserFactory(is_staff=True), UserFactory()
+    NotificationFactory.create_batch(3, recipient=staff)
+    NotificationFactory(recipient=member)
+
+    staff_menu = _whole_menu(client, staff)
+    member_menu = _whole_menu(client, member)
+    staff_again = _whole_menu(client, staff)
+
+    assert _unread(staff_menu) == "3"
+    assert _unread(member_menu) == "1"
+    assert staff_again == staff_menu
+    assert ">Administration</a>" in staff_menu
+    assert ">Administration</a>" not in member_menu
+
+
+def test_the_search_box_shows_only_what_this_person_searched_for(client):
+    first, second = UserFactory(), UserFactory()
+
+    searched = _whole_menu(client, first, reverse("search:results") + "?q=intake+forms")
+    elsewhere = _whole_menu(client, second, reverse("feedback:issue-list") + "?q=intake+forms")
+    other_search = _whole_menu(client, second, reverse("search:results") + "?q=housing")
+
+    assert 'name="q" size="14" maxlength="200" value="intake forms"' in searched
+    assert "intake forms" not in elsewhere
+    assert 'value="housing"' in other_search
+    assert "intake forms" not in other_search
+
+
+def _whole_menu(client, user, url=None) -> str:
+    client.force_login(user)
+    html = client.get(url or reverse("feedback:issue-list")).content.decode()
+    return html[html.index('<nav class="navbar') : html.index("</nav>")]
+
+
+def _unread(menu: str) -> str:
+    found = re.search(
+        r'<span class="badge text-bg-light">(\d+)<span class="visually-hidden"> unread', menu
+    )
+    return found.group(1) if found else ""
