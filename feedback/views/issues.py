@@ -139,6 +139,21 @@ class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
     def draft(self):
         return self.issue
 
+    def handle_no_permission(self):
+        # Raised meanwhile (from another tab, say): its page, not a refusal, for the person
+        # who raised it.
+        issue, user = self.issue, self.request.user
+        if user.is_authenticated and issue.raised_by_id == user.pk and not issue.is_draft:
+            messages.info(
+                self.request,
+                gettext(
+                    "This issue has been raised already, so it is no longer a draft to change: "
+                    "add anything more as a comment."
+                ),
+            )
+            return redirect(issue)
+        return super().handle_no_permission()
+
 
 class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
     permission_required = "feedback.view_issue"

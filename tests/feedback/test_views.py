@@ -85,6 +85,24 @@ def test_save_draft_keeps_draft_private_to_author(client, loop):
     assert client.get(draft.get_absolute_url()).status_code == 403
 
 
+def test_raising_a_draft_again_from_an_older_tab_goes_to_the_issue_with_a_message(client, loop):
+    client.force_login(loop.practitioner)
+    client.post(reverse("feedback:issue-create"), issue_form(loop, action="draft", attestation=""))
+    draft = PracticeIssue.objects.get()
+    edit = reverse("feedback:issue-edit", args=[draft.pk])
+    client.post(edit, issue_form(loop))
+
+    again = client.post(edit, issue_form(loop), follow=True)
+    client.force_login(loop.cfsn_facilitator)
+    someone_else = client.get(edit)
+
+    assert again.redirect_chain[-1][0] == draft.get_absolute_url()
+    assert "This issue has been raised already" in again.content.decode()
+    assert PracticeIssue.objects.get().status == IssueStatus.QUEUED
+    assert draft.referrals.count() == 1
+    assert someone_else.status_code == 403
+
+
 def test_issue_detail_shows_timeline_and_endorsement_regions(client, loop):
     issue = PracticeIssueFactory(origin_forum=loop.cfsn, raised_by=loop.practitioner)
     EndorsementFactory(issue=issue, user=UserFactory(region=RegionFactory(name="East")))
