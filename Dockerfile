@@ -41,4 +41,4 @@ EXPOSE 8000
 
 # The access log names each request's path, never its query string (what people search
 # for) or referrer.
-CMD ["gunicorn", "cop_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(B)s %(M)sms"]
+CMD ["gunicorn", "cop_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "cop_portal.access_log.AccessLogger", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(B)s %(M)sms"]

@@ -1,9 +1,16 @@
 """The production-like stack is described by files no engine can run here; read them."""
 
+import datetime as dt
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from django.conf import settings
+from django.urls import reverse
+from gunicorn.config import Config
+
+from cop_portal.access_log import AccessLogger, without_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -243,8 +250,81 @@ def test_access_logs_name_paths_but_never_query_strings_or_referrers():
         assert "%(U)s" in gunicorn
         for field in ("%(r)s", "%(q)s", "%(f)s"):
             assert field not in gunicorn
-    assert "$uri" in log_format
+    assert "$logged_uri" in log_format
     assert "$request " not in log_format
     assert "$args" not in log_format
     assert "$http_referer" not in log_format
     assert "access_log /var/log/nginx/access.log portal;" in nginx_conf()
+
+
+# --- Secrets in paths --------------------------------------------------------------------
+
+
+def secret_paths() -> dict[str, str]:
+    """The portal's addresses that carry a secret, each with what the logs keep of it."""
+    return {
+        reverse("forums:calendar-feed", args=["s3cretToken_-"]): "/forums/feed/[token].ics",
+        reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "3k", "key": "c9z3ab-s3cret"}
+        ): "/accounts/password/reset/key/[key]/",
+        reverse(
+            "account_confirm_email", args=["MTI:1vabc:s3cret"]
+        ): "/accounts/confirm-email/[key]/",
+        reverse("members:notification-unsubscribe", args=["s3cret.token"]): (
+            "/notifications/unsubscribe/[token]/"
+        ),
+    }
+
+
+def nginx_logged_uri(uri: str) -> str:
+    """What deploy/nginx.conf's map makes of `uri` for its access log, read as nginx would:
+    the first regex that matches, with its named captures put into the value."""
+    block = nginx_conf().split("map $uri $logged_uri {", 1)[1].split("\n}", 1)[0]
+    for line in block.strip().splitlines():
+        pattern, value = line.strip().rstrip(";").rsplit(None, 1)
+        if pattern == "default":
+            continue
+        found = re.match(pattern.strip('"').removeprefix("~").replace("(?<", "(?P<"), uri)
+        if found:
+            return re.sub(
+                r"\$\{(\w+)\}", lambda name, found=found: found[name[1]], value.strip('"')
+            )
+    return uri
+
+
+def test_access_logs_leave_out_the_secrets_some_paths_carry():
+    command = compose()["services"]["web"]["command"]
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+
+    for path, kept in secret_paths().items():
+        assert "s3cret" in path
+        assert without_secrets(path) == kept
+        assert nginx_logged_uri(path) == kept
+    for ordinary in (reverse("feedback:issue-list"), "/forums/feed/", "/accounts/login/"):
+        assert without_secrets(ordinary) == ordinary
+        assert nginx_logged_uri(ordinary) == ordinary
+    assert command[command.index("--logger-class") + 1] == "cop_portal.access_log.AccessLogger"
+    assert '"--logger-class", "cop_portal.access_log.AccessLogger"' in dockerfile
+
+
+def test_gunicorns_access_log_line_holds_no_secret_query_or_referrer():
+    log = AccessLogger(Config())
+    path = reverse("forums:calendar-feed", args=["s3cretToken"])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"{path}?q=kinship",
+        "PATH_INFO": path,
+        "QUERY_STRING": "q=kinship",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "https://portal.example.org/search/?q=kinship",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+
+    atoms = log.atoms(response, request, environ, dt.timedelta(milliseconds=5))
+
+    shown = " ".join(str(value) for value in atoms.values())
+    assert "s3cret" not in shown
+    assert "kinship" not in shown
+    assert atoms["r"] == "GET /forums/feed/[token].ics HTTP/1.1"
