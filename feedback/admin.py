@@ -12,6 +12,7 @@ from members.admin import AuditTrailAdmin
 
 from .forms.issues import REFERENCE_PATTERN
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
+from .models.issues import reference_of
 from .selectors import search_issues, visible_issue
 
 
@@ -80,12 +81,14 @@ class PracticeIssueAdmin(SeenAsInThePortal, ReadHere, LargeTableAdmin):
         "origin_forum",
         "current_forum",
         "raised_by",
-        "merged_into",
+        "merged_into_reference",
         "submitted_at",
         "closed_at",
         "related_guidance",
         "timeline",
     ]
+    # Named by reference only (merged_into_reference).
+    exclude = ["merged_into"]
     # The timeline can run to a thousand events: it is listed, a page at a time, on its own.
     inlines = [ReferralInline]
 
@@ -99,6 +102,11 @@ class PracticeIssueAdmin(SeenAsInThePortal, ReadHere, LargeTableAdmin):
             return queryset.filter(pk=number), False
         # A bare number is an issue's number, or a word (a year) of its text.
         return queryset.filter(pk=number) | search_issues(queryset, term), False
+
+    @admin.display(description=_("merged into"))
+    def merged_into_reference(self, issue: PracticeIssue) -> str:
+        # By reference: the primary may be restricted where its duplicate is not.
+        return reference_of(issue.merged_into_id) if issue.merged_into_id else "—"
 
     @admin.display(description=_("timeline"))
     def timeline(self, issue: PracticeIssue) -> str:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
@@ -25,7 +26,8 @@ from .models import (
     Resource,
     Rsvp,
 )
-from .selectors.meetings import readable_agenda, readable_minutes, visible_meeting
+from .rules import forums_run_by
+from .selectors.meetings import kept_minutes, readable_agenda, readable_minutes, visible_meeting
 from .services.agenda import brought_by_another_app
 from .services.membership import (
     add_member,
@@ -48,6 +50,14 @@ class OfReadableMinutes(SeenAsInThePortal):
 
     def visible_rows(self, user):
         return readable_minutes(user)
+
+
+class OfKeptMinutes(SeenAsInThePortal):
+    """Minutes as they are being written: seen by those who keep them (in the portal, others
+    read the version last published)."""
+
+    def visible_rows(self, user):
+        return kept_minutes(user)
 
 
 class ForumAgendaDefaultInline(admin.TabularInline):
@@ -186,6 +196,19 @@ class AgendaItemAdmin(SeenAsInThePortal, MadeInThePortal, LargeTableAdmin):
     def visible_rows(self, user):
         return readable_agenda(user)
 
+    def get_exclude(self, request, obj=None):
+        # An item's notes are its minutes as they are being written: only for those who keep
+        # them.
+        exclude = list(super().get_exclude(request, obj) or [])
+        user = request.user
+        if (
+            obj is not None
+            and not user.is_superuser
+            and obj.meeting.forum_id not in forums_run_by(user)
+        ):
+            exclude.append("notes")
+        return exclude
+
     def has_delete_permission(self, request, obj=None):
         # An item another app brought is taken off in the portal, which lets that app send
         # it back and write its event.
@@ -219,7 +242,7 @@ class AttendanceAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(OfReadableMinutes, MadeInThePortal, LargeTableAdmin):
+class DecisionAdmin(OfKeptMinutes, MadeInThePortal, LargeTableAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting"]
     readonly_fields = ["meeting", "agenda_item", "recorded_by"]
@@ -292,8 +315,14 @@ class ForumEventAdmin(OfVisibleMeetings, LargeTableAdmin, AuditTrailAdmin):
 
 
 @admin.register(MinutesRevision)
-class MinutesRevisionAdmin(OfReadableMinutes, LargeTableAdmin, AuditTrailAdmin):
-    """Each saved state of a meeting's minutes: the record of who changed what, and when."""
+class MinutesRevisionAdmin(SeenAsInThePortal, LargeTableAdmin, AuditTrailAdmin):
+    """Each saved state of a meeting's minutes: the record of who changed what, and when.
+    One published is read by those who may read the minutes; one not (yet) published only
+    by those who keep them."""
+
+    def visible_rows(self, user):
+        published = Q(published_at__isnull=False) & readable_minutes(user)
+        return published | kept_minutes(user)
 
     list_display = ["meeting", "number", "author", "created_at", "published_at"]
     list_filter = ["meeting__forum"]

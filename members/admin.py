@@ -199,6 +199,18 @@ class NotificationAdmin(ReadHere, LargeTableAdmin):
     search_help_text = _("The recipient's email address.")
     readonly_fields = ["recipient", "created_at", "sent_at"]
 
+    # What a notice says (its subject is its name everywhere here) can name a restricted
+    # issue or a draft meeting: only administrators read notices here, whatever other staff
+    # may be granted.
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):

@@ -75,15 +75,24 @@ def visible_meeting(user, path: str = "") -> Q:
 
 
 def readable_minutes(user, path: str = "meeting") -> Q:
-    """forums.view_minutes as a condition on rows of a meeting's minutes (decisions,
-    revisions, actions given at it), found by `path`: the meeting is visible, and its minutes
-    are published or this person belongs to its forum. A row of no meeting passes."""
+    """forums.view_minutes as a condition on rows of a meeting's minutes that are never
+    redrafted (the actions given at it), found by `path`: the meeting is visible, and its
+    minutes are published or this person belongs to its forum. A row of no meeting passes."""
     if user.is_superuser:
         return Q()
     readable = Q(**{f"{path}__minutes_published_at__isnull": False}) | Q(
         **{f"{path}__forum_id__in": sorted(roles_of(user))}
     )
     return visible_meeting(user, path) & (readable | Q(**{f"{path}__isnull": True}))
+
+
+def kept_minutes(user, path: str = "meeting") -> Q:
+    """The minutes as they are being written (an item's notes, a decision's text, a revision
+    not published), as a condition on their rows found by `path`: those who keep them, who
+    run the meeting's forum, read them; everyone else reads only what has been published."""
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{path}__forum_id__in": sorted(forums_run_by(user))})
 
 
 def readable_agenda(user, path: str = "meeting") -> Q:

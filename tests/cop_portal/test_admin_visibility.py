@@ -18,6 +18,7 @@ from tests.factories.forums import (
     ForumFactory,
     MeetingFactory,
     MembershipFactory,
+    MinutesRevisionFactory,
 )
 from tests.factories.members import UserFactory
 
@@ -106,30 +107,75 @@ def test_staff_find_draft_meetings_only_of_forums_they_run(client, settings):
     assert "Item of a draft" not in items
 
 
-def test_staff_read_unpublished_minutes_only_of_their_own_forums(client, settings):
-    person = staff_who_may_view(client, settings, "decision", "actionitem")
+def test_staff_read_actions_as_the_portal_shows_them(client, settings):
+    person = staff_who_may_view(client, settings, "actionitem")
     theirs, other = ForumFactory(name="Northern CFSN"), ForumFactory(name="Southern CFSN")
     MembershipFactory(user=person, forum=theirs)
     held = {"status": MeetingStatus.COMPLETED, "start": timezone.now() - dt.timedelta(days=1)}
-    own_meeting = MeetingFactory(forum=theirs, **held)
-    other_meeting = MeetingFactory(forum=other, **held)
-    published = MeetingFactory(forum=other, minutes_published_at=timezone.now(), **held)
     for meeting, label in (
-        (own_meeting, "own"),
-        (other_meeting, "other"),
-        (published, "published"),
+        (MeetingFactory(forum=theirs, **held), "own"),
+        (MeetingFactory(forum=other, **held), "other"),
+        (MeetingFactory(forum=other, minutes_published_at=timezone.now(), **held), "published"),
     ):
-        DecisionFactory(agenda_item=AgendaItemFactory(meeting=meeting), text=f"Decided {label}")
         ActionItemFactory(meeting=meeting, title=f"Action {label}")
     ActionItemFactory(meeting=None, forum=other, title="Action out of session")
 
-    decisions = listed(client, "admin:forums_decision_changelist")
     actions = listed(client, "admin:forums_actionitem_changelist")
 
-    assert "Decided own" in decisions
-    assert "Decided published" in decisions
-    assert "Decided other" not in decisions
     assert "Action own" in actions
     assert "Action published" in actions
     assert "Action out of session" in actions
     assert "Action other" not in actions
+
+
+def test_minutes_being_written_are_read_only_by_staff_who_keep_them(client, settings):
+    person = staff_who_may_view(client, settings, "decision", "minutesrevision", "agendaitem")
+    theirs, other = ForumFactory(name="Northern CFSN"), ForumFactory(name="Southern CFSN")
+    MembershipFactory(user=person, forum=theirs, role=MembershipRole.FACILITATOR)
+    held = {"status": MeetingStatus.COMPLETED, "start": timezone.now() - dt.timedelta(days=1)}
+    own = MeetingFactory(forum=theirs, **held)
+    # Published, then changed again: the change is not published yet.
+    published = MeetingFactory(
+        forum=other,
+        minutes_published_at=timezone.now(),
+        agenda_published_at=timezone.now(),
+        **held,
+    )
+    DecisionFactory(agenda_item=AgendaItemFactory(meeting=own), text="Decided at our meeting")
+    item = AgendaItemFactory(meeting=published, title="Intake", notes="Draft notes, redrafted")
+    DecisionFactory(agenda_item=item, text="Decided, then redrafted")
+    MinutesRevisionFactory(meeting=published, number=1, published_at=timezone.now())
+    MinutesRevisionFactory(meeting=published, number=2)
+
+    decisions = listed(client, "admin:forums_decision_changelist")
+    revisions = client.get(
+        reverse("admin:forums_minutesrevision_changelist"), {"meeting__forum__id__exact": other.pk}
+    )
+    item_page = client.get(reverse("admin:forums_agendaitem_change", args=[item.pk]))
+
+    assert "Decided at our meeting" in decisions
+    assert "Decided, then redrafted" not in decisions
+    assert revisions.context["cl"].result_count == 1
+    assert revisions.context["cl"].result_list[0].number == 1
+    assert item_page.status_code == 200
+    assert "Intake" in item_page.content.decode()
+    assert "Draft notes, redrafted" not in item_page.content.decode()
+
+
+def test_a_visible_duplicate_names_its_restricted_primary_only_by_reference(client, settings):
+    person = staff_who_may_view(client, settings, "practiceissue")
+    primary = PracticeIssueFactory(title="Sensitive pattern in one region", restricted=True)
+    duplicate = PracticeIssueFactory(
+        title="Same pattern, seen here",
+        restricted=True,
+        status=IssueStatus.MERGED,
+        merged_into=primary,
+    )
+    MembershipFactory(user=person, forum=duplicate.current_forum)
+
+    page = client.get(reverse("admin:feedback_practiceissue_change", args=[duplicate.pk]))
+
+    assert page.status_code == 200
+    assert "Same pattern, seen here" in page.content.decode()
+    assert primary.reference in page.content.decode()
+    assert "Sensitive pattern in one region" not in page.content.decode()

@@ -334,13 +334,30 @@ def test_staff_remove_a_members_lost_authenticator_but_not_an_administrators(cli
 def test_a_notice_still_to_be_emailed_is_not_rewritten_in_the_admin(client, settings):
     settings.MFA_REQUIRED = False
     notice = NotificationFactory(subject="Agenda published")
-    client.force_login(_staff_who_may("view_notification", "change_notification"))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     page = client.get(reverse("admin:members_notification_change", args=[notice.pk]))
 
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
     assert 'name="subject"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_what_notices_say_is_read_in_the_admin_only_by_administrators(client, settings):
+    settings.MFA_REQUIRED = False
+    notice = NotificationFactory(subject="PI-00042: a restricted issue's title")
+    client.force_login(
+        _staff_who_may("view_notification", "change_notification", "delete_notification")
+    )
+
+    listing = client.get(reverse("admin:members_notification_changelist"))
+    page = client.get(reverse("admin:members_notification_change", args=[notice.pk]))
+    delete = client.get(reverse("admin:members_notification_delete", args=[notice.pk]))
+    index = client.get(reverse("admin:index")).content.decode()
+
+    assert (listing.status_code, page.status_code, delete.status_code) == (403, 403, 403)
+    assert reverse("admin:members_notification_changelist") not in index
 
 
 @pytest.mark.django_db
