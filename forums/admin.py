@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
@@ -120,10 +121,11 @@ class MembershipAdmin(LargeTableAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            membership = change_member_role(obj, by=request.user, role=obj.role)
-        else:
-            membership = add_member(obj.forum, by=request.user, email=obj.user.email, role=obj.role)
-        obj.pk = membership.pk
+            # Saved as it was: nothing changed, and no event says it did.
+            if "role" in form.changed_data:
+                change_member_role(obj, by=request.user, role=obj.role)
+            return
+        obj.pk = add_member(obj.forum, by=request.user, email=obj.user.email, role=obj.role).pk
 
     def delete_model(self, request, obj):
         remove_member(obj, by=request.user)
@@ -248,8 +250,32 @@ class DecisionAdmin(OfKeptMinutes, MadeInThePortal, LargeTableAdmin):
     readonly_fields = ["meeting", "agenda_item", "recorded_by"]
 
 
+class ActionItemAdminForm(forms.ModelForm):
+    """An action is handed only to a current member of its forum, as in the portal."""
+
+    class Meta:
+        model = ActionItem
+        # What the admin may change; the rest is read-only there (ActionItemAdmin).
+        fields = ["owner", "due_date"]
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        forum_id = self.instance.forum_id
+        if owner is not None and owner.pk != self.instance.owner_id:
+            if not owner.is_active:
+                raise forms.ValidationError(
+                    gettext("That person has left the portal: give the action to a current member.")
+                )
+            if not Membership.objects.filter(forum_id=forum_id, user=owner).exists():
+                raise forms.ValidationError(
+                    gettext("An action's owner must be a member of the forum.")
+                )
+        return owner
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
+    form = ActionItemAdminForm
     list_display = ["title", "owner", "due_date", "status", "forum"]
     list_filter = ["status", "forum"]
     list_select_related = ["owner", "forum"]

@@ -176,13 +176,15 @@ def deactivate_account(user: User, *, by: User) -> User:
 
 @transaction.atomic
 def reactivate_account(user: User, *, by: User) -> User:
-    """A former member returns: they can sign in again (with none of their old sessions,
-    which ended when they left) and are sent notices from now on."""
+    """A former member returns: they can sign in again, though not in a session from before
+    they left (one kept from before sessions ended on leaving would otherwise come back),
+    and are sent notices from now on."""
     user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if user.is_active:
         return user
     user.is_active = True
     user.save(update_fields=["is_active"])
+    end_sessions(user)
     transaction.on_commit(
         partial(security_event, "account_reactivated", user=user, actor_user_id=str(by.pk))
     )

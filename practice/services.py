@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from members.choices import NotificationKind
 from members.files import file_type_problem
 from members.models import User
+from members.selectors import administrators
 from members.services import notify, notify_many
 from members.validators import no_identifying_details
 
@@ -364,7 +365,7 @@ def _remind(pk: int, today: dt.date) -> int:
         )
         return 1
     # Its owner has left the portal: the leads of its practice areas, who may review it,
-    # are told instead.
+    # are told instead, or, if it has none, the administrators.
     leads = User.objects.filter(
         is_active=True,
         pk__in=PracticeLead.objects.filter(
@@ -372,12 +373,12 @@ def _remind(pk: int, today: dt.date) -> int:
         ).values("user"),
     ).order_by("pk")
     notify_many(
-        leads,
+        list(leads) or administrators(),
         subject=gettext("Review due, and its owner has left: %(item)s") % {"item": item},
         body=f"{due} "
         + gettext(
-            "Its owner, %(owner)s, has left the portal. As a lead of its practice area, review "
-            "it and keep it current, start a review, or publish a new version."
+            "Its owner, %(owner)s, has left the portal: review it and keep it current, start "
+            "a review, or publish a new version."
         )
         % {"owner": item.owner},
         url=item.get_absolute_url(),

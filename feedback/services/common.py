@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 
 from forums.choices import FACILITATING_ROLES
 from forums.models import Forum
+from forums.selectors.meetings import facilitators_of as forum_facilitators
 from members.choices import NotificationKind
 from members.models import User
 from members.services import notify_many
@@ -141,15 +142,9 @@ def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude
     tell(issue, subject=subject, body=body, exclude=exclude)
 
 
-def facilitators_of(forum) -> list[User]:
-    """The forum's chairs and facilitators whose accounts are open."""
-    memberships = forum.memberships.filter(Q(role__in=FACILITATING_ROLES), user__is_active=True)
-    return [membership.user for membership in memberships.select_related("user")]
-
-
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:
     notify_many(
-        facilitators_of(forum),
+        forum_facilitators(forum),
         subject=subject,
         body=body,
         url=url,

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext, ngettext
 
-from forums.choices import OPEN_ACTION_STATUSES, ActionStatus
-from forums.models import ActionItem
+from forums.choices import OPEN_ACTION_STATUSES, ActionStatus, Tier
+from forums.models import ActionItem, Forum
+from forums.selectors.meetings import facilitators_of
 from members.choices import NotificationKind
+from members.selectors import administrators
 from members.services import notify, notify_many
 
 from ..choices import (
@@ -22,7 +24,7 @@ from ..choices import (
 )
 from ..exceptions import TransitionNotAllowed
 from ..models import OverdueReminder, PracticeIssue, Response, ResponseProgress
-from .common import facilitators_of, guard_privacy, log_event, tell
+from .common import guard_privacy, log_event, tell
 
 
 def date_format(day: dt.date) -> str:
@@ -138,10 +140,13 @@ def _remind_overdue(action: ActionItem, today: dt.date) -> int:
             OverdueReminder.objects.create(action=action, day=today)
             days = (today - action.due_date).days
             response = getattr(action, "response", None)
-            if _keeps_it_up_to_date(action.owner, action, response):
-                _remind_owner(action, days, response)
+            # An action that carries out a response is the response owner's to report on:
+            # handed to a new owner, the response takes its reminders with it.
+            owner = response.owner if response is not None else action.owner
+            if _keeps_it_up_to_date(owner, action, response):
+                _remind_owner(owner, action, days, response)
             else:
-                _remind_those_who_run(action, days, response)
+                _remind_those_who_run(owner, action, days, response)
     except IntegrityError:
         # Another run reminded of this action today.
         return 0
@@ -166,9 +171,9 @@ def _overdue_line(action: ActionItem, days: int) -> str:
     ) % {"forum": action.forum.name, "due": date_format(action.due_date), "days": days}
 
 
-def _remind_owner(action: ActionItem, days: int, response: Response | None) -> None:
+def _remind_owner(owner, action: ActionItem, days: int, response: Response | None) -> None:
     notify(
-        action.owner,
+        owner,
         subject=gettext("Overdue action: %(title)s") % {"title": action.title},
         body=f"{_overdue_line(action, days)} "
         + (
@@ -183,7 +188,7 @@ def _remind_owner(action: ActionItem, days: int, response: Response | None) -> N
     )
 
 
-def _remind_those_who_run(action: ActionItem, days: int, response: Response | None) -> None:
+def _remind_those_who_run(owner, action: ActionItem, days: int, response: Response | None) -> None:
     """An overdue action whose owner has left (the portal, or its forum) reminds nobody:
     those who run its forum are told instead, and what they can do about it."""
     if response is not None:
@@ -199,10 +204,10 @@ def _remind_those_who_run(action: ActionItem, days: int, response: Response | No
         )
         url = reverse("forums:action-update", args=[action.pk])
     notify_many(
-        facilitators_of(action.forum),
+        facilitators_of(action.forum) or administrators(),
         subject=gettext("Overdue action of someone who has left: %(title)s")
         % {"title": action.title},
-        body=f"{_overdue_line(action, days)} {then % {'owner': action.owner}}",
+        body=f"{_overdue_line(action, days)} {then % {'owner': owner}}",
         url=url,
         kind=NotificationKind.ACTION,
     )
@@ -230,10 +235,15 @@ def _remind_review(response: Response) -> int:
             kind=NotificationKind.RESPONSE,
         )
         return 1
-    # Its owner has left: those who run the forum that answered are told instead.
-    forum = response.action_item.forum if response.action_item_id else None
+    # Its owner has left: those who run the forum that answered (the Strategic Leadership
+    # Forum) are told instead, or, if nobody runs it, the administrators.
+    forum = (
+        response.action_item.forum
+        if response.action_item_id
+        else Forum.objects.filter(tier=Tier.STRATEGIC).first()
+    )
     notify_many(
-        facilitators_of(forum) if forum is not None else [],
+        (facilitators_of(forum) if forum is not None else []) or administrators(),
         subject=gettext("%(reference)s: a response due for review has no owner to review it")
         % {"reference": response.issue.reference},
         body=gettext(

@@ -34,6 +34,7 @@ from members.choices import Sector
 from members.models import PracticeArea, User, name_fields
 
 from ..choices import (
+    FACILITATING_ROLES,
     OPEN_ACTION_STATUSES,
     MeetingKind,
     MeetingStatus,
@@ -62,6 +63,12 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     if not user.is_authenticated:
         return meetings.none()
     return meetings.filter(visible_meeting(user))
+
+
+def facilitators_of(forum: Forum) -> list[User]:
+    """The forum's chairs and facilitators whose accounts are open."""
+    memberships = forum.memberships.filter(role__in=FACILITATING_ROLES, user__is_active=True)
+    return [membership.user for membership in memberships.select_related("user")]
 
 
 def visible_meeting(user, path: str = "") -> Q:

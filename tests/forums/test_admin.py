@@ -181,3 +181,35 @@ def test_a_role_changed_or_a_member_removed_in_the_admin_is_a_forum_event(admin_
         .values_list("note", flat=True)
     )
     assert notes == ["Alex: member -> chair", "Removed Alex"]
+
+
+def test_a_membership_saved_unchanged_in_the_admin_records_no_change(admin_client):
+    membership = MembershipFactory(role=MembershipRole.FACILITATOR)
+
+    saved = admin_client.post(
+        reverse("admin:forums_membership_change", args=[membership.pk]),
+        {"role": MembershipRole.FACILITATOR},
+    )
+
+    assert saved.status_code == 302
+    assert not ForumEvent.objects.filter(forum=membership.forum).exists()
+
+
+def test_an_action_is_handed_in_the_admin_only_to_a_current_member_of_its_forum(admin_client):
+    action = ActionItemFactory(title="Circulate the pathway")
+    MembershipFactory(user=action.owner, forum=action.forum)
+    outsider = UserFactory()
+    member = MembershipFactory(forum=action.forum).user
+    url = reverse("admin:forums_actionitem_change", args=[action.pk])
+    form = {"due_date": action.due_date.isoformat()}
+
+    refused = admin_client.post(url, {**form, "owner": outsider.pk})
+    handed = admin_client.post(url, {**form, "owner": member.pk})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["owner"] == [
+        "An action's owner must be a member of the forum."
+    ]
+    assert handed.status_code == 302
+    action.refresh_from_db()
+    assert action.owner == member

@@ -11,6 +11,7 @@ from feedback.models import OverdueReminder, Response
 from feedback.services.follow_through import send_overdue_reminders
 from feedback.tasks import send_overdue_reminders as send_overdue_reminders_task
 from forums.choices import ActionStatus, MembershipRole
+from forums.models import ActionItem
 from members.models import Notification
 from tests.factories.feedback import ResponseFactory
 from tests.factories.forums import ActionItemFactory, MeetingFactory, MembershipFactory
@@ -326,3 +327,53 @@ def test_a_response_due_for_review_whose_owner_left_tells_those_who_run_its_foru
         f"{response.issue.reference}: a response due for review has no owner to review it"
     ]
     assert "can no longer post its progress" in Notification.objects.get(recipient=chair).body
+
+
+def test_an_overdue_response_action_handed_to_a_new_owner_reminds_the_new_owner():
+    leaving, taking_over = UserFactory(display_name="Alex"), UserFactory(display_name="Sam")
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(owner=leaving, due_date=dt.date(2026, 3, 1), review_date=None)
+    chair = MembershipFactory(forum=response.action_item.forum, role=MembershipRole.CHAIR).user
+    leaving.is_active = False
+    leaving.save(update_fields=["is_active"])
+    # An administrator hands the response over (in the admin).
+    Response.objects.filter(pk=response.pk).update(owner=taking_over)
+
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+
+    assert reminders_to(taking_over) == [f"Overdue action: {response.action_item.title}"]
+    assert reminders_to(chair) == []
+
+
+def test_a_response_with_no_action_whose_owner_left_tells_the_strategic_forum():
+    owner = UserFactory()
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(
+            owner=owner, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 2)
+        )
+    strategic = response.action_item.forum
+    ActionItem.objects.filter(pk=response.action_item_id).delete()
+    facilitator = MembershipFactory(forum=strategic, role=MembershipRole.FACILITATOR).user
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+
+    assert reminders_to(facilitator) == [
+        f"{response.issue.reference}: a response due for review has no owner to review it"
+    ]
+
+
+def test_an_overdue_action_whose_forum_has_no_one_running_it_tells_the_administrators():
+    administrator = UserFactory(is_superuser=True)
+    action = ActionItemFactory(
+        owner=UserFactory(), title="Draft the form", due_date=dt.date(2026, 3, 1)
+    )
+
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+
+    assert reminders_to(administrator) == ["Overdue action of someone who has left: Draft the form"]
+    assert action.forum.memberships.count() == 0

@@ -4,6 +4,7 @@ its case, and, with local accounts off, with no password to keep."""
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -247,6 +248,21 @@ def test_admin_making_a_former_member_active_again_records_it_as_a_security_even
     assert member.is_active is True
     returned = [r for r in caplog.records if getattr(r, "event", "") == "account_reactivated"]
     assert [r.subject_user_id for r in returned] == [str(member.pk)]
+
+
+@pytest.mark.django_db
+def test_a_former_member_made_active_again_starts_with_no_session_from_before(admin_client):
+    member = UserFactory(email="alex@example.org", display_name="Alex")
+    earlier = Client()
+    earlier.force_login(member)
+    # Left before leaving ended one's sessions: the session is still stored.
+    User.objects.filter(pk=member.pk).update(is_active=False)
+
+    admin_client.post(reverse("admin:members_user_change", args=[member.pk]), change_form(member))
+
+    member.refresh_from_db()
+    assert member.is_active is True
+    assert earlier.get(reverse("feedback:issue-list")).status_code == 302
 
 
 @pytest.mark.django_db

@@ -395,7 +395,18 @@ def test_send_review_reminders_for_an_item_whose_owner_left_tell_the_leads_of_it
     assert sent == 1
     notices = list(Notification.objects.values_list("recipient", "subject"))
     assert notices == [(lead.pk, f"Review due, and its owner has left: {item}")]
-    assert "As a lead of its practice area, review it" in Notification.objects.get().body
+    assert "has left the portal: review it" in Notification.objects.get().body
+
+
+def test_send_review_reminders_for_an_item_whose_owner_left_with_no_lead_tell_administrators():
+    administrator = UserFactory(is_superuser=True)
+    item = GuidanceItemFactory(review_by=TODAY, owner=UserFactory(is_active=False))
+
+    send_review_reminders(TODAY)
+
+    assert list(Notification.objects.values_list("recipient", "subject")) == [
+        (administrator.pk, f"Review due, and its owner has left: {item}")
+    ]
 
 
 def test_send_review_reminders_after_new_review_date_reminds_again():
