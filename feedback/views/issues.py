@@ -140,18 +140,22 @@ class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
         return self.issue
 
     def handle_no_permission(self):
-        # Raised meanwhile (from another tab, say): its page, not a refusal, for the person
-        # who raised it.
+        # Raised meanwhile (from another tab, say): for the person who raised it, its page,
+        # not a refusal; or, when they were sending changes, the form again with what they
+        # typed, to copy into a comment.
         issue, user = self.issue, self.request.user
         if user.is_authenticated and issue.raised_by_id == user.pk and not issue.is_draft:
-            messages.info(
-                self.request,
-                gettext(
-                    "This issue has been raised already, so it is no longer a draft to change: "
-                    "add anything more as a comment."
-                ),
+            raised = gettext(
+                "This issue has been raised already, so it is no longer a draft to change: "
+                "add anything more as a comment."
             )
-            return redirect(issue)
+            if self.request.method != "POST":
+                messages.info(self.request, raised)
+                return redirect(issue)
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, raised)
+            return self.form_invalid(form)
         return super().handle_no_permission()
 
 

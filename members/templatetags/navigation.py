@@ -12,8 +12,9 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from members.menu import menu_reach
 
@@ -51,6 +52,8 @@ OWN_LINKS = {
     "downloads": "insights:downloads",
 }
 TEMPLATE = "includes/_nav_signed_in.html"
+# Where the drawing shows the count of unread notices.
+UNREAD_MARK = "<!--unread-->"
 
 
 @register.simple_tag(takes_context=True)
@@ -68,14 +71,26 @@ def signed_in_menu(context) -> SafeString:
         and match.url_name not in ACCOUNT_PAGES,
         **menu_reach(user),
         "here": _own_links(**where).get(request.path, ""),
-        "unread": int(context.get("unread_notifications") or 0),
         "is_staff": bool(user.is_staff),
     }
     if settings.DEBUG or shown["here"] == "search":
         # Template changes show at once while developing; what was searched for is the
         # person's own, and never kept.
-        return render_to_string(TEMPLATE, {**shown, "searched": request.GET.get("q", "")})
-    return _drawn(**where, **shown)
+        drawn = render_to_string(TEMPLATE, {**shown, "searched": request.GET.get("q", "")})
+    else:
+        drawn = _drawn(**where, **shown)
+    return mark_safe(drawn.replace(UNREAD_MARK, _unread_badge(context), 1))  # noqa: S308 - both parts escaped
+
+
+def _unread_badge(context) -> str:
+    unread = int(context.get("unread_notifications") or 0)
+    if not unread:
+        return ""
+    return format_html(
+        ' <span class="badge text-bg-light">{}<span class="visually-hidden"> {}</span></span>',
+        unread,
+        gettext("unread"),
+    )
 
 
 @functools.lru_cache(maxsize=16)

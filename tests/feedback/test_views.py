@@ -92,13 +92,20 @@ def test_raising_a_draft_again_from_an_older_tab_goes_to_the_issue_with_a_messag
     edit = reverse("feedback:issue-edit", args=[draft.pk])
     client.post(edit, issue_form(loop))
 
-    again = client.post(edit, issue_form(loop), follow=True)
+    again = client.post(edit, issue_form(loop, description="Seen again at intake, twice."))
+    opened = client.get(edit, follow=True)
     client.force_login(loop.cfsn_facilitator)
     someone_else = client.get(edit)
 
-    assert again.redirect_chain[-1][0] == draft.get_absolute_url()
+    # What was typed in the older tab is kept on the page, to copy into a comment.
+    assert again.status_code == 200
     assert "This issue has been raised already" in again.content.decode()
-    assert PracticeIssue.objects.get().status == IssueStatus.QUEUED
+    assert "Seen again at intake, twice." in again.content.decode()
+    assert opened.redirect_chain[-1][0] == draft.get_absolute_url()
+    assert "This issue has been raised already" in opened.content.decode()
+    issue = PracticeIssue.objects.get()
+    assert issue.status == IssueStatus.QUEUED
+    assert issue.description != "Seen again at intake, twice."
     assert draft.referrals.count() == 1
     assert someone_else.status_code == 403
 
