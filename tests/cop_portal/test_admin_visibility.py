@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import IssueStatus
+from feedback.models import Comment
+from feedback.selectors import visible_issue
 from forums.choices import MeetingStatus, MembershipRole
+from forums.models import ActionItem, Meeting
+from forums.selectors.meetings import kept_minutes, readable_minutes, visible_meeting
 from tests.factories.feedback import CommentFactory, PracticeIssueFactory
 from tests.factories.forums import (
     ActionItemFactory,
@@ -179,3 +183,61 @@ def test_a_visible_duplicate_names_its_restricted_primary_only_by_reference(clie
     assert "Same pattern, seen here" in page.content.decode()
     assert primary.reference in page.content.decode()
     assert "Sensitive pattern in one region" not in page.content.decode()
+
+
+# --- The conditions agree with the rules, row by row --------------------------------------
+
+PEOPLE = ["member", "facilitator", "outsider", "administrator"]
+
+
+def person(role: str, forum):
+    if role == "administrator":
+        return UserFactory(is_superuser=True, is_staff=True)
+    someone = UserFactory()
+    if role != "outsider":
+        MembershipFactory(
+            user=someone,
+            forum=forum,
+            role=MembershipRole.FACILITATOR if role == "facilitator" else MembershipRole.MEMBER,
+        )
+    return someone
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+def test_the_admins_meeting_and_minutes_conditions_agree_with_the_rules(role):
+    forum = ForumFactory()
+    user = person(role, forum)
+    held = {"status": MeetingStatus.COMPLETED, "start": timezone.now() - dt.timedelta(days=1)}
+    meetings = [
+        MeetingFactory(forum=forum, status=MeetingStatus.DRAFT),
+        MeetingFactory(forum=forum),
+        MeetingFactory(forum=forum, status=MeetingStatus.CANCELLED, published_at=None),
+        MeetingFactory(forum=forum, status=MeetingStatus.CANCELLED),
+        MeetingFactory(forum=forum, **held),
+        MeetingFactory(forum=forum, minutes_published_at=timezone.now(), **held),
+    ]
+    actions = [ActionItemFactory(meeting=meeting) for meeting in meetings]
+
+    seen = set(Meeting.objects.filter(visible_meeting(user)))
+    read = set(ActionItem.objects.filter(readable_minutes(user)))
+    kept = set(ActionItem.objects.filter(kept_minutes(user)))
+
+    for meeting, action in zip(meetings, actions, strict=True):
+        assert (meeting in seen) == user.has_perm("forums.view_meeting", meeting), meeting
+        assert (action in read) == user.has_perm("forums.view_minutes", meeting), meeting
+        assert (action in kept) == user.has_perm("forums.record_minutes", meeting), meeting
+
+
+@pytest.mark.parametrize("role", PEOPLE)
+@pytest.mark.parametrize("restricted", [False, True])
+def test_the_admins_condition_on_an_issues_rows_agrees_with_who_sees_the_issue(role, restricted):
+    issue = PracticeIssueFactory(restricted=restricted)
+    draft = PracticeIssueFactory(status=IssueStatus.DRAFT)
+    user = person(role, issue.current_forum)
+    CommentFactory(issue=issue)
+    CommentFactory(issue=draft)
+
+    seen = set(Comment.objects.filter(visible_issue(user, "issue")).values_list("issue", flat=True))
+
+    for shown in (issue, draft):
+        assert (shown.pk in seen) == user.has_perm("feedback.view_issue", shown)
