@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +11,12 @@ from cop_portal.admin import (
 )
 from members.admin import AuditTrailAdmin
 
+from .exceptions import OwnerRefused
 from .forms.issues import REFERENCE_PATTERN
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 from .models.issues import reference_of
 from .selectors import search_issues, visible_issue
+from .services.responses import hand_over_response, refuse_owner
 
 
 def issue_number(search_term: str) -> int | None:
@@ -127,6 +130,23 @@ class ReferralAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
     list_select_related = ["issue", "forum"]
 
 
+class ResponseAdminForm(forms.ModelForm):
+    """A response is handed only to someone who can carry it out and report on it."""
+
+    class Meta:
+        model = Response
+        fields = ["owner", "due_date", "review_date", "scope", "related_guidance"]
+
+    def clean_owner(self):
+        owner = self.cleaned_data["owner"]
+        if owner is not None and owner.pk != self.instance.owner_id:
+            try:
+                refuse_owner(owner, self.instance.issue)
+            except OwnerRefused as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return owner
+
+
 @admin.register(Response)
 class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "owner", "due_date", "scope", "created_at"]
@@ -146,6 +166,17 @@ class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
         "created_at",
     ]
     autocomplete_fields = ["owner"]
+    form = ResponseAdminForm
+
+    def save_model(self, request, obj, form, change):
+        # A new owner takes the action that carries it out too, is told, and the issue's
+        # timeline says so (hand_over_response); the rest is saved as corrected.
+        new_owner = obj.owner
+        if change and "owner" in form.changed_data:
+            obj.owner_id = Response.objects.values_list("owner", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        if obj.owner_id != new_owner.pk:
+            obj.owner = hand_over_response(obj, to=new_owner, by=request.user).owner
 
 
 class ReadAndRemoveAdmin(ReadHere, ByIssueReference, LargeTableAdmin):

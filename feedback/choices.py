@@ -158,6 +158,7 @@ class EventKind(models.TextChoices):
     PROGRESS = "progress", _("Progress on the response")
     DELIVERED = "delivered", _("Response delivered")
     NOT_PROCEEDING = "not_proceeding", _("Response not proceeding")
+    HANDED_OVER = "handed_over", _("Response handed to a new owner")
     ENDORSED = "endorsed", _("Endorsed")
     COMMENTED = "commented", _("Commented")
     ADVICE = "advice", _("Expert advice")

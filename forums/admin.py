@@ -299,6 +299,11 @@ class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
         # Given at a meeting or out of session in the portal, which tells the owner.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # One that carries out a response is the response's owner's: handed over with it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "owner"] if obj is not None and obj.follows_progress else readonly
+
 
 @admin.register(Resource)
 class ResourceAdmin(OfVisibleMeetings, admin.ModelAdmin):
@@ -334,10 +339,16 @@ class MeetingReminderAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
 
 
 @admin.register(ForumEvent)
-class ForumEventAdmin(OfVisibleMeetings, LargeTableAdmin, AuditTrailAdmin):
+class ForumEventAdmin(SeenAsInThePortal, LargeTableAdmin, AuditTrailAdmin):
+    """A forum's record of what was done in it; its notes quote decisions and actions as
+    they were recorded, before any minutes were published: read by those who run the forum."""
+
     list_display = ["created_at", "forum", "meeting", "kind", "actor"]
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting", "actor"]
+
+    def visible_rows(self, user):
+        return Q() if user.is_superuser else Q(forum_id__in=sorted(forums_run_by(user)))
 
 
 @admin.register(MinutesRevision)
@@ -347,6 +358,8 @@ class MinutesRevisionAdmin(SeenAsInThePortal, LargeTableAdmin, AuditTrailAdmin):
     by those who keep them."""
 
     def visible_rows(self, user):
+        if user.is_superuser:
+            return Q()
         published = Q(published_at__isnull=False) & readable_minutes(user)
         return published | kept_minutes(user)
 

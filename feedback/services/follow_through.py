@@ -116,7 +116,7 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
     overdue = (
         ActionItem.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
         .exclude(reminders__day=today)
-        .select_related("owner", "forum", "response__issue")
+        .select_related("owner", "forum", "response__issue", "response__owner")
         .order_by("due_date", "id")
     )
     for action in overdue:

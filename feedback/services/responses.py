@@ -18,7 +18,7 @@ from ..choices import (
 )
 from ..exceptions import OwnerRefused, TransitionNotAllowed
 from ..models import PracticeIssue, Referral, Response
-from .common import check_transition, guard_privacy, move_issue, tell
+from .common import check_transition, guard_privacy, log_event, move_issue, tell
 from .guidance import citable
 from .routing import (
     check_decision_moment,
@@ -61,19 +61,7 @@ def respond(
             gettext("Only an issue escalated to the Strategic Leadership Forum can be answered.")
         )
     check_transition(issue, IssueStatus.RESPONDED)
-    if not is_still_a_member(owner):
-        raise OwnerRefused(
-            gettext("That person has left the portal: give the action to a current member.")
-        )
-    if not owner.has_perm("feedback.view_issue", issue):
-        # The owner reports on the response on the issue's page.
-        raise OwnerRefused(
-            gettext(
-                "%(person)s may not see this restricted issue, so could not report on the "
-                "response: give the action to someone who can."
-            )
-            % {"person": owner}
-        )
+    refuse_owner(owner, issue)
     referral.issue = issue
     reason = out_of_session_reason.strip()
     check_decision_moment(referral, out_of_session_reason=reason)
@@ -174,5 +162,57 @@ def respond(
         % {"decision": decision, "where": where},
         facilitators_of=forums,
         kind=NotificationKind.RESPONSE,
+    )
+    return response
+
+
+def refuse_owner(owner, issue: PracticeIssue) -> None:
+    """Refuses, with the reason, an owner who could not carry out and report on a response
+    to the issue: one who has left the portal, or may not see it (it is restricted)."""
+    if not is_still_a_member(owner):
+        raise OwnerRefused(
+            gettext("That person has left the portal: give the action to a current member.")
+        )
+    if not owner.has_perm("feedback.view_issue", issue):
+        # The owner reports on the response on the issue's page.
+        raise OwnerRefused(
+            gettext(
+                "%(person)s may not see this restricted issue, so could not report on the "
+                "response: give the action to someone who can."
+            )
+            % {"person": owner}
+        )
+
+
+@transaction.atomic
+def hand_over_response(response: Response, *, to, by) -> Response:
+    """Give a response, and the action that carries it out, to a new owner (its owner has
+    left, say): they report its progress and are reminded from now on."""
+    response = Response.objects.select_for_update().select_related("issue").get(pk=response.pk)
+    if response.owner_id == to.pk:
+        return response
+    refuse_owner(to, response.issue)
+    before = response.owner
+    response.owner = to
+    response.save(update_fields=["owner"])
+    if response.action_item_id:
+        ActionItem.objects.filter(pk=response.action_item_id).update(owner=to)
+    log_event(
+        response.issue,
+        actor=by,
+        kind=EventKind.HANDED_OVER,
+        note=gettext("Handed from %(before)s to %(after)s.") % {"before": before, "after": to},
+    )
+    notify(
+        to,
+        subject=gettext("A response is yours: %(reference)s")
+        % {"reference": response.issue.reference},
+        body=gettext(
+            "The Strategic Leadership Forum's response is yours to carry out, due %(due)s. "
+            "Post its progress on the issue's page."
+        )
+        % {"due": f"{response.due_date:%d %b %Y}"},
+        url=response.issue.get_absolute_url(),
+        kind=NotificationKind.ACTION,
     )
     return response

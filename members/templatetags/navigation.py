@@ -1,10 +1,10 @@
 """The signed-in menu, drawn once per process for each combination of what it shows.
 
 Every signed-in page has the menu, and drawing it (a score of links, each reversed and
-labelled) cost more than some pages' own content. What it shows depends only on which of its
-pages is open, what the person may reach, their count of unread notices, whether they are
-staff, and the language, so each combination is drawn once. On the search page it shows the
-words searched for, and is drawn afresh."""
+labelled) cost more than some pages' own content. What is drawn depends only on which of its
+pages is open, what the person may reach, whether they are staff, and the language, so each
+combination is drawn once; the person's count of unread notices is put into it afterwards.
+On the search page it shows the words searched for, and is drawn afresh."""
 
 import functools
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from feedback.choices import IssueStatus
 from feedback.models import Comment
 from feedback.selectors import visible_issue
-from forums.choices import MeetingStatus, MembershipRole
-from forums.models import ActionItem, Meeting
+from forums.choices import ForumEventKind, MeetingStatus, MembershipRole
+from forums.models import ActionItem, ForumEvent, Meeting
 from forums.selectors.meetings import kept_minutes, readable_minutes, visible_meeting
 from tests.factories.feedback import CommentFactory, PracticeIssueFactory
 from tests.factories.forums import (
@@ -183,6 +183,42 @@ def test_a_visible_duplicate_names_its_restricted_primary_only_by_reference(clie
     assert "Same pattern, seen here" in page.content.decode()
     assert primary.reference in page.content.decode()
     assert "Sensitive pattern in one region" not in page.content.decode()
+
+
+def test_keepers_and_administrators_read_minutes_being_written(client, settings):
+    forum = ForumFactory(name="Northern CFSN")
+    keeper = staff_who_may_view(client, settings, "minutesrevision", "agendaitem", "forumevent")
+    MembershipFactory(user=keeper, forum=forum, role=MembershipRole.FACILITATOR)
+    held = {"status": MeetingStatus.COMPLETED, "start": timezone.now() - dt.timedelta(days=1)}
+    meeting = MeetingFactory(
+        forum=forum, minutes_published_at=timezone.now(), agenda_published_at=timezone.now(), **held
+    )
+    item = AgendaItemFactory(meeting=meeting, title="Intake", notes="Draft notes, redrafted")
+    MinutesRevisionFactory(meeting=meeting, number=1, published_at=timezone.now())
+    MinutesRevisionFactory(meeting=meeting, number=2)
+
+    for person in (keeper, UserFactory(is_staff=True, is_superuser=True)):
+        client.force_login(person)
+        revisions = client.get(reverse("admin:forums_minutesrevision_changelist"))
+        item_page = client.get(reverse("admin:forums_agendaitem_change", args=[item.pk]))
+
+        assert revisions.context["cl"].result_count == 2
+        assert "Draft notes, redrafted" in item_page.content.decode()
+
+
+def test_a_forums_record_is_read_only_by_staff_who_run_it(client, settings):
+    person = staff_who_may_view(client, settings, "forumevent")
+    theirs, other = ForumFactory(name="Northern CFSN"), ForumFactory(name="Southern CFSN")
+    MembershipFactory(user=person, forum=theirs, role=MembershipRole.FACILITATOR)
+    MembershipFactory(user=person, forum=other)
+    ForumEvent.objects.create(forum=theirs, kind=ForumEventKind.MINUTES_RECORDED, note="Ours")
+    ForumEvent.objects.create(
+        forum=other, kind=ForumEventKind.MINUTES_RECORDED, note="Quietly defund the pilot"
+    )
+
+    events = client.get(reverse("admin:forums_forumevent_changelist"))
+
+    assert [event.note for event in events.context["cl"].result_list] == ["Ours"]
 
 
 # --- The conditions agree with the rules, row by row --------------------------------------

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from feedback.choices import EventKind
 from feedback.models import IssueEvent
+from members.models import Notification
 from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory, ResponseFactory
 from tests.factories.members import UserFactory
 
@@ -64,3 +66,49 @@ def test_a_responses_decision_and_delivery_change_only_in_the_portal(admin_clien
         form.fields
     )
     assert {"owner", "due_date", "review_date"} <= set(form.fields)
+
+
+def test_a_response_handed_over_in_the_admin_takes_its_action_and_tells_the_new_owner(
+    admin_client,
+):
+    response = ResponseFactory()
+    taking_over = UserFactory(display_name="Sam")
+    url = reverse("admin:feedback_response_change", args=[response.pk])
+    form = {
+        "owner": taking_over.pk,
+        "due_date": response.due_date.isoformat(),
+        "review_date": "",
+        "scope": response.scope,
+    }
+
+    saved = admin_client.post(url, form)
+
+    assert saved.status_code == 302
+    response.refresh_from_db()
+    response.action_item.refresh_from_db()
+    assert response.owner == taking_over
+    assert response.action_item.owner == taking_over
+    event = IssueEvent.objects.get(issue=response.issue, kind=EventKind.HANDED_OVER)
+    assert event.note.endswith("to Sam.")
+    assert Notification.objects.filter(
+        recipient=taking_over, subject=f"A response is yours: {response.issue.reference}"
+    ).exists()
+
+
+def test_a_response_is_not_handed_in_the_admin_to_someone_who_has_left(admin_client):
+    response = ResponseFactory()
+    owner = response.owner
+    gone = UserFactory(is_active=False)
+
+    refused = admin_client.post(
+        reverse("admin:feedback_response_change", args=[response.pk]),
+        {"owner": gone.pk, "due_date": response.due_date.isoformat(), "scope": response.scope},
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["owner"] == [
+        "That person has left the portal: give the action to a current member."
+    ]
+    response.refresh_from_db()
+    assert response.owner == owner
+    assert not IssueEvent.objects.filter(kind=EventKind.HANDED_OVER).exists()
