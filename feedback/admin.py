@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cop_portal.admin import (
@@ -16,7 +16,7 @@ from .forms.issues import REFERENCE_PATTERN
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 from .models.issues import reference_of
 from .selectors import search_issues, visible_issue
-from .services.responses import hand_over_response, refuse_owner
+from .services.responses import correct_response_dates, hand_over_response, refuse_owner
 
 
 def issue_number(search_term: str) -> int | None:
@@ -135,7 +135,7 @@ class ResponseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Response
-        fields = ["owner", "due_date", "review_date", "scope", "related_guidance"]
+        fields = ["owner", "due_date", "review_date", "scope"]
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]
@@ -164,19 +164,30 @@ class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
         "review_reminded_at",
         "recorded_by",
         "created_at",
+        "related_guidance",
     ]
     autocomplete_fields = ["owner"]
     form = ResponseAdminForm
 
     def save_model(self, request, obj, form, change):
-        # A new owner takes the action that carries it out too, is told, and the issue's
-        # timeline says so (hand_over_response); the rest is saved as corrected.
-        new_owner = obj.owner
-        if change and "owner" in form.changed_data:
-            obj.owner_id = Response.objects.values_list("owner", flat=True).get(pk=obj.pk)
-        super().save_model(request, obj, form, change)
-        if obj.owner_id != new_owner.pk:
-            obj.owner = hand_over_response(obj, to=new_owner, by=request.user).owner
+        # Through the services, under the locks they take, writing only what changed: a whole
+        # row saved as the form read it would undo what happened meanwhile (progress posted,
+        # a review reminder sent). A new owner takes the action that carries it out too.
+        changed = set(form.changed_data)
+        if {"due_date", "review_date"} & changed:
+            correct_response_dates(obj, due_date=obj.due_date, review_date=obj.review_date)
+        if "scope" in changed:
+            Response.objects.filter(pk=obj.pk).update(scope=obj.scope)
+        if "owner" in changed:
+            try:
+                hand_over_response(obj, to=obj.owner, by=request.user)
+            except OwnerRefused as exc:
+                messages.error(request, str(exc))
+
+    def save_related(self, request, form, formsets, change):
+        # Its related guidance is cited in the portal, where it is checked and recorded.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class ReadAndRemoveAdmin(ReadHere, ByIssueReference, LargeTableAdmin):

@@ -300,9 +300,12 @@ class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        # One that carries out a response is the response's owner's: handed over with it.
+        # One that carries out a response is the response's: handed over, and falling due,
+        # with it.
         readonly = list(super().get_readonly_fields(request, obj))
-        return [*readonly, "owner"] if obj is not None and obj.follows_progress else readonly
+        if obj is not None and obj.follows_progress:
+            return [*readonly, "owner", "due_date"]
+        return readonly
 
 
 @admin.register(Resource)

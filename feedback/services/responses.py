@@ -4,12 +4,14 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from forums.choices import Tier
+from forums.choices import ForumEventKind, Tier
 from forums.models import ActionItem, Forum
+from forums.services.audit import record_event
 from members.choices import NotificationKind
 from members.services import is_still_a_member, notify
 
 from ..choices import (
+    FINAL_DELIVERY_STATUSES,
     EventKind,
     IssueStatus,
     Outcome,
@@ -187,32 +189,55 @@ def refuse_owner(owner, issue: PracticeIssue) -> None:
 @transaction.atomic
 def hand_over_response(response: Response, *, to, by) -> Response:
     """Give a response, and the action that carries it out, to a new owner (its owner has
-    left, say): they report its progress and are reminded from now on."""
-    response = Response.objects.select_for_update().select_related("issue").get(pk=response.pk)
+    left, say): they report its progress and are reminded from now on. A response carried
+    out, or not proceeding, has nothing left to hand over."""
+    # Issue, then response, then action: the order respond() and post_progress take them in.
+    issue = PracticeIssue.objects.select_for_update().get(response=response.pk)
+    response = Response.objects.select_for_update().get(pk=response.pk)
     if response.owner_id == to.pk:
         return response
-    refuse_owner(to, response.issue)
-    before = response.owner
+    if response.delivery_status in FINAL_DELIVERY_STATUSES:
+        raise OwnerRefused(
+            gettext("This response is finished (%(status)s): there is nothing to hand over.")
+            % {"status": response.get_delivery_status_display().lower()}
+        )
+    refuse_owner(to, issue)
     response.owner = to
     response.save(update_fields=["owner"])
     if response.action_item_id:
-        ActionItem.objects.filter(pk=response.action_item_id).update(owner=to)
-    log_event(
-        response.issue,
-        actor=by,
-        kind=EventKind.HANDED_OVER,
-        note=gettext("Handed from %(before)s to %(after)s.") % {"before": before, "after": to},
-    )
+        action = ActionItem.objects.select_for_update().get(pk=response.action_item_id)
+        action.owner = to
+        action.save(update_fields=["owner"])
+        record_event(
+            action.forum,
+            actor=by,
+            kind=ForumEventKind.ACTION_CHANGED,
+            note=f"{action.title}: handed to {to} with its response",
+        )
+    # Named on the issue's timeline only by who did it: the response shows its owner.
+    log_event(issue, actor=by, kind=EventKind.HANDED_OVER)
     notify(
         to,
-        subject=gettext("A response is yours: %(reference)s")
-        % {"reference": response.issue.reference},
+        subject=gettext("A response is yours: %(reference)s") % {"reference": issue.reference},
         body=gettext(
             "The Strategic Leadership Forum's response is yours to carry out, due %(due)s. "
             "Post its progress on the issue's page."
         )
         % {"due": f"{response.due_date:%d %b %Y}"},
-        url=response.issue.get_absolute_url(),
+        url=issue.get_absolute_url(),
         kind=NotificationKind.ACTION,
     )
+    return response
+
+
+@transaction.atomic
+def correct_response_dates(response: Response, *, due_date: dt.date, review_date) -> Response:
+    """Correct a response's due and review dates; the action that carries it out falls due
+    with it."""
+    PracticeIssue.objects.select_for_update().get(response=response.pk)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    response.due_date, response.review_date = due_date, review_date
+    response.save(update_fields=["due_date", "review_date"])
+    if response.action_item_id:
+        ActionItem.objects.filter(pk=response.action_item_id).update(due_date=due_date)
     return response

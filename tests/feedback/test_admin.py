@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
-from feedback.choices import EventKind
+from feedback.choices import DeliveryStatus, EventKind
 from feedback.models import IssueEvent
+from forums.models import ForumEvent
 from members.models import Notification
 from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory, ResponseFactory
 from tests.factories.members import UserFactory
@@ -68,28 +71,38 @@ def test_a_responses_decision_and_delivery_change_only_in_the_portal(admin_clien
     assert {"owner", "due_date", "review_date"} <= set(form.fields)
 
 
+def change_form(response, **changes) -> dict:
+    """What the admin's form for the response posts, with `changes`."""
+    return {
+        "owner": response.owner_id,
+        "due_date": response.due_date.isoformat(),
+        "review_date": response.review_date.isoformat() if response.review_date else "",
+        "scope": response.scope,
+        **changes,
+    }
+
+
 def test_a_response_handed_over_in_the_admin_takes_its_action_and_tells_the_new_owner(
     admin_client,
 ):
     response = ResponseFactory()
     taking_over = UserFactory(display_name="Sam")
-    url = reverse("admin:feedback_response_change", args=[response.pk])
-    form = {
-        "owner": taking_over.pk,
-        "due_date": response.due_date.isoformat(),
-        "review_date": "",
-        "scope": response.scope,
-    }
 
-    saved = admin_client.post(url, form)
+    saved = admin_client.post(
+        reverse("admin:feedback_response_change", args=[response.pk]),
+        change_form(response, owner=taking_over.pk),
+    )
 
     assert saved.status_code == 302
+    review_date = response.review_date
     response.refresh_from_db()
     response.action_item.refresh_from_db()
-    assert response.owner == taking_over
-    assert response.action_item.owner == taking_over
-    event = IssueEvent.objects.get(issue=response.issue, kind=EventKind.HANDED_OVER)
-    assert event.note.endswith("to Sam.")
+    assert (response.owner, response.action_item.owner) == (taking_over, taking_over)
+    assert response.review_date == review_date
+    assert IssueEvent.objects.filter(issue=response.issue, kind=EventKind.HANDED_OVER).exists()
+    assert ForumEvent.objects.get(forum=response.action_item.forum).note.endswith(
+        "handed to Sam with its response"
+    )
     assert Notification.objects.filter(
         recipient=taking_over, subject=f"A response is yours: {response.issue.reference}"
     ).exists()
@@ -102,7 +115,7 @@ def test_a_response_is_not_handed_in_the_admin_to_someone_who_has_left(admin_cli
 
     refused = admin_client.post(
         reverse("admin:feedback_response_change", args=[response.pk]),
-        {"owner": gone.pk, "due_date": response.due_date.isoformat(), "scope": response.scope},
+        change_form(response, owner=gone.pk),
     )
 
     assert refused.status_code == 200
@@ -112,3 +125,35 @@ def test_a_response_is_not_handed_in_the_admin_to_someone_who_has_left(admin_cli
     response.refresh_from_db()
     assert response.owner == owner
     assert not IssueEvent.objects.filter(kind=EventKind.HANDED_OVER).exists()
+
+
+def test_a_finished_response_is_not_handed_over(admin_client):
+    response = ResponseFactory(delivery_status=DeliveryStatus.DELIVERED)
+    owner = response.owner
+
+    saved = admin_client.post(
+        reverse("admin:feedback_response_change", args=[response.pk]),
+        change_form(response, owner=UserFactory().pk),
+        follow=True,
+    )
+
+    response.refresh_from_db()
+    assert response.owner == owner
+    assert "This response is finished (delivered): there is nothing to hand over." in (
+        saved.content.decode()
+    )
+
+
+def test_a_due_date_corrected_in_the_admin_moves_the_action_with_it(admin_client):
+    response = ResponseFactory()
+    later = response.due_date + dt.timedelta(days=30)
+
+    saved = admin_client.post(
+        reverse("admin:feedback_response_change", args=[response.pk]),
+        change_form(response, due_date=later.isoformat()),
+    )
+
+    assert saved.status_code == 302
+    response.refresh_from_db()
+    response.action_item.refresh_from_db()
+    assert (response.due_date, response.action_item.due_date) == (later, later)

@@ -15,7 +15,9 @@ from feedback.services import consultations, placement, responses, routing
 from forums.choices import MeetingStatus
 from forums.models import Meeting
 from tests.concurrency import while_locked
+from tests.factories.feedback import ResponseFactory
 from tests.factories.forums import ForumFactory, MeetingFactory
+from tests.factories.members import UserFactory
 
 from .test_notices import raise_at_cfsn
 from .test_services import escalate_to_strategic
@@ -179,3 +181,17 @@ def test_a_response_to_every_cfsn_takes_their_meetings_in_the_order_others_do(lo
 
     assert northern_free is False
     assert not isinstance(outcome[0], Exception), outcome
+
+
+def test_handing_a_response_over_waits_for_its_issue_before_the_response():
+    response = ResponseFactory()
+    taking_over = UserFactory()
+
+    free, outcome = while_locked(
+        lambda: PracticeIssue.objects.select_for_update().get(pk=response.issue_id),
+        lambda: responses.hand_over_response(response, to=taking_over, by=taking_over).owner,
+        lambda: is_free(response),
+    )
+
+    # The response was left for whoever held its issue (posting progress, say) to take.
+    assert (free, outcome) == (True, [taking_over])
