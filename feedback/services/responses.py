@@ -203,7 +203,9 @@ def hand_over_response(response: Response, *, to, by) -> Response:
         )
     refuse_owner(to, issue)
     response.owner = to
-    response.save(update_fields=["owner"])
+    # A review reminder already sent went to the owner who left: the new one is reminded.
+    response.review_reminded_at = None
+    response.save(update_fields=["owner", "review_reminded_at"])
     if response.action_item_id:
         action = ActionItem.objects.select_for_update().get(pk=response.action_item_id)
         action.owner = to

@@ -9,6 +9,7 @@ from django.urls import reverse
 from feedback.choices import DeliveryStatus
 from feedback.models import OverdueReminder, Response
 from feedback.services.follow_through import send_overdue_reminders
+from feedback.services.responses import hand_over_response
 from feedback.tasks import send_overdue_reminders as send_overdue_reminders_task
 from forums.choices import ActionStatus, MembershipRole
 from forums.models import ActionItem
@@ -377,3 +378,20 @@ def test_an_overdue_action_whose_forum_has_no_one_running_it_tells_the_administr
 
     assert reminders_to(administrator) == ["Overdue action of someone who has left: Draft the form"]
     assert action.forum.memberships.count() == 0
+
+
+def test_a_response_handed_over_after_its_review_reminder_reminds_the_new_owner():
+    leaving, taking_over = UserFactory(), UserFactory()
+    with time_machine.travel(MONDAY - dt.timedelta(days=30), tick=False):
+        response = ResponseFactory(
+            owner=leaving, due_date=dt.date(2026, 6, 1), review_date=dt.date(2026, 3, 2)
+        )
+    with time_machine.travel(MONDAY, tick=False):
+        send_overdue_reminders()
+        hand_over_response(response, to=taking_over, by=UserFactory(is_superuser=True))
+    with time_machine.travel(TUESDAY, tick=False):
+        send_overdue_reminders()
+
+    due = f"{response.issue.reference}: the response is due for review"
+    assert reminders_to(leaving) == [due]
+    assert due in reminders_to(taking_over)
