@@ -184,11 +184,6 @@ class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
             except OwnerRefused as exc:
                 messages.error(request, str(exc))
 
-    def save_related(self, request, form, formsets, change):
-        # Its related guidance is cited in the portal, where it is checked and recorded.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
 
 class ReadAndRemoveAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
     """Rows people add in the portal, where the privacy guard reads their text, the issue's

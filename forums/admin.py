@@ -28,7 +28,13 @@ from .models import (
     Rsvp,
 )
 from .rules import forums_run_by
-from .selectors.meetings import kept_minutes, readable_agenda, readable_minutes, visible_meeting
+from .selectors.meetings import (
+    kept_minutes,
+    readable_agenda,
+    readable_minutes,
+    run_by,
+    visible_meeting,
+)
 from .services.agenda import brought_by_another_app
 from .services.membership import (
     add_member,
@@ -351,7 +357,7 @@ class ForumEventAdmin(SeenAsInThePortal, LargeTableAdmin, AuditTrailAdmin):
     list_select_related = ["forum", "meeting", "actor"]
 
     def visible_rows(self, user):
-        return Q() if user.is_superuser else Q(forum_id__in=sorted(forums_run_by(user)))
+        return run_by(user)
 
 
 @admin.register(MinutesRevision)

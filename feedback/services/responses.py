@@ -145,16 +145,8 @@ def respond(
         fields=("current_forum",),
         out_of_session=bool(reason),
     )
-    notify(
-        owner,
-        subject=gettext("New action: %(title)s") % {"title": action.title},
-        body=gettext(
-            "The Strategic Leadership Forum's response is yours to carry out, due %(due)s. "
-            "Post its progress on the issue's page."
-        )
-        % {"due": f"{due_date:%d %b %Y}"},
-        url=issue.get_absolute_url(),
-        kind=NotificationKind.ACTION,
+    _tell_owner(
+        owner, issue, due_date, subject=gettext("New action: %(title)s") % {"title": action.title}
     )
     # The watchers and the facilitators of the CFSNs that will reflect on it, once each.
     tell(
@@ -218,18 +210,28 @@ def hand_over_response(response: Response, *, to, by) -> Response:
         )
     # Named on the issue's timeline only by who did it: the response shows its owner.
     log_event(issue, actor=by, kind=EventKind.HANDED_OVER)
-    notify(
+    _tell_owner(
         to,
+        issue,
+        response.due_date,
         subject=gettext("A response is yours: %(reference)s") % {"reference": issue.reference},
+    )
+    return response
+
+
+def _tell_owner(owner, issue: PracticeIssue, due_date: dt.date, *, subject: str) -> None:
+    """The response is now `owner`'s to carry out and report on."""
+    notify(
+        owner,
+        subject=subject,
         body=gettext(
             "The Strategic Leadership Forum's response is yours to carry out, due %(due)s. "
             "Post its progress on the issue's page."
         )
-        % {"due": f"{response.due_date:%d %b %Y}"},
+        % {"due": f"{due_date:%d %b %Y}"},
         url=issue.get_absolute_url(),
         kind=NotificationKind.ACTION,
     )
-    return response
 
 
 @transaction.atomic

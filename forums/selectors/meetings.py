@@ -76,8 +76,7 @@ def visible_meeting(user, path: str = "") -> Q:
     model to its meeting ("meeting"), on that model's rows. A row with no meeting passes."""
     if user.is_superuser:
         return Q()
-    to = f"{path}__" if path else ""
-    visible = seen_by_members(path) | Q(**{f"{to}forum_id__in": sorted(forums_run_by(user))})
+    visible = seen_by_members(path) | run_by(user, path)
     return visible | Q(**{f"{path}__isnull": True}) if path else visible
 
 
@@ -93,13 +92,20 @@ def readable_minutes(user, path: str = "meeting") -> Q:
     return visible_meeting(user, path) & (readable | Q(**{f"{path}__isnull": True}))
 
 
+def run_by(user, path: str = "") -> Q:
+    """Rows of the forums this person runs (an administrator runs every forum): of a forum's
+    own rows (its events), or, given the `path` to a meeting ("meeting"), of its meetings'."""
+    if user.is_superuser:
+        return Q()
+    to = f"{path}__" if path else ""
+    return Q(**{f"{to}forum_id__in": sorted(forums_run_by(user))})
+
+
 def kept_minutes(user, path: str = "meeting") -> Q:
     """The minutes as they are being written (an item's notes, a decision's text, a revision
     not published), as a condition on their rows found by `path`: those who keep them, who
     run the meeting's forum, read them; everyone else reads only what has been published."""
-    if user.is_superuser:
-        return Q()
-    return Q(**{f"{path}__forum_id__in": sorted(forums_run_by(user))})
+    return run_by(user, path)
 
 
 def readable_agenda(user, path: str = "meeting") -> Q:
@@ -111,7 +117,7 @@ def readable_agenda(user, path: str = "meeting") -> Q:
     out = (
         Q(**{f"{path}__agenda_published_at__isnull": False})
         | Q(**{f"{path}__kind": MeetingKind.LEARNING})
-        | Q(**{f"{path}__forum_id__in": sorted(forums_run_by(user))})
+        | run_by(user, path)
     )
     return visible_meeting(user, path) & out
 
