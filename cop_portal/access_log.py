@@ -1,37 +1,27 @@
 """What the access logs keep of a request: its path, never its query string or referrer, and
 of an address that carries a secret (a calendar feed's token, a password reset key, an email
 address's confirmation key, an unsubscribe token), the address with the secret left out. The
-logs then give no one who reads them a way in.
+logs then give no one who reads them a way in. gunicorn's error log leaves out the same
+secrets, and query strings, from the addresses it names.
 
 gunicorn logs through `AccessLogger` (`--logger-class cop_portal.access_log.AccessLogger`);
 deploy/nginx.conf leaves the same secrets out with a map of the same patterns, and a test
 holds the two to the portal's own addresses."""
 
-import re
-
 from gunicorn.glogging import Logger
 
-# Each address with a secret in it, and what is logged in its place.
-SECRET_PATHS = (
-    (re.compile(r"(/forums/feed/)[^/]+(\.ics)$"), r"\1[token]\2"),
-    (re.compile(r"(/accounts/password/reset/key/)[^/]+(/)$"), r"\1[key]\2"),
-    (re.compile(r"(/accounts/confirm-email/)[^/]+(/)$"), r"\1[key]\2"),
-    (re.compile(r"(/notifications/unsubscribe/)[^/]+(/)$"), r"\1[token]\2"),
-)
-
-
-def without_secrets(path: str) -> str:
-    """The path as the access log keeps it."""
-    for pattern, replacement in SECRET_PATHS:
-        kept, found = pattern.subn(replacement, path)
-        if found:
-            return kept
-    return path
+from operations.logs import SecretsFilter, without_secrets
 
 
 class AccessLogger(Logger):
     """gunicorn's logger, with the request's path (`%(U)s`) and request line (`%(r)s`) kept
-    as `without_secrets` says, whatever access log format is chosen."""
+    as `without_secrets` says, whatever access log format is chosen, and its error log's
+    addresses ("Error handling request /forums/feed/…") as `logged_address` says."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(each, SecretsFilter) for each in self.error_log.filters):
+            self.error_log.addFilter(SecretsFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -628,7 +628,10 @@ if LOG_FORMAT not in {"json", "text"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "operations.logs.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "operations.logs.RequestContextFilter"},
+        "secrets": {"()": "operations.logs.SecretsFilter"},
+    },
     "formatters": {
         "json": {
             "()": "operations.logs.JsonFormatter",
@@ -645,7 +648,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_context"],
+            "filters": ["request_context", "secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -1,4 +1,5 @@
-"""Every log line of a request names the request and the member, never their email.
+"""Every log line of a request names the request and the member, never their email, and
+never a secret or a search its address carries.
 
 A request id comes from the proxy's X-Request-ID header when it looks like one (so the line
 can be matched to the load balancer's log), or is made here; it is sent back in the response.
@@ -19,6 +20,53 @@ _TRUSTWORTHY_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 request_id: ContextVar[str] = ContextVar("request_id", default=NO_VALUE)
 user_id: ContextVar[str] = ContextVar("user_id", default=NO_VALUE)
+
+
+# Each address with a secret in it, and what is logged in its place; found alone or inside a
+# longer text ("Not Found: /forums/feed/….ics").
+_ADDRESS_ENDS = r"(?=[?#\s\"']|$)"
+SECRET_PATHS = (
+    (re.compile(r"(/forums/feed/)[^/?#\s]+(\.ics)" + _ADDRESS_ENDS), r"\1[token]\2"),
+    (re.compile(r"(/accounts/password/reset/key/)[^/?#\s]+(/)" + _ADDRESS_ENDS), r"\1[key]\2"),
+    (re.compile(r"(/accounts/confirm-email/)[^/?#\s]+(/)" + _ADDRESS_ENDS), r"\1[key]\2"),
+    (re.compile(r"(/notifications/unsubscribe/)[^/?#\s]+(/)" + _ADDRESS_ENDS), r"\1[token]\2"),
+)
+
+
+def without_secrets(text: str) -> str:
+    """A path, or any text naming one, as the logs keep it."""
+    for pattern, replacement in SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def logged_address(address: str) -> str:
+    """An address (a path, or a path and query string) as the logs keep it: without the
+    secret its path may carry, and with its query string (what was searched for) left out."""
+    path, _mark, query = address.partition("?")
+    return without_secrets(path) + ("?[query]" if query else "")
+
+
+class SecretsFilter(logging.Filter):
+    """Keeps out of a record what the logs leave out of an address: in its message and the
+    message's arguments ("Not Found: %s", gunicorn's "Error handling request %s"), and in
+    the path a security event names."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = without_secrets(record.msg)
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_logged(arg) for arg in record.args)
+        path = getattr(record, "path", None)
+        if isinstance(path, str):
+            record.path = logged_address(path)
+        return True
+
+
+def _logged(arg):
+    if not isinstance(arg, str):
+        return arg
+    return logged_address(arg) if arg.startswith("/") else without_secrets(arg)
 
 
 def incoming_request_id(header_value: str | None) -> str:

@@ -2,11 +2,14 @@
 
 Request bodies, cookies, local variables and user details are never sent, and every string
 left in an event goes through the privacy guard, which blanks what looks like client details
-and email addresses.
+and email addresses, and loses the secret an address may carry (a calendar feed's token, say)
+as the logs do.
 """
 
 import logging
 from typing import Any
+
+from .logs import without_secrets
 
 REDACTED = "[removed: {kind}]"
 
@@ -48,6 +51,7 @@ ENTRY_KEYS = frozenset(
 def scrub_text(text: str) -> str:
     from feedback.privacy import find_identifying_details
 
+    text = without_secrets(text)
     findings = find_identifying_details(text)
     if not findings:
         return text

@@ -1,16 +1,20 @@
 """The production-like stack is described by files no engine can run here; read them."""
 
 import datetime as dt
+import io
+import logging
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 import yaml
 from django.conf import settings
 from django.urls import reverse
 from gunicorn.config import Config
 
-from cop_portal.access_log import AccessLogger, without_secrets
+from cop_portal.access_log import AccessLogger
+from operations.logs import without_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -328,3 +332,49 @@ def test_gunicorns_access_log_line_holds_no_secret_query_or_referrer():
     assert "s3cret" not in shown
     assert "kinship" not in shown
     assert atoms["r"] == "GET /forums/feed/[token].ics HTTP/1.1"
+
+
+def console_lines(logger: logging.Logger):
+    """Where `logger`'s records go, drawn as the portal's console handler draws them."""
+    console = next(each for each in logging.getLogger().handlers if each.name == "console")
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(console.formatter)
+    for each in console.filters:
+        handler.addFilter(each)
+    logger.addHandler(handler)
+    return out, handler
+
+
+@pytest.mark.django_db
+def test_the_portals_log_of_a_failed_request_holds_no_secret_of_its_address(client):
+    path = reverse("forums:calendar-feed", args=["s3cretToken"])
+    out, handler = console_lines(logging.getLogger())
+    try:
+        response = client.get(path)
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+    assert response.status_code == 404
+    assert "Not Found: /forums/feed/[token].ics" in out.getvalue()
+    assert "s3cret" not in out.getvalue()
+
+
+def test_gunicorns_error_log_names_addresses_without_secrets_or_searches():
+    log = AccessLogger(Config())
+    path = reverse("forums:calendar-feed", args=["s3cretToken"])
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    log.error_log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError("the application failed")
+        except RuntimeError:
+            # As gunicorn's worker reports a request that raised.
+            log.exception("Error handling request %s", f"{path}?q=kinship")
+    finally:
+        log.error_log.removeHandler(handler)
+
+    assert "Error handling request /forums/feed/[token].ics?[query]" in out.getvalue()
+    assert "s3cret" not in out.getvalue()
+    assert "kinship" not in out.getvalue()

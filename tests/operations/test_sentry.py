@@ -27,7 +27,12 @@ def _failing_view(request):
     raise RuntimeError(IDENTIFYING)
 
 
-urlpatterns = [path("failing/", _failing_view), *portal_urlpatterns]
+urlpatterns = [
+    path("failing/", _failing_view),
+    # A calendar feed's address, whose token lets anyone holding it read the feed.
+    path("forums/feed/<str:token>.ics", _failing_view),
+    *portal_urlpatterns,
+]
 
 
 @shared_task(name="tests.operations.fail_with_details")
@@ -107,6 +112,21 @@ def test_view_error_is_captured_with_client_details_removed(sentry_server, membe
     assert "user" not in event
     assert "cookie" not in {name.lower() for name in event["request"].get("headers", {})}
     assert event["environment"] == "test"
+
+
+def test_an_error_at_an_address_holding_a_secret_is_sent_without_the_secret(
+    sentry_server, settings
+):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/forums/feed/s3cretToken.ics")
+
+    assert response.status_code == 500
+    [event] = received_events(sentry_server)
+    sent = json.dumps(event)
+    assert "/forums/feed/[token].ics" in sent
+    assert "s3cret" not in sent
 
 
 def test_an_event_keeps_its_own_times_ids_and_runtime(sentry_server, member, settings):
