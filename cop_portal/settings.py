@@ -535,6 +535,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.2,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# No task runs for ever: one held up (a mail server or a lock that never answers) is told to
+# stop after CELERY_TASK_SOFT_TIME_LIMIT seconds and killed a minute later, and its worker
+# takes the next message. Sweeps run again on the beat; a digest run stops itself after
+# DIGEST_RUN_SECONDS and a new run goes on; exports have limits of their own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+DIGEST_RUN_SECONDS = env.int(
+    "DIGEST_RUN_SECONDS", default=max(CELERY_TASK_SOFT_TIME_LIMIT - 120, 60)
+)
 # Registers and reports take seconds to minutes to prepare: given a queue of their own (and a
 # worker for it: `celery -A cop_portal worker -Q exports`), they never wait in front of emails.
 CELERY_EXPORTS_QUEUE = env.str("CELERY_EXPORTS_QUEUE", default="")

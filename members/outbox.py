@@ -9,6 +9,7 @@ one email per person, under the same locks; every email carries a one-click unsu
 import datetime as dt
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -294,13 +295,27 @@ def _send_digest(recipient_id: int, delivery: str) -> bool:
     return True
 
 
-def send_digests(delivery: str) -> int:
-    """Email each person owed a digest of this delivery one email listing every notice owed;
-    returns how many emails went. Two runs at once send each notice once."""
+@dataclass(frozen=True)
+class DigestRun:
+    sent: int
+    # False when the run stopped for time with people still owed a digest.
+    finished: bool
+
+
+def send_digests(delivery: str, *, seconds: float | None = None) -> DigestRun:
+    """Email each person owed a digest of this delivery one email listing every notice owed.
+    Two runs at once send each notice once. Given `seconds`, stops starting digests once
+    they have passed (after one at least), leaving the rest owed for a run that goes on."""
     recipient_ids = (
         _owed_digest(delivery)
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    return sum(_send_digest(recipient_id, delivery) for recipient_id in list(recipient_ids))
+    until = None if seconds is None else time.monotonic() + seconds
+    sent = 0
+    for tried, recipient_id in enumerate(list(recipient_ids)):
+        if until is not None and tried and time.monotonic() >= until:
+            return DigestRun(sent, finished=False)
+        sent += _send_digest(recipient_id, delivery)
+    return DigestRun(sent, finished=True)

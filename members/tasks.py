@@ -1,6 +1,7 @@
 import logging
 
 from celery import Task, shared_task
+from django.conf import settings
 
 from . import outbox
 from .choices import Delivery
@@ -41,18 +42,27 @@ def send_unsent_notifications() -> int:
     return outbox.send_due()
 
 
-@shared_task(name="members.send_daily_digests")
-def send_daily_digests() -> int:
+@shared_task(name="members.send_daily_digests", bind=True)
+def send_daily_digests(self: Task) -> int:
     """Email each person who chose a daily digest one email of what is owed; a second run, or
     two at once, sends nothing more."""
-    return outbox.send_digests(Delivery.DAILY)
+    return _send_digests(self, Delivery.DAILY)
 
 
-@shared_task(name="members.send_weekly_digests")
-def send_weekly_digests() -> int:
+@shared_task(name="members.send_weekly_digests", bind=True)
+def send_weekly_digests(self: Task) -> int:
     """Email each person who chose a weekly digest one email of what is owed; a second run, or
     two at once, sends nothing more."""
-    return outbox.send_digests(Delivery.WEEKLY)
+    return _send_digests(self, Delivery.WEEKLY)
+
+
+def _send_digests(task: Task, delivery: str) -> int:
+    # A run stops well within the tasks' time limit and a new run goes on with whoever is
+    # still owed a digest: cut short by the limit, the rest would wait for the next day or week.
+    run = outbox.send_digests(delivery, seconds=settings.DIGEST_RUN_SECONDS)
+    if not run.finished:
+        enqueue(task)
+    return run.sent
 
 
 @shared_task(name="members.prune_personal_data")

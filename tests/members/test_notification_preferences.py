@@ -221,6 +221,43 @@ def test_send_daily_digests_run_twice_sends_one_email(member, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+@pytest.mark.django_db
+def test_send_digests_out_of_time_sends_one_and_leaves_the_rest_owed(mailoutbox):
+    people = UserFactory.create_batch(3)
+    for person in people:
+        NotificationPreferenceFactory(user=person, kind=NotificationKind.MEETING)
+    notify_many(people, subject="Agenda: March", kind=NotificationKind.MEETING)
+
+    run = outbox.send_digests(Delivery.DAILY, seconds=0)
+
+    assert run == outbox.DigestRun(sent=1, finished=False)
+    assert [m.to for m in mailoutbox] == [[people[0].email]]
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_send_daily_digests_that_run_out_of_time_go_on_until_everyone_has_one(mailoutbox, settings):
+    settings.DIGEST_RUN_SECONDS = 0
+    people = UserFactory.create_batch(3)
+    for person in people:
+        NotificationPreferenceFactory(user=person, kind=NotificationKind.MEETING)
+    notify_many(people, subject="Agenda: March", kind=NotificationKind.MEETING)
+    notify_many(people, subject="Minutes: February", kind=NotificationKind.MEETING)
+
+    send_daily_digests()
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_every_task_has_a_time_limit_and_digests_stop_within_it(settings):
+    from cop_portal.celery import app
+
+    assert app.conf.task_soft_time_limit == settings.CELERY_TASK_SOFT_TIME_LIMIT == 600
+    assert app.conf.task_time_limit == 660
+    assert app.conf.task_soft_time_limit > settings.DIGEST_RUN_SECONDS
+
+
 def test_send_daily_digests_leaves_weekly_notices_for_the_weekly_digest(member, mailoutbox):
     NotificationPreferenceFactory(
         user=member, kind=NotificationKind.RESPONSE, delivery=Delivery.WEEKLY
