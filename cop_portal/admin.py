@@ -74,6 +74,15 @@ class ReadHere(MadeInThePortal):
         return False
 
 
+class KeptForTheRecord:
+    """Rows an issue's status and path are read from: removing one in the admin would leave
+    them untrue (an issue "responded" with no response, "on an agenda" with no stay). They
+    go only with their issue."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     """A list of a table that grows with the years: newest first by its key (the primary
     key's index), counted only as far as its pages reach, never counted whole beside a

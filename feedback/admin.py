@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cop_portal.admin import (
+    KeptForTheRecord,
     LargeTableAdmin,
     MadeInThePortal,
     ReadHere,
@@ -124,7 +125,7 @@ class IssueEventAdmin(ByIssueReference, LargeTableAdmin, AuditTrailAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadHere, ByIssueReference, LargeTableAdmin):
+class ReferralAdmin(KeptForTheRecord, ReadHere, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "forum", "purpose", "outcome", "entered_at", "left_at"]
     list_filter = ["purpose", "outcome", "forum"]
     list_select_related = ["issue", "forum"]
@@ -148,7 +149,7 @@ class ResponseAdminForm(forms.ModelForm):
 
 
 @admin.register(Response)
-class ResponseAdmin(MadeInThePortal, ByIssueReference, LargeTableAdmin):
+class ResponseAdmin(KeptForTheRecord, MadeInThePortal, ByIssueReference, LargeTableAdmin):
     list_display = ["issue", "owner", "due_date", "scope", "created_at"]
     list_select_related = ["issue", "owner"]
     # Recorded for an issue in the portal; here an administrator corrects its dates or scope

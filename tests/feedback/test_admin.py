@@ -4,10 +4,15 @@ import pytest
 from django.urls import reverse
 
 from feedback.choices import DeliveryStatus, EventKind
-from feedback.models import IssueEvent
+from feedback.models import IssueEvent, Referral, Response
 from forums.models import ForumEvent
 from members.models import Notification
-from tests.factories.feedback import IssueEventFactory, PracticeIssueFactory, ResponseFactory
+from tests.factories.feedback import (
+    IssueEventFactory,
+    PracticeIssueFactory,
+    ReferralFactory,
+    ResponseFactory,
+)
 from tests.factories.members import UserFactory
 
 
@@ -54,6 +59,20 @@ def test_issue_admin_reads_an_issue_but_saves_nothing_over_it(admin_client):
     assert view.status_code == 200
     assert "Intake forms repeat the same questions" in view.content.decode()
     assert save.status_code == 403
+
+
+def test_a_response_and_an_issues_stays_are_not_deleted_apart_from_their_issue(admin_client):
+    response = ResponseFactory()
+    stay = ReferralFactory()
+
+    refused = [
+        admin_client.post(reverse(f"admin:feedback_{name}_delete", args=[row.pk]), {"post": "yes"})
+        for name, row in (("response", response), ("referral", stay))
+    ]
+
+    assert [each.status_code for each in refused] == [403, 403]
+    assert Response.objects.filter(pk=response.pk).exists()
+    assert Referral.objects.filter(pk=stay.pk).exists()
 
 
 def test_a_responses_decision_and_delivery_change_only_in_the_portal(admin_client):
