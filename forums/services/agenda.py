@@ -221,16 +221,19 @@ def remove_agenda_item(item: AgendaItem, *, by) -> None:
 
 
 def holds_a_record(item: AgendaItem) -> bool:
-    """Whether removing the item would lose part of its meeting's record: its notes, a
-    decision or action recorded on it, or what another app brought with it (an issue's stay,
-    a consultation: the one row holding the item)."""
+    """Whether removing the item would lose part of its meeting's record: what was recorded
+    on it (`holds_minutes`), or what another app brought with it (an issue's stay, a
+    consultation: the one row holding the item)."""
+    return holds_minutes(item) or brought_by_another_app(item)
+
+
+def holds_minutes(item: AgendaItem) -> bool:
+    """Whether notes, a decision or an action were recorded on the item."""
     if AgendaItem.objects.filter(pk=item.pk).exclude(notes="").exists():
         return True
     if Decision.objects.filter(agenda_item=item).exists():
         return True
-    if ActionItem.objects.filter(agenda_item=item).exists():
-        return True
-    return brought_by_another_app(item)
+    return ActionItem.objects.filter(agenda_item=item).exists()
 
 
 def brought_by_another_app(item: AgendaItem) -> bool:
@@ -383,6 +386,19 @@ def relocate_agenda_item(item: AgendaItem, *, meeting: Meeting, by) -> AgendaIte
     """Take an item off its agenda and add it, as it was, at the end of a later open
     meeting of the same forum; the facilitators hear if that meeting now runs over."""
     refuse_unless_later(item, meeting)
+    # The earlier meeting is locked before the later one, as carrying an item over and
+    # matters arising lock them: the other way round, the two waited on each other.
+    source = Meeting.objects.select_for_update(of=("self",)).get(pk=item.meeting_id)
+    # What was recorded on the item at the meeting stays there: the copy would not take it.
+    if source.has_started and holds_minutes(item):
+        raise ForumActionRefused(
+            gettext(
+                "Notes, a decision or an action were recorded on “%(title)s” at this meeting, "
+                "so it stays on its agenda as the record. To take it up again, carry it over "
+                "to the next meeting, or add it to the later meeting's agenda."
+            )
+            % {"title": item.title}
+        )
     moved = add_agenda_item(
         meeting,
         by=by,

@@ -120,6 +120,33 @@ def test_moving_an_item_to_a_later_meeting_waits_for_the_issue_before_its_stay(l
     assert [type(o) for o in outcome] == [Referral]
 
 
+def test_moving_an_item_takes_its_own_meeting_before_the_later_one_as_carrying_over_does(loop):
+    """Carrying an item over and matters arising lock a meeting, then the next one; moving an
+    item to a later meeting does too, so a move during the meeting waits for a colleague
+    recording an action there instead of deadlocking with them."""
+    issue = raise_at_cfsn(loop)
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    referral = issue.referrals.get()
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        start=loop.cfsn_meeting.start + dt.timedelta(days=28),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=28),
+    )
+
+    with loop.at(loop.cfsn_meeting, minutes=60):
+        later_free, outcome = while_locked(
+            lambda: Meeting.objects.select_for_update().get(pk=loop.cfsn_meeting.pk),
+            lambda: placement.move_to_later_meeting(
+                referral.agenda_item, meeting=later, by=loop.cfsn_facilitator
+            ),
+            lambda: is_free(later),
+        )
+
+    assert later_free is True
+    assert [type(o) for o in outcome] == [Referral]
+    assert Referral.objects.get(pk=referral.pk).agenda_item.meeting == later
+
+
 def test_answers_recorded_while_the_consultation_closes_wait_and_are_refused(loop):
     consultation = consultations.open_consultation(
         loop.statewide,

@@ -12,8 +12,11 @@ from feedback.services import routing
 from feedback.services.placement import move_to_later_meeting
 from feedback.tasks import place_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
-from forums.models import AgendaItem, ForumAgendaDefault
+from forums.exceptions import ForumActionRefused
+from forums.models import AgendaItem, Decision, ForumAgendaDefault
+from forums.services import agenda as forum_agenda
 from forums.services.agenda import remove_agenda_item
+from forums.services.minutes import add_action_item, record_minutes
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import AgendaItemFactory, MeetingFactory, MembershipFactory
@@ -220,6 +223,68 @@ def test_move_to_later_meeting_moves_referral_and_removes_old_item(loop):
     assert event.note.startswith(f"Moved from {loop.cfsn_meeting.title}")
     issue.refresh_from_db()
     assert issue.status == IssueStatus.ON_AGENDA
+
+
+def test_move_to_later_meeting_during_the_meeting_after_minutes_were_taken_is_refused(loop):
+    issue = _placed(loop)
+    item = _item(issue)
+    later = _later(loop.cfsn_meeting, days=28)
+    with loop.at(loop.cfsn_meeting, minutes=60):
+        record_minutes(
+            loop.cfsn_meeting,
+            by=loop.cfsn_facilitator,
+            notes={item.pk: "Three agencies agreed to share their intake forms."},
+            decisions={item.pk: "Trial a shared form."},
+        )
+        action = add_action_item(
+            loop.cfsn_meeting,
+            by=loop.cfsn_facilitator,
+            title="Draft the shared form",
+            owner=loop.cfsn_facilitator,
+            due_date=timezone.localdate() + dt.timedelta(days=20),
+            agenda_item=item,
+        )
+
+        with pytest.raises(TransitionNotAllowed, match="stays on its agenda as the record"):
+            move_to_later_meeting(item, meeting=later, by=loop.cfsn_facilitator)
+
+    kept = AgendaItem.objects.get(pk=item.pk)
+    assert kept.notes == "Three agencies agreed to share their intake forms."
+    assert Decision.objects.get(meeting=loop.cfsn_meeting).agenda_item == kept
+    action.refresh_from_db()
+    assert action.agenda_item == kept
+    assert _item(issue) == kept
+    assert not AgendaItem.objects.filter(meeting=later, title=item.title).exists()
+
+
+def test_move_to_later_meeting_during_the_meeting_an_item_not_reached_moves(loop):
+    issue = _placed(loop)
+    item = _item(issue)
+    later = _later(loop.cfsn_meeting, days=28)
+
+    with loop.at(loop.cfsn_meeting, minutes=60):
+        move_to_later_meeting(item, meeting=later, by=loop.cfsn_facilitator)
+
+    assert _item(issue).meeting == later
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_forums_move_during_the_meeting_keeps_an_item_with_notes_on_its_agenda(loop):
+    item = AgendaItemFactory(meeting=loop.cfsn_meeting, title="Local services update")
+    later = _later(loop.cfsn_meeting, days=28)
+    with loop.at(loop.cfsn_meeting, minutes=60):
+        record_minutes(
+            loop.cfsn_meeting,
+            by=loop.cfsn_facilitator,
+            notes={item.pk: "Two new family support services opened."},
+            decisions={},
+        )
+
+        with pytest.raises(ForumActionRefused, match="stays on its agenda as the record"):
+            forum_agenda.move_to_later_meeting(item, meeting=later, by=loop.cfsn_facilitator)
+
+    assert AgendaItem.objects.get(pk=item.pk).notes == "Two new family support services opened."
+    assert not AgendaItem.objects.filter(meeting=later).exists()
 
 
 @pytest.mark.parametrize("target", ["earlier", "other_forum", "draft", "started"])
