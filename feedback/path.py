@@ -17,6 +17,9 @@ from .models import PracticeIssue, Referral
 # Ends of an issue that leave the rest of the loop untravelled.
 ENDED_BEFORE_THE_TOP = (IssueStatus.RESOLVED, IssueStatus.DECLINED, IssueStatus.MERGED)
 
+# The step of the loop each tier's stays are drawn at.
+TIER_STEPS = {Tier.REGIONAL: 0, Tier.STATEWIDE: 1, Tier.STRATEGIC: 2}
+
 DONE, CURRENT, UPCOMING, NOT_NEEDED = "done", "current", "upcoming", "not_needed"
 STATE_LABELS = {
     DONE: _("Done"),
@@ -68,9 +71,12 @@ def loop_steps(issue: PracticeIssue, referrals: list[Referral]) -> list[Step]:
                 by_step[3].append(referral)
         else:
             tier = referral.forum.tier
-            by_step[{Tier.REGIONAL: 0, Tier.STATEWIDE: 1, Tier.STRATEGIC: 2}[tier]].append(referral)
+            by_step[TIER_STEPS[tier]].append(referral)
+    # An issue raised above the CFSNs (at the State-wide Forum, say) begins at its forum's
+    # step: the steps below it are not part of its loop.
+    begins_at = TIER_STEPS[issue.origin_forum.tier]
     names = [
-        issue.origin_forum.name,
+        issue.origin_forum.name if begins_at == 0 else gettext("Regional CFSN"),
         gettext("State-wide Practitioner Forum"),
         gettext("Strategic Leadership Forum"),
         gettext("Back to %(forum)s") % {"forum": issue.origin_forum.name},
@@ -80,7 +86,12 @@ def loop_steps(issue: PracticeIssue, referrals: list[Referral]) -> list[Step]:
     for index, name in enumerate(names):
         if by_step[index]:
             state, detail = _stay(by_step[index])
-        elif issue.is_draft and index == 0:
+        elif index < begins_at:
+            state, detail = (
+                NOT_NEEDED,
+                gettext("Raised at %(forum)s") % {"forum": issue.origin_forum.name},
+            )
+        elif issue.is_draft and index == begins_at:
             state, detail = UPCOMING, gettext("Not raised yet: a draft")
         elif finished_early:
             state, detail = NOT_NEEDED, _before_this_step(issue)

@@ -2,6 +2,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from forums.choices import ForumEventKind, Tier
@@ -113,7 +114,11 @@ def respond(
     if scope == ResponseScope.ALL_CFSNS:
         # In key order, as every service that places items on several forums' meetings
         # locks them, so that two such services wait for each other instead of deadlocking.
-        forums = list(Forum.objects.filter(tier=Tier.REGIONAL).order_by("pk"))
+        # An issue raised above the CFSNs goes back to its own forum too: the loop closes
+        # when the forum it began at has reflected on the response.
+        forums = list(
+            Forum.objects.filter(Q(tier=Tier.REGIONAL) | Q(pk=issue.origin_forum_id)).order_by("pk")
+        )
     else:
         forums = [issue.origin_forum]
     placed = []

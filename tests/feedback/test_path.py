@@ -61,6 +61,33 @@ def test_issue_resolved_at_its_cfsn_needs_no_later_step():
     ]
 
 
+def test_issue_raised_at_the_state_wide_forum_begins_there_and_closes_back_there():
+    statewide = StatewideForumFactory()
+    issue = PracticeIssueFactory(origin_forum=statewide, referral=False, status=IssueStatus.CLOSED)
+    _stay(issue, statewide, days=(0, 20), outcome=Outcome.ESCALATED)
+    _stay(issue, StrategicForumFactory(), days=(20, 40), outcome=Outcome.RESPONDED)
+    _stay(
+        issue, statewide, days=(40, 60), outcome=Outcome.DISCUSSED, purpose=ReferralPurpose.REFLECT
+    )
+
+    states = [(name, state, detail) for name, state, detail in steps_of(issue)][:4]
+
+    assert states == [
+        ("Regional CFSN", "not_needed", "Raised at State-wide Practitioner Forum"),
+        (
+            "State-wide Practitioner Forum",
+            "done",
+            "2 Mar 2026 to 22 Mar 2026: escalated to the next tier",
+        ),
+        ("Strategic Leadership Forum", "done", "22 Mar 2026 to 11 Apr 2026: response recorded"),
+        (
+            "Back to State-wide Practitioner Forum",
+            "done",
+            "11 Apr 2026 to 1 May 2026: response discussed",
+        ),
+    ]
+
+
 def test_delivered_response_completes_every_step():
     cfsn = ForumFactory(name="Northern CFSN")
     issue = PracticeIssueFactory(origin_forum=cfsn, referral=False, status=IssueStatus.CLOSED)

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from feedback.choices import EventKind, IssueStatus, Outcome, ResponseScope
+from feedback.choices import EventKind, IssueStatus, Outcome, ReferralPurpose, ResponseScope
 from feedback.exceptions import IdentifyingDetailsFound, TransitionNotAllowed
 from feedback.models import Endorsement, IssueEvent, PracticeIssue, Referral, Response, Watch
 from feedback.services import issues as issue_services
@@ -980,3 +980,26 @@ def test_respond_out_of_session_is_labelled_and_its_action_belongs_to_no_meeting
     assert event.out_of_session is True
     assert f"Out-of-session decision. Reason: {REASON}" in event.note
     assert issue.referrals.get(forum=loop.strategic).out_of_session is True
+
+
+def test_respond_to_every_cfsn_on_an_issue_raised_at_the_state_wide_forum_closes_back_there(loop):
+    issue = raise_at_cfsn(loop, forum=loop.statewide)
+    routing.place_on_agenda(issue, meeting=loop.statewide_meeting, by=loop.statewide_facilitator)
+    escalate_at(PracticeIssue.objects.get(pk=issue.pk), by=loop.statewide_facilitator)
+    respond_at_meeting(loop, PracticeIssue.objects.get(pk=issue.pk), scope=ResponseScope.ALL_CFSNS)
+    reflections = Referral.objects.filter(issue=issue, purpose=ReferralPurpose.REFLECT)
+    assert {r.forum for r in reflections} == {loop.cfsn, loop.other_cfsn, loop.statewide}
+    later = loop.strategic_meeting.start + dt.timedelta(days=10)
+    for forum in (loop.cfsn, loop.other_cfsn, loop.statewide):
+        meeting = MeetingFactory(forum=forum, start=later, end=later + dt.timedelta(hours=2))
+        with time_machine.travel(loop.strategic_meeting.start + dt.timedelta(days=1), tick=False):
+            routing.place_waiting_referrals(meeting)
+
+    for reflection in reflections.select_related("agenda_item__meeting"):
+        item = reflection.agenda_item
+        with time_machine.travel(item.meeting.start + dt.timedelta(minutes=5), tick=False):
+            routing.mark_discussed(item, by=loop.statewide_facilitator, note="Discussed.")
+
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.CLOSED
+    assert issue.events.latest("id").forum == loop.statewide
