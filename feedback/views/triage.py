@@ -222,6 +222,16 @@ class UnmergeView(IssuePermissionMixin, FormView):
     form_class = forms.Form
     template_name = "feedback/unmerge_form.html"
 
+    def get_context_data(self, **kwargs):
+        # Who runs the primary's forum may undo the merge of a restricted duplicate they
+        # may not read: it is named by its reference alone, as on the primary's page.
+        readable = self.request.user.has_perm("feedback.view_issue", self.issue)
+        return super().get_context_data(
+            shows_title=readable or not self.issue.restricted,
+            back_to=self.issue if readable else self.issue.merged_into,
+            **kwargs,
+        )
+
     def form_valid(self, form):
         into = self.issue.merged_into
         try:
@@ -237,7 +247,8 @@ class UnmergeView(IssuePermissionMixin, FormView):
             )
             % {"reference": self.issue.reference, "into": into.reference},
         )
-        return redirect(self.issue)
+        readable = self.request.user.has_perm("feedback.view_issue", self.issue)
+        return redirect(self.issue if readable else into)
 
 
 class RequestInformationView(TriageActionMixin, FormView):

@@ -487,3 +487,28 @@ def test_merged_issue_page_links_to_a_primary_the_reader_may_see(client, loop, p
         f'Merged into <a class="alert-link" href="{primary.get_absolute_url()}">'
         f"{primary.reference}: Intake forms repeat</a>." in page
     )
+
+
+def test_unmerge_of_a_restricted_duplicate_names_it_only_by_reference_to_one_who_may_not_read_it(
+    client, loop
+):
+    primary = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    duplicate = PracticeIssueFactory(
+        origin_forum=loop.other_cfsn, title="Zebrafinch family backlog", restricted=True
+    )
+    routing.merge_issues(duplicate, into=primary, by=UserFactory(is_superuser=True))
+    duplicate.refresh_from_db()
+    assert not loop.cfsn_facilitator.has_perm("feedback.view_issue", duplicate)
+    client.force_login(loop.cfsn_facilitator)
+    url = reverse("feedback:issue-unmerge", args=[duplicate.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, follow=True)
+
+    assert "Zebrafinch" not in page
+    assert f"Undo the merge of {duplicate.reference}</h1>" in page
+    assert f'href="{primary.get_absolute_url()}">Back to the issue' in page
+    assert response.redirect_chain == [(primary.get_absolute_url(), 302)]
+    assert "Zebrafinch" not in response.content.decode()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
