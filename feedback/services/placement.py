@@ -11,7 +11,7 @@ from ..choices import EventKind
 from ..exceptions import TransitionNotAllowed
 from ..models import Referral
 from .common import log_event, tell_watchers
-from .routing import _when, locked_referral_on
+from .routing import _when, locked_referral_on, meeting_as_told
 
 
 @transaction.atomic
@@ -40,8 +40,8 @@ def move_to_later_meeting(agenda_item: AgendaItem, *, meeting: Meeting, by) -> R
         to_status=issue.status,
         forum=referral.forum,
         agenda_item=new,
-        note=gettext("Moved from %(old)s, %(old_when)s, to %(where)s.")
-        % {"old": old.meeting.title, "old_when": _when(old.meeting), "where": where},
+        note=gettext("Moved from %(old)s to %(where)s.")
+        % {"old": meeting_as_told(old.meeting), "where": where},
     )
     tell_watchers(
         issue,

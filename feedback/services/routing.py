@@ -765,22 +765,31 @@ def take_off_agenda(agenda_item: AgendaItem, *, by) -> PracticeIssue | None:
     except TransitionNotAllowed:
         return None
     issue, meeting = referral.issue, agenda_item.meeting
-    said = {"meeting": meeting.title, "when": _when(meeting), "forum": referral.forum.name}
+    said = {"meeting": meeting_as_told(meeting), "forum": referral.forum.name}
     route_referral(
         referral,
         None,
         by=by,
-        note=gettext(
-            "Taken off the agenda of %(meeting)s, %(when)s; it waits in the queue of %(forum)s."
-        )
+        note=gettext("Taken off the agenda of %(meeting)s; it waits in the queue of %(forum)s.")
         % said,
     )
     tell_watchers(
         issue,
-        subject=gettext("Taken off the agenda of %(meeting)s") % said,
+        subject=gettext("Taken off the agenda of %(meeting)s")
+        % {"meeting": meeting_as_told(meeting, when=False)},
         body=gettext("It waits in the queue of %(forum)s for its next meeting.") % said,
     )
     return issue
+
+
+def meeting_as_told(meeting: Meeting, *, when: bool = True) -> str:
+    """A meeting as an issue's timeline and notices name it, with its date when `when`: a
+    draft one is for those who run its forum, and is not named."""
+    if meeting.status == MeetingStatus.DRAFT:
+        return gettext("a meeting of %(forum)s being prepared") % {"forum": meeting.forum.name}
+    if not when:
+        return meeting.title
+    return gettext("%(meeting)s, %(when)s") % {"meeting": meeting.title, "when": _when(meeting)}
 
 
 @transaction.atomic

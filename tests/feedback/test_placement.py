@@ -644,3 +644,49 @@ def test_placing_on_a_meeting_cancelled_since_the_form_was_drawn_says_so(loop):
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED
     assert not AgendaItem.objects.filter(meeting=loop.cfsn_meeting).exists()
+
+
+# --- A meeting being prepared is not named to those who do not run its forum -------------
+
+
+@pytest.fixture
+def on_a_draft(loop):
+    soon = timezone.now() + dt.timedelta(days=2)
+    draft = MeetingFactory(
+        forum=loop.cfsn,
+        status=MeetingStatus.DRAFT,
+        title="Planning day for the new service",
+        start=soon,
+        end=soon + dt.timedelta(hours=2),
+    )
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, raised_by=loop.practitioner)
+    routing.place_on_agenda(issue, meeting=draft, by=loop.cfsn_facilitator)
+    issue_services.set_watching(issue, by=loop.practitioner, watching=True)
+    return draft, issue
+
+
+def _what_the_submitter_reads(client, loop, issue) -> str:
+    client.force_login(loop.practitioner)
+    page = client.get(reverse("feedback:issue-detail", args=[issue.pk])).content.decode()
+    notices = Notification.objects.filter(recipient=loop.practitioner)
+    return page + " ".join(f"{n.subject} {n.body}" for n in notices)
+
+
+def test_taking_an_issue_off_a_draft_agenda_does_not_name_the_draft(client, loop, on_a_draft):
+    _draft, issue = on_a_draft
+
+    remove_agenda_item(_item(issue), by=loop.cfsn_facilitator)
+
+    read = _what_the_submitter_reads(client, loop, issue)
+    assert "Planning day" not in read
+    assert "Taken off the agenda of a meeting of Northern CFSN being prepared" in read
+
+
+def test_moving_an_issue_from_a_draft_agenda_does_not_name_the_draft(client, loop, on_a_draft):
+    draft, issue = on_a_draft
+
+    move_to_later_meeting(_item(issue), meeting=_later(draft), by=loop.cfsn_facilitator)
+
+    read = _what_the_submitter_reads(client, loop, issue)
+    assert "Planning day" not in read
+    assert "Moved from a meeting of Northern CFSN being prepared to " in read
