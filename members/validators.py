@@ -1,3 +1,5 @@
+from urllib.parse import unquote, unquote_plus, urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
@@ -48,3 +50,22 @@ def no_contact_details(value: str) -> None:
     """The privacy guard for a field that names a member or guest on purpose (a presenter):
     their name may stand, but no email, phone number, address or other identifying detail."""
     no_identifying_details(value, names_allowed=True)
+
+
+def link_text(url: str) -> str:
+    """The parts of a link that carry what someone typed or copied, decoded, for the privacy
+    guard: its query string and fragment. Its path is left out, where document ids would
+    read as ID numbers."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        # Not a link anyone could follow: all of it is read.
+        return url
+    query = " ".join(unquote_plus(pair) for pair in parts.query.split("&"))
+    return " ".join(part for part in (query, unquote(parts.fragment)) if part.strip())
+
+
+def no_identifying_details_in_link(url: str) -> None:
+    """The privacy guard for a link: what was typed or copied after its address (its query
+    and fragment) may be about a client."""
+    no_identifying_details(link_text(url))

@@ -14,13 +14,13 @@ from members.fields import (
     SingleLineCharField,
 )
 from members.models import PracticeArea, User
-from members.validators import no_identifying_details
+from members.validators import no_identifying_details, no_identifying_details_in_link
 
 from .choices import GuidanceStatus, GuidanceType
 from .exceptions import GuidanceRefused
 from .models import GuidanceItem
 from .selectors import citable_guidance
-from .services import allowed_extensions, link_text, upload_problem
+from .services import allowed_extensions, upload_problem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A new item is reviewed a year after it is published unless its owner says otherwise.
@@ -110,8 +110,7 @@ class GuidanceForm(forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        # What was typed after the address (query and fragment) may be about a client.
-        no_identifying_details(link_text(url))
+        no_identifying_details_in_link(url)
         return url
 
     def clean_file(self):

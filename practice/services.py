@@ -4,7 +4,6 @@ GuidanceEvent and telling people after commit."""
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import unquote, unquote_plus, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from members.files import file_type_problem
 from members.models import User
 from members.selectors import administrators
 from members.services import notify, notify_many
-from members.validators import no_identifying_details
+from members.validators import link_text, no_identifying_details
 
 from .choices import GuidanceEventKind, GuidanceStatus
 from .exceptions import GuidanceRefused
@@ -47,19 +46,6 @@ def upload_problem(upload: UploadedFile) -> str | None:
             "limit": limit,
         }
     return file_type_problem(upload, extension)
-
-
-def link_text(url: str) -> str:
-    """The parts of a link that carry what someone typed or copied, decoded, for the privacy
-    guard: its query string and fragment. Its path is left out, where document ids would
-    read as ID numbers."""
-    try:
-        parts = urlsplit(url or "")
-    except ValueError:
-        # Not a link anyone could follow: all of it is read.
-        return url
-    query = " ".join(unquote_plus(pair) for pair in parts.query.split("&"))
-    return " ".join(part for part in (query, unquote(parts.fragment)) if part.strip())
 
 
 def _guard(**texts: str) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.fields import ModelMultipleChoiceField, SingleLineCharField
 from members.files import file_type_problem
 from members.models import PracticeArea
-from members.validators import no_identifying_details
+from members.validators import no_identifying_details, no_identifying_details_in_link
 
 
 def allowed_extensions() -> list[str]:
@@ -28,6 +28,7 @@ class ResourceForm(forms.Form):
         max_length=500,
         assume_scheme="https",
         help_text=_("The address of a web page or document. Leave empty to upload a file."),
+        validators=[no_identifying_details_in_link],
     )
     file = forms.FileField(label=_("File"), required=False)
     practice_areas = ModelMultipleChoiceField(

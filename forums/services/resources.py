@@ -1,11 +1,13 @@
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext
 
 from members.files import file_type_problem
+from members.validators import no_identifying_details, no_identifying_details_in_link
 
 from ..choices import ForumEventKind, MeetingStatus, ResourceKind
 from ..exceptions import ForumActionRefused
@@ -26,7 +28,13 @@ def add_resource(
 ) -> Resource:
     """Attach a link or an uploaded file to a forum, or to one of its meetings.
 
-    A file must hold what its extension says, whatever form it came through."""
+    A file must hold what its extension says, whatever form it came through, and neither its
+    title nor its link may carry identifying client information."""
+    try:
+        no_identifying_details(title)
+        no_identifying_details_in_link(url)
+    except ValidationError as found:
+        raise ForumActionRefused(" ".join(found.messages)) from found
     if bool(url) == bool(file):
         raise ForumActionRefused(gettext("A resource is either a link or a file."))
     if file and (problem := file_type_problem(file, Path(file.name).suffix.lower().lstrip("."))):

@@ -119,6 +119,38 @@ def test_resource_add_view_without_link_or_file_asks_for_one(facilitator_client,
     assert response.context["form"].errors["url"] == ["Give a link, or choose a file to upload."]
 
 
+CLIENT_LINK = "https://records.example.org/case?client=Jane+Citizen&phone=0412+345+678"
+
+
+def test_resource_add_view_link_carrying_client_details_is_refused_beside_it(
+    facilitator_client, meeting
+):
+    response = facilitator_client.post(
+        reverse("forums:resource-add", kwargs={"slug": meeting.forum.slug}),
+        {"title": "Case notes", "url": CLIENT_LINK},
+    )
+
+    [error] = response.context["form"].errors["url"]
+    assert "a phone number “0412 345 678”" in error
+    assert response.context["form"]["url"].value() == CLIENT_LINK
+    assert not Resource.objects.exists()
+
+
+def test_add_resource_refuses_client_details_in_its_link_whatever_form_sent_it(meeting, member):
+    with pytest.raises(ForumActionRefused, match="identifying client information"):
+        add_resource(meeting.forum, by=member, title="Case notes", url=CLIENT_LINK)
+
+    assert not Resource.objects.exists()
+
+
+def test_add_resource_link_whose_path_holds_a_document_number_is_taken(meeting, member):
+    resource = add_resource(
+        meeting.forum, by=member, title="Guide", url="https://example.org/docs/0412345678.pdf"
+    )
+
+    assert resource.url == "https://example.org/docs/0412345678.pdf"
+
+
 def test_resource_add_view_adds_forum_link(facilitator_client, meeting):
     response = facilitator_client.post(
         reverse("forums:resource-add", kwargs={"slug": meeting.forum.slug}),
