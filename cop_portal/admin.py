@@ -74,6 +74,21 @@ class ReadHere(MadeInThePortal):
         return False
 
 
+class GuardedText:
+    """Text people read in the portal, changed here: each field named in `guarded` is read
+    by the same check of the privacy guard as in the portal's form, and refused beside the
+    field with what was found."""
+
+    guarded: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        check = self.guarded.get(db_field.name)
+        if field is not None and check is not None:
+            field.validators = [*field.validators, check]
+        return field
+
+
 class KeptForTheRecord:
     """Rows an issue's status and path are read from: removing one in the admin would leave
     them untrue (an issue "responded" with no response, "on an agenda" with no stay). They

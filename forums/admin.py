@@ -6,8 +6,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from cop_portal.admin import LargeTableAdmin, MadeInThePortal, SeenAsInThePortal, list_link
+from cop_portal.admin import (
+    GuardedText,
+    LargeTableAdmin,
+    MadeInThePortal,
+    SeenAsInThePortal,
+    list_link,
+)
 from members.admin import AuditTrailAdmin
+from members.validators import (
+    no_contact_details,
+    no_identifying_details,
+    no_identifying_details_in_link,
+)
 
 from .exceptions import ForumActionRefused
 from .models import (
@@ -140,8 +151,10 @@ class MembershipAdmin(LargeTableAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SeenAsInThePortal, MadeInThePortal, admin.ModelAdmin):
+class MeetingAdmin(SeenAsInThePortal, GuardedText, MadeInThePortal, admin.ModelAdmin):
     list_display = ["title", "forum", "start", "status"]
+    # As the scheduling form reads it: names pass (a session names its presenter).
+    guarded = {"title": no_contact_details}
     list_filter = ["status", "forum__tier", "forum"]
     list_select_related = ["forum"]
     date_hierarchy = "start"
@@ -192,10 +205,16 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SeenAsInThePortal, MadeInThePortal, LargeTableAdmin):
+class AgendaItemAdmin(SeenAsInThePortal, GuardedText, MadeInThePortal, LargeTableAdmin):
     """Items are found through their meeting (its page here lists its agenda); an item's
     meeting and where it came from change only as the portal moves it."""
 
+    guarded = {
+        "title": no_identifying_details,
+        "description": no_identifying_details,
+        "presenter": no_contact_details,
+        "notes": no_identifying_details,
+    }
     list_display = ["title", "meeting", "position", "kind", "minutes_allotted"]
     list_filter = ["kind"]
     list_select_related = ["meeting", "meeting__forum"]
@@ -250,8 +269,9 @@ class AttendanceAdmin(OfVisibleMeetings, MadeInThePortal, LargeTableAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(OfKeptMinutes, MadeInThePortal, LargeTableAdmin):
+class DecisionAdmin(OfKeptMinutes, GuardedText, MadeInThePortal, LargeTableAdmin):
     list_display = ["__str__", "meeting", "created_at"]
+    guarded = {"text": no_identifying_details}
     list_select_related = ["meeting"]
     readonly_fields = ["meeting", "agenda_item", "recorded_by"]
 
@@ -315,8 +335,9 @@ class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(OfVisibleMeetings, admin.ModelAdmin):
+class ResourceAdmin(OfVisibleMeetings, GuardedText, admin.ModelAdmin):
     list_display = ["title", "kind", "forum", "meeting", "created_at"]
+    guarded = {"title": no_identifying_details, "url": no_identifying_details_in_link}
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting"]
     # Files are added in the portal, where their content is checked; here they are only

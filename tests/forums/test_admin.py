@@ -14,9 +14,11 @@ from tests.factories.feedback import ReferralFactory
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
+    DecisionFactory,
     ForumFactory,
     MeetingFactory,
     MembershipFactory,
+    ResourceFactory,
 )
 from tests.factories.members import UserFactory
 
@@ -213,3 +215,46 @@ def test_an_action_is_handed_in_the_admin_only_to_a_current_member_of_its_forum(
     assert handed.status_code == 302
     action.refresh_from_db()
     assert action.owner == member
+
+
+def _form_data(form, **changes) -> dict:
+    """What an admin change form posts as it was drawn, with `changes`."""
+    data = {}
+    for name, value in form.initial.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            value = [getattr(each, "pk", each) for each in value]
+        data[name] = getattr(value, "pk", value)
+    return {**data, **changes}
+
+
+IDENTIFYING = "Call Jo Smith's mother on 0412 345 678"
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "value"),
+    [
+        (lambda: AgendaItemFactory(), "notes", IDENTIFYING),
+        (lambda: AgendaItemFactory(), "description", IDENTIFYING),
+        (lambda: AgendaItemFactory(), "presenter", "Sam Lee, 0412 345 678"),
+        (lambda: DecisionFactory(), "text", IDENTIFYING),
+        (lambda: MeetingFactory(), "title", "Case review: phone 0412 345 678"),
+        (lambda: ResourceFactory(), "url", "https://example.org/case?phone=0412+345+678"),
+    ],
+)
+def test_text_changed_in_the_admin_passes_the_privacy_guard_beside_its_field(
+    admin_client, make, field, value
+):
+    row = make()
+    name = type(row)._meta.model_name
+    url = reverse(f"admin:forums_{name}_change", args=[row.pk])
+    form = admin_client.get(url).context["adminform"].form
+
+    response = admin_client.post(url, _form_data(form, **{field: value}))
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors[field]
+    assert "0412 345 678" in error
+    assert "identifying client information" in error
+    assert getattr(type(row).objects.get(pk=row.pk), field) == getattr(row, field)
