@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -34,7 +34,7 @@ from ..models import (
     ConsultationTarget,
 )
 from .common import guard_privacy
-from .routing import _when, next_open_meeting, refuse_before_start
+from .routing import _when, meeting_as_told, next_open_meeting, refuse_before_start
 
 MAX_QUESTIONS = 5
 # Agenda item titles are at most 200 characters.
@@ -260,9 +260,10 @@ def _lock_open_consultations(**where) -> None:
 
 
 @transaction.atomic
-def place_waiting_consultations(meeting: Meeting) -> int:
+def place_waiting_consultations(meeting: Meeting, *, waiting_before=None) -> int:
     """A newly published meeting takes the forum's open consultations waiting for one; a
-    target already on a coming agenda stays there, so running this twice places once."""
+    target already on a coming agenda stays there, so running this twice places once.
+    Given `waiting_before`, only those waiting since before then (see sweeps)."""
     if not _takes_items(meeting):
         return 0
     _lock_open_consultations(targets__forum=meeting.forum)
@@ -276,6 +277,15 @@ def place_waiting_consultations(meeting: Meeting) -> int:
         .select_related("consultation", "forum")
         .order_by("entered_at", "id")
     )
+    if waiting_before is not None:
+        # Taken off an agenda since, it waits for the next meeting published after that.
+        queued_since = ConsultationEvent.objects.filter(
+            consultation=OuterRef("consultation"),
+            forum=OuterRef("forum"),
+            kind=ConsultationEventKind.QUEUED,
+            created_at__gte=waiting_before,
+        )
+        waiting = waiting.filter(entered_at__lt=waiting_before).exclude(Exists(queued_since))
     placed = None
     count = 0
     for target in waiting:
@@ -365,10 +375,9 @@ def take_consultation_off_agenda(
         actor=by,
         forum=target.forum,
         note=gettext(
-            "Taken off the agenda of %(meeting)s, %(when)s; waiting for the next meeting of "
-            "%(forum)s."
+            "Taken off the agenda of %(meeting)s; waiting for the next meeting of %(forum)s."
         )
-        % {"meeting": meeting.title, "when": _when(meeting), "forum": target.forum.name},
+        % {"meeting": meeting_as_told(meeting), "forum": target.forum.name},
     )
     return target
 

@@ -1,7 +1,7 @@
 """Routing: issues move onto agendas, between tiers and back down the loop."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -29,7 +29,7 @@ from ..choices import (
     ReferralPurpose,
 )
 from ..exceptions import TransitionNotAllowed
-from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from ..models import Endorsement, IssueEvent, MergeRecord, PracticeIssue, Referral, Watch
 from .advice import tell_leads
 from .common import check_transition, log_event, move_issue, tell, tell_watchers
 from .counters import refresh_counts, removing_counted_rows
@@ -697,21 +697,32 @@ def mark_discussed(agenda_item: AgendaItem, *, by, note: str = "") -> PracticeIs
 
 
 @transaction.atomic
-def place_waiting_referrals(meeting: Meeting) -> int:
-    """A newly published meeting takes the forum's waiting escalations and carry-overs."""
+def place_waiting_referrals(meeting: Meeting, *, waiting_before=None) -> int:
+    """A newly published meeting takes the forum's waiting escalations and carry-overs;
+    given `waiting_before`, only those waiting since before then (see sweeps)."""
     if (
         meeting.status != MeetingStatus.PUBLISHED
         or meeting.start <= timezone.now()
         or meeting.is_learning_session
     ):
         return 0
-    waiting = _locked_issues_then_stays(
+    waiting = (
         Referral.objects.filter(forum=meeting.forum, left_at__isnull=True, auto_place=True)
         .exclude(issue__status=IssueStatus.INFO_REQUESTED)
         .exclude(agenda_item__meeting__status__in=COMING_MEETING_STATUSES)
         .select_related("agenda_item__meeting")
         .order_by("entered_at", "id")
     )
+    if waiting_before is not None:
+        # Taken off an agenda since, it waits for the next meeting published after that.
+        queued_since = IssueEvent.objects.filter(
+            issue=OuterRef("issue"),
+            forum=OuterRef("forum"),
+            kind=EventKind.QUEUED,
+            created_at__gte=waiting_before,
+        )
+        waiting = waiting.filter(entered_at__lt=waiting_before).exclude(Exists(queued_since))
+    waiting = _locked_issues_then_stays(waiting)
     for referral in waiting:
         route_referral(referral, meeting, by=None, warn=False)
     if waiting:

@@ -47,6 +47,11 @@ def place_stranded() -> int:
     placed = 0
     for forum in forums:
         meeting = next_open_meeting(forum)
-        if meeting is not None:
-            placed += place_waiting_referrals(meeting) + place_waiting_consultations(meeting)
+        if meeting is None:
+            continue
+        # What publishing it would have placed: what was waiting then. An item a facilitator
+        # has taken off its agenda since waits for the next meeting published.
+        since = meeting.published_at
+        placed += place_waiting_referrals(meeting, waiting_before=since)
+        placed += place_waiting_consultations(meeting, waiting_before=since)
     return placed

@@ -517,3 +517,14 @@ def test_consultation_left_waiting_when_placing_failed_joins_the_next_open_meeti
 
     assert (swept, again) == (1, 0)
     assert consultation.targets.get().agenda_item.meeting == meeting
+
+
+def test_a_consultation_taken_off_the_agenda_is_not_put_back_by_the_sweep(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    target = consultation.targets.get()
+    remove_agenda_item(target.agenda_item, by=loop.cfsn_facilitator)
+
+    swept = place_stranded()
+
+    target.refresh_from_db()
+    assert (swept, target.agenda_item) == (0, None)

@@ -16,6 +16,7 @@ from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Decision, ForumAgendaDefault
 from forums.services import agenda as forum_agenda
 from forums.services.agenda import remove_agenda_item
+from forums.services.meetings import publish_meeting
 from forums.services.minutes import add_action_item, record_minutes
 from members.models import Notification
 from tests.factories.feedback import PracticeIssueFactory
@@ -595,8 +596,11 @@ def test_escalations_left_waiting_when_placing_failed_join_the_next_open_meeting
     published.status = MeetingStatus.DRAFT
     published.save(update_fields=["status"])
     issue = _escalated(loop)
-    # Published, with its placing lost.
-    type(published).objects.filter(pk=published.pk).update(status=MeetingStatus.PUBLISHED)
+    # Published once the escalation waited, with its placing lost.
+    waiting_since = issue.referrals.get(left_at__isnull=True).entered_at
+    type(published).objects.filter(pk=published.pk).update(
+        status=MeetingStatus.PUBLISHED, published_at=waiting_since + dt.timedelta(minutes=1)
+    )
 
     swept, again = place_stranded(), place_stranded()
 
@@ -690,3 +694,19 @@ def test_moving_an_issue_from_a_draft_agenda_does_not_name_the_draft(client, loo
     read = _what_the_submitter_reads(client, loop, issue)
     assert "Planning day" not in read
     assert "Moved from a meeting of Northern CFSN being prepared to " in read
+
+
+def test_an_escalation_taken_off_the_agenda_is_not_put_back_by_the_sweep(
+    loop, django_capture_on_commit_callbacks
+):
+    issue = _escalated(loop)
+    remove_agenda_item(_item(issue), by=loop.statewide_facilitator)
+
+    swept = place_stranded()
+
+    assert swept == 0
+    assert issue.referrals.get(left_at__isnull=True).agenda_item is None
+    next_one = _later(loop.statewide_meeting, status=MeetingStatus.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(next_one, by=loop.statewide_facilitator)
+    assert _item(issue).meeting == next_one
