@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from members.files import file_type_problem
-from members.validators import no_identifying_details, no_identifying_details_in_link
+from members.validators import no_identifying_details_in_link
 
 from ..choices import ForumEventKind, MeetingStatus, ResourceKind
 from ..exceptions import ForumActionRefused
@@ -28,10 +28,9 @@ def add_resource(
 ) -> Resource:
     """Attach a link or an uploaded file to a forum, or to one of its meetings.
 
-    A file must hold what its extension says, whatever form it came through, and neither its
-    title nor its link may carry identifying client information."""
+    A file must hold what its extension says, and a link may carry no identifying client
+    information, whatever form it came through."""
     try:
-        no_identifying_details(title)
         no_identifying_details_in_link(url)
     except ValidationError as found:
         raise ForumActionRefused(" ".join(found.messages)) from found
