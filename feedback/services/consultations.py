@@ -20,6 +20,7 @@ from forums.choices import (
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Forum, Meeting, Membership
 from forums.services.agenda import add_agenda_item, remove_agenda_item, warn_if_over_time
+from forums.services.minutes import record_item_decision
 from members.choices import NotificationKind
 from members.models import User
 from members.services import notify_many
@@ -454,6 +455,15 @@ def record_consultation_answers(
     first = target.answered_at is None
     if first:
         target.answered_at = now
+        # The minutes say so, as an issue's outcome there does: the meeting took place.
+        try:
+            record_item_decision(
+                target.agenda_item,
+                by=by,
+                text=gettext("Consultation answered: %(title)s.") % {"title": consultation.title},
+            )
+        except ForumActionRefused as refused:
+            raise TransitionNotAllowed(str(refused)) from refused
     target.answered_by = by
     target.save(update_fields=["answered_at", "answered_by"])
     late = is_late(consultation, target.answered_at)

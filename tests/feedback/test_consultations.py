@@ -14,7 +14,7 @@ from feedback.services import consultations as services
 from feedback.tasks import carry_over_stranded, place_stranded
 from forums.choices import AgendaItemKind, MeetingStatus, MembershipRole
 from forums.exceptions import ForumActionRefused
-from forums.models import AgendaItem
+from forums.models import AgendaItem, Decision
 from forums.services.agenda import move_to_later_meeting, remove_agenda_item
 from forums.services.meetings import cancel_meeting, complete_meeting, publish_meeting
 from members.choices import NotificationKind
@@ -528,3 +528,27 @@ def test_a_consultation_taken_off_the_agenda_is_not_put_back_by_the_sweep(loop):
 
     target.refresh_from_db()
     assert (swept, target.agenda_item) == (0, None)
+
+
+def test_answers_recorded_at_a_meeting_are_in_its_minutes_and_it_cannot_then_be_cancelled(loop):
+    consultation = open_for(loop, forums=[loop.cfsn])
+    target = consultation.targets.get()
+    with loop.at(loop.cfsn_meeting):
+        services.record_consultation_answers(
+            target,
+            answers={consultation.questions.first().pk: "One form."},
+            by=loop.cfsn_facilitator,
+        )
+        services.record_consultation_answers(
+            target,
+            answers={consultation.questions.first().pk: "One shared form."},
+            by=loop.cfsn_facilitator,
+        )
+
+        with pytest.raises(ForumActionRefused, match="This meeting took place"):
+            cancel_meeting(loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    decision = Decision.objects.get(agenda_item=target.agenda_item)
+    assert decision.text == f"Consultation answered: {consultation.title}."
+    loop.cfsn_meeting.refresh_from_db()
+    assert loop.cfsn_meeting.status == MeetingStatus.PUBLISHED
