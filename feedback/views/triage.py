@@ -158,8 +158,9 @@ class TriageActionMixin(IssuePermissionMixin):
     permission_required = "feedback.triage_issue"
 
     def dispatch(self, request, *args, **kwargs):
-        # Drafts and finished issues sit with no forum: there is nothing to triage.
-        if self.issue.current_forum_id is None:
+        # Drafts and finished issues sit with no forum: there is nothing to triage. Said only
+        # to those who may triage: to anyone else it would tell what state an issue is in.
+        if self.issue.current_forum_id is None and self.has_permission():
             raise Http404(gettext("This issue is not with a forum."))
         return super().dispatch(request, *args, **kwargs)
 

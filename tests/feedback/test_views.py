@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from feedback.choices import IssueStatus, Outcome
 from feedback.models import Comment, PracticeIssue, Watch
+from feedback.services import issues as issue_services
 from feedback.services import routing
 from forums.choices import MembershipRole
 from tests.factories.feedback import (
@@ -778,3 +779,31 @@ def test_issue_page_without_endorsement_watch_duplicates_guidance_or_advice_says
     assert "Merged duplicates" not in html
     assert "No practice library items are cited for this issue." in html
     assert "No practice lead has advised on this issue yet." in html
+
+
+def test_triage_pages_tell_no_one_who_may_not_triage_what_state_an_issue_is_in(client, loop):
+    draft = issue_services.save_draft(
+        issue=None,
+        by=loop.practitioner,
+        title="Respite waiting lists",
+        description="",
+        practice_areas=[],
+        forum=loop.cfsn,
+    )
+    raised = PracticeIssueFactory(origin_forum=loop.cfsn, restricted=True)
+    answers = {}
+    for who in ("anonymous", "member", "administrator"):
+        if who == "member":
+            client.force_login(UserFactory())
+        elif who == "administrator":
+            client.force_login(UserFactory(is_superuser=True))
+        answers[who] = [
+            client.get(reverse("feedback:issue-decline", args=[issue.pk])).status_code
+            for issue in (draft, raised)
+        ]
+
+    assert answers == {
+        "anonymous": [302, 302],
+        "member": [403, 403],
+        "administrator": [404, 200],
+    }
