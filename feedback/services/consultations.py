@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -34,7 +34,7 @@ from ..models import (
     ConsultationQuestion,
     ConsultationTarget,
 )
-from .common import guard_privacy
+from .common import guard_privacy, waiting_since_before
 from .routing import _when, meeting_as_told, next_open_meeting, refuse_before_start
 
 MAX_QUESTIONS = 5
@@ -280,13 +280,9 @@ def place_waiting_consultations(meeting: Meeting, *, waiting_before=None) -> int
     )
     if waiting_before is not None:
         # Taken off an agenda since, it waits for the next meeting published after that.
-        queued_since = ConsultationEvent.objects.filter(
-            consultation=OuterRef("consultation"),
-            forum=OuterRef("forum"),
-            kind=ConsultationEventKind.QUEUED,
-            created_at__gte=waiting_before,
+        waiting = waiting_since_before(
+            waiting, ConsultationEvent.objects, of="consultation", moment=waiting_before
         )
-        waiting = waiting.filter(entered_at__lt=waiting_before).exclude(Exists(queued_since))
     placed = None
     count = 0
     for target in waiting:

@@ -1,7 +1,7 @@
 """Routing: issues move onto agendas, between tiers and back down the loop."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -31,7 +31,14 @@ from ..choices import (
 from ..exceptions import TransitionNotAllowed
 from ..models import Endorsement, IssueEvent, MergeRecord, PracticeIssue, Referral, Watch
 from .advice import tell_leads
-from .common import check_transition, log_event, move_issue, tell, tell_watchers
+from .common import (
+    check_transition,
+    log_event,
+    move_issue,
+    tell,
+    tell_watchers,
+    waiting_since_before,
+)
 from .counters import refresh_counts, removing_counted_rows
 from .guidance import citable, resolved_by_line
 
@@ -715,13 +722,9 @@ def place_waiting_referrals(meeting: Meeting, *, waiting_before=None) -> int:
     )
     if waiting_before is not None:
         # Taken off an agenda since, it waits for the next meeting published after that.
-        queued_since = IssueEvent.objects.filter(
-            issue=OuterRef("issue"),
-            forum=OuterRef("forum"),
-            kind=EventKind.QUEUED,
-            created_at__gte=waiting_before,
+        waiting = waiting_since_before(
+            waiting, IssueEvent.objects, of="issue", moment=waiting_before
         )
-        waiting = waiting.filter(entered_at__lt=waiting_before).exclude(Exists(queued_since))
     waiting = _locked_issues_then_stays(waiting)
     for referral in waiting:
         route_referral(referral, meeting, by=None, warn=False)
