@@ -237,9 +237,13 @@ class ActionUpdateView(PermissionRequiredMixin, FormView):
         return wanted if safe else ""
 
     def form_valid(self, form):
-        action = services.update_action_status(
-            self.action, by=self.request.user, status=form.cleaned_data["status"]
-        )
+        try:
+            action = services.update_action_status(
+                self.action, by=self.request.user, status=form.cleaned_data["status"]
+            )
+        except ForumActionRefused as refused:
+            form.add_error("status", str(refused))
+            return self.form_invalid(form)
         messages.success(
             self.request,
             gettext("'%(title)s' is now %(status)s.")

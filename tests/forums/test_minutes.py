@@ -372,6 +372,21 @@ def test_an_owner_who_left_the_forum_can_no_longer_update_its_action(client, mem
     assert facilitator.has_perm("forums.update_action", action)
 
 
+def test_action_update_view_an_action_following_a_response_is_refused_beside_its_status(client):
+    action = ActionItemFactory(title="Fund a shared intake form", follows_progress=True)
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.post(
+        reverse("forums:action-update", kwargs={"pk": action.pk}), {"status": "done"}
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["status"]
+    assert "follows the progress its owner reports on the practice issue" in error
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
 def test_my_actions_marks_overdue_with_class_and_word(client, member):
     ActionItemFactory(
         owner=member, title="Late one", due_date=timezone.localdate() - dt.timedelta(1)
