@@ -98,9 +98,25 @@ def starts_in_the_past(start: dt.datetime, *, was: dt.datetime | None = None) ->
     )
 
 
+# The years a meeting may fall in: the calendar's, well inside what a date can hold, so that
+# moving to another time zone or a series' later meetings never runs off its ends.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def in_meeting_years(day: dt.date, *, field: str = "date") -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise TimeDoesNotExist(
+            gettext("Choose a date between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field=field,
+        )
+
+
 def local_moment(day: dt.date, clock: dt.time, *, field: str = "start_time") -> dt.datetime:
     """The aware moment the portal's clocks read `clock` on `day`; refused when the clocks
-    skip that time, as they do when daylight saving starts."""
+    skip that time, as they do when daylight saving starts, or the day is past the years a
+    meeting may fall in."""
+    in_meeting_years(day)
     naive = dt.datetime.combine(day, clock)
     moment = timezone.make_aware(naive)
     # Read back through UTC: a time the clocks skip comes back an hour off.
@@ -178,7 +194,10 @@ def moved_spans(meetings, start: dt.datetime, end: dt.datetime) -> list[tuple]:
         if meeting.pk == first.pk:
             new_start = start
         else:
-            day = timezone.localtime(meeting.start).date() + shift
+            try:
+                day = timezone.localtime(meeting.start).date() + shift
+            except OverflowError:
+                day = dt.date.max
             new_start = local_moment(day, start_time)
         spans.append((meeting, new_start, new_start + length))
     return spans

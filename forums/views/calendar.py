@@ -35,6 +35,7 @@ from ..selectors.meetings import (
     month_grid,
     schedule_rows,
 )
+from ..services import scheduling
 from ..services.scheduling import regenerate_calendar_feed, revoke_calendar_feed
 
 WEEKDAY_NAMES = [
@@ -48,8 +49,8 @@ WEEKDAY_NAMES = [
 ]
 
 
-# The calendar's range, kept a month inside what datetime.date can hold either side.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+# The calendar's range is the years a meeting may fall in.
+FIRST_YEAR, LAST_YEAR = scheduling.FIRST_YEAR, scheduling.LAST_YEAR
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FEED_CACHE_SECONDS = 60 * 60
 

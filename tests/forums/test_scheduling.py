@@ -983,3 +983,42 @@ def test_meeting_page_offers_to_edit_or_cancel_only_a_meeting_that_can_change(
         reverse("forums:meeting-cancel", args=[meeting.pk]),
     )
     assert [f'href="{link}"' in page for link in links] == [offered, offered]
+
+
+@pytest.mark.parametrize(
+    ("day", "start"), [("0001-01-01", "00:00"), ("9999-12-31", "10:00"), ("3000-01-01", "10:00")]
+)
+def test_meeting_create_a_day_past_the_years_meetings_fall_in_is_refused_beside_the_date(
+    facilitator_client, forum, day, start
+):
+    response = facilitator_client.post(
+        reverse("forums:meeting-create", args=[forum.slug]),
+        schedule_data(date=day, start_time=start, end_time="11:00"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Choose a date between the years 1900 and 2999."
+    ]
+    assert not Meeting.objects.exists()
+
+
+def test_edit_view_following_moving_a_series_past_the_last_year_is_refused_beside_the_date(
+    facilitator_client, forum
+):
+    series = MeetingSeries.objects.create(forum=forum, rule="FREQ=MONTHLY;COUNT=2")
+    days = [next_year(3, 10), next_year(4, 14)]
+    meetings = [
+        MeetingFactory(forum=forum, series=series, start=local(d, 10), end=local(d, 12))
+        for d in days
+    ]
+    data = schedule_data(date="2999-12-30", scope="following")
+
+    response = facilitator_client.post(reverse("forums:meeting-edit", args=[meetings[0].pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Choose a date between the years 1900 and 2999."
+    ]
+    meetings[1].refresh_from_db()
+    assert timezone.localtime(meetings[1].start).date() == days[1]
