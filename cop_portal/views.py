@@ -1,6 +1,7 @@
 """View helpers shared by the apps."""
 
 from django.shortcuts import redirect
+from django.views.generic import ListView
 
 from .db import plans_for_these_values, plans_kept_for_every_value
 
@@ -67,3 +68,20 @@ class ButtonTargetMixin:
 
     def get(self, request, *args, **kwargs):
         return redirect(self.button_page_url())
+
+
+class PagedListView(ListView):
+    """A list a page at a time whose page number, out of range or not a number, shows the
+    nearest page (the last, or the first) instead of "no such page": a bookmark or a link
+    in an email stays good as the list shrinks."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        asked = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(asked)
+        return paginator, page, page.object_list, page.has_other_pages()

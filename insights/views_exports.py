@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, View
+from django.views.generic import FormView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from cop_portal.views import ButtonTargetMixin
+from cop_portal.views import ButtonTargetMixin, PagedListView
 from forums.models import Forum, Meeting
 from forums.papers import AGENDA_PACK, MINUTES
 from forums.views.mixins import ForumPermissionMixin
@@ -147,7 +147,7 @@ def say_what_became_of(request, export: Export) -> None:
         )
 
 
-class DownloadsView(LoginRequiredMixin, ListView):
+class DownloadsView(LoginRequiredMixin, PagedListView):
     """The registers and reports this person asked for in the last few days."""
 
     template_name = "insights/downloads.html"

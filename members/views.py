@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import ListView, TemplateView, UpdateView, View
+from django.views.generic import TemplateView, UpdateView, View
 from django.views.generic.edit import FormView
 
-from cop_portal.views import ButtonTargetMixin
+from cop_portal.views import ButtonTargetMixin, PagedListView
 from operations.security import security_event
 
 from . import services
@@ -67,7 +67,7 @@ class ProfileEditView(LoginRequiredMixin, UpdateView):
         return response
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, PagedListView):
     template_name = "members/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 25

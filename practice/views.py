@@ -4,11 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import KeptPlansMixin, PagedListView
 from members.files import download_response
 from members.models import PracticeArea
 
@@ -58,7 +58,7 @@ class GuidancePermissionMixin(PermissionRequiredMixin):
         return True
 
 
-class GuidanceListView(KeptPlansMixin, LoginRequiredMixin, ListView):
+class GuidanceListView(KeptPlansMixin, LoginRequiredMixin, PagedListView):
     template_name = "practice/guidanceitem_list.html"
     context_object_name = "items"
     paginate_by = 25
@@ -234,7 +234,7 @@ class ReviewedView(GuidancePermissionMixin, FormView):
         return redirect(self.item)
 
 
-class DueForReviewView(LoginRequiredMixin, ListView):
+class DueForReviewView(LoginRequiredMixin, PagedListView):
     """The signed-in member's own items past their review date or due for it soon."""
 
     template_name = "practice/guidanceitem_due.html"

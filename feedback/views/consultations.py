@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import KeptPlansMixin, PagedListView
 from forums.choices import Tier
 from forums.models import Forum
 from operations.security import security_event
@@ -50,7 +50,7 @@ EXPORT_COLUMNS = (
 )
 
 
-class ConsultationListView(KeptPlansMixin, LoginRequiredMixin, ListView):
+class ConsultationListView(KeptPlansMixin, LoginRequiredMixin, PagedListView):
     """Open consultations sent to or from the member's forums, then closed ones."""
 
     template_name = "feedback/consultation_list.html"

@@ -5,11 +5,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import KeptPlansMixin, PagedListView
 from forums.models import meeting_vectors
 from members.models import PracticeArea, Region
 
@@ -26,7 +26,7 @@ from .common import IssuePermissionMixin, refused
 from .outcomes import where_now
 
 
-class ExecutiveQueueView(KeptPlansMixin, PermissionRequiredMixin, ListView):
+class ExecutiveQueueView(KeptPlansMixin, PermissionRequiredMixin, PagedListView):
     permission_required = "feedback.view_executive_queue"
     template_name = "feedback/executive_queue.html"
     context_object_name = "referrals"

@@ -13,11 +13,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 
 from cop_portal import filters as cop_filters
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp
-from cop_portal.views import PlannedForValuesMixin
+from cop_portal.views import PagedListView, PlannedForValuesMixin
 from members.models import Region
 
 from ..calendar import meetings_calendar
@@ -109,7 +109,7 @@ class CalendarMonthView(LoginRequiredMixin, TemplateView):
         )
 
 
-class MeetingListView(PlannedForValuesMixin, LoginRequiredMixin, ListView):
+class MeetingListView(PlannedForValuesMixin, LoginRequiredMixin, PagedListView):
     """Upcoming or past meetings, filtered by tier, forum and region."""
 
     template_name = "forums/meeting_list.html"

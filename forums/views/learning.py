@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
-from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin, PagedListView
 
 from ..exceptions import ForumActionRefused
 from ..forms.learning import LearningSessionForm, SessionDetailsForm
@@ -25,7 +25,7 @@ from .mixins import ForumPermissionMixin, MeetingPermissionMixin
 ATTENDED_ON_LIST = 5
 
 
-class SessionListView(KeptPlansMixin, LoginRequiredMixin, ListView):
+class SessionListView(KeptPlansMixin, LoginRequiredMixin, PagedListView):
     """Learning sessions to come, soonest first, with places left, and those attended."""
 
     template_name = "forums/learning_list.html"
