@@ -176,7 +176,7 @@ TABLE = [
     ("feedback:issue-decline",              "issue",      (IN, NO, NO, OK, NO, NO, NO, OK)),
     ("feedback:issue-respond",              "awaiting",   (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("feedback:issue-respond",              "own_draft",  (IN, NO, NO, NO, NO, NO, NO, NF)),
-    ("feedback:issue-respond",              "issue",      (IN, NO, NO, NO, NO, NO, NO, NF)),
+    ("feedback:issue-respond",              "issue",      (IN, NO, NO, NO, NO, NO, GO, GO)),
     ("feedback:issue-progress",             "responded",  (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("feedback:issue-progress",             "issue",      (IN, NO, NO, NO, NO, NO, NO, NF)),
     ("feedback:outcome-record",             "started",    (IN, NO, NO, OK, NO, NO, NO, OK)),

@@ -1,6 +1,7 @@
 """What every issue page shares: the permission object, and a refusal shown on the form."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -10,6 +11,19 @@ from ..models import PracticeIssue
 def refused(form, exc: Exception) -> None:
     """Show a refused service call next to the form, keeping everything typed."""
     form.add_error(None, str(exc))
+
+
+def moved_on_meanwhile(view, said: str):
+    """For someone who could act on the issue when they opened its form, which has moved on
+    since (a colleague acted from another tab, say): on opening the form, the issue's page
+    with `said`; on sending it, the form again with what they typed and `said` above it."""
+    if view.request.method != "POST":
+        messages.info(view.request, said)
+        return redirect(view.issue)
+    form = view.get_form()
+    form.is_valid()
+    form.add_error(None, said)
+    return view.form_invalid(form)
 
 
 class IssuePermissionMixin(PermissionRequiredMixin):

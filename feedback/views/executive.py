@@ -11,6 +11,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
 from cop_portal.views import KeptPlansMixin, PagedListView
 from forums.models import meeting_vectors
+from forums.rules import is_executive
 from members.models import PracticeArea, Region
 
 from .. import selectors
@@ -22,7 +23,7 @@ from ..forms import (
 from ..models import Referral
 from ..rules import is_awaiting_response
 from ..services import responses, routing
-from .common import IssuePermissionMixin, refused
+from .common import IssuePermissionMixin, moved_on_meanwhile, refused
 from .outcomes import where_now
 
 
@@ -63,9 +64,29 @@ class RespondView(IssuePermissionMixin, FormView):
         # an issue waiting at the Strategic Leadership Forum has a response page at all.
         if not super().has_permission():
             return False
-        if not is_awaiting_response(self.request.user, self.issue):
+        if self.issue.is_draft:
             raise Http404(gettext("This issue is not waiting for a response."))
-        return True
+        return is_awaiting_response(self.request.user, self.issue)
+
+    def handle_no_permission(self):
+        # Answered meanwhile, or sent elsewhere, by a colleague: an executive who can still
+        # read the issue is told so, and keeps the decision they were typing.
+        user = self.request.user
+        if (
+            user.is_authenticated
+            and (user.is_superuser or is_executive(user))
+            and not self.issue.is_draft
+            and user.has_perm("feedback.view_issue", self.issue)
+            and not is_awaiting_response(user, self.issue)
+        ):
+            return moved_on_meanwhile(
+                self,
+                gettext(
+                    "This issue is no longer waiting for a response: one has been recorded "
+                    "meanwhile, or it has moved on. See where it is now on its page."
+                ),
+            )
+        return super().handle_no_permission()
 
     @cached_property
     def meeting(self):

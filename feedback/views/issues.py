@@ -31,7 +31,7 @@ from ..pagination import issue_page
 from ..path import loop_steps
 from ..selectors.issues import issue_cards
 from ..services import issues as issue_services
-from .common import IssuePermissionMixin, refused
+from .common import IssuePermissionMixin, moved_on_meanwhile, refused
 
 
 class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
@@ -145,17 +145,13 @@ class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
         # typed, to copy into a comment.
         issue, user = self.issue, self.request.user
         if user.is_authenticated and issue.raised_by_id == user.pk and not issue.is_draft:
-            raised = gettext(
-                "This issue has been raised already, so it is no longer a draft to change: "
-                "add anything more as a comment."
+            return moved_on_meanwhile(
+                self,
+                gettext(
+                    "This issue has been raised already, so it is no longer a draft to change: "
+                    "add anything more as a comment."
+                ),
             )
-            if self.request.method != "POST":
-                messages.info(self.request, raised)
-                return redirect(issue)
-            form = self.get_form()
-            form.is_valid()
-            form.add_error(None, raised)
-            return self.form_invalid(form)
         return super().handle_no_permission()
 
 

@@ -29,8 +29,9 @@ from ..forms import (
     PlaceOnAgendaForm,
     ReasonForm,
 )
+from ..rules import has_been_at_a_forum_i_run
 from ..services import merging, routing
-from .common import IssuePermissionMixin, refused
+from .common import IssuePermissionMixin, moved_on_meanwhile, refused
 
 
 class QueuesView(LoginRequiredMixin, TemplateView):
@@ -163,6 +164,24 @@ class TriageActionMixin(IssuePermissionMixin):
         if self.issue.current_forum_id is None and self.has_permission():
             raise Http404(gettext("This issue is not with a forum."))
         return super().dispatch(request, *args, **kwargs)
+
+    def handle_no_permission(self):
+        # Moved on by a colleague (escalated, declined, placed) since the form was opened:
+        # one who ran a forum it was at is told so, and keeps what they typed.
+        user = self.request.user
+        if (
+            user.is_authenticated
+            and has_been_at_a_forum_i_run(user, self.issue)
+            and user.has_perm("feedback.view_issue", self.issue)
+        ):
+            return moved_on_meanwhile(
+                self,
+                gettext(
+                    "This issue has moved on meanwhile and is no longer in your forum's queue: "
+                    "see where it is now on its page."
+                ),
+            )
+        return super().handle_no_permission()
 
     def get_success_url(self) -> str:
         forum = self.issue.current_forum

@@ -198,7 +198,7 @@ def test_respond_page_of_someone_elses_draft_is_refused_without_its_title(
         (IssueStatus.MERGED, True),
     ],
 )
-def test_respond_page_of_issue_not_waiting_for_a_response_is_refused(
+def test_respond_page_of_issue_not_waiting_for_a_response_shows_the_issue_and_says_so(
     client, loop, role, status, at_strategic
 ):
     issue = PracticeIssueFactory(
@@ -207,10 +207,12 @@ def test_respond_page_of_issue_not_waiting_for_a_response_is_refused(
         status=status,
         title="Already dealt with",
     )
+    client.force_login(user_for(loop, role))
 
-    result = status_for(client, loop, role, reverse("feedback:issue-respond", args=[issue.pk]))
+    response = client.get(reverse("feedback:issue-respond", args=[issue.pk]), follow=True)
 
-    assert result == (403 if role == "executive" else 404)
+    assert response.redirect_chain == [(issue.get_absolute_url(), 302)]
+    assert "This issue is no longer waiting for a response" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES[1:])

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.choices import IssueStatus, Outcome
-from feedback.models import Comment, PracticeIssue, Watch
+from feedback.models import Comment, PracticeIssue, Response, Watch
 from feedback.services import issues as issue_services
 from feedback.services import routing
 from forums.choices import MembershipRole
@@ -678,6 +678,27 @@ def test_respond_at_the_strategic_meeting_needs_no_reason(client, loop):
     assert issue.referrals.get(forum=loop.strategic).out_of_session is False
 
 
+def test_respond_sent_after_a_colleague_responded_keeps_the_decision_typed(client, loop):
+    issue = _at_strategic(loop)
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, forum=loop.strategic, role=MembershipRole.EXECUTIVE)
+    url = reverse("feedback:issue-respond", args=[issue.pk])
+
+    with loop.at(loop.strategic_meeting):
+        client.force_login(colleague)
+        client.post(url, response_data(owner=colleague.pk))
+        client.force_login(loop.executive)
+        late = client.post(
+            url, response_data(owner=loop.executive.pk, decision="Commission a review.")
+        )
+
+    assert late.status_code == 200
+    html = late.content.decode()
+    assert "This issue is no longer waiting for a response" in html
+    assert "Commission a review." in html
+    assert Response.objects.get(issue=issue).recorded_by == colleague
+
+
 def test_save_draft_with_only_a_title_keeps_it(client, loop):
     client.force_login(loop.practitioner)
 
@@ -807,3 +828,31 @@ def test_triage_pages_tell_no_one_who_may_not_triage_what_state_an_issue_is_in(c
         "member": [403, 403],
         "administrator": [404, 200],
     }
+
+
+def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typed(client, loop):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            item,
+            outcome=Outcome.ESCALATED,
+            note="",
+            by=loop.cfsn_facilitator,
+            summary="Seen across the region",
+            rationale="Needs state-wide guidance",
+        )
+    client.force_login(loop.cfsn_facilitator)
+    url = reverse("feedback:issue-decline", args=[issue.pk])
+
+    opened = client.get(url, follow=True)
+    sent = client.post(url, {"note": "Covered by the intake guidance."})
+
+    assert opened.redirect_chain == [(issue.get_absolute_url(), 302)]
+    assert sent.status_code == 200
+    html = sent.content.decode()
+    assert "This issue has moved on meanwhile" in html
+    assert "Covered by the intake guidance." in html
+    issue.refresh_from_db()
+    assert issue.current_forum == loop.statewide
