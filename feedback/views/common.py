@@ -13,13 +13,14 @@ def refused(form, exc: Exception) -> None:
     form.add_error(None, str(exc))
 
 
-def moved_on_meanwhile(view, said: str):
-    """For someone who could act on the issue when they opened its form, which has moved on
-    since (a colleague acted from another tab, say): on opening the form, the issue's page
-    with `said`; on sending it, the form again with what they typed and `said` above it."""
+def moved_on_meanwhile(view, said: str, *, back_to=None):
+    """For someone who could act when they opened a form, whose issue or consultation has
+    moved on since (a colleague acted from another tab, say): on opening the form, the
+    issue's page (or `back_to`) with `said`; on sending it, the form again with what they
+    typed and `said` above it."""
     if view.request.method != "POST":
         messages.info(view.request, said)
-        return redirect(view.issue)
+        return redirect(back_to or view.issue)
     form = view.get_form()
     form.is_valid()
     form.add_error(None, said)

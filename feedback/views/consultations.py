@@ -36,7 +36,7 @@ from ..selectors import (
     member_answers_of,
 )
 from ..services import consultations as services
-from .common import refused
+from .common import moved_on_meanwhile, refused
 
 EXPORT_COLUMNS = (
     "region",
@@ -306,17 +306,16 @@ class MemberAnswersView(TargetPermissionMixin, FormView):
 
     def handle_no_permission(self):
         user = self.request.user
-        # Someone who may read the consultation but not (or no longer) answer is shown why.
-        if (
-            self.request.method == "GET"
-            and user.is_authenticated
-            and user.has_perm("feedback.view_consultation", self.target.consultation)
+        # Someone who may read the consultation but not (or no longer) answer is shown why,
+        # and keeps what they typed when they were sending it.
+        if user.is_authenticated and user.has_perm(
+            "feedback.view_consultation", self.target.consultation
         ):
-            messages.info(
-                self.request,
+            return moved_on_meanwhile(
+                self,
                 gettext("Members' own answers are closed: the forum's meeting has started."),
+                back_to=self.get_success_url(),
             )
-            return redirect(self.get_success_url())
         if user.is_authenticated:
             raise PermissionDenied
         return super().handle_no_permission()

@@ -252,6 +252,27 @@ def test_member_answers_page_after_start_redirects_with_message(client, loop):
     assert response.url == consultation.get_absolute_url()
 
 
+def test_member_answers_sent_after_the_meeting_started_keep_what_was_typed(client, loop):
+    consultation = open_for(loop)
+    target = consultation.targets.get(forum=loop.cfsn)
+    first = consultation.questions.first()
+    client.force_login(loop.practitioner)
+
+    with loop.at(loop.cfsn_meeting):
+        response = client.post(
+            reverse("feedback:consultation-member-answers", args=[target.pk]),
+            {f"answer_{first.pk}": "Kinship carers need the plan in writing."},
+        )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "the forum&#x27;s meeting has started" in html or "the forum's meeting has started" in html
+    )
+    assert "Kinship carers need the plan in writing." in html
+    assert not ConsultationAnswer.objects.exists()
+
+
 def test_consultation_export_streams_one_row_per_forum_and_question(client, loop):
     consultation = open_for(loop)
     target = consultation.targets.get(forum=loop.cfsn)
