@@ -1,5 +1,6 @@
 """View helpers shared by the apps."""
 
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.generic import ListView
 
@@ -85,3 +86,16 @@ class PagedListView(ListView):
         asked = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
         page = paginator.get_page(asked)
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+def moved_on_meanwhile(view, said: str, *, back_to):
+    """For someone who could act when they opened a form whose subject has moved on since (a
+    colleague acted from another tab, say): on opening the form, `back_to` with `said`; on
+    sending it, the form again with what they typed and `said` above it."""
+    if view.request.method != "POST":
+        messages.info(view.request, said)
+        return redirect(back_to)
+    form = view.get_form()
+    form.is_valid()
+    form.add_error(None, said)
+    return view.form_invalid(form)

@@ -8,7 +8,7 @@ from django.views.generic import FormView, TemplateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import KeptPlansMixin, PagedListView
+from cop_portal.views import KeptPlansMixin, PagedListView, moved_on_meanwhile
 from members.files import download_response
 from members.models import PracticeArea
 
@@ -23,6 +23,7 @@ from .forms import (
     show_refusal,
 )
 from .models import GuidanceItem
+from .rules import is_guidance_owner, is_library_editor
 from .selectors import (
     REVIEW_NOTICE_DAYS,
     due_for_review,
@@ -44,6 +45,25 @@ class GuidancePermissionMixin(PermissionRequiredMixin):
 
     def get_permission_object(self):
         return self.item
+
+    def handle_no_permission(self):
+        # Superseded by an editor since its owner opened a form: the owner is told so, and
+        # keeps what they typed, to carry over into the new version.
+        user = self.request.user
+        if (
+            self.item.is_superseded
+            and user.is_authenticated
+            and (is_guidance_owner | is_library_editor).test(user, self.item)
+        ):
+            return moved_on_meanwhile(
+                self,
+                gettext(
+                    "This item has been superseded meanwhile: it stays as the record of what "
+                    "it was, and changes go into its new version."
+                ),
+                back_to=self.item,
+            )
+        return super().handle_no_permission()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.item, **kwargs)

@@ -195,7 +195,7 @@ TABLE = [
     ("feedback:consultation-close",         "consultation", (IN, NO, NO, NO, NO, NO, OK, OK)),
     ("feedback:consultation-record-answers", "target", (IN, NO, NO, OK, NO, NO, NO, OK)),
     # Readers who may not answer for the CFSN are sent back to the consultation.
-    ("feedback:consultation-member-answers", "target", (IN, NO, OK, OK, NO, GO, GO, OK)),
+    ("feedback:consultation-member-answers", "target", (IN, NO, OK, OK, NO, NO, NO, OK)),
     # --- Practice library: read by every member; kept by its editors (the executive runs
     # the Strategic forum) and by each item's owner (the practitioner owns "guidance").
     ("practice:guidance-list",              "none",       signed_in(OK)),
@@ -207,7 +207,7 @@ TABLE = [
     ("practice:guidance-download",          "guidance",   (IN, *(NF,) * 7)),
     ("practice:guidance-edit",              "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
     # A superseded item is the record of what was (the services refuse an administrator).
-    ("practice:guidance-edit",              "superseded", (IN, NO, NO, NO, NO, NO, NO, OK)),
+    ("practice:guidance-edit",              "superseded", (IN, NO, GO, NO, NO, NO, GO, OK)),
     ("practice:guidance-start-review",      "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
     ("practice:guidance-reviewed",          "guidance",   (IN, NO, OK, NO, NO, NO, OK, OK)),
     ("practice:guidance-supersede",         "guidance",   (IN, NO, NO, NO, NO, NO, OK, OK)),

@@ -13,9 +13,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
-from cop_portal.views import KeptPlansMixin, PagedListView
+from cop_portal.views import KeptPlansMixin, PagedListView, moved_on_meanwhile
 from forums.choices import Tier
 from forums.models import Forum
+from forums.rules import is_forum_member
 from operations.security import security_event
 
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -36,7 +37,7 @@ from ..selectors import (
     member_answers_of,
 )
 from ..services import consultations as services
-from .common import moved_on_meanwhile, refused
+from .common import refused
 
 EXPORT_COLUMNS = (
     "region",
@@ -308,8 +309,10 @@ class MemberAnswersView(TargetPermissionMixin, FormView):
         user = self.request.user
         # Someone who may read the consultation but not (or no longer) answer is shown why,
         # and keeps what they typed when they were sending it.
-        if user.is_authenticated and user.has_perm(
-            "feedback.view_consultation", self.target.consultation
+        if (
+            user.is_authenticated
+            and is_forum_member(user, self.target)
+            and user.has_perm("feedback.view_consultation", self.target.consultation)
         ):
             return moved_on_meanwhile(
                 self,

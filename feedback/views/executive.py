@@ -9,7 +9,7 @@ from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import KeptPlansMixin, PagedListView
+from cop_portal.views import KeptPlansMixin, PagedListView, moved_on_meanwhile
 from forums.models import meeting_vectors
 from forums.rules import is_executive
 from members.models import PracticeArea, Region
@@ -23,7 +23,7 @@ from ..forms import (
 from ..models import Referral
 from ..rules import is_awaiting_response
 from ..services import responses, routing
-from .common import IssuePermissionMixin, moved_on_meanwhile, refused
+from .common import IssuePermissionMixin, refused
 from .outcomes import where_now
 
 
@@ -85,6 +85,7 @@ class RespondView(IssuePermissionMixin, FormView):
                     "This issue is no longer waiting for a response: one has been recorded "
                     "meanwhile, or it has moved on. See where it is now on its page."
                 ),
+                back_to=self.issue,
             )
         return super().handle_no_permission()
 

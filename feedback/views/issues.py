@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
+from cop_portal.views import ButtonTargetMixin, KeptPlansMixin, moved_on_meanwhile
 from forums.models import Forum
 from forums.rules import sees_meeting
 from members.models import PracticeArea, Region
@@ -31,7 +31,7 @@ from ..pagination import issue_page
 from ..path import loop_steps
 from ..selectors.issues import issue_cards
 from ..services import issues as issue_services
-from .common import IssuePermissionMixin, moved_on_meanwhile, refused
+from .common import IssuePermissionMixin, refused
 
 
 class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
@@ -151,6 +151,7 @@ class IssueDraftEditView(IssuePermissionMixin, IssueCreateView):
                     "This issue has been raised already, so it is no longer a draft to change: "
                     "add anything more as a comment."
                 ),
+                back_to=self.issue,
             )
         return super().handle_no_permission()
 

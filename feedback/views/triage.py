@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
 from cop_portal.db import plans_for_these_values
-from cop_portal.views import KeptPlansMixin
+from cop_portal.views import KeptPlansMixin, moved_on_meanwhile
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
 from forums.views.mixins import ForumPermissionMixin
@@ -31,7 +31,7 @@ from ..forms import (
 )
 from ..rules import has_been_at_a_forum_i_run
 from ..services import merging, routing
-from .common import IssuePermissionMixin, moved_on_meanwhile, refused
+from .common import IssuePermissionMixin, refused
 
 
 class QueuesView(LoginRequiredMixin, TemplateView):
@@ -180,6 +180,7 @@ class TriageActionMixin(IssuePermissionMixin):
                     "This issue has moved on meanwhile and is no longer in your forum's queue: "
                     "see where it is now on its page."
                 ),
+                back_to=self.issue,
             )
         return super().handle_no_permission()
 

@@ -279,6 +279,30 @@ def test_guidance_edit_with_email_in_link_shows_error_beside_it(client):
     assert (item.title, item.url) == ("Old title", "https://example.org/old")
 
 
+def test_guidance_edit_sent_after_it_was_superseded_keeps_what_the_owner_typed(client):
+    old, _new = _superseded_pair()
+    client.force_login(old.owner)
+
+    response = client.post(
+        reverse("practice:guidance-edit", args=[old.pk]),
+        {
+            "title": "Cumulative harm: the pattern over time",
+            "kind": old.kind,
+            "version": "1.1",
+            "owner": old.owner.pk,
+            "review_by": "2027-01-01",
+            "url": old.url,
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This item has been superseded meanwhile" in html
+    assert "Cumulative harm: the pattern over time" in html
+    old.refresh_from_db()
+    assert (old.title, old.version) == ("Cumulative harm", "1.0")
+
+
 def test_guidance_edit_by_owner_saves_and_records_changed(client):
     item = GuidanceItemFactory(title="Old title")
     client.force_login(item.owner)
