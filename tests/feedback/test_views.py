@@ -694,7 +694,11 @@ def test_respond_sent_after_a_colleague_responded_keeps_the_decision_typed(clien
 
     assert late.status_code == 200
     html = late.content.decode()
-    assert "This issue is no longer waiting for a response" in html
+    # Announced, and taking the focus, so a keyboard or screen-reader user starts from why.
+    alert = html.split(
+        '<div class="alert alert-block alert-danger" role="alert" tabindex="-1" autofocus>'
+    )[1]
+    assert alert.split("</div>")[0].count("This issue is no longer waiting for a response") == 1
     assert "Commission a review." in html
     assert Response.objects.get(issue=issue).recorded_by == colleague
 
