@@ -88,11 +88,13 @@ class PagedListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-def moved_on_meanwhile(view, said: str, *, back_to):
+def moved_on_meanwhile(view, said: str, *, back_to, shows_form: bool = True):
     """For someone who could act when they opened a form whose subject has moved on since (a
     colleague acted from another tab, say): on opening the form, `back_to` with `said`; on
-    sending it, the form again with what they typed and `said` above it."""
-    if view.request.method != "POST":
+    sending it, the form again with what they typed and `said` above it, unless `shows_form`
+    is off (a form whose choices follow the subject, which may now show what they may not
+    see)."""
+    if view.request.method != "POST" or not shows_form:
         messages.info(view.request, said)
         return redirect(back_to)
     form = view.get_form()

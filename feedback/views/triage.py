@@ -181,8 +181,12 @@ class TriageActionMixin(IssuePermissionMixin):
                     "see where it is now on its page."
                 ),
                 back_to=self.issue,
+                shows_form=self.shows_form_when_moved_on,
             )
         return super().handle_no_permission()
+
+    # Drawn again with what was typed, once the issue has moved on.
+    shows_form_when_moved_on = True
 
     def get_success_url(self) -> str:
         forum = self.issue.current_forum
@@ -192,6 +196,9 @@ class TriageActionMixin(IssuePermissionMixin):
 class PlaceOnAgendaView(TriageActionMixin, FormView):
     form_class = PlaceOnAgendaForm
     template_name = "feedback/place_form.html"
+    # Nothing typed, and its meetings are the issue's forum's: moved on, that may be a forum
+    # whose drafts this person may not see.
+    shows_form_when_moved_on = False
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "forum": self.issue.current_forum}

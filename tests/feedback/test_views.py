@@ -8,13 +8,13 @@ from feedback.choices import IssueStatus, Outcome
 from feedback.models import Comment, PracticeIssue, Response, Watch
 from feedback.services import issues as issue_services
 from feedback.services import routing
-from forums.choices import MembershipRole
+from forums.choices import MeetingStatus, MembershipRole
 from tests.factories.feedback import (
     EndorsementFactory,
     ExpertAdviceFactory,
     PracticeIssueFactory,
 )
-from tests.factories.forums import MembershipFactory
+from tests.factories.forums import MeetingFactory, MembershipFactory
 from tests.factories.members import PracticeAreaFactory, RegionFactory, UserFactory
 from tests.factories.practice import GuidanceItemFactory
 
@@ -860,3 +860,35 @@ def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typ
     assert "Covered by the intake guidance." in html
     issue.refresh_from_db()
     assert issue.current_forum == loop.statewide
+
+
+def test_place_sent_after_a_colleague_escalated_the_issue_lists_no_meeting_of_the_next_forum(
+    client, loop
+):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            item,
+            outcome=Outcome.ESCALATED,
+            note="",
+            by=loop.cfsn_facilitator,
+            summary="Seen across the region",
+            rationale="Needs state-wide guidance",
+        )
+    MeetingFactory(
+        forum=loop.statewide, status=MeetingStatus.DRAFT, title="State-wide planning day"
+    )
+    client.force_login(loop.cfsn_facilitator)
+
+    sent = client.post(
+        reverse("feedback:issue-place", args=[issue.pk]),
+        {"meeting": loop.cfsn_meeting.pk},
+        follow=True,
+    )
+
+    html = sent.content.decode()
+    assert sent.redirect_chain == [(issue.get_absolute_url(), 302)]
+    assert "This issue has moved on meanwhile" in html
+    assert "State-wide planning day" not in html
