@@ -69,6 +69,12 @@ class PracticeIssueAdmin(SeenAsInThePortal, ReadHere, LargeTableAdmin):
     def visible_rows(self, user):
         return visible_issue(user)
 
+    def get_deleted_objects(self, objs, request):
+        # An issue's stays and response, never deleted on their own, go with it.
+        deleted, counts, refused, protected = super().get_deleted_objects(objs, request)
+        with_the_issue = {str(Referral._meta.verbose_name), str(Response._meta.verbose_name)}
+        return deleted, counts, refused - with_the_issue, protected
+
     list_display = ["title", "status", "origin_forum", "current_forum", "raised_by", "submitted_at"]
     list_filter = ["status", "restricted", "current_forum__tier", "practice_areas"]
     list_select_related = ["origin_forum", "current_forum", "raised_by"]

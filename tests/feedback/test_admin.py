@@ -75,6 +75,20 @@ def test_a_response_and_an_issues_stays_are_not_deleted_apart_from_their_issue(a
     assert Referral.objects.filter(pk=stay.pk).exists()
 
 
+def test_an_issue_is_deleted_in_the_admin_with_its_stays_and_response(admin_client):
+    response = ResponseFactory()
+    issue = response.issue
+    url = reverse("admin:feedback_practiceissue_delete", args=[issue.pk])
+
+    confirm = admin_client.get(url)
+    deleted = admin_client.post(url, {"post": "yes"})
+
+    assert confirm.status_code == 200
+    assert deleted.status_code == 302
+    assert not Referral.objects.filter(issue_id=issue.pk).exists()
+    assert not Response.objects.filter(pk=response.pk).exists()
+
+
 def test_a_responses_decision_and_delivery_change_only_in_the_portal(admin_client):
     response = ResponseFactory()
 
