@@ -95,6 +95,9 @@ class ConsultationTarget(models.Model):
         on_delete=models.SET_NULL,
         related_name="consultation_target",
     )
+    # Taken off an agenda by a facilitator: it joins by itself no meeting starting before
+    # this (the start of the meeting it was taken off), only a later one.
+    kept_off_until = models.DateTimeField(null=True, blank=True)
     entered_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(

@@ -126,6 +126,9 @@ class Referral(models.Model):
     # Escalations and responses join the next open meeting by themselves; newly raised
     # issues wait for a facilitator's triage.
     auto_place = models.BooleanField(default=False)
+    # Taken off an agenda by a facilitator: it joins by itself no meeting starting before
+    # this (the start of the meeting it was taken off), only a later one.
+    kept_off_until = models.DateTimeField(null=True, blank=True)
     agenda_item = models.OneToOneField(
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="referral"
     )

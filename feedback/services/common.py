@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -150,13 +150,3 @@ def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> 
         url=url,
         kind=NotificationKind.ESCALATION,
     )
-
-
-def waiting_since_before(waiting: QuerySet, events: QuerySet, *, of: str, moment) -> QuerySet:
-    """Of what waits at a forum (stays, consultation targets), what was waiting before
-    `moment`: it came to the forum before then and was not put back in the queue since (its
-    `of`'s queued `events` at the forum)."""
-    queued_since = events.filter(
-        **{of: OuterRef(of)}, forum=OuterRef("forum"), kind="queued", created_at__gte=moment
-    )
-    return waiting.filter(entered_at__lt=moment).exclude(Exists(queued_since))

@@ -34,7 +34,7 @@ from ..models import (
     ConsultationQuestion,
     ConsultationTarget,
 )
-from .common import guard_privacy, waiting_since_before
+from .common import guard_privacy
 from .routing import _when, meeting_as_told, next_open_meeting, refuse_before_start
 
 MAX_QUESTIONS = 5
@@ -261,10 +261,10 @@ def _lock_open_consultations(**where) -> None:
 
 
 @transaction.atomic
-def place_waiting_consultations(meeting: Meeting, *, waiting_before=None) -> int:
-    """A newly published meeting takes the forum's open consultations waiting for one; a
-    target already on a coming agenda stays there, so running this twice places once.
-    Given `waiting_before`, only those waiting since before then (see sweeps)."""
+def place_waiting_consultations(meeting: Meeting) -> int:
+    """A newly published meeting takes the forum's open consultations waiting for one, but
+    none taken off the agenda of a meeting starting as late or later; a target already on a
+    coming agenda stays there, so running this twice places once."""
     if not _takes_items(meeting):
         return 0
     _lock_open_consultations(targets__forum=meeting.forum)
@@ -275,14 +275,10 @@ def place_waiting_consultations(meeting: Meeting, *, waiting_before=None) -> int
             answered_at__isnull=True,
             consultation__status=ConsultationStatus.OPEN,
         )
+        .exclude(kept_off_until__gte=meeting.start)
         .select_related("consultation", "forum")
         .order_by("entered_at", "id")
     )
-    if waiting_before is not None:
-        # Taken off an agenda since, it waits for the next meeting published after that.
-        waiting = waiting_since_before(
-            waiting, ConsultationEvent.objects, of="consultation", moment=waiting_before
-        )
     placed = None
     count = 0
     for target in waiting:
@@ -362,7 +358,9 @@ def take_consultation_off_agenda(
         return None
     meeting = agenda_item.meeting
     target.agenda_item = None
-    target.save(update_fields=["agenda_item"])
+    # It still joins a meeting by itself: a later one than this.
+    target.kept_off_until = meeting.start
+    target.save(update_fields=["agenda_item", "kept_off_until"])
     if not target.consultation.is_open:
         # Closing takes it off the agendas: it waits for nothing.
         return target

@@ -29,16 +29,9 @@ from ..choices import (
     ReferralPurpose,
 )
 from ..exceptions import TransitionNotAllowed
-from ..models import Endorsement, IssueEvent, MergeRecord, PracticeIssue, Referral, Watch
+from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
 from .advice import tell_leads
-from .common import (
-    check_transition,
-    log_event,
-    move_issue,
-    tell,
-    tell_watchers,
-    waiting_since_before,
-)
+from .common import check_transition, log_event, move_issue, tell, tell_watchers
 from .counters import refresh_counts, removing_counted_rows
 from .guidance import citable, resolved_by_line
 
@@ -704,9 +697,9 @@ def mark_discussed(agenda_item: AgendaItem, *, by, note: str = "") -> PracticeIs
 
 
 @transaction.atomic
-def place_waiting_referrals(meeting: Meeting, *, waiting_before=None) -> int:
-    """A newly published meeting takes the forum's waiting escalations and carry-overs;
-    given `waiting_before`, only those waiting since before then (see sweeps)."""
+def place_waiting_referrals(meeting: Meeting) -> int:
+    """A newly published meeting takes the forum's waiting escalations and carry-overs, but
+    none taken off the agenda of a meeting starting as late or later."""
     if (
         meeting.status != MeetingStatus.PUBLISHED
         or meeting.start <= timezone.now()
@@ -717,14 +710,10 @@ def place_waiting_referrals(meeting: Meeting, *, waiting_before=None) -> int:
         Referral.objects.filter(forum=meeting.forum, left_at__isnull=True, auto_place=True)
         .exclude(issue__status=IssueStatus.INFO_REQUESTED)
         .exclude(agenda_item__meeting__status__in=COMING_MEETING_STATUSES)
+        .exclude(kept_off_until__gte=meeting.start)
         .select_related("agenda_item__meeting")
         .order_by("entered_at", "id")
     )
-    if waiting_before is not None:
-        # Taken off an agenda since, it waits for the next meeting published after that.
-        waiting = waiting_since_before(
-            waiting, IssueEvent.objects, of="issue", moment=waiting_before
-        )
     waiting = _locked_issues_then_stays(waiting)
     for referral in waiting:
         route_referral(referral, meeting, by=None, warn=False)
@@ -780,6 +769,9 @@ def take_off_agenda(agenda_item: AgendaItem, *, by) -> PracticeIssue | None:
         return None
     issue, meeting = referral.issue, agenda_item.meeting
     said = {"meeting": meeting_as_told(meeting), "forum": referral.forum.name}
+    # An escalation or response still joins a meeting by itself: a later one than this.
+    referral.kept_off_until = meeting.start
+    referral.save(update_fields=["kept_off_until"])
     route_referral(
         referral,
         None,

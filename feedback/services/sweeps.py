@@ -36,7 +36,8 @@ def carry_over_stranded() -> int:
 
 def place_stranded() -> int:
     """Place on each forum's next open meeting what waits to join one by itself (escalations,
-    responses, carry-overs, consultations), as publishing it would have. Returns how many."""
+    responses, carry-overs, consultations), as publishing it would have: what a facilitator
+    took off that meeting's agenda, or a later one's, stays off. Returns how many."""
     waiting = Referral.objects.filter(left_at__isnull=True, auto_place=True).exclude(
         agenda_item__meeting__status__in=COMING_MEETING_STATUSES
     )
@@ -47,11 +48,6 @@ def place_stranded() -> int:
     placed = 0
     for forum in forums:
         meeting = next_open_meeting(forum)
-        if meeting is None:
-            continue
-        # What publishing it would have placed: what was waiting then. An item a facilitator
-        # has taken off its agenda since waits for the next meeting published.
-        since = meeting.published_at
-        placed += place_waiting_referrals(meeting, waiting_before=since)
-        placed += place_waiting_consultations(meeting, waiting_before=since)
+        if meeting is not None:
+            placed += place_waiting_referrals(meeting) + place_waiting_consultations(meeting)
     return placed

@@ -528,6 +528,11 @@ def test_a_consultation_taken_off_the_agenda_is_not_put_back_by_the_sweep(loop):
 
     target.refresh_from_db()
     assert (swept, target.agenda_item) == (0, None)
+    later = MeetingFactory(forum=loop.cfsn, start=loop.cfsn_meeting.start + dt.timedelta(days=28))
+    with loop.at(loop.cfsn_meeting, minutes=5):
+        assert place_stranded() == 1
+    target.refresh_from_db()
+    assert target.agenda_item.meeting == later
 
 
 def test_answers_recorded_at_a_meeting_are_in_its_minutes_and_it_cannot_then_be_cancelled(loop):

@@ -596,11 +596,8 @@ def test_escalations_left_waiting_when_placing_failed_join_the_next_open_meeting
     published.status = MeetingStatus.DRAFT
     published.save(update_fields=["status"])
     issue = _escalated(loop)
-    # Published once the escalation waited, with its placing lost.
-    waiting_since = issue.referrals.get(left_at__isnull=True).entered_at
-    type(published).objects.filter(pk=published.pk).update(
-        status=MeetingStatus.PUBLISHED, published_at=waiting_since + dt.timedelta(minutes=1)
-    )
+    # Published, with its placing lost.
+    type(published).objects.filter(pk=published.pk).update(status=MeetingStatus.PUBLISHED)
 
     swept, again = place_stranded(), place_stranded()
 
@@ -710,3 +707,16 @@ def test_an_escalation_taken_off_the_agenda_is_not_put_back_by_the_sweep(
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(next_one, by=loop.statewide_facilitator)
     assert _item(issue).meeting == next_one
+
+
+def test_an_escalation_taken_off_the_agenda_joins_the_meeting_after_by_the_sweep(loop):
+    issue = _escalated(loop)
+    after = _later(loop.statewide_meeting, days=28)
+    remove_agenda_item(_item(issue), by=loop.statewide_facilitator)
+
+    before_it = place_stranded()
+    with loop.at(loop.statewide_meeting, minutes=5):
+        once_it_started = place_stranded()
+
+    assert (before_it, once_it_started) == (0, 1)
+    assert _item(issue).meeting == after
