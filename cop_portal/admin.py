@@ -10,6 +10,7 @@ every form to that)."""
 from functools import cached_property
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
@@ -75,18 +76,29 @@ class ReadHere(MadeInThePortal):
 
 
 class GuardedText:
-    """Text people read in the portal, changed here: each field named in `guarded` is read
-    by the same check of the privacy guard as in the portal's form, and refused beside the
-    field with what was found."""
+    """Text people read in the portal, changed here: each field named in `guarded`, when it
+    was changed, is read by the same check of the privacy guard as in the portal's form, and
+    refused beside the field with what was found. Text kept as it was passes (the portal's
+    own papers carry dates the guard takes for dates of birth)."""
 
     guarded: dict = {}
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        check = self.guarded.get(db_field.name)
-        if field is not None and check is not None:
-            field.validators = [*field.validators, check]
-        return field
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        guarded = self.guarded
+
+        class GuardedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                for name, check in guarded.items():
+                    if name in self.changed_data and cleaned.get(name):
+                        try:
+                            check(cleaned[name])
+                        except ValidationError as found:
+                            self.add_error(name, found)
+                return cleaned
+
+        return GuardedForm
 
 
 class KeptForTheRecord:

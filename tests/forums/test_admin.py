@@ -258,3 +258,15 @@ def test_text_changed_in_the_admin_passes_the_privacy_guard_beside_its_field(
     assert "0412 345 678" in error
     assert "identifying client information" in error
     assert getattr(type(row).objects.get(pk=row.pk), field) == getattr(row, field)
+
+
+def test_a_title_kept_as_it_was_in_the_admin_is_not_read_again_by_the_guard(admin_client):
+    paper = ResourceFactory(title="Issues register, 1 July 2025 to 30 September 2025")
+    url = reverse("admin:forums_resource_change", args=[paper.pk])
+    form = admin_client.get(url).context["adminform"].form
+
+    response = admin_client.post(url, _form_data(form, url="https://example.org/register"))
+
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert paper.url == "https://example.org/register"
