@@ -47,26 +47,28 @@ def logged_address(address: str) -> str:
     return without_secrets(path) + ("?[query]" if query else "")
 
 
+# An address's query string (what was searched for) in a line of a log.
+_QUERY = re.compile(r"(/[^\s?#]*)\?[^\s#]+")
+
+
 class SecretsFilter(logging.Filter):
-    """Keeps out of a record what the logs leave out of an address: in its message and the
-    message's arguments ("Not Found: %s", gunicorn's "Error handling request %s"), and in
-    the path a security event names."""
+    """Keeps out of a record what the logs leave out of an address: in its message, drawn
+    with its arguments ("Not Found: %s", gunicorn's "Error handling request %s"), the secret
+    a path carries and any query string; in the path a security event names, the same."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = without_secrets(record.msg)
-        if isinstance(record.args, tuple) and record.args:
-            record.args = tuple(_logged(arg) for arg in record.args)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # Drawn as logging draws a broken record, which says so.
+            return True
+        kept = _QUERY.sub(r"\1?[query]", without_secrets(message))
+        if kept != message:
+            record.msg, record.args = kept, None
         path = getattr(record, "path", None)
         if isinstance(path, str):
             record.path = logged_address(path)
         return True
-
-
-def _logged(arg):
-    if not isinstance(arg, str):
-        return arg
-    return logged_address(arg) if arg.startswith("/") else without_secrets(arg)
 
 
 def incoming_request_id(header_value: str | None) -> str:

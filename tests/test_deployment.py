@@ -14,7 +14,7 @@ from django.urls import reverse
 from gunicorn.config import Config
 
 from cop_portal.access_log import AccessLogger
-from operations.logs import without_secrets
+from operations.logs import SecretsFilter, without_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -378,3 +378,23 @@ def test_gunicorns_error_log_names_addresses_without_secrets_or_searches():
     assert "Error handling request /forums/feed/[token].ics?[query]" in out.getvalue()
     assert "s3cret" not in out.getvalue()
     assert "kinship" not in out.getvalue()
+
+
+def test_a_log_line_drawn_from_its_arguments_holds_no_secret_of_an_address():
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(SecretsFilter())
+    logger = logging.getLogger("tests.secrets")
+    logger.addHandler(handler)
+    try:
+        logger.warning("Feed /forums/feed/%s.ics asked for %s times", "s3cretToken", 3)
+        logger.warning("Gone: %(path)s", {"path": "/forums/feed/s3cretToken.ics?q=kinship"})
+        logger.warning("Nothing secret in %s", "/issues/")
+    finally:
+        logger.removeHandler(handler)
+
+    assert out.getvalue().splitlines() == [
+        "Feed /forums/feed/[token].ics asked for 3 times",
+        "Gone: /forums/feed/[token].ics?[query]",
+        "Nothing secret in /issues/",
+    ]
