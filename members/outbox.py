@@ -298,24 +298,28 @@ def _send_digest(recipient_id: int, delivery: str) -> bool:
 @dataclass(frozen=True)
 class DigestRun:
     sent: int
-    # False when the run stopped for time with people still owed a digest.
+    # False when the run stopped for time with people still owed a digest: a run that goes
+    # on starts after `last`, the last person this one tried.
     finished: bool
+    last: int = 0
 
 
-def send_digests(delivery: str, *, seconds: float | None = None) -> DigestRun:
-    """Email each person owed a digest of this delivery one email listing every notice owed.
-    Two runs at once send each notice once. Given `seconds`, stops starting digests once
-    they have passed (after one at least), leaving the rest owed for a run that goes on."""
+def send_digests(delivery: str, *, seconds: float | None = None, after: int = 0) -> DigestRun:
+    """Email each person owed a digest of this delivery (whose id comes after `after`) one
+    email listing every notice owed. Two runs at once send each notice once. Given
+    `seconds`, stops starting digests once they have passed (after one at least)."""
     recipient_ids = (
         _owed_digest(delivery)
+        .filter(recipient_id__gt=after)
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()
     )
     until = None if seconds is None else time.monotonic() + seconds
-    sent = 0
+    sent, last = 0, after
     for tried, recipient_id in enumerate(list(recipient_ids)):
         if until is not None and tried and time.monotonic() >= until:
-            return DigestRun(sent, finished=False)
+            return DigestRun(sent, finished=False, last=last)
         sent += _send_digest(recipient_id, delivery)
-    return DigestRun(sent, finished=True)
+        last = recipient_id
+    return DigestRun(sent, finished=True, last=last)

@@ -230,9 +230,26 @@ def test_send_digests_out_of_time_sends_one_and_leaves_the_rest_owed(mailoutbox)
 
     run = outbox.send_digests(Delivery.DAILY, seconds=0)
 
-    assert run == outbox.DigestRun(sent=1, finished=False)
+    assert run == outbox.DigestRun(sent=1, finished=False, last=people[0].pk)
     assert [m.to for m in mailoutbox] == [[people[0].email]]
     assert Notification.objects.filter(sent_at__isnull=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_send_digests_going_on_starts_after_the_last_person_tried_while_mail_is_down(
+    mailoutbox, settings
+):
+    people = UserFactory.create_batch(3)
+    for person in people:
+        NotificationPreferenceFactory(user=person, kind=NotificationKind.MEETING)
+    notify_many(people, subject="Agenda: March", kind=NotificationKind.MEETING)
+    settings.EMAIL_BACKEND = "tests.members.test_outbox.RefusingBackend"
+
+    first = outbox.send_digests(Delivery.DAILY, seconds=0)
+    second = outbox.send_digests(Delivery.DAILY, seconds=0, after=first.last)
+
+    assert (first.last, second.last) == (people[0].pk, people[1].pk)
+    assert (first.sent, second.sent) == (0, 0)
 
 
 @pytest.mark.django_db
