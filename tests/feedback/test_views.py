@@ -834,7 +834,8 @@ def test_triage_pages_tell_no_one_who_may_not_triage_what_state_an_issue_is_in(c
     }
 
 
-def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typed(client, loop):
+def _escalated_by_a_colleague(loop):
+    """An issue a CFSN facilitator's colleague escalated at their meeting."""
     issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     item = issue.referrals.get().agenda_item
@@ -847,6 +848,11 @@ def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typ
             summary="Seen across the region",
             rationale="Needs state-wide guidance",
         )
+    return issue
+
+
+def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typed(client, loop):
+    issue = _escalated_by_a_colleague(loop)
     client.force_login(loop.cfsn_facilitator)
     url = reverse("feedback:issue-decline", args=[issue.pk])
 
@@ -865,18 +871,7 @@ def test_decline_sent_after_a_colleague_escalated_the_issue_keeps_the_reason_typ
 def test_place_sent_after_a_colleague_escalated_the_issue_lists_no_meeting_of_the_next_forum(
     client, loop
 ):
-    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
-    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
-    item = issue.referrals.get().agenda_item
-    with loop.at(loop.cfsn_meeting):
-        routing.record_outcome(
-            item,
-            outcome=Outcome.ESCALATED,
-            note="",
-            by=loop.cfsn_facilitator,
-            summary="Seen across the region",
-            rationale="Needs state-wide guidance",
-        )
+    issue = _escalated_by_a_colleague(loop)
     MeetingFactory(
         forum=loop.statewide, status=MeetingStatus.DRAFT, title="State-wide planning day"
     )
