@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -337,6 +338,8 @@ class ActionItemAdmin(OfReadableMinutes, admin.ModelAdmin):
 @admin.register(Resource)
 class ResourceAdmin(OfVisibleMeetings, GuardedText, admin.ModelAdmin):
     list_display = ["title", "kind", "forum", "meeting", "created_at"]
+    # A link typed without its scheme is taken as https, as in the portal's form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     guarded = {"title": no_identifying_details, "url": no_identifying_details_in_link}
     list_filter = ["kind", "forum"]
     list_select_related = ["forum", "meeting"]
