@@ -16,7 +16,7 @@ from operations.logs import SecretsFilter, without_secrets
 class AccessLogger(Logger):
     """gunicorn's logger, with the request's path (`%(U)s`) and request line (`%(r)s`) kept
     as `without_secrets` says, whatever access log format is chosen, and its error log's
-    addresses ("Error handling request /forums/feed/…") as `logged_address` says."""
+    addresses ("Error handling request /forums/feed/…") as `kept_in_logs` says."""
 
     def setup(self, cfg):
         super().setup(cfg)

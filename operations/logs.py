@@ -40,15 +40,14 @@ def without_secrets(text: str) -> str:
     return text
 
 
-def logged_address(address: str) -> str:
-    """An address (a path, or a path and query string) as the logs keep it: without the
-    secret its path may carry, and with its query string (what was searched for) left out."""
-    path, _mark, query = address.partition("?")
-    return without_secrets(path) + ("?[query]" if query else "")
-
-
 # An address's query string (what was searched for) in a line of a log.
 _QUERY = re.compile(r"(/[^\s?#]*)\?[^\s#]+")
+
+
+def kept_in_logs(text: str) -> str:
+    """A path, an address or any text naming one, as the logs keep it: without the secret a
+    path may carry, and with a query string (what was searched for) left out."""
+    return _QUERY.sub(r"\1?[query]", without_secrets(text))
 
 
 class SecretsFilter(logging.Filter):
@@ -62,12 +61,12 @@ class SecretsFilter(logging.Filter):
         except (TypeError, ValueError):
             # Drawn as logging draws a broken record, which says so.
             return True
-        kept = _QUERY.sub(r"\1?[query]", without_secrets(message))
+        kept = kept_in_logs(message)
         if kept != message:
             record.msg, record.args = kept, None
         path = getattr(record, "path", None)
         if isinstance(path, str):
-            record.path = logged_address(path)
+            record.path = kept_in_logs(path)
         return True
 
 
