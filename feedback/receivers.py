@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from cop_portal.kept import forget_forum
 from forums.models import AgendaItem, Meeting
 from forums.selectors.agenda import referral_of
 from forums.selectors.meetings import addresses_of
@@ -21,7 +22,8 @@ from forums.signals import (
 )
 from members.models import Region, User
 
-from .models import Comment, Endorsement, Referral, Response
+from .kept import forget_forums_showing
+from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import (
     carry_over_consultations,
@@ -164,3 +166,28 @@ LINKED_ISSUE_FIELDS = ("issue", "issue__title", "issue__restricted")
 def _issue_link(issue) -> tuple[str, str]:
     label = issue.reference if issue.restricted else f"{issue.reference}: {issue.title}"
     return label, issue.get_absolute_url()
+
+
+# --- Kept page parts ----------------------------------------------------------------------
+
+
+@receiver((post_save, post_delete), sender=Referral, dispatch_uid="feedback.kept_parts_stay")
+def on_stay_changed(sender, instance: Referral, raw=False, **kwargs) -> None:
+    # A forum's queue and agendas show its stays: waiting, placed, decided, carried over.
+    if not raw:
+        forget_forum(instance.forum_id)
+
+
+@receiver(post_save, sender=PracticeIssue, dispatch_uid="feedback.kept_parts_issue")
+def on_issue_changed(sender, instance: PracticeIssue, raw=False, **kwargs) -> None:
+    # Its title, status and whether it is restricted show wherever it is named; at once,
+    # since a restricted issue is named by its reference only.
+    if not raw:
+        forget_forums_showing(instance.pk)
+
+
+@receiver(post_save, sender=IssueEvent, dispatch_uid="feedback.kept_parts_issue_event")
+def on_issue_event(sender, instance: IssueEvent, raw=False, **kwargs) -> None:
+    # Every change to an issue made by a service writes one.
+    if not raw:
+        forget_forums_showing(instance.issue_id, also=instance.forum_id)

@@ -4,10 +4,24 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
+from cop_portal.kept import forget_forum
 from members.menu import forget_menu_reach
 from members.signals import member_left
 
-from .models import Forum, Membership
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Forum,
+    ForumEvent,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    MinutesRevision,
+    Resource,
+    Rsvp,
+)
 from .services.learning import give_up_places
 from .services.scheduling import revoke_calendar_feed
 
@@ -27,6 +41,38 @@ def on_forum_changed(sender, instance: Forum, **kwargs) -> None:
     if kwargs["signal"] is post_save and not kwargs.get("created"):
         forget_menu_reach(
             *Membership.objects.filter(forum=instance).values_list("user_id", flat=True)
+        )
+
+
+# What a forum's kept page parts (cop_portal.kept) are drawn from: a row of one of these
+# saved or deleted draws them afresh. Each has its forum, or its meeting's.
+FORUM_ROWS = (Forum, Meeting, MeetingSeries, Membership, ForumEvent, ActionItem, Resource)
+MEETING_ROWS = (AgendaItem, Decision, MinutesRevision, Rsvp, Attendance)
+
+
+def forum_of(instance) -> int | None:
+    """The forum a row of FORUM_ROWS or MEETING_ROWS belongs to."""
+    if isinstance(instance, Forum):
+        return instance.pk
+    if hasattr(instance, "forum_id"):
+        return instance.forum_id
+    meeting = instance._state.fields_cache.get("meeting")
+    if meeting is not None:
+        return meeting.forum_id
+    return Meeting.objects.filter(pk=instance.meeting_id).values_list("forum_id", flat=True).first()
+
+
+def on_forum_row_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        forget_forum(forum_of(instance))
+
+
+for model in FORUM_ROWS + MEETING_ROWS:
+    for signal, done in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(
+            on_forum_row_changed,
+            sender=model,
+            dispatch_uid=f"forums.kept_parts.{model._meta.model_name}.{done}",
         )
 
 

@@ -69,6 +69,18 @@ def forums_run_by(user) -> set[int]:
     return getattr(user, "_forums_run", set())
 
 
+def standing_in(user, forum_id: int) -> tuple[bool, bool, bool]:
+    """What of a forum's meetings this person may see beyond what every member sees: whether
+    they are a member, whether they run it, and whether they are an administrator. A part of
+    the forum's pages kept for one reader (cop_portal.kept) is shown to another with the
+    same standing."""
+    return (
+        forum_id in roles_of(user),
+        forum_id in forums_run_by(user),
+        is_administrator(user),
+    )
+
+
 @rules.predicate
 def is_strategic_member(user) -> bool:
     """A member of the Strategic Leadership Forum in any role, observers included."""

@@ -7,7 +7,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -16,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
 from cop_portal.db import plans_for_these_values
+from cop_portal.kept import kept
 from cop_portal.views import KeptPlansMixin, moved_on_meanwhile
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
@@ -72,7 +75,9 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         """Counted only when the kept drawing of them has expired."""
         return selectors.patterns_across_regions(self.forum)
 
-    def get_context_data(self, **kwargs):
+    def drawn_lists(self) -> dict:
+        """The queue and the coming agendas' issues, drawn, and when a meeting among them
+        starts (its row then offers to record the outcome)."""
         forum = self.forum
         queue = self.page_of(selectors.triage_queue(forum), "page", self.paginate_by)
         # Ordered and counted from the index; the page's rows are read by its ids. How best
@@ -87,9 +92,32 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
             )
             scheduled.object_list = list(selectors.scheduled_at(scheduled.object_list))
         with_row_links(queue, scheduled)
+        now = timezone.now()
+        starts = [
+            referral.agenda_item.meeting.start
+            for referral in scheduled
+            if referral.agenda_item.meeting.start > now
+        ]
+        html = render_to_string(
+            "feedback/_forum_queue_lists.html",
+            {"forum": forum, "queue": queue, "scheduled": scheduled},
+            request=self.request,
+        )
+        return {"html": html, "until": min(starts, default=None)}
+
+    def get_context_data(self, **kwargs):
+        forum = self.forum
+        # The same for everyone who runs the forum: kept once drawn, until anything in the
+        # forum changes or a meeting listed starts.
+        lists = kept(
+            "forum-queue",
+            forum.pk,
+            (self.request.GET.urlencode(),),
+            self.drawn_lists,
+            good_until=lambda drawn: drawn["until"],
+        )
         return super().get_context_data(
-            queue=queue,
-            scheduled=scheduled,
+            lists=lists["html"],
             shows_patterns=forum.tier == Tier.STATEWIDE,
             patterns_cache_seconds=self.patterns_cache_seconds,
             patterns_cache_minutes=self.patterns_cache_seconds // 60,

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
+from cop_portal.kept import kept
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MeetingStatus
@@ -13,6 +15,7 @@ from ..exceptions import ForumActionRefused
 from ..forms.agenda import AgendaItemChangeForm, AgendaItemForm, AgendaMoveForm, LaterMeetingForm
 from ..models import AgendaItem, Meeting
 from ..papers import prepared_in_background
+from ..rules import standing_in
 from ..selectors.agenda import (
     agenda_defaults,
     agenda_items,
@@ -232,18 +235,44 @@ class AgendaPublishView(ButtonTargetMixin, MeetingPermissionMixin, FormView):
 
 
 class AgendaPackView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
-    """The printable agenda pack: meeting details, items with their times, and resources."""
+    """The printable agenda pack: meeting details, items with their times, and resources.
+    Its agenda and resources are the same for each of the forum's members, and printed by
+    many of them before a meeting: they are kept once drawn (cop_portal.kept)."""
 
     permission_required = "forums.view_meeting"
     template_name = "forums/agenda_pack.html"
 
-    def get_context_data(self, **kwargs):
+    def drawn_agenda(self) -> dict:
+        meeting = self.meeting
         # The pack shows no decisions, so the items come without them.
-        timed = timed_agenda(self.meeting, agenda_items(self.meeting).prefetch_related(None))
+        timed = timed_agenda(meeting, agenda_items(meeting).prefetch_related(None))
+        drawn = {
+            "timed_agenda": timed,
+            "minutes_total": minutes_total(timed),
+            "meeting": meeting,
+            # Matters arising list an earlier meeting's actions to those who may read its
+            # minutes: the reader's standing in the forum is part of the part's name.
+            "user": self.request.user,
+        }
+        return {
+            "item_count": len(timed),
+            "table": render_to_string("forums/_agenda_table.html", drawn) if timed else "",
+            "resources": render_to_string(
+                "forums/_resource_list.html", {"resources": meeting_resources(meeting)}
+            ),
+        }
+
+    def get_context_data(self, **kwargs):
+        meeting = self.meeting
+        pack = kept(
+            "agenda-pack",
+            meeting.forum_id,
+            (meeting.pk, standing_in(self.request.user, meeting.forum_id)),
+            self.drawn_agenda,
+        )
         return super().get_context_data(
-            timed_agenda=timed,
-            papers_in_background=prepared_in_background(len(timed)),
-            minutes_total=minutes_total(timed),
-            resources=meeting_resources(self.meeting),
+            pack=pack,
+            item_count=pack["item_count"],
+            papers_in_background=prepared_in_background(pack["item_count"]),
             **kwargs,
         )

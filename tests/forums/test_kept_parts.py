@@ -1,0 +1,178 @@
+"""Parts of a forum's pages kept once drawn (cop_portal.kept): shared by readers who may see
+the same, and drawn afresh as soon as anything they show changes."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import PracticeIssue
+from forums.choices import ActionStatus, MembershipRole
+from forums.services.agenda import add_agenda_item, publish_agenda
+from forums.services.matters import ensure_matters_arising
+from forums.services.minutes import update_action_status
+from forums.services.resources import add_resource
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    ForumFactory,
+    MeetingFactory,
+    MembershipFactory,
+)
+from tests.factories.members import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _at(days: int, hour: int = 10) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+@pytest.fixture
+def forum():
+    return ForumFactory()
+
+
+@pytest.fixture
+def facilitator(forum):
+    return MembershipFactory(forum=forum, role=MembershipRole.FACILITATOR).user
+
+
+@pytest.fixture
+def held(forum):
+    return MeetingFactory(forum=forum, title="March meeting", start=_at(-1), end=_at(-1, 12))
+
+
+@pytest.fixture
+def upcoming(forum, facilitator):
+    meeting = MeetingFactory(forum=forum, title="April meeting", start=_at(7), end=_at(7, 12))
+    AgendaItemFactory(meeting=meeting, title="Welcome", position=1)
+    publish_agenda(meeting, by=facilitator)
+    return meeting
+
+
+@pytest.fixture
+def arising(held, upcoming, facilitator):
+    """The upcoming meeting follows up an open action of the held one, about an issue."""
+    item = AgendaItemFactory(meeting=held, title="Housing referrals")
+    DecisionFactory(agenda_item=item, text="Map the housing referral pathways.")
+    issue = PracticeIssueFactory(origin_forum=held.forum, title="Housing referrals stall")
+    referral = issue.referrals.get()
+    referral.agenda_item = item
+    referral.save(update_fields=["agenda_item"])
+    action = ActionItemFactory(
+        meeting=held, agenda_item=item, title="Map referral pathways", due_date=_at(5).date()
+    )
+    ensure_matters_arising(upcoming, by=facilitator)
+    return action, issue
+
+
+def _member(forum):
+    return MembershipFactory(forum=forum, role=MembershipRole.MEMBER).user
+
+
+def _pack(client, meeting, reader) -> tuple[str, int]:
+    """The agenda pack as this reader is shown it, and how many queries it took."""
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("forums:agenda-pack", kwargs={"pk": meeting.pk}))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_agenda_pack_drawn_for_one_member_is_shown_to_the_next_without_gathering_it_again(
+    client, forum, upcoming, arising
+):
+    one, another = _member(forum), _member(forum)
+    first, drawn = _pack(client, upcoming, one)
+
+    second, shown = _pack(client, upcoming, another)
+
+    assert "Map referral pathways" in first
+    assert "Map referral pathways" in second
+    assert shown < drawn
+
+
+def test_agenda_pack_shows_an_item_added_after_it_was_drawn(client, forum, upcoming, facilitator):
+    _pack(client, upcoming, _member(forum))
+
+    add_agenda_item(upcoming, by=facilitator, title="Family violence referrals")
+
+    html, _ = _pack(client, upcoming, _member(forum))
+    assert "Family violence referrals" in html
+
+
+def test_agenda_pack_drops_an_action_done_after_it_was_drawn(
+    client, forum, upcoming, arising, facilitator
+):
+    action, _ = arising
+    _pack(client, upcoming, _member(forum))
+
+    update_action_status(action, by=facilitator, status=ActionStatus.DONE)
+
+    html, _ = _pack(client, upcoming, _member(forum))
+    assert "Map referral pathways" not in html
+    assert "Every action from that meeting is done or cancelled." in html
+
+
+def test_agenda_pack_shows_a_resource_added_after_it_was_drawn(
+    client, forum, upcoming, facilitator
+):
+    _pack(client, upcoming, _member(forum))
+
+    add_resource(
+        forum, by=facilitator, title="Referral map", url="https://example.org/map", meeting=upcoming
+    )
+
+    html, _ = _pack(client, upcoming, _member(forum))
+    assert "Referral map" in html
+
+
+def test_agenda_pack_names_an_issue_restricted_after_it_was_drawn_by_its_reference_only(
+    client, forum, upcoming, arising
+):
+    _, issue = arising
+    # The issue has moved on to another forum since; its stay here still names it.
+    PracticeIssue.objects.filter(pk=issue.pk).update(current_forum=ForumFactory())
+    html, _ = _pack(client, upcoming, _member(forum))
+    assert "Housing referrals stall" in html
+
+    issue.refresh_from_db()
+    issue.restricted = True
+    issue.save(update_fields=["restricted"])
+
+    html, _ = _pack(client, upcoming, _member(forum))
+    assert "Housing referrals stall" not in html
+    assert f"Issue {issue.reference}</a>" in html
+
+
+def test_agenda_pack_drawn_for_a_member_shows_an_outsider_no_unpublished_actions(
+    client, forum, upcoming, arising
+):
+    member, outsider = _member(forum), UserFactory()
+    member_sees, _ = _pack(client, upcoming, member)
+
+    outsider_sees, _ = _pack(client, upcoming, outsider)
+
+    assert "Map referral pathways" in member_sees
+    assert "Map referral pathways" not in outsider_sees
+    assert "they are listed for those who may read its minutes" in outsider_sees
+
+
+def test_agenda_pack_kept_for_no_time_is_gathered_for_every_reader(
+    client, forum, upcoming, arising, settings
+):
+    settings.PAGE_PARTS_CACHE_SECONDS = 0
+    one, another = _member(forum), _member(forum)
+    _, drawn = _pack(client, upcoming, one)
+
+    html, shown = _pack(client, upcoming, another)
+
+    assert "Map referral pathways" in html
+    assert shown == drawn
