@@ -5,17 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
+from cop_portal.kept import kept
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MembershipRole, Tier
 from ..exceptions import ForumActionRefused
 from ..forms.membership import AddMemberForm, ChangeRoleForm, RemoveMemberForm
 from ..models import Membership
+from ..rules import standing_in
 from ..selectors.meetings import forum_directory, forum_page, members_of
 from ..services import membership as services
 from .mixins import ForumPermissionMixin
@@ -33,7 +37,9 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     permission_required = "forums.view_forum"
     template_name = "forums/forum_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def drawn_parts(self) -> dict:
+        """The page's meetings, actions and resources, and its members, drawn; and when a
+        meeting listed as upcoming starts or ends (it then shows, or moves, otherwise)."""
         page = forum_page(
             self.forum, self.request.user, members_page=self.request.GET.get("members_page")
         )
@@ -42,7 +48,37 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
             (MembershipRole(role).label, list(memberships))
             for role, memberships in groupby(page["members"], key=attrgetter("role"))
         ]
-        return super().get_context_data(roles=roles, **page, **kwargs)
+        drawn = {
+            "forum": self.forum,
+            "roles": roles,
+            "can_schedule": self.request.user.has_perm("forums.schedule_meeting", self.forum),
+            **page,
+        }
+        now = timezone.now()
+        moments = [
+            moment
+            for row in page["upcoming_rows"]
+            for moment in (row.meeting.start, row.meeting.end)
+            if moment > now
+        ]
+        return {
+            "main": render_to_string("forums/_forum_main.html", drawn, request=self.request),
+            "members": render_to_string("forums/_forum_members.html", drawn, request=self.request),
+            "until": min(moments, default=None),
+        }
+
+    def get_context_data(self, **kwargs):
+        forum, user = self.forum, self.request.user
+        # What it shows turns on whether the reader is a member, runs the forum or is an
+        # administrator (drafts, unpublished minutes' actions, their buttons): kept for each.
+        parts = kept(
+            "forum-page",
+            forum.pk,
+            (self.request.GET.urlencode(), standing_in(user, forum.pk)),
+            self.drawn_parts,
+            good_until=lambda drawn: drawn["until"],
+        )
+        return super().get_context_data(parts=parts, **kwargs)
 
 
 class ForumMembersView(ForumPermissionMixin, FormView):

@@ -4,15 +4,17 @@ the same, and drawn afresh as soon as anything they show changes."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import PracticeIssue
-from forums.choices import ActionStatus, MembershipRole
+from forums.choices import ActionStatus, MeetingStatus, MembershipRole
 from forums.services.agenda import add_agenda_item, publish_agenda
 from forums.services.matters import ensure_matters_arising
+from forums.services.membership import add_member
 from forums.services.minutes import update_action_status
 from forums.services.resources import add_resource
 from tests.factories.feedback import PracticeIssueFactory
@@ -176,3 +178,65 @@ def test_agenda_pack_kept_for_no_time_is_gathered_for_every_reader(
 
     assert "Map referral pathways" in html
     assert shown == drawn
+
+
+# --- The forum's page ---------------------------------------------------------------------
+
+
+def _forum_page(client, forum, reader) -> tuple[str, int]:
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("forums:forum-detail", kwargs={"slug": forum.slug}))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_forum_page_drawn_for_one_member_is_shown_to_the_next_without_gathering_it(
+    client, forum, upcoming
+):
+    one, another = _member(forum), _member(forum)
+    first, drawn = _forum_page(client, forum, one)
+
+    second, shown = _forum_page(client, forum, another)
+
+    assert "April meeting" in first
+    assert "April meeting" in second
+    assert shown < drawn
+
+
+def test_forum_page_lists_a_member_added_after_it_was_drawn(client, forum, facilitator):
+    _forum_page(client, forum, facilitator)
+    newcomer = UserFactory(display_name="Nell Newcomer")
+
+    add_member(forum, by=facilitator, email=newcomer.email)
+
+    html, _ = _forum_page(client, forum, facilitator)
+    assert "Nell Newcomer" in html
+
+
+def test_forum_page_draft_drawn_for_its_facilitator_is_not_shown_to_a_member(
+    client, forum, facilitator
+):
+    MeetingFactory(forum=forum, title="May draft", status=MeetingStatus.DRAFT)
+    member = _member(forum)
+    facilitator_sees, _ = _forum_page(client, forum, facilitator)
+
+    member_sees, _ = _forum_page(client, forum, member)
+
+    assert "May draft" in facilitator_sees
+    assert "May draft" not in member_sees
+
+
+def test_forum_page_moves_a_meeting_to_past_meetings_once_it_ends(client, forum, facilitator):
+    # Minutes ahead, so that it ends well within the time a drawing is kept.
+    start = timezone.now() + dt.timedelta(minutes=1)
+    MeetingFactory(
+        forum=forum, title="Short catch-up", start=start, end=start + dt.timedelta(minutes=2)
+    )
+    html, _ = _forum_page(client, forum, facilitator)
+    assert "Short catch-up" in html[: html.index('id="past"')]
+
+    with time_machine.travel(start + dt.timedelta(minutes=3), tick=False):
+        html, _ = _forum_page(client, forum, facilitator)
+
+    assert "Short catch-up" in html[html.index('id="past"') :]
