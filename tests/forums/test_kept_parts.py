@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import PracticeIssue
+from feedback.services.routing import place_on_agenda
 from forums.choices import ActionStatus, MeetingStatus, MembershipRole
 from forums.services.agenda import add_agenda_item, publish_agenda
 from forums.services.matters import ensure_matters_arising
@@ -25,6 +26,7 @@ from tests.factories.forums import (
     ForumFactory,
     MeetingFactory,
     MembershipFactory,
+    RsvpFactory,
 )
 from tests.factories.members import UserFactory
 
@@ -240,3 +242,71 @@ def test_forum_page_moves_a_meeting_to_past_meetings_once_it_ends(client, forum,
         html, _ = _forum_page(client, forum, facilitator)
 
     assert "Short catch-up" in html[html.index('id="past"') :]
+
+
+# --- The meeting page ---------------------------------------------------------------------
+
+
+def _meeting_page(client, meeting, reader) -> tuple[str, int]:
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("forums:meeting-detail", kwargs={"pk": meeting.pk}))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_meeting_page_drawn_for_one_member_is_shown_to_the_next_without_gathering_it(
+    client, forum, upcoming, arising
+):
+    one, another = _member(forum), _member(forum)
+    first, drawn = _meeting_page(client, upcoming, one)
+
+    second, shown = _meeting_page(client, upcoming, another)
+
+    assert "Map referral pathways" in first
+    assert "Map referral pathways" in second
+    assert shown < drawn
+
+
+def test_meeting_page_counts_an_answer_sent_after_it_was_drawn_and_offers_to_change_it(
+    client, forum, upcoming
+):
+    member = _member(forum)
+    html, _ = _meeting_page(client, upcoming, member)
+    assert "Send my answer" in html
+
+    client.post(reverse("forums:meeting-rsvp", kwargs={"pk": upcoming.pk}), {"response": "going"})
+
+    html, _ = _meeting_page(client, upcoming, member)
+    assert "Going: 1" in html
+    assert "Change my answer" in html
+
+
+def test_meeting_page_drawn_for_its_facilitator_shows_a_member_no_names_of_who_is_coming(
+    client, forum, upcoming, facilitator
+):
+    RsvpFactory(meeting=upcoming, user=UserFactory(display_name="Gina Going"))
+    member = _member(forum)
+    facilitator_sees, _ = _meeting_page(client, upcoming, facilitator)
+
+    member_sees, _ = _meeting_page(client, upcoming, member)
+
+    assert "Gina Going" in facilitator_sees
+    assert "Going: 1" in member_sees
+    assert "Gina Going" not in member_sees
+
+
+def test_meeting_page_offers_to_record_outcomes_once_the_meeting_starts(client, forum, facilitator):
+    # Minutes ahead, so that it starts well within the time a drawing is kept.
+    start = timezone.now() + dt.timedelta(minutes=2)
+    meeting = MeetingFactory(forum=forum, start=start, end=start + dt.timedelta(hours=2))
+    issue = PracticeIssueFactory(origin_forum=forum, title="Intake forms repeat")
+    place_on_agenda(issue, meeting=meeting, by=facilitator)
+    html, _ = _meeting_page(client, meeting, facilitator)
+    assert "Outcomes to record" not in html
+
+    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
+        html, _ = _meeting_page(client, meeting, facilitator)
+
+    assert "Outcomes to record" in html
+    assert "Intake forms repeat" in html
