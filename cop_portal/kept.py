@@ -30,13 +30,18 @@ T = TypeVar("T")
 KEPT_FORMAT = 2
 
 
-def _stamp_key(forum_id: int) -> str:
-    return f"kept:forum-stamp:{forum_id}"
+# What a kept part belongs to: a forum (its queue, meetings and agendas) or an issue (its
+# page's history).
+FORUM, ISSUE = "forum", "issue"
 
 
-def forum_stamp(forum_id: int) -> str:
-    """The forum's stamp: a new one after any change to what its pages show."""
-    key = _stamp_key(forum_id)
+def _stamp_key(scope: str, pk: int) -> str:
+    return f"kept:{scope}-stamp:{pk}"
+
+
+def stamp(scope: str, pk: int) -> str:
+    """The stamp of a forum or an issue: a new one after any change to what its parts show."""
+    key = _stamp_key(scope, pk)
     found = cache.get(key)
     if found is None:
         found = uuid.uuid4().hex
@@ -46,26 +51,35 @@ def forum_stamp(forum_id: int) -> str:
     return found
 
 
-def forget_forum(*forum_ids: int | None) -> None:
-    """What these forums' pages show changed: their kept parts are drawn afresh. Forgotten
+def forget(scope: str, *pks: int | None) -> None:
+    """What these forums' or issues' parts show changed: they are drawn afresh. Forgotten
     now and again once the change is committed, since a page drawn in between reads the
     rows as they were and may keep them under the new stamp."""
-    keys = [_stamp_key(forum_id) for forum_id in set(forum_ids) if forum_id is not None]
+    keys = [_stamp_key(scope, pk) for pk in set(pks) if pk is not None]
     if not keys:
         return
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def forget_forum(*forum_ids: int | None) -> None:
+    forget(FORUM, *forum_ids)
+
+
+def forget_issue(*issue_ids: int | None) -> None:
+    forget(ISSUE, *issue_ids)
+
+
 def kept(
     name: str,
-    forum_id: int,
+    scope: tuple[str, int],
     parts: tuple,
     build: Callable[[], T],
     *,
     good_until: Callable[[T], dt.datetime | None] = lambda built: None,
 ) -> T:
-    """What `build` returns for this part of the forum's pages, kept as the module says;
+    """What `build` returns for this part of a forum's or an issue's pages (`scope`: FORUM
+    or ISSUE and its key), kept as the module says;
     built every time when PAGE_PARTS_CACHE_SECONDS is 0. What a part shows may also change
     with the clock (a meeting starting): `good_until` says, of what was built, when it is
     to be built afresh whatever happens meanwhile."""
@@ -75,8 +89,8 @@ def kept(
     named = (
         KEPT_FORMAT,
         name,
-        forum_id,
-        forum_stamp(forum_id),
+        scope,
+        stamp(*scope),
         parts,
         get_language(),
         timezone.get_current_timezone_name(),

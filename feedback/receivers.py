@@ -5,10 +5,10 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from cop_portal.kept import forget_forum
+from cop_portal.kept import forget_forum, forget_issue
 from forums.models import AgendaItem, Meeting
 from forums.selectors.agenda import referral_of
 from forums.selectors.meetings import addresses_of
@@ -21,8 +21,9 @@ from forums.signals import (
     meeting_published,
 )
 from members.models import Region, User
+from practice.models import GuidanceItem
 
-from .kept import forget_forums_showing
+from .kept import issues_changed, issues_staying
 from .models import Comment, Endorsement, IssueEvent, PracticeIssue, Referral, Response
 from .selectors import carried_over_count
 from .services.consultations import (
@@ -173,9 +174,10 @@ def _issue_link(issue) -> tuple[str, str]:
 
 @receiver((post_save, post_delete), sender=Referral, dispatch_uid="feedback.kept_parts_stay")
 def on_stay_changed(sender, instance: Referral, raw=False, **kwargs) -> None:
-    # A forum's queue and agendas show its stays: waiting, placed, decided, carried over.
+    # A forum's queue and agendas show its stays, and an issue's page its path.
     if not raw:
         forget_forum(instance.forum_id)
+        forget_issue(instance.issue_id)
 
 
 @receiver(post_save, sender=PracticeIssue, dispatch_uid="feedback.kept_parts_issue")
@@ -183,11 +185,48 @@ def on_issue_changed(sender, instance: PracticeIssue, raw=False, **kwargs) -> No
     # Its title, status and whether it is restricted show wherever it is named; at once,
     # since a restricted issue is named by its reference only.
     if not raw:
-        forget_forums_showing(instance.pk)
+        issues_changed(instance.pk)
 
 
 @receiver(post_save, sender=IssueEvent, dispatch_uid="feedback.kept_parts_issue_event")
 def on_issue_event(sender, instance: IssueEvent, raw=False, **kwargs) -> None:
     # Every change to an issue made by a service writes one.
     if not raw:
-        forget_forums_showing(instance.issue_id, also=instance.forum_id)
+        issues_changed(instance.issue_id, also_forum=instance.forum_id)
+
+
+@receiver((post_save, post_delete), sender=Comment, dispatch_uid="feedback.kept_parts_comment")
+def on_comment_changed(sender, instance: Comment, raw=False, **kwargs) -> None:
+    if not raw:
+        forget_issue(instance.issue_id)
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="feedback.kept_parts_meeting")
+def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
+    # An issue's path and timeline name the meetings it was placed on, to those who may
+    # see them.
+    if not raw:
+        issues_staying(agenda_item__meeting=instance.pk)
+
+
+@receiver(post_save, sender=AgendaItem, dispatch_uid="feedback.kept_parts_agenda_item")
+def on_agenda_item_saved(sender, instance: AgendaItem, raw=False, **kwargs) -> None:
+    # Moved to another meeting, it takes its stay with it.
+    if not raw:
+        issues_staying(agenda_item=instance.pk)
+
+
+@receiver(post_save, sender=GuidanceItem, dispatch_uid="feedback.kept_parts_guidance")
+def on_guidance_saved(sender, instance: GuidanceItem, raw=False, **kwargs) -> None:
+    # A stay resolved by a library item names it, and its successor once superseded.
+    if not raw:
+        issues_staying(resolved_by_guidance=instance.pk)
+
+
+@receiver(
+    m2m_changed, sender=PracticeIssue.practice_areas.through, dispatch_uid="feedback.kept_areas"
+)
+def on_issue_areas_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    # An issue's page names its areas' leads.
+    if action in ("post_add", "post_remove", "post_clear"):
+        forget_issue(*(pk_set or ()) if reverse else (instance.pk,))

@@ -3,6 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cop_portal.filters import forget_choices
 from members.menu import forget_menu_reach
 
 from .models import PracticeLead
@@ -12,3 +13,5 @@ from .models import PracticeLead
 def on_lead_changed(sender, instance: PracticeLead, **kwargs) -> None:
     # Leading an area opens the menu's "My practice area" section.
     forget_menu_reach(instance.user_id)
+    # Issue pages name their areas' leads (kept under this table's stamp).
+    forget_choices(PracticeLead)

@@ -288,12 +288,11 @@ def likely_primaries(user, issue: PracticeIssue, *, limit: int = 20) -> list[Pra
     return list(mergeable_into(user, issue).filter(Exists(areas)).order_by(*NEWEST_FIRST)[:limit])
 
 
-def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
-    """The issue page's issue with its path, duplicates (`merged_duplicates`) and cited
-    guidance (`cited_guidance`), few per issue, whether it `has_advice`, and whether `viewer`
-    endorsed and watches it; its events and comments, which grow, come a page at a time
-    from `timeline` and `issue_comments`."""
-    referrals = (
+def issue_path(issue_id: int) -> list[Referral]:
+    """The issue's stays, oldest first, with what its page shows of each: the forum, the
+    meeting it was placed on, who recorded the outcome and the library item that resolved
+    it (and its successor)."""
+    return list(
         Referral.objects.select_related(
             "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
         )
@@ -302,8 +301,16 @@ def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
             "resolved_by_guidance__search_vector",
             "resolved_by_guidance__superseded_by__search_vector",
         )
+        .filter(issue_id=issue_id)
         .order_by("entered_at", "id")
     )
+
+
+def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
+    """The issue page's issue with its duplicates (`merged_duplicates`) and cited guidance
+    (`cited_guidance`), few per issue, whether it `has_advice`, and whether `viewer`
+    endorsed and watches it; its path comes from `issue_path`, and its events and
+    comments, which grow, a page at a time from `timeline` and `issue_comments`."""
     # Cited library items, each with the successor a superseded one points readers to.
     guidance = (
         GuidanceItem.objects.select_related("superseded_by")
@@ -349,7 +356,6 @@ def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
                 "response__progress",
                 queryset=ResponseProgress.objects.select_related("by"),
             ),
-            Prefetch("referrals", queryset=referrals),
             Prefetch("response__related_guidance", queryset=guidance),
         )
         .get()
@@ -362,7 +368,6 @@ def issue_detail(pk: int, *, viewer=None) -> PracticeIssue:
         if issue.cites_guidance
         else []
     )
-    issue.visited_forum_ids = {r.forum_id for r in issue.referrals.all()}
     return issue
 
 

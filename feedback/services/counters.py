@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..kept import forget_forums_showing
+from ..kept import issues_changed
 from ..models import Comment, Endorsement, PracticeIssue
 
 # Set while a service removes rows it recounts itself (see removing_counted_rows).
@@ -41,8 +41,8 @@ def refresh_counts(*issue_ids: int) -> None:
         region_count=_count(endorsements, Count("user__region", distinct=True)),
         comment_count=_count(Comment.objects.filter(issue=OuterRef("pk")), Count("pk")),
     )
-    # Their support shows in forums' queues.
-    forget_forums_showing(*issue_ids)
+    # Their support shows on their pages and in forums' queues.
+    issues_changed(*issue_ids)
 
 
 def recount_issues(*issue_ids: int) -> None:

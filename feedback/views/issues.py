@@ -1,22 +1,27 @@
 """Practice issues: list, raise, drafts, the issue page, endorsing, watching, comments."""
 
 import contextlib
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
+from cop_portal.kept import ISSUE, kept
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin, moved_on_meanwhile
 from forums.models import Forum
-from forums.rules import sees_meeting
+from forums.rules import forums_run_by, sees_meeting
 from members.models import PracticeArea, Region
+from members.rules import is_administrator
+from practice.models import PracticeLead
 
 from .. import selectors
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
@@ -29,6 +34,7 @@ from ..forms import (
 from ..models import PracticeIssue
 from ..pagination import issue_page
 from ..path import loop_steps
+from ..selectors.advice import issue_leads
 from ..selectors.issues import issue_cards
 from ..services import issues as issue_services
 from .common import IssuePermissionMixin, refused
@@ -168,9 +174,17 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
     @cached_property
     def issue(self) -> PracticeIssue:
         try:
-            return selectors.issue_detail(self.kwargs["pk"], viewer=self.request.user)
+            issue = selectors.issue_detail(self.kwargs["pk"], viewer=self.request.user)
         except PracticeIssue.DoesNotExist as exc:
             raise Http404(gettext("No such issue.")) from exc
+        # Its path changes only when one of its stays, or a meeting or library item a stay
+        # names, does: kept once read (cop_portal.kept), as the same for every reader.
+        issue.path = kept(
+            "issue-path", (ISSUE, issue.pk), (), partial(selectors.issue_path, issue.pk)
+        )
+        # Who may see a restricted issue turns on the forums it has been with.
+        issue.visited_forum_ids = {referral.forum_id for referral in issue.path}
+        return issue
 
     def get_object(self, queryset=None):
         return self.issue
@@ -190,15 +204,21 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
             query.pop(key, None)
         return f"?{query.urlencode()}" if query else "?"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
+    def leads_line(self) -> str:
+        """“Practice leads: Name (area), …”, kept until the issue or any area's leads change."""
         issue = self.issue
-        referrals = list(issue.referrals.all())
-        open_referrals = [r for r in referrals if r.left_at is None]
-        # Only the stays at forums this person runs offer them the forum's tools.
-        runnable_referrals = [
-            r for r in open_referrals if user.has_perm("feedback.record_outcome", r.forum)
-        ]
+        return kept(
+            "issue-leads",
+            (ISSUE, issue.pk),
+            (choices_stamp(PracticeLead),),
+            lambda: render_to_string("feedback/_issue_leads.html", {"leads": issue_leads(issue)}),
+        )
+
+    def drawn_history(self) -> dict:
+        """The issue's path through the forums, a page of its timeline and a page of its
+        comments, drawn."""
+        user, issue = self.request.user, self.issue
+        referrals = issue.path
         for referral in referrals:
             referral.meeting_shown = bool(
                 referral.agenda_item and sees_meeting(user, referral.agenda_item.meeting)
@@ -209,20 +229,53 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
         comments = selectors.issue_comments(
             issue, page=self.page_number("comments"), per_page=self.comments_per_page
         )
+        drawn = {
+            "issue": issue,
+            "referrals": referrals,
+            "timeline": events.items,
+            "events_page": events,
+            "earlier_events_query": self.page_query("events", events.number + 1),
+            "later_events_query": self.page_query("events", events.number - 1),
+            "comments": comments.items,
+            "comments_page": comments,
+            "earlier_comments_query": self.page_query("comments", comments.number + 1),
+            "later_comments_query": self.page_query("comments", comments.number - 1),
+        }
+        return {
+            "history": render_to_string("feedback/_issue_history.html", drawn),
+            "comments": render_to_string("feedback/_issue_comments.html", drawn),
+        }
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        issue = self.issue
+        referrals = issue.path
+        open_referrals = [r for r in referrals if r.left_at is None]
+        # Only the stays at forums this person runs offer them the forum's tools.
+        runnable_referrals = [
+            r for r in open_referrals if user.has_perm("feedback.record_outcome", r.forum)
+        ]
+        # The same for everyone who may see the issue, but for the meetings being prepared
+        # it names: those are named to whoever runs their forum.
+        history = kept(
+            "issue-history",
+            (ISSUE, issue.pk),
+            (
+                self.request.GET.urlencode(),
+                is_administrator(user),
+                tuple(sorted(forums_run_by(user))),
+            ),
+            self.drawn_history,
+        )
         return super().get_context_data(
-            timeline=events.items,
-            events_page=events,
-            earlier_events_query=self.page_query("events", events.number + 1),
-            later_events_query=self.page_query("events", events.number - 1),
+            kept_history=history,
+            leads_line=self.leads_line() if not issue.is_draft else "",
             referrals=referrals,
             open_referrals=open_referrals,
             runnable_referrals=runnable_referrals,
             loop_steps=loop_steps(issue, referrals),
-            comments=comments.items,
-            comments_page=comments,
-            earlier_comments_query=self.page_query("comments", comments.number + 1),
-            later_comments_query=self.page_query("comments", comments.number - 1),
             comment_form=CommentForm(),
+            filters_cache_seconds=FILTERS_CACHE_SECONDS,
             endorsed=issue.endorsed,
             watching=issue.watching,
             **kwargs,

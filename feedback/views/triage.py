@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
 from cop_portal.db import plans_for_these_values
-from cop_portal.kept import kept
+from cop_portal.kept import FORUM, kept
 from cop_portal.views import KeptPlansMixin, moved_on_meanwhile
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
@@ -111,7 +111,7 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         # forum changes or a meeting listed starts.
         lists = kept(
             "forum-queue",
-            forum.pk,
+            (FORUM, forum.pk),
             (self.request.GET.urlencode(),),
             self.drawn_lists,
             good_until=lambda drawn: drawn["until"],

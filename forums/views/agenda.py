@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
-from cop_portal.kept import kept
+from cop_portal.kept import FORUM, kept
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MeetingStatus
@@ -266,7 +266,7 @@ class AgendaPackView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
         meeting = self.meeting
         pack = kept(
             "agenda-pack",
-            meeting.forum_id,
+            (FORUM, meeting.forum_id),
             (meeting.pk, standing_in(self.request.user, meeting.forum_id)),
             self.drawn_agenda,
         )

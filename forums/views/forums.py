@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
-from cop_portal.kept import kept
+from cop_portal.kept import FORUM, kept
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MembershipRole, Tier
@@ -73,7 +73,7 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         # administrator (drafts, unpublished minutes' actions, their buttons): kept for each.
         parts = kept(
             "forum-page",
-            forum.pk,
+            (FORUM, forum.pk),
             (self.request.GET.urlencode(), standing_in(user, forum.pk)),
             self.drawn_parts,
             good_until=lambda drawn: drawn["until"],

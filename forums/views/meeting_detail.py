@@ -2,7 +2,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cop_portal.kept import kept
+from cop_portal.kept import FORUM, kept
 from cop_portal.views import KeptPlansMixin
 
 from ..forms.agenda import RsvpForm
@@ -104,7 +104,7 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
         meeting, user = self.meeting, self.request.user
         parts = kept(
             "meeting-page",
-            meeting.forum_id,
+            (FORUM, meeting.forum_id),
             (meeting.pk, self.request.GET.urlencode(), standing_in(user, meeting.forum_id)),
             self.drawn_parts,
             good_until=lambda drawn: drawn["until"],

@@ -1,0 +1,134 @@
+"""An issue's page keeps its path, history, comments and leads once drawn (cop_portal.kept):
+the next reader is shown them without their gathering, and any change to what they show
+draws them afresh at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from feedback.services import issues as issue_services
+from feedback.services import routing
+from forums.choices import MeetingStatus
+from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.forums import MeetingFactory
+from tests.factories.members import PracticeAreaFactory, UserFactory
+from tests.factories.practice import PracticeLeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, issue, reader, status: int = 200) -> tuple[str, int]:
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("feedback:issue-detail", args=[issue.pk]))
+    assert response.status_code == status
+    return response.content.decode(), len(queries)
+
+
+def _path(html: str) -> str:
+    return html[html.index('id="path-heading"') : html.index('id="timeline-heading"')]
+
+
+@pytest.fixture
+def issue(loop):
+    return PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+
+
+def test_issue_page_drawn_for_one_reader_is_shown_to_the_next_without_gathering_it(
+    client, loop, issue
+):
+    one, another = UserFactory(), UserFactory()
+    first, drawn = _page(client, issue, one)
+
+    second, shown = _page(client, issue, another)
+
+    assert "Intake forms repeat" in second
+    assert _path(first) == _path(second)
+    assert shown < drawn
+
+
+def test_issue_page_shows_a_comment_added_after_it_was_drawn(client, loop, issue):
+    _page(client, issue, loop.practitioner)
+
+    issue_services.add_comment(issue, by=loop.practitioner, body="We see this in Ballarat too.")
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "We see this in Ballarat too." in html
+    assert "No comments yet." not in html
+
+
+def test_issue_page_shows_a_placing_after_it_was_drawn_on_its_path(client, loop, issue):
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Waiting" in _path(html)
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert loop.cfsn_meeting.title in _path(html)
+
+
+def test_issue_page_names_a_meeting_renamed_after_it_was_drawn(client, loop, issue):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    _page(client, issue, loop.practitioner)
+
+    loop.cfsn_meeting.title = "Northern CFSN: intake special"
+    loop.cfsn_meeting.save(update_fields=["title"])
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Northern CFSN: intake special" in _path(html)
+
+
+def test_issue_page_drawn_for_the_facilitator_names_a_meeting_being_prepared_to_no_one_else(
+    client, loop, issue
+):
+    draft = MeetingFactory(forum=loop.cfsn, title="Draft May meeting", status=MeetingStatus.DRAFT)
+    routing.place_on_agenda(issue, meeting=draft, by=loop.cfsn_facilitator)
+    facilitator_sees, _ = _page(client, issue, loop.cfsn_facilitator)
+
+    practitioner_sees, _ = _page(client, issue, loop.practitioner)
+
+    assert "Draft May meeting" in facilitator_sees
+    assert "Draft May meeting" not in practitioner_sees
+    assert "A meeting being prepared" in _path(practitioner_sees)
+
+
+def test_issue_page_names_a_lead_appointed_after_it_was_drawn(client, loop, issue):
+    area = PracticeAreaFactory(name="Family violence")
+    issue.practice_areas.add(area)
+    _page(client, issue, loop.practitioner)
+
+    PracticeLeadFactory(practice_area=area, user=UserFactory(display_name="Lena Lead"))
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Lena Lead" in html
+
+
+def test_restricted_issue_opens_to_the_next_forum_at_once_when_escalated_after_it_was_drawn(
+    client, loop
+):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Sibling placement", restricted=True)
+    _page(client, issue, loop.cfsn_facilitator)
+    _page(client, issue, loop.statewide_facilitator, status=403)
+
+    routing.escalate_issue(
+        issue,
+        by=loop.cfsn_facilitator,
+        summary="Seen across the region",
+        rationale="Needs state-wide guidance",
+        out_of_session_reason="The next meeting is two months away.",
+    )
+
+    html, _ = _page(client, issue, loop.statewide_facilitator)
+    assert "Sibling placement" in html
+
+
+def test_issue_page_names_the_lead_of_an_area_added_after_it_was_drawn(client, loop, issue):
+    area = PracticeAreaFactory(name="Family violence")
+    PracticeLeadFactory(practice_area=area, user=UserFactory(display_name="Lena Lead"))
+    _page(client, issue, loop.practitioner)
+
+    issue.practice_areas.add(area)
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Lena Lead" in html
