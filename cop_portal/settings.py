@@ -229,10 +229,6 @@ INSIGHTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 # How long computed insights figures are reused (seconds); any change to the loop's data
 # starts afresh sooner. 0: compute on every request.
 INSIGHTS_CACHE_SECONDS = env.int("INSIGHTS_CACHE_SECONDS", default=300)
-# How long a part of a forum's pages (its agenda pack's agenda, its queue, its meetings) is
-# kept once drawn (cop_portal.kept); any change to what the forum's pages show draws it afresh
-# sooner. 0: draw on every request.
-PAGE_PARTS_CACHE_SECONDS = env.int("PAGE_PARTS_CACHE_SECONDS", default=300)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     # A file, not memory, so a real Celery worker in the integration tests can share it;
@@ -253,6 +249,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a part of a forum's or an issue's pages (an agenda, a queue, an issue's history)
+# is kept once drawn (cop_portal.kept); any change to what it shows draws it afresh sooner.
+# 0: draw on every request. Forgetting a part must reach every process, so in production
+# parts are kept only in a shared cache (Redis); the embedded default runs in one process.
+PAGE_PARTS_CACHE_SECONDS = env.int(
+    "PAGE_PARTS_CACHE_SECONDS", default=300 if REDIS_URL or not PRODUCTION else 0
+)
 
 # --- Accounts (django-allauth) ----------------------------------------------------
 

@@ -210,3 +210,29 @@ def test_database_replica_url_sends_insights_to_the_replica():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "replica replica.internal", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DJANGO_ENV": "embedded"}, "300"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "300"),
+        ({}, "0"),
+    ],
+    ids=["embedded", "production with redis", "production without redis"],
+)
+def test_page_parts_are_kept_only_where_every_process_shares_the_cache(env, expected):
+    production = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": "postgres://cop@127.0.0.1:5432/cop_portal",
+    }
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.PAGE_PARTS_CACHE_SECONDS)",
+        **{**production, **env},
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
