@@ -333,8 +333,10 @@ def test_queues_and_a_scheduled_issue_page_do_not_fetch_search_vectors(client, l
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
 def test_a_queue_and_an_issue_page_are_planned_once_not_on_every_visit(client, loop, settings):
     """Their queries read by keys and indexed orders: a connection plans each once and
-    reuses the plan, instead of PostgreSQL planning them afresh on every visit."""
+    reuses the plan, instead of PostgreSQL planning them afresh on every visit. Drawn on
+    every visit here: kept, their parts are drawn again after each change to the forum."""
     settings.DATABASE_KEPT_PLANS = True
+    settings.PAGE_PARTS_CACHE_SECONDS = 0
     _many(loop, 3)
     scheduled = PracticeIssueFactory(origin_forum=loop.cfsn, title="On the agenda")
     routing.place_on_agenda(scheduled, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
@@ -380,8 +382,9 @@ def test_a_later_page_of_a_queue_is_planned_for_its_forum(client, loop, settings
 def test_a_queues_scheduled_list_is_planned_for_its_forum(client, loop, settings):
     """How best to gather a forum's coming agenda items turns on how many it has: a plan
     kept for any forum looked each open stay's item up in turn. The waiting list keeps its
-    plans."""
+    plans. Drawn on every visit, as after each change to the forum."""
     settings.DATABASE_KEPT_PLANS = True
+    settings.PAGE_PARTS_CACHE_SECONDS = 0
     _waiting(loop.cfsn, 2)
     _scheduled(loop, 12)
     client.force_login(loop.cfsn_facilitator)
