@@ -51,6 +51,11 @@ class ForgivingRedisCache(RedisCache):
             )
             return self._without_redis(method, fallback, *args, **kwargs)
 
+    def answering(self) -> bool:
+        """Whether Redis answered the last call made of it (calls are not made for a few
+        seconds after one failed)."""
+        return time.monotonic() >= self._down_until
+
     @staticmethod
     def _without_redis(method: str, fallback, *args, **kwargs):
         key = args[0] if args else None

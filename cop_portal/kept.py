@@ -1,16 +1,21 @@
 """Parts of pages kept in the cache, under a name made of all they show.
 
-A forum's agenda, its queue of waiting issues and its list of meetings cost a page most of
-its time to gather and draw, and many people read the same one: a forum's members its
-agenda pack, its facilitators its queue. Such a part is kept under a name made of what it
-is (the meeting, the page of the queue), the reader's language, time zone and day, and a
-stamp of the forum it belongs to. Any change to what a forum's pages show gives the forum a
-new stamp (each app's receivers call forget_forum), so a part is drawn afresh after every
-change and otherwise at most once per PAGE_PARTS_CACHE_SECONDS. The stamp lives in the cache,
-so finding it asks the database nothing. A kept part shows nothing of its reader: what
-differs from one reader to another (their buttons, their forms) is drawn around it.
+A forum's agenda, its queue of waiting issues, its meetings and an issue's history cost a
+page most of its time to gather and draw, and many people read the same one: a forum's
+members its agenda pack, its facilitators its queue. Such a part is kept under a name made
+of what it is (the meeting, the page of the queue), the reader's standing where what it
+shows depends on it, the reader's language, time zone and day, and the stamps of the forum
+or issue it belongs to and of the names shown everywhere. Any change to what a part shows
+gives its forum or issue a new stamp (each app's receivers call forget_forum, forget_issue
+or forget_names), so a part is drawn afresh after every change and otherwise at most once
+per PAGE_PARTS_CACHE_SECONDS. The stamps live in the cache, so finding them asks the
+database nothing. What differs from one reader to another beyond their standing (their
+forms, their own answers) is drawn around a kept part, never in it. A stamp this process
+could not forget while the cache did not answer is forgotten as soon as it answers again,
+and meanwhile nothing is kept.
 """
 
+import copy
 import datetime as dt
 import hashlib
 import uuid
@@ -20,6 +25,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -27,28 +33,47 @@ T = TypeVar("T")
 
 # Bumped whenever what is kept changes shape or markup, so nothing kept by an older
 # release is read.
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 
 
 # What a kept part belongs to: a forum (its queue, meetings and agendas) or an issue (its
-# page's history).
-FORUM, ISSUE = "forum", "issue"
+# page's history). Every part also carries the stamp of names shown everywhere (forums,
+# regions, practice areas, people and their organisations), which rarely change.
+FORUM, ISSUE, NAMES = "forum", "issue", "names"
+
+# Stamps this process failed to forget while the cache did not answer: forgotten as soon
+# as it answers again, and no part is kept meanwhile.
+_unforgotten: set[str] = set()
 
 
 def _stamp_key(scope: str, pk: int) -> str:
     return f"kept:{scope}-stamp:{pk}"
 
 
-def stamp(scope: str, pk: int) -> str:
-    """The stamp of a forum or an issue: a new one after any change to what its parts show."""
-    key = _stamp_key(scope, pk)
-    found = cache.get(key)
-    if found is None:
-        found = uuid.uuid4().hex
-        # Another process may have just made one: theirs is kept, and read back.
-        if not cache.add(key, found, settings.PAGE_PARTS_CACHE_SECONDS):
-            found = cache.get(key) or found
-    return found
+def _answering() -> bool:
+    answering = getattr(cache, "answering", None)
+    return answering() if answering is not None else True
+
+
+def _delete(keys: list[str]) -> None:
+    cache.delete_many(keys)
+    if not _answering():
+        _unforgotten.update(keys)
+
+
+def stamps(*scopes: tuple[str, int]) -> tuple[str, ...]:
+    """The stamps of these forums, issues or names: a new one after any change to what their
+    parts show; one cache call."""
+    keys = [_stamp_key(*scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            made = uuid.uuid4().hex
+            # Another process may have just made one: theirs is kept, and read back.
+            if not cache.add(key, made, settings.PAGE_PARTS_CACHE_SECONDS):
+                made = cache.get(key) or made
+            found[key] = made
+    return tuple(found[key] for key in keys)
 
 
 def forget(scope: str, *pks: int | None) -> None:
@@ -58,8 +83,8 @@ def forget(scope: str, *pks: int | None) -> None:
     keys = [_stamp_key(scope, pk) for pk in set(pks) if pk is not None]
     if not keys:
         return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    _delete(keys)
+    transaction.on_commit(lambda: _delete(keys))
 
 
 def forget_forum(*forum_ids: int | None) -> None:
@@ -68,6 +93,12 @@ def forget_forum(*forum_ids: int | None) -> None:
 
 def forget_issue(*issue_ids: int | None) -> None:
     forget(ISSUE, *issue_ids)
+
+
+def forget_names() -> None:
+    """A name shown on many pages changed (a forum's, a region's, a practice area's, a
+    person's or an organisation's): every kept part is drawn afresh."""
+    forget(NAMES, 0)
 
 
 def kept(
@@ -79,18 +110,23 @@ def kept(
     good_until: Callable[[T], dt.datetime | None] = lambda built: None,
 ) -> T:
     """What `build` returns for this part of a forum's or an issue's pages (`scope`: FORUM
-    or ISSUE and its key), kept as the module says;
-    built every time when PAGE_PARTS_CACHE_SECONDS is 0. What a part shows may also change
-    with the clock (a meeting starting): `good_until` says, of what was built, when it is
-    to be built afresh whatever happens meanwhile."""
+    or ISSUE and its key), kept as the module says; built every time when
+    PAGE_PARTS_CACHE_SECONDS is 0, and while the cache may have missed a change. What a
+    part shows may also change with the clock (a meeting starting): `good_until` says, of
+    what was built, when it is to be built afresh whatever happens meanwhile."""
     seconds = settings.PAGE_PARTS_CACHE_SECONDS
-    if seconds <= 0:
+    if _unforgotten and _answering():
+        forgotten = list(_unforgotten)
+        _unforgotten.clear()
+        _delete(forgotten)
+    # Not while the cache may have missed a change: drawn afresh, and not kept.
+    if seconds <= 0 or _unforgotten or not _answering():
         return build()
     named = (
         KEPT_FORMAT,
         name,
         scope,
-        stamp(*scope),
+        stamps(scope, (NAMES, 0)),
         parts,
         get_language(),
         timezone.get_current_timezone_name(),
@@ -108,3 +144,23 @@ def kept(
         keep_for = seconds if until is None else min(seconds, (until - now).total_seconds())
         cache.set(key, (built, until), max(int(keep_for), 1))
     return built
+
+
+def asked_pages(request: HttpRequest, *names: str) -> HttpRequest:
+    """The request as a kept part is to read it: only its page numbers, each a whole number
+    of up to six digits (anything else is the first page). A part is drawn from it and named
+    by `pages_of` it, so its links carry nothing else the address held, and an address with
+    more in it is shown the same part."""
+    pages = QueryDict(mutable=True)
+    for name in names:
+        value = request.GET.get(name, "")
+        if value.isascii() and value.isdigit() and len(value) < 7:
+            pages[name] = str(int(value))
+    drawn = copy.copy(request)
+    drawn.GET = pages
+    return drawn
+
+
+def pages_of(request: HttpRequest) -> tuple:
+    """What names a part drawn from `asked_pages`."""
+    return tuple(sorted(request.GET.items()))

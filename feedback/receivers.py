@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from cop_portal.kept import forget_forum, forget_issue
+from cop_portal.kept import forget_forum, forget_issue, forget_names
 from forums.models import AgendaItem, Meeting
 from forums.selectors.agenda import referral_of
 from forums.selectors.meetings import addresses_of
@@ -201,7 +201,7 @@ def on_comment_changed(sender, instance: Comment, raw=False, **kwargs) -> None:
         forget_issue(instance.issue_id)
 
 
-@receiver(post_save, sender=Meeting, dispatch_uid="feedback.kept_parts_meeting")
+@receiver((post_save, pre_delete), sender=Meeting, dispatch_uid="feedback.kept_parts_meeting")
 def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
     # An issue's path and timeline name the meetings it was placed on, to those who may
     # see them.
@@ -209,9 +209,12 @@ def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
         issues_staying(agenda_item__meeting=instance.pk)
 
 
-@receiver(post_save, sender=AgendaItem, dispatch_uid="feedback.kept_parts_agenda_item")
+@receiver(
+    (post_save, pre_delete), sender=AgendaItem, dispatch_uid="feedback.kept_parts_agenda_item"
+)
 def on_agenda_item_saved(sender, instance: AgendaItem, raw=False, **kwargs) -> None:
-    # Moved to another meeting, it takes its stay with it.
+    # Moved to another meeting, it takes its stay with it; deleted (with its meeting), the
+    # stay no longer names it.
     if not raw:
         issues_staying(agenda_item=instance.pk)
 
@@ -227,6 +230,10 @@ def on_guidance_saved(sender, instance: GuidanceItem, raw=False, **kwargs) -> No
     m2m_changed, sender=PracticeIssue.practice_areas.through, dispatch_uid="feedback.kept_areas"
 )
 def on_issue_areas_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    # An issue's page names its areas' leads.
+    # An issue's page names its areas' leads. An area cleared of all its issues says not
+    # which they were.
     if action in ("post_add", "post_remove", "post_clear"):
-        forget_issue(*(pk_set or ()) if reverse else (instance.pk,))
+        if reverse and pk_set is None:
+            forget_names()
+        else:
+            forget_issue(*(pk_set or ()) if reverse else (instance.pk,))

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
-from cop_portal.kept import forget_forum
+from cop_portal.kept import forget_forum, forget_names
 from members.menu import forget_menu_reach
 from members.signals import member_left
 
@@ -34,8 +34,10 @@ def on_membership_changed(sender, instance: Membership, **kwargs) -> None:
 
 @receiver((post_save, post_delete), sender=Forum, dispatch_uid="forums.forum_choices")
 def on_forum_changed(sender, instance: Forum, **kwargs) -> None:
-    # Filters offer every forum by name.
+    # Filters offer every forum by name, and kept page parts of other forums and of issues
+    # name it.
     forget_choices(Forum)
+    forget_names()
     # A forum's tier decides what its roles open in the menu (Executive review comes with a
     # Strategic forum); a deleted forum's memberships go with it, each forgetting its own.
     if kwargs["signal"] is post_save and not kwargs.get("created"):

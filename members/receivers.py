@@ -10,9 +10,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
+from cop_portal.kept import forget_names
 from operations.security import security_event
 
-from .models import PracticeArea, Region
+from .models import Organisation, PracticeArea, Region, User
 
 
 @receiver(user_signed_up, dispatch_uid="members.name_new_member")
@@ -70,5 +71,27 @@ def log_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> Non
 @receiver((post_save, post_delete), sender=Region, dispatch_uid="members.region_choices")
 @receiver((post_save, post_delete), sender=PracticeArea, dispatch_uid="members.area_choices")
 def on_choice_changed(sender, **kwargs) -> None:
-    # Filters offer every region and practice area by name.
+    # Filters offer every region and practice area by name, and kept page parts name them
+    # (an area also decides whether an issue waits for ACCO input).
     forget_choices(sender)
+    forget_names()
+
+
+# What a person's or an organisation's name, or an organisation's sector, shows on: kept
+# page parts (members, owners, presenters, who recorded an outcome).
+NAMES_SHOWN = {"display_name", "email", "organisation", "is_active"}
+
+
+@receiver((post_save, post_delete), sender=User, dispatch_uid="members.kept_names_person")
+def on_person_changed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # A sign-in saves only last_login: nothing shown changes.
+    if not raw and (update_fields is None or NAMES_SHOWN & set(update_fields)):
+        forget_names()
+
+
+@receiver(
+    (post_save, post_delete), sender=Organisation, dispatch_uid="members.kept_names_organisation"
+)
+def on_organisation_changed(sender, raw=False, **kwargs) -> None:
+    if not raw:
+        forget_names()

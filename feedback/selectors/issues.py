@@ -296,10 +296,15 @@ def issue_path(issue_id: int) -> list[Referral]:
         Referral.objects.select_related(
             "forum", "agenda_item__meeting", "outcome_by", "resolved_by_guidance__superseded_by"
         )
+        # Kept in the cache as read (the issue page keeps it): nothing the page does not
+        # show, above all no password hash and no minutes being written.
         .defer(
             *meeting_vectors("agenda_item__meeting"),
             "resolved_by_guidance__search_vector",
             "resolved_by_guidance__superseded_by__search_vector",
+            "outcome_by__password",
+            "agenda_item__notes",
+            "agenda_item__description",
         )
         .filter(issue_id=issue_id)
         .order_by("entered_at", "id")

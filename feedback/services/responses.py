@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from cop_portal.kept import forget_forum
 from forums.choices import ForumEventKind, Tier
 from forums.models import ActionItem, Forum
 from forums.services.audit import record_event
@@ -248,5 +249,8 @@ def correct_response_dates(response: Response, *, due_date: dt.date, review_date
     response.due_date, response.review_date = due_date, review_date
     response.save(update_fields=["due_date", "review_date"])
     if response.action_item_id:
-        ActionItem.objects.filter(pk=response.action_item_id).update(due_date=due_date)
+        actions = ActionItem.objects.filter(pk=response.action_item_id)
+        actions.update(due_date=due_date)
+        # Shown on its forum's pages, which an update around the model does not tell.
+        forget_forum(*actions.values_list("forum_id", flat=True))
     return response

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
-from cop_portal.kept import ISSUE, kept
+from cop_portal.kept import ISSUE, asked_pages, kept, pages_of
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin, moved_on_meanwhile
 from forums.models import Forum
 from forums.rules import forums_run_by, sees_meeting
@@ -191,13 +191,13 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
 
     def page_number(self, key: str) -> int:
         """The page asked for, 1 (the latest) for anything that is not a page number."""
-        value = self.request.GET.get(key, "")
+        value = self.drawn_request.GET.get(key, "")
         if value.isascii() and value.isdigit() and 0 < len(value) < 6:
             return max(int(value), 1)
         return 1
 
     def page_query(self, key: str, number: int) -> str:
-        query = self.request.GET.copy()
+        query = self.drawn_request.GET.copy()
         if number > 1:
             query[key] = str(number)
         else:
@@ -257,11 +257,12 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
         ]
         # The same for everyone who may see the issue, but for the meetings being prepared
         # it names: those are named to whoever runs their forum.
+        self.drawn_request = asked_pages(self.request, "events", "comments")
         history = kept(
             "issue-history",
             (ISSUE, issue.pk),
             (
-                self.request.GET.urlencode(),
+                pages_of(self.drawn_request),
                 is_administrator(user),
                 tuple(sorted(forums_run_by(user))),
             ),

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from cop_portal.dates import LocalTimes
 from cop_portal.db import plans_for_these_values
-from cop_portal.kept import FORUM, kept
+from cop_portal.kept import FORUM, asked_pages, kept, pages_of
 from cop_portal.views import KeptPlansMixin, moved_on_meanwhile
 from forums.choices import Tier
 from forums.selectors.meetings import addresses_of
@@ -68,7 +68,7 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         return self.request.GET.get("page", "1") not in ("", "1")
 
     def page_of(self, referrals, param: str, per_page: int):
-        return Paginator(referrals, per_page).get_page(self.request.GET.get(param))
+        return Paginator(referrals, per_page).get_page(self.drawn_request.GET.get(param))
 
     @cached_property
     def patterns(self) -> list[selectors.AreaPattern]:
@@ -101,18 +101,19 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         html = render_to_string(
             "feedback/_forum_queue_lists.html",
             {"forum": forum, "queue": queue, "scheduled": scheduled},
-            request=self.request,
+            request=self.drawn_request,
         )
         return {"html": html, "until": min(starts, default=None)}
 
     def get_context_data(self, **kwargs):
         forum = self.forum
+        self.drawn_request = asked_pages(self.request, "page", "scheduled_page")
         # The same for everyone who runs the forum: kept once drawn, until anything in the
         # forum changes or a meeting listed starts.
         lists = kept(
             "forum-queue",
             (FORUM, forum.pk),
-            (self.request.GET.urlencode(),),
+            pages_of(self.drawn_request),
             self.drawn_lists,
             good_until=lambda drawn: drawn["until"],
         )

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
-from cop_portal.kept import FORUM, kept
+from cop_portal.kept import FORUM, asked_pages, kept, pages_of
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin
 
 from ..choices import MembershipRole, Tier
@@ -41,7 +41,9 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
         """The page's meetings, actions and resources, and its members, drawn; and when a
         meeting listed as upcoming starts or ends (it then shows, or moves, otherwise)."""
         page = forum_page(
-            self.forum, self.request.user, members_page=self.request.GET.get("members_page")
+            self.forum,
+            self.request.user,
+            members_page=self.drawn_request.GET.get("members_page"),
         )
         # The page's members arrive in role order: group them under each role's heading.
         roles = [
@@ -62,19 +64,22 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
             if moment > now
         ]
         return {
-            "main": render_to_string("forums/_forum_main.html", drawn, request=self.request),
-            "members": render_to_string("forums/_forum_members.html", drawn, request=self.request),
+            "main": render_to_string("forums/_forum_main.html", drawn, request=self.drawn_request),
+            "members": render_to_string(
+                "forums/_forum_members.html", drawn, request=self.drawn_request
+            ),
             "until": min(moments, default=None),
         }
 
     def get_context_data(self, **kwargs):
         forum, user = self.forum, self.request.user
+        self.drawn_request = asked_pages(self.request, "members_page")
         # What it shows turns on whether the reader is a member, runs the forum or is an
         # administrator (drafts, unpublished minutes' actions, their buttons): kept for each.
         parts = kept(
             "forum-page",
             (FORUM, forum.pk),
-            (self.request.GET.urlencode(), standing_in(user, forum.pk)),
+            (pages_of(self.drawn_request), standing_in(user, forum.pk)),
             self.drawn_parts,
             good_until=lambda drawn: drawn["until"],
         )

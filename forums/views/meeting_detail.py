@@ -2,7 +2,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cop_portal.kept import FORUM, kept
+from cop_portal.kept import FORUM, asked_pages, kept, pages_of
 from cop_portal.views import KeptPlansMixin
 
 from ..forms.agenda import RsvpForm
@@ -41,7 +41,7 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
         """The agenda, who is coming and who came, resources and minutes, drawn; and when
         the meeting starts or ends, after which they read otherwise (outcomes to record)."""
         meeting, user = self.meeting, self.request.user
-        page = agenda_page(meeting, self.request.GET.get("page"))
+        page = agenda_page(meeting, self.drawn_request.GET.get("page"))
         timed = page.timed
         total = page.minutes_total
         minutes, revisions = None, []
@@ -83,7 +83,7 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
         if minutes is not None and page.is_paginated:
             drawn.update(minutes_range(page, minutes))
         parts = {
-            name: render_to_string(template, drawn, request=self.request)
+            name: render_to_string(template, drawn, request=self.drawn_request)
             for name, template in PARTS.items()
         }
         now = timezone.now()
@@ -102,10 +102,11 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         meeting, user = self.meeting, self.request.user
+        self.drawn_request = asked_pages(self.request, "page")
         parts = kept(
             "meeting-page",
             (FORUM, meeting.forum_id),
-            (meeting.pk, self.request.GET.urlencode(), standing_in(user, meeting.forum_id)),
+            (meeting.pk, pages_of(self.drawn_request), standing_in(user, meeting.forum_id)),
             self.drawn_parts,
             good_until=lambda drawn: drawn["until"],
         )

@@ -2,18 +2,22 @@
 the next reader is shown them without their gathering, and any change to what they show
 draws them afresh at once."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from feedback.choices import Outcome
 from feedback.services import issues as issue_services
-from feedback.services import routing
+from feedback.services import responses, routing
 from forums.choices import MeetingStatus
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
 from tests.factories.practice import PracticeLeadFactory
+from tests.feedback.test_follow_through import responded_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +136,59 @@ def test_issue_page_names_the_lead_of_an_area_added_after_it_was_drawn(client, l
 
     html, _ = _page(client, issue, loop.practitioner)
     assert "Lena Lead" in html
+
+
+def test_issue_page_drops_a_meeting_deleted_after_it_was_drawn(client, loop, issue):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            issue.referrals.get().agenda_item,
+            outcome=Outcome.ESCALATED,
+            note="",
+            by=loop.cfsn_facilitator,
+            summary="Seen across the region",
+            rationale="Needs state-wide guidance",
+        )
+    html, _ = _page(client, issue, loop.practitioner)
+    assert loop.cfsn_meeting.title in _path(html)
+
+    loop.cfsn_meeting.delete()
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert loop.cfsn_meeting.title not in _path(html)
+
+
+def test_issue_page_names_a_forum_renamed_after_it_was_drawn(client, loop, issue):
+    _page(client, issue, loop.practitioner)
+
+    loop.cfsn.name = "North-West CFSN"
+    loop.cfsn.save(update_fields=["name"])
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "North-West CFSN" in _path(html)
+
+
+def test_forum_page_names_a_member_renamed_after_it_was_drawn(client, loop):
+    url = reverse("forums:forum-detail", kwargs={"slug": loop.cfsn.slug})
+    client.force_login(loop.practitioner)
+    assert "Priya" in client.get(url).content.decode()
+
+    loop.practitioner.display_name = "Priya Shah"
+    loop.practitioner.save(update_fields=["display_name"])
+
+    assert "Priya Shah" in client.get(url).content.decode()
+
+
+def test_forum_page_shows_a_response_due_date_corrected_after_it_was_drawn(client, loop):
+    issue = responded_issue(loop)
+    url = reverse("forums:forum-detail", kwargs={"slug": loop.strategic.slug})
+    client.force_login(loop.executive)
+    due = issue.response.due_date
+    assert f"due {due:%-d %b %Y}" in client.get(url).content.decode()
+
+    later = due + dt.timedelta(days=30)
+    responses.correct_response_dates(issue.response, due_date=later, review_date=None)
+
+    html = client.get(url).content.decode()
+    assert f"due {later:%-d %b %Y}" in html
+    assert f"due {due:%-d %b %Y}" not in html

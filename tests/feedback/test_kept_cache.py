@@ -1,0 +1,103 @@
+"""Kept page parts (cop_portal.kept) when the cache misbehaves, and when an address holds
+more than a part's page numbers."""
+
+import time
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from feedback.services import routing
+from tests.factories.feedback import PracticeIssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(client, loop, query: str = "") -> tuple[str, int]:
+    client.force_login(loop.cfsn_facilitator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]) + query)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def _waiting(html: str) -> str:
+    return html[html.index('id="queue-heading"') : html.index('id="scheduled-heading"')]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    cache.clear()
+    yield caches["default"]
+    cache.clear()
+
+
+def test_a_change_made_while_the_cache_did_not_answer_shows_once_it_answers_again(
+    client, loop, redis_cache
+):
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    assert "Intake forms repeat" in _waiting(_queue(client, loop)[0])
+    # As after a call that timed out: the process leaves the cache alone for a while, so
+    # the change below cannot forget the queue's stamp.
+    redis_cache._down_until = time.monotonic() + 60
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    redis_cache._down_until = 0.0
+
+    assert "Intake forms repeat" not in _waiting(_queue(client, loop)[0])
+
+
+def test_queue_is_drawn_afresh_on_every_visit_while_the_cache_is_unreachable(
+    client, loop, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
+            # Nothing listens on port 1: connections are refused at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    assert "Intake forms repeat" in _waiting(_queue(client, loop)[0])
+
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+
+    assert "Intake forms repeat" not in _waiting(_queue(client, loop)[0])
+
+
+def test_an_address_holding_more_than_page_numbers_is_shown_the_kept_part_without_it(client, loop):
+    for n in range(26):
+        PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Waiting {n:03d}")
+    first, drawn = _queue(client, loop, "?page=2&from=Jane+Citizen")
+
+    second, shown = _queue(client, loop, "?page=2")
+
+    assert "Waiting 025" in first
+    assert "Waiting 025" in second
+    assert shown < drawn
+    assert "Jane" not in first
+    assert '<a class="page-link" href="?page=1#queue-heading">' in first
+
+
+def test_a_page_number_too_long_to_be_one_is_the_first_page_and_keeps_the_first_page_whole(
+    client, loop
+):
+    for n in range(26):
+        PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Waiting {n:03d}")
+
+    too_long, _ = _queue(client, loop, "?page=12345678")
+    first, _ = _queue(client, loop)
+
+    assert "Waiting 000" in too_long
+    assert "Waiting 000" in first
+    assert "Waiting 025" not in first
