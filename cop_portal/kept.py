@@ -18,12 +18,15 @@ and meanwhile nothing is kept.
 import copy
 import datetime as dt
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from celery.signals import task_postrun
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
@@ -42,8 +45,10 @@ KEPT_FORMAT = 3
 FORUM, ISSUE, NAMES = "forum", "issue", "names"
 
 # Stamps this process failed to forget while the cache did not answer: forgotten as soon
-# as it answers again, and no part is kept meanwhile.
+# as it answers again (at the start of the process's next request or task, or its next
+# kept part), and no part is kept by this process meanwhile.
 _unforgotten: set[str] = set()
+_unforgotten_lock = threading.Lock()
 
 
 def _stamp_key(scope: str, pk: int) -> str:
@@ -58,7 +63,27 @@ def _answering() -> bool:
 def _delete(keys: list[str]) -> None:
     cache.delete_many(keys)
     if not _answering():
-        _unforgotten.update(keys)
+        with _unforgotten_lock:
+            _unforgotten.update(keys)
+
+
+def forget_what_was_missed(**kwargs) -> None:
+    """Forget the stamps this process could not, once the cache answers again."""
+    if not _unforgotten or not _answering():
+        return
+    with _unforgotten_lock:
+        missed = list(_unforgotten)
+        _unforgotten.clear()
+    try:
+        _delete(missed)
+    except Exception:
+        with _unforgotten_lock:
+            _unforgotten.update(missed)
+        raise
+
+
+request_started.connect(forget_what_was_missed, dispatch_uid="cop_portal.kept.request")
+task_postrun.connect(forget_what_was_missed, dispatch_uid="cop_portal.kept.task", weak=False)
 
 
 def stamps(*scopes: tuple[str, int]) -> tuple[str, ...]:
@@ -115,10 +140,7 @@ def kept(
     part shows may also change with the clock (a meeting starting): `good_until` says, of
     what was built, when it is to be built afresh whatever happens meanwhile."""
     seconds = settings.PAGE_PARTS_CACHE_SECONDS
-    if _unforgotten and _answering():
-        forgotten = list(_unforgotten)
-        _unforgotten.clear()
-        _delete(forgotten)
+    forget_what_was_missed()
     # Not while the cache may have missed a change: drawn afresh, and not kept.
     if seconds <= 0 or _unforgotten or not _answering():
         return build()
@@ -146,15 +168,20 @@ def kept(
     return built
 
 
+# Page numbers a kept part may be asked for: up to 9,999 (25 rows a page: a quarter of a
+# million rows), so that varying an address names few parts.
+PAGE_DIGITS = 4
+
+
 def asked_pages(request: HttpRequest, *names: str) -> HttpRequest:
     """The request as a kept part is to read it: only its page numbers, each a whole number
-    of up to six digits (anything else is the first page). A part is drawn from it and named
-    by `pages_of` it, so its links carry nothing else the address held, and an address with
-    more in it is shown the same part."""
+    of up to four digits (anything else is the first page). A part is drawn from it and
+    named by `pages_of` it, so its links carry nothing else the address held, and an
+    address with more in it is shown the same part."""
     pages = QueryDict(mutable=True)
     for name in names:
         value = request.GET.get(name, "")
-        if value.isascii() and value.isdigit() and len(value) < 7:
+        if value.isascii() and value.isdigit() and len(value) <= PAGE_DIGITS:
             pages[name] = str(int(value))
     drawn = copy.copy(request)
     drawn.GET = pages

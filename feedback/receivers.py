@@ -4,12 +4,12 @@ services."""
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from cop_portal.kept import forget_forum, forget_issue, forget_names
-from forums.models import AgendaItem, Meeting
+from forums.models import AgendaItem, Forum, Meeting
 from forums.selectors.agenda import referral_of
 from forums.selectors.meetings import addresses_of
 from forums.signals import (
@@ -213,9 +213,11 @@ def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
     (post_save, pre_delete), sender=AgendaItem, dispatch_uid="feedback.kept_parts_agenda_item"
 )
 def on_agenda_item_saved(sender, instance: AgendaItem, raw=False, **kwargs) -> None:
-    # Moved to another meeting, it takes its stay with it; deleted (with its meeting), the
-    # stay no longer names it.
-    if not raw:
+    # Moved to another meeting, it takes its stay with it; deleted, the stay no longer names
+    # it (deleted with its meeting, the meeting's own receiver has told its issues).
+    origin = kwargs.get("origin")
+    deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if not raw and deleted_from not in (Meeting, Forum):
         issues_staying(agenda_item=instance.pk)
 
 

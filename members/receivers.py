@@ -6,7 +6,7 @@ from allauth.account.signals import password_changed, password_reset, user_signe
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
@@ -77,15 +77,29 @@ def on_choice_changed(sender, **kwargs) -> None:
     forget_names()
 
 
-# What a person's or an organisation's name, or an organisation's sector, shows on: kept
-# page parts (members, owners, presenters, who recorded an outcome).
-NAMES_SHOWN = {"display_name", "email", "organisation", "is_active"}
+# What kept page parts show of a person (members, owners, presenters, who recorded an
+# outcome): changed, every kept part is drawn afresh.
+NAMES_SHOWN = ("display_name", "email", "organisation_id", "is_active")
 
 
-@receiver((post_save, post_delete), sender=User, dispatch_uid="members.kept_names_person")
-def on_person_changed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    # A sign-in saves only last_login: nothing shown changes.
-    if not raw and (update_fields is None or NAMES_SHOWN & set(update_fields)):
+def _shown(user) -> tuple:
+    return tuple(getattr(user, field) for field in NAMES_SHOWN)
+
+
+@receiver(pre_save, sender=User, dispatch_uid="members.kept_names_before")
+def on_person_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # What was shown of them as stored, to tell after saving whether it changed. A sign-in
+    # saves only its time, and a new account is named nowhere yet.
+    named = {field.removesuffix("_id") for field in NAMES_SHOWN}
+    if raw or instance.pk is None or (update_fields is not None and not named & set(update_fields)):
+        return
+    instance._shown_before = User.objects.filter(pk=instance.pk).values_list(*NAMES_SHOWN).first()
+
+
+@receiver(post_save, sender=User, dispatch_uid="members.kept_names_person")
+def on_person_saved(sender, instance, raw=False, **kwargs) -> None:
+    before = instance.__dict__.pop("_shown_before", None)
+    if not raw and before is not None and before != _shown(instance):
         forget_names()
 
 
