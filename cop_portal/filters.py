@@ -7,13 +7,12 @@ made once and shows a new or renamed choice at once: saving or deleting a row of
 (each app's receivers call forget_choices) gives the table a new stamp."""
 
 import hashlib
-import uuid
 
 from django import forms
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import get_language
+
+from . import stamps
 
 # A drawing is named by all it shows, so it is kept until the cache needs the room or a
 # deploy may have changed its markup.
@@ -38,18 +37,10 @@ def _stamp_key(model: type[Model]) -> str:
 def choices_stamp(*models: type[Model]) -> str:
     """A stamp of the tables a form's selects offer (every forum and region, say), which
     changes when a row of one is added, renamed or removed; kept in the cache, so no query."""
-    keys = [_stamp_key(model) for model in models]
-    kept = cache.get_many(keys)
-    fresh = {key: uuid.uuid4().hex for key in keys if key not in kept}
-    if fresh:
-        cache.set_many(fresh, CHOICES_STAMP_SECONDS)
-    return ":".join(kept.get(key) or fresh[key] for key in keys)
+    return ":".join(stamps.read([_stamp_key(model) for model in models], CHOICES_STAMP_SECONDS))
 
 
 def forget_choices(model: type[Model]) -> None:
-    """A row of `model` was saved or deleted: drawings offering its rows are made afresh.
-    Forgotten now and again once the change is committed, since a page drawn in between
-    reads the rows as they were and may keep them under the new stamp."""
-    key = _stamp_key(model)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """A row of `model` was saved or deleted: drawings offering its rows are made afresh
+    (cop_portal.stamps)."""
+    stamps.forget([_stamp_key(model)])

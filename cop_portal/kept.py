@@ -8,8 +8,8 @@ shows depends on it, the reader's language, time zone and day, and the stamps of
 or issue it belongs to and of the names shown everywhere. Any change to what a part shows
 gives its forum or issue a new stamp (each app's receivers call forget_forum, forget_issue
 or forget_names), so a part is drawn afresh after every change and otherwise at most once
-per PAGE_PARTS_CACHE_SECONDS. The stamps live in the cache, so finding them asks the
-database nothing. What differs from one reader to another beyond their standing (their
+per PAGE_PARTS_CACHE_SECONDS. The stamps live in the cache (cop_portal.stamps), so finding
+them asks the database nothing. What differs from one reader to another beyond their standing (their
 forms, their own answers) is drawn around a kept part, never in it. A stamp this process
 could not forget while the cache did not answer is forgotten as soon as it answers again,
 and meanwhile nothing is kept.
@@ -18,19 +18,16 @@ and meanwhile nothing is kept.
 import copy
 import datetime as dt
 import hashlib
-import threading
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from celery.signals import task_postrun
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_started
-from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from . import stamps
 
 T = TypeVar("T")
 
@@ -44,72 +41,15 @@ KEPT_FORMAT = 3
 # regions, practice areas, people and their organisations), which rarely change.
 FORUM, ISSUE, NAMES = "forum", "issue", "names"
 
-# Stamps this process failed to forget while the cache did not answer: forgotten as soon
-# as it answers again (at the start of the process's next request or task, or its next
-# kept part), and no part is kept by this process meanwhile.
-_unforgotten: set[str] = set()
-_unforgotten_lock = threading.Lock()
-
 
 def _stamp_key(scope: str, pk: int) -> str:
     return f"kept:{scope}-stamp:{pk}"
 
 
-def _answering() -> bool:
-    answering = getattr(cache, "answering", None)
-    return answering() if answering is not None else True
-
-
-def _delete(keys: list[str]) -> None:
-    cache.delete_many(keys)
-    if not _answering():
-        with _unforgotten_lock:
-            _unforgotten.update(keys)
-
-
-def forget_what_was_missed(**kwargs) -> None:
-    """Forget the stamps this process could not, once the cache answers again."""
-    if not _unforgotten or not _answering():
-        return
-    with _unforgotten_lock:
-        missed = list(_unforgotten)
-        _unforgotten.clear()
-    try:
-        _delete(missed)
-    except Exception:
-        with _unforgotten_lock:
-            _unforgotten.update(missed)
-        raise
-
-
-request_started.connect(forget_what_was_missed, dispatch_uid="cop_portal.kept.request")
-task_postrun.connect(forget_what_was_missed, dispatch_uid="cop_portal.kept.task", weak=False)
-
-
-def stamps(*scopes: tuple[str, int]) -> tuple[str, ...]:
-    """The stamps of these forums, issues or names: a new one after any change to what their
-    parts show; one cache call."""
-    keys = [_stamp_key(*scope) for scope in scopes]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            made = uuid.uuid4().hex
-            # Another process may have just made one: theirs is kept, and read back.
-            if not cache.add(key, made, settings.PAGE_PARTS_CACHE_SECONDS):
-                made = cache.get(key) or made
-            found[key] = made
-    return tuple(found[key] for key in keys)
-
-
 def forget(scope: str, *pks: int | None) -> None:
-    """What these forums' or issues' parts show changed: they are drawn afresh. Forgotten
-    now and again once the change is committed, since a page drawn in between reads the
-    rows as they were and may keep them under the new stamp."""
-    keys = [_stamp_key(scope, pk) for pk in set(pks) if pk is not None]
-    if not keys:
-        return
-    _delete(keys)
-    transaction.on_commit(lambda: _delete(keys))
+    """What these forums' or issues' parts show changed: they are drawn afresh
+    (cop_portal.stamps)."""
+    stamps.forget([_stamp_key(scope, pk) for pk in set(pks) if pk is not None])
 
 
 def forget_forum(*forum_ids: int | None) -> None:
@@ -140,15 +80,14 @@ def kept(
     part shows may also change with the clock (a meeting starting): `good_until` says, of
     what was built, when it is to be built afresh whatever happens meanwhile."""
     seconds = settings.PAGE_PARTS_CACHE_SECONDS
-    forget_what_was_missed()
     # Not while the cache may have missed a change: drawn afresh, and not kept.
-    if seconds <= 0 or _unforgotten or not _answering():
+    if seconds <= 0 or not stamps.all_forgotten():
         return build()
     named = (
         KEPT_FORMAT,
         name,
         scope,
-        stamps(scope, (NAMES, 0)),
+        stamps.read([_stamp_key(*scope), _stamp_key(NAMES, 0)], seconds),
         parts,
         get_language(),
         timezone.get_current_timezone_name(),

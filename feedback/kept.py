@@ -12,11 +12,13 @@ def issues_changed(*issue_ids: int, also_forum: int | None = None) -> None:
     queue, agendas and actions name them) and the one each is with; `also_forum`, another
     forum a change concerns."""
     forget_issue(*issue_ids)
-    stays = Referral.objects.filter(issue_id__in=issue_ids).values_list("forum_id", flat=True)
-    now_with = PracticeIssue.objects.filter(pk__in=issue_ids).values_list(
-        "current_forum_id", flat=True
+    stays = Referral.objects.filter(issue_id__in=issue_ids).order_by()
+    now_with = PracticeIssue.objects.filter(pk__in=issue_ids).order_by()
+    # One query: each forum once.
+    forums = stays.values_list("forum_id", flat=True).union(
+        now_with.values_list("current_forum_id", flat=True)
     )
-    forget_forum(also_forum, *stays.distinct(), *now_with)
+    forget_forum(also_forum, *forums)
 
 
 def issues_staying(**where) -> None:

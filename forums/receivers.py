@@ -52,7 +52,7 @@ FORUM_ROWS = (Forum, Meeting, MeetingSeries, Membership, ForumEvent, ActionItem,
 MEETING_ROWS = (AgendaItem, Decision, MinutesRevision, Rsvp, Attendance)
 
 
-def forum_of(instance) -> int | None:
+def forum_id_of(instance) -> int | None:
     """The forum a row of FORUM_ROWS or MEETING_ROWS belongs to."""
     if isinstance(instance, Forum):
         return instance.pk
@@ -66,7 +66,7 @@ def forum_of(instance) -> int | None:
 
 def on_forum_row_changed(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
-        forget_forum(forum_of(instance))
+        forget_forum(forum_id_of(instance))
 
 
 for model in FORUM_ROWS + MEETING_ROWS:

@@ -6,8 +6,9 @@ forget_menu_reach), decided afresh when the account's standing (active, staff,
 administrator) differs from when it was kept, and after MENU_REACH_SECONDS in any case."""
 
 from django.core.cache import cache
-from django.db import transaction
 from rules import test_rule
+
+from cop_portal import stamps
 
 # How long what someone's menu may show is kept at most. A change to their forum roles or
 # practice areas made through the models forgets it at once; this bounds one made around
@@ -37,10 +38,6 @@ def menu_reach(user) -> dict[str, bool]:
 
 def forget_menu_reach(*user_ids: int) -> None:
     """These people's forum roles or practice areas changed: their menus are decided afresh
-    on their next pages. Forgotten now and again once the change is committed, since a page
-    drawn in between reads the roles as they were and may keep them."""
-    keys = [_reach_key(user_id) for user_id in user_ids]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    on their next pages (cop_portal.stamps: now, and again once committed, since a page
+    drawn in between reads the roles as they were and may keep them)."""
+    stamps.forget([_reach_key(user_id) for user_id in user_ids])

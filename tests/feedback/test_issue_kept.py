@@ -5,8 +5,6 @@ draws them afresh at once."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback.choices import Outcome
@@ -18,16 +16,15 @@ from tests.factories.forums import MeetingFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
 from tests.factories.practice import PracticeLeadFactory
 from tests.feedback.test_follow_through import responded_issue
+from tests.kept import shown_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, issue, reader, status: int = 200) -> tuple[str, int]:
-    client.force_login(reader)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("feedback:issue-detail", args=[issue.pk]))
-    assert response.status_code == status
-    return response.content.decode(), len(queries)
+    return shown_to(
+        client, reverse("feedback:issue-detail", args=[issue.pk]), reader, status=status
+    )
 
 
 def _path(html: str) -> str:

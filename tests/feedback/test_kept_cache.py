@@ -5,24 +5,20 @@ import time
 
 import pytest
 from django.core.cache import cache, caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cop_portal import kept
 from feedback.services import routing
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.members import UserFactory
+from tests.kept import shown_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _queue(client, loop, query: str = "") -> tuple[str, int]:
-    client.force_login(loop.cfsn_facilitator)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]) + query)
-    assert response.status_code == 200
-    return response.content.decode(), len(queries)
+    url = reverse("feedback:forum-queue", args=[loop.cfsn.slug]) + query
+    return shown_to(client, url, loop.cfsn_facilitator)
 
 
 def _waiting(html: str) -> str:

@@ -5,8 +5,6 @@ draws it afresh at once."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +14,14 @@ from forums.choices import MembershipRole
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory, MembershipFactory
 from tests.factories.members import UserFactory
+from tests.kept import shown_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _queue(client, loop, reader=None) -> tuple[str, int]:
-    client.force_login(reader or loop.cfsn_facilitator)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
-    assert response.status_code == 200
-    return response.content.decode(), len(queries)
+    url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+    return shown_to(client, url, reader or loop.cfsn_facilitator)
 
 
 def _waiting_section(html: str) -> str:

@@ -5,8 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +27,7 @@ from tests.factories.forums import (
     RsvpFactory,
 )
 from tests.factories.members import UserFactory
+from tests.kept import shown_to
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +82,7 @@ def _member(forum):
 
 def _pack(client, meeting, reader) -> tuple[str, int]:
     """The agenda pack as this reader is shown it, and how many queries it took."""
-    client.force_login(reader)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("forums:agenda-pack", kwargs={"pk": meeting.pk}))
-    assert response.status_code == 200
-    return response.content.decode(), len(queries)
+    return shown_to(client, reverse("forums:agenda-pack", kwargs={"pk": meeting.pk}), reader)
 
 
 def test_agenda_pack_drawn_for_one_member_is_shown_to_the_next_without_gathering_it_again(
@@ -186,11 +181,7 @@ def test_agenda_pack_kept_for_no_time_is_gathered_for_every_reader(
 
 
 def _forum_page(client, forum, reader) -> tuple[str, int]:
-    client.force_login(reader)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("forums:forum-detail", kwargs={"slug": forum.slug}))
-    assert response.status_code == 200
-    return response.content.decode(), len(queries)
+    return shown_to(client, reverse("forums:forum-detail", kwargs={"slug": forum.slug}), reader)
 
 
 def test_forum_page_drawn_for_one_member_is_shown_to_the_next_without_gathering_it(
@@ -248,11 +239,7 @@ def test_forum_page_moves_a_meeting_to_past_meetings_once_it_ends(client, forum,
 
 
 def _meeting_page(client, meeting, reader) -> tuple[str, int]:
-    client.force_login(reader)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("forums:meeting-detail", kwargs={"pk": meeting.pk}))
-    assert response.status_code == 200
-    return response.content.decode(), len(queries)
+    return shown_to(client, reverse("forums:meeting-detail", kwargs={"pk": meeting.pk}), reader)
 
 
 def test_meeting_page_drawn_for_one_member_is_shown_to_the_next_without_gathering_it(
