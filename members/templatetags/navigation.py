@@ -3,8 +3,8 @@
 Every signed-in page has the menu, and drawing it (a score of links, each reversed and
 labelled) cost more than some pages' own content. What is drawn depends only on which of its
 pages is open, what the person may reach, whether they are staff, and the language, so each
-combination is drawn once; the person's count of unread notices is put into it afterwards.
-On the search page it shows the words searched for, and is drawn afresh."""
+combination is drawn once; the person's count of unread notices, and on the search page
+the words they searched for, are put into it afterwards."""
 
 import functools
 
@@ -52,8 +52,9 @@ OWN_LINKS = {
     "downloads": "insights:downloads",
 }
 TEMPLATE = "includes/_nav_signed_in.html"
-# Where the drawing shows the count of unread notices.
+# Where the drawing shows the count of unread notices, and the words searched for.
 UNREAD_MARK = "<!--unread-->"
+SEARCHED_MARK = "<!--searched-->"
 
 
 @register.simple_tag(takes_context=True)
@@ -73,13 +74,13 @@ def signed_in_menu(context) -> SafeString:
         "here": _own_links(**where).get(request.path, ""),
         "is_staff": bool(user.is_staff),
     }
-    if settings.DEBUG or shown["here"] == "search":
-        # Template changes show at once while developing; what was searched for is the
-        # person's own, and never kept.
-        drawn = render_to_string(TEMPLATE, {**shown, "searched": request.GET.get("q", "")})
-    else:
-        drawn = _drawn(**where, **shown)
-    return mark_safe(drawn.replace(UNREAD_MARK, _unread_badge(context), 1))  # noqa: S308 - both parts escaped
+    # Template changes show at once while developing.
+    drawn = render_to_string(TEMPLATE, shown) if settings.DEBUG else _drawn(**where, **shown)
+    drawn = drawn.replace(UNREAD_MARK, _unread_badge(context), 1)
+    if shown["here"] == "search":
+        # What was searched for is the person's own: put in, never kept.
+        drawn = drawn.replace(SEARCHED_MARK, _searched_value(request), 1)
+    return mark_safe(drawn)  # noqa: S308 - every part escaped
 
 
 def _unread_badge(context) -> str:
@@ -91,6 +92,11 @@ def _unread_badge(context) -> str:
         unread,
         gettext("unread"),
     )
+
+
+def _searched_value(request) -> str:
+    searched = request.GET.get("q", "")
+    return format_html(' value="{}"', searched) if searched else ""
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,6 +2,7 @@
 with other roles were shown it before them."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -220,6 +221,18 @@ def test_the_search_box_shows_only_what_this_person_searched_for(client):
     assert "intake forms" not in elsewhere
     assert 'value="housing"' in other_search
     assert "intake forms" not in other_search
+
+
+def test_the_search_box_shows_what_was_searched_for_as_text(client):
+    person = UserFactory()
+    typed = '"><script>alert(1)</script><!--unread-->'
+
+    searched = _whole_menu(client, person, reverse("search:results") + "?q=" + quote(typed))
+    empty = _whole_menu(client, person, reverse("search:results"))
+
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--unread--&gt;"' in searched
+    assert "<script>" not in searched
+    assert 'maxlength="200">' in empty
 
 
 def _whole_menu(client, user, url=None) -> str:
