@@ -78,7 +78,7 @@ class ForumQueueView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     def drawn_lists(self) -> dict:
         """The queue and the coming agendas' issues, drawn, and when a meeting among them
         starts (its row then offers to record the outcome)."""
-        forum = self.forum
+        forum = self.forum_read_again()
         queue = self.page_of(selectors.triage_queue(forum), "page", self.paginate_by)
         # Ordered and counted from the index; the page's rows are read by its ids. How best
         # to gather a forum's coming agenda items turns on how many it has: a plan kept for

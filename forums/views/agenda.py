@@ -243,7 +243,7 @@ class AgendaPackView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
     template_name = "forums/agenda_pack.html"
 
     def drawn_agenda(self) -> dict:
-        meeting = self.meeting
+        meeting = self.meeting_read_again()
         # The pack shows no decisions, so the items come without them.
         timed = timed_agenda(meeting, agenda_items(meeting).prefetch_related(None))
         drawn = {

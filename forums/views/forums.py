@@ -40,8 +40,9 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
     def drawn_parts(self) -> dict:
         """The page's meetings, actions and resources, and its members, drawn; and when a
         meeting listed as upcoming starts or ends (it then shows, or moves, otherwise)."""
+        forum = self.forum_read_again()
         page = forum_page(
-            self.forum,
+            forum,
             self.request.user,
             members_page=self.drawn_request.GET.get("members_page"),
         )
@@ -51,9 +52,9 @@ class ForumDetailView(KeptPlansMixin, ForumPermissionMixin, TemplateView):
             for role, memberships in groupby(page["members"], key=attrgetter("role"))
         ]
         drawn = {
-            "forum": self.forum,
+            "forum": forum,
             "roles": roles,
-            "can_schedule": self.request.user.has_perm("forums.schedule_meeting", self.forum),
+            "can_schedule": self.request.user.has_perm("forums.schedule_meeting", forum),
             **page,
         }
         now = timezone.now()

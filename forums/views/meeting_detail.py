@@ -40,7 +40,7 @@ class MeetingDetailView(KeptPlansMixin, MeetingPermissionMixin, TemplateView):
     def drawn_parts(self) -> dict:
         """The agenda, who is coming and who came, resources and minutes, drawn; and when
         the meeting starts or ends, after which they read otherwise (outcomes to record)."""
-        meeting, user = self.meeting, self.request.user
+        meeting, user = self.meeting_read_again(), self.request.user
         page = agenda_page(meeting, self.drawn_request.GET.get("page"))
         timed = page.timed
         total = page.minutes_total

@@ -15,6 +15,12 @@ class ForumPermissionMixin(PermissionRequiredMixin):
     def forum(self) -> Forum:
         return get_object_or_404(Forum, slug=self.kwargs["slug"])
 
+    def forum_read_again(self) -> Forum:
+        """The forum as it is now: a part kept for others (cop_portal.kept) is drawn from
+        rows read after its stamps, never from those read as the request began, which a
+        change committed in between would leave kept under the new stamp."""
+        return get_object_or_404(Forum, pk=self.forum.pk)
+
     def get_permission_object(self):
         return self.forum
 
@@ -32,6 +38,13 @@ class MeetingPermissionMixin(PermissionRequiredMixin):
         return get_object_or_404(
             Meeting.objects.select_related("forum", "series"),
             pk=self.kwargs[self.meeting_url_kwarg],
+        )
+
+    def meeting_read_again(self) -> Meeting:
+        """The meeting as it is now, for a kept part (ForumPermissionMixin.forum_read_again
+        says why)."""
+        return get_object_or_404(
+            Meeting.objects.select_related("forum", "series"), pk=self.meeting.pk
         )
 
     def get_permission_object(self):

@@ -516,7 +516,7 @@ def test_forum_queue_queries_do_not_grow_with_flagged_issues(
     _carried_over_issues(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert [r.carried_over for r in response.context["scheduled"]] == [2] * size

@@ -265,7 +265,7 @@ def test_cfsn_queue_queries_do_not_grow(client, loop, size, django_assert_num_qu
     _many(loop, size)
     client.force_login(loop.cfsn_facilitator)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert len(response.context["queue"]) == min(size, 25)
@@ -279,7 +279,7 @@ def test_statewide_queue_with_patterns_queries_do_not_grow(
     _many(loop, size)
     client.force_login(loop.statewide_facilitator)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("feedback:forum-queue", args=["statewide"]))
 
     assert len(response.context["queue"]) == min(size, 25)
@@ -301,7 +301,7 @@ def test_statewide_queue_keeps_its_patterns_drawn_and_says_when_they_were_counte
     )
 
     # What the menu shows is kept too: the practice areas led are not read again.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get(url).content.decode()
 
     assert "Shared intake</a> · 3 regions" in html

@@ -11,11 +11,16 @@ from django.utils import timezone
 from feedback.models import PracticeIssue
 from feedback.services.routing import place_on_agenda
 from forums.choices import ActionStatus, MeetingStatus, MembershipRole
+from forums.models import Forum
 from forums.services.agenda import add_agenda_item, publish_agenda
 from forums.services.matters import ensure_matters_arising
+from forums.services.meetings import update_meeting
 from forums.services.membership import add_member
 from forums.services.minutes import update_action_status
 from forums.services.resources import add_resource
+from forums.views.agenda import AgendaPackView
+from forums.views.forums import ForumDetailView
+from forums.views.meeting_detail import MeetingDetailView
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (
     ActionItemFactory,
@@ -27,7 +32,7 @@ from tests.factories.forums import (
     RsvpFactory,
 )
 from tests.factories.members import UserFactory
-from tests.kept import shown_to
+from tests.kept import begun, shown_to
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +302,67 @@ def test_meeting_page_offers_to_record_outcomes_once_the_meeting_starts(client, 
 
     assert "Outcomes to record" in html
     assert "Intake forms repeat" in html
+
+
+# A reader's request that began before a change and draws its parts after the change is
+# committed and forgotten keeps them under the new stamp: drawn from what it read first, they
+# would show every later reader the page as it was.
+
+
+def test_meeting_page_begun_before_the_agenda_is_published_keeps_it_published_for_the_next(
+    client, forum, facilitator, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(forum=forum, title="May meeting", start=_at(9), end=_at(9, 12))
+    AgendaItemFactory(meeting=meeting, title="Kinship care pathways", position=1)
+    url = reverse("forums:meeting-detail", kwargs={"pk": meeting.pk})
+    one, another = _member(forum), _member(forum)
+    reading = begun(MeetingDetailView, url, one, pk=meeting.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_agenda(meeting, by=facilitator)
+    reading.get_context_data()
+    page, _queries = _meeting_page(client, meeting, another)
+
+    assert "Kinship care pathways" in page
+
+
+def test_agenda_pack_begun_before_the_meeting_moves_times_its_items_anew_for_the_next(
+    client, forum, facilitator, upcoming, django_capture_on_commit_callbacks
+):
+    url = reverse("forums:agenda-pack", kwargs={"pk": upcoming.pk})
+    one, another = _member(forum), _member(forum)
+    reading = begun(AgendaPackView, url, one, pk=upcoming.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_meeting(
+            upcoming,
+            by=facilitator,
+            title=upcoming.title,
+            start=_at(7, 14),
+            end=_at(7, 16),
+            place="Town hall",
+        )
+    reading.get_context_data()
+    pack, _queries = _pack(client, upcoming, another)
+
+    assert "<td>2:00 p.m.</td>" in pack
+    assert "<td>10:00 a.m.</td>" not in pack
+
+
+def test_forum_page_begun_before_the_forum_is_renamed_shows_the_next_reader_its_new_name(
+    client, forum, held, upcoming, django_capture_on_commit_callbacks
+):
+    url = reverse("forums:forum-detail", kwargs={"slug": forum.slug})
+    one, another = _member(forum), _member(forum)
+    reading = begun(ForumDetailView, url, one, slug=forum.slug)
+    old_name = forum.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = Forum.objects.get(pk=forum.pk)
+        renamed.name = "Riverina CFSN"
+        renamed.save()
+    reading.get_context_data()
+    page, _queries = _forum_page(client, forum, another)
+
+    assert "Riverina CFSN" in page
+    assert old_name not in page
