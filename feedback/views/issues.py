@@ -1,6 +1,7 @@
 """Practice issues: list, raise, drafts, the issue page, endorsing, watching, comments."""
 
 import contextlib
+import copy
 from functools import partial
 
 from django import forms
@@ -216,9 +217,16 @@ class IssueDetailView(KeptPlansMixin, IssuePermissionMixin, DetailView):
 
     def drawn_history(self) -> dict:
         """The issue's path through the forums, a page of its timeline and a page of its
-        comments, drawn."""
-        user, issue = self.request.user, self.issue
-        referrals = issue.path
+        comments, drawn from its stays and its count of comments read again: a part kept
+        for others is drawn from rows read after its stamps, never from those read as the
+        request began (forums.views.mixins.ForumPermissionMixin.forum_read_again)."""
+        user, issue = self.request.user, copy.copy(self.issue)
+        counts = PracticeIssue.objects.values_list("comment_count", flat=True)
+        try:
+            issue.comment_count = counts.get(pk=issue.pk)
+        except PracticeIssue.DoesNotExist as exc:  # a draft its writer deleted meanwhile
+            raise Http404(gettext("No such issue.")) from exc
+        referrals = selectors.issue_path(issue.pk)
         for referral in referrals:
             referral.meeting_shown = bool(
                 referral.agenda_item and sees_meeting(user, referral.agenda_item.meeting)

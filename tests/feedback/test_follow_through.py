@@ -454,7 +454,7 @@ def test_issue_page_queries_do_not_grow_with_progress_updates(
         )
     client.force_login(response.owner)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         page = client.get(response.issue.get_absolute_url())
 
     assert page.content.decode().count("Step ") == updates

@@ -10,13 +10,14 @@ from django.urls import reverse
 from feedback.choices import Outcome
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
+from feedback.views.issues import IssueDetailView
 from forums.choices import MeetingStatus
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
 from tests.factories.practice import PracticeLeadFactory
 from tests.feedback.test_follow_through import responded_issue
-from tests.kept import shown_to
+from tests.kept import begun, shown_to
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,36 @@ def test_forum_page_shows_a_response_due_date_corrected_after_it_was_drawn(clien
     html = client.get(url).content.decode()
     assert f"due {later:%-d %b %Y}" in html
     assert f"due {due:%-d %b %Y}" not in html
+
+
+def test_issue_page_begun_before_a_comment_counts_it_for_the_next_reader(
+    client, loop, issue, django_capture_on_commit_callbacks
+):
+    for number in range(20):
+        issue_services.add_comment(issue, by=loop.practitioner, body=f"Seen here too ({number}).")
+    one, another = UserFactory(), UserFactory()
+    url = reverse("feedback:issue-detail", args=[issue.pk])
+    reading = begun(IssueDetailView, url, one, pk=issue.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_services.add_comment(issue, by=loop.practitioner, body="And in Ballarat.")
+    reading.get_context_data()
+    html, _ = _page(client, issue, another)
+
+    assert "And in Ballarat." in html
+    assert "21 comments in all." in html
+
+
+def test_issue_page_begun_before_a_placing_shows_it_on_the_path_to_the_next_reader(
+    client, loop, issue, django_capture_on_commit_callbacks
+):
+    one, another = UserFactory(), UserFactory()
+    url = reverse("feedback:issue-detail", args=[issue.pk])
+    reading = begun(IssueDetailView, url, one, pk=issue.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    reading.get_context_data()
+    html, _ = _page(client, issue, another)
+
+    assert loop.cfsn_meeting.title in _path(html)

@@ -526,7 +526,7 @@ def test_issue_page_queries_stay_flat(client, loop, size, django_assert_num_quer
         EndorsementFactory(issue=issue)
     client.force_login(loop.practitioner)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(issue.get_absolute_url())
 
     assert len(response.context["comments"]) == min(size, 20)

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from feedback.services import issues as issue_services
 from feedback.services import routing
+from feedback.views.triage import ForumQueueView
 from forums.choices import MembershipRole
+from forums.models import Forum
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory, MembershipFactory
 from tests.factories.members import UserFactory
-from tests.kept import shown_to
+from tests.kept import begun, shown_to
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,23 @@ def test_forum_queue_drawn_once_is_still_refused_to_a_member_who_does_not_run_th
     response = client.get(reverse("feedback:forum-queue", args=[loop.cfsn.slug]))
 
     assert response.status_code == 403
+
+
+def test_forum_queue_begun_before_the_forum_is_renamed_shows_the_next_facilitator_its_name(
+    client, loop, django_capture_on_commit_callbacks
+):
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    chair = MembershipFactory(forum=loop.cfsn, role=MembershipRole.CHAIR).user
+    url = reverse("feedback:forum-queue", args=[loop.cfsn.slug])
+    reading = begun(ForumQueueView, url, loop.cfsn_facilitator, slug=loop.cfsn.slug)
+    old_name = loop.cfsn.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        renamed = Forum.objects.get(pk=loop.cfsn.pk)
+        renamed.name = "Riverina CFSN"
+        renamed.save()
+    reading.get_context_data()
+    html, _ = _queue(client, loop, chair)
+
+    assert "Riverina CFSN" in _waiting_section(html)
+    assert old_name not in html
