@@ -1,6 +1,6 @@
 """forums answers model changes that other parts of the portal keep something of."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from cop_portal.filters import forget_choices
@@ -76,6 +76,29 @@ for model in FORUM_ROWS + MEETING_ROWS:
             sender=model,
             dispatch_uid=f"forums.kept_parts.{model._meta.model_name}.{done}",
         )
+
+
+# Rows an administrator may move to another forum (the admin leaves their forum editable).
+MOVABLE_ROWS = (Resource, MeetingSeries)
+
+
+def on_forum_row_moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """A row moved to another forum leaves the pages of the one it was in as well."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not {"forum", "forum_id"} & set(update_fields):
+        return
+    was = sender.objects.filter(pk=instance.pk).values_list("forum_id", flat=True).first()
+    if was is not None and was != instance.forum_id:
+        forget_forum(was)
+
+
+for model in MOVABLE_ROWS:
+    pre_save.connect(
+        on_forum_row_moving,
+        sender=model,
+        dispatch_uid=f"forums.kept_parts.{model._meta.model_name}.moving",
+    )
 
 
 @receiver(member_left, dispatch_uid="forums.give_up_places")

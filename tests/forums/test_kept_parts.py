@@ -212,6 +212,23 @@ def test_forum_page_lists_a_member_added_after_it_was_drawn(client, forum, facil
     assert "Nell Newcomer" in html
 
 
+def test_forum_page_drops_a_resource_moved_to_another_forum_after_it_was_drawn(
+    client, forum, facilitator
+):
+    resource = add_resource(
+        forum, by=facilitator, title="Referral map", url="https://example.org/map"
+    )
+    elsewhere = ForumFactory()
+    first, _ = _forum_page(client, forum, facilitator)
+
+    resource.forum = elsewhere
+    resource.save()
+
+    html, _ = _forum_page(client, forum, facilitator)
+    assert "Referral map" in first
+    assert "Referral map" not in html
+
+
 def test_forum_page_draft_drawn_for_its_facilitator_is_not_shown_to_a_member(
     client, forum, facilitator
 ):
