@@ -10,9 +10,12 @@ gives its forum or issue a new stamp (each app's receivers call forget_forum, fo
 or forget_names), so a part is drawn afresh after every change and otherwise at most once
 per PAGE_PARTS_CACHE_SECONDS. The stamps live in the cache (cop_portal.stamps), so finding
 them asks the database nothing. What differs from one reader to another beyond their standing (their
-forms, their own answers) is drawn around a kept part, never in it. A stamp this process
-could not forget while the cache did not answer is forgotten as soon as it answers again,
-and meanwhile nothing is kept.
+forms, their own answers) is drawn around a kept part, never in it. Each part is drawn
+from rows read after its stamps (a view reads its forum, meeting or issue again), so a
+change committed while a request was under way is not kept under the new stamp. A stamp
+this process could not forget while the cache did not answer is forgotten as soon as it
+answers again, and meanwhile this process keeps nothing; other processes may show what they
+kept until then, or for PAGE_PARTS_CACHE_SECONDS at most.
 """
 
 import copy
