@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -500,6 +501,11 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # A meeting's resources are its forum's, as the portal's form has them (add_resource).
+        if self.meeting_id and self.forum_id and self.meeting.forum_id != self.forum_id:
+            raise ValidationError({"meeting": _("That meeting belongs to another forum.")})
 
     @property
     def href(self) -> str:

@@ -270,3 +270,21 @@ def test_a_title_kept_as_it_was_in_the_admin_is_not_read_again_by_the_guard(admi
     assert response.status_code == 302
     paper.refresh_from_db()
     assert paper.url == "https://example.org/register"
+
+
+def test_a_resource_given_a_meeting_of_another_forum_in_the_admin_is_refused_beside_it(
+    admin_client,
+):
+    resource = ResourceFactory()
+    elsewhere = MeetingFactory()
+    url = reverse("admin:forums_resource_change", args=[resource.pk])
+    form = admin_client.get(url).context["adminform"].form
+
+    response = admin_client.post(url, _form_data(form, meeting=elsewhere.pk))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["meeting"] == [
+        "That meeting belongs to another forum."
+    ]
+    resource.refresh_from_db()
+    assert resource.meeting_id != elsewhere.pk
