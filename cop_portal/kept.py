@@ -18,11 +18,15 @@ answers again, and meanwhile this process keeps nothing; other processes may sho
 kept until then, or for PAGE_PARTS_CACHE_SECONDS at most.
 """
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from typing import TypeVar
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,9 +53,59 @@ def _stamp_key(scope: str, pk: int) -> str:
     return f"kept:{scope}-stamp:{pk}"
 
 
+@dataclass
+class _Gathered:
+    """What a block of forgetting_once has been told to forget."""
+
+    keys: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # Lookups an app asked for (which forums show these issues), each made once, for
+    # everything noted under its name, when the block ends.
+    noted: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    settle: dict[str, Callable[[list], None]] = field(default_factory=dict)
+
+
+_GATHERED: ContextVar[_Gathered | None] = ContextVar("kept_gathered", default=None)
+
+
+@contextlib.contextmanager
+def forgetting_once() -> Iterator[None]:
+    """For a service that changes many rows in one go (placing a forum's waiting issues on
+    an agenda): what its rows' receivers forget is gathered, and forgotten once as the
+    block ends (at once, and again once committed, as forget does), each lookup it needs
+    made once for them all. Nothing is forgotten if it fails: its changes are undone."""
+    if _GATHERED.get() is not None:  # inside another: that one forgets
+        yield
+        return
+    gathered = _Gathered()
+    token = _GATHERED.set(gathered)
+    try:
+        yield
+        for name, settle in list(gathered.settle.items()):
+            settle(gathered.noted[name])
+    finally:
+        _GATHERED.reset(token)
+    for scope, pks in gathered.keys.items():
+        forget(scope, *pks)
+
+
+def noted_for_later(name: str, values: Iterable[Any], settle: Callable[[list], None]) -> bool:
+    """Inside forgetting_once, note `values` to be settled, with all those noted under
+    `name`, by one call of `settle` as the block ends, and answer True; outside, False."""
+    gathered = _GATHERED.get()
+    if gathered is None:
+        return False
+    gathered.noted[name].extend(values)
+    gathered.settle.setdefault(name, settle)
+    return True
+
+
 def forget(scope: str, *pks: int | None) -> None:
     """What these forums' or issues' parts show changed: they are drawn afresh
-    (cop_portal.stamps)."""
+    (cop_portal.stamps), or, inside forgetting_once, once it ends."""
+    gathered = _GATHERED.get()
+    if gathered is not None:
+        gathered.keys[scope].update(pk for pk in pks if pk is not None)
+        return
     stamps.forget([_stamp_key(scope, pk) for pk in set(pks) if pk is not None])
 
 

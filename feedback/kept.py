@@ -1,7 +1,12 @@
 """Which kept page parts (cop_portal.kept) show an issue: its own page's, and those of the
 forums whose pages name it."""
 
-from cop_portal.kept import forget_forum, forget_issue
+import functools
+import operator
+
+from django.db.models import Q
+
+from cop_portal.kept import forget_forum, forget_issue, noted_for_later
 
 from .models import PracticeIssue, Referral
 
@@ -10,7 +15,17 @@ def issues_changed(*issue_ids: int, also_forum: int | None = None) -> None:
     """These issues changed: their pages' kept parts, and those of every forum whose pages
     may name them, are drawn afresh. Those forums are each one they have stayed at (its
     queue, agendas and actions name them) and the one each is with; `also_forum`, another
-    forum a change concerns."""
+    forum a change concerns. Inside cop_portal.kept.forgetting_once, looked up once for
+    every issue changed in it."""
+    forget_forum(also_forum)
+    if not noted_for_later("feedback:issues-changed", issue_ids, _forget_issues):
+        _forget_issues(issue_ids)
+
+
+def _forget_issues(issue_ids) -> None:
+    issue_ids = set(issue_ids)
+    if not issue_ids:
+        return
     forget_issue(*issue_ids)
     stays = Referral.objects.filter(issue_id__in=issue_ids).order_by()
     now_with = PracticeIssue.objects.filter(pk__in=issue_ids).order_by()
@@ -18,10 +33,16 @@ def issues_changed(*issue_ids: int, also_forum: int | None = None) -> None:
     forums = stays.values_list("forum_id", flat=True).union(
         now_with.values_list("current_forum_id", flat=True)
     )
-    forget_forum(also_forum, *forums)
+    forget_forum(*forums)
 
 
 def issues_staying(**where) -> None:
     """Stays matching `where` name a meeting, an agenda item or a library item that changed:
     their issues' pages show it."""
-    forget_issue(*Referral.objects.filter(**where).values_list("issue_id", flat=True))
+    if not noted_for_later("feedback:issues-staying", [Q(**where)], _forget_staying):
+        _forget_staying([Q(**where)])
+
+
+def _forget_staying(conditions: list[Q]) -> None:
+    staying = Referral.objects.filter(functools.reduce(operator.or_, conditions))
+    forget_issue(*staying.values_list("issue_id", flat=True))

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from cop_portal.kept import forgetting_once
 from forums.choices import (
     COMING_MEETING_STATUSES,
     NEXT_TIER,
@@ -711,12 +712,14 @@ def place_waiting_referrals(meeting: Meeting) -> int:
         .exclude(issue__status=IssueStatus.INFO_REQUESTED)
         .exclude(agenda_item__meeting__status__in=COMING_MEETING_STATUSES)
         .exclude(kept_off_until__gte=meeting.start)
-        .select_related("agenda_item__meeting")
+        .select_related("agenda_item__meeting", "forum")
         .order_by("entered_at", "id")
     )
     waiting = _locked_issues_then_stays(waiting)
-    for referral in waiting:
-        route_referral(referral, meeting, by=None, warn=False)
+    # What the pages show of them, and of the forum, is forgotten once for the batch.
+    with forgetting_once():
+        for referral in waiting:
+            route_referral(referral, meeting, by=None, warn=False)
     if waiting:
         # One notice for the whole batch, naming the last item placed.
         warn_if_over_time(waiting[-1].agenda_item)
@@ -733,25 +736,27 @@ def carry_over_unfinished(meeting: Meeting) -> int:
     )
     moved = 0
     last_on: dict[int, AgendaItem] = {}
-    for referral in unfinished:
-        referral.auto_place = True
-        referral.save(update_fields=["auto_place"])
-        target = route_referral(
-            referral,
-            next_open_meeting(referral.forum, after=meeting),
-            by=None,
-            kind=EventKind.CARRIED_OVER,
-            note=(
-                gettext("Not reached at %(meeting)s (cancelled); carried over automatically.")
-                if meeting.status == MeetingStatus.CANCELLED
-                else gettext("Not reached at %(meeting)s; carried over automatically.")
+    # What the pages show of them, and of the forums, is forgotten once for the batch.
+    with forgetting_once():
+        for referral in unfinished:
+            referral.auto_place = True
+            referral.save(update_fields=["auto_place"])
+            target = route_referral(
+                referral,
+                next_open_meeting(referral.forum, after=meeting),
+                by=None,
+                kind=EventKind.CARRIED_OVER,
+                note=(
+                    gettext("Not reached at %(meeting)s (cancelled); carried over automatically.")
+                    if meeting.status == MeetingStatus.CANCELLED
+                    else gettext("Not reached at %(meeting)s; carried over automatically.")
+                )
+                % {"meeting": meeting.title},
+                warn=False,
             )
-            % {"meeting": meeting.title},
-            warn=False,
-        )
-        if target is not None:
-            last_on[target.pk] = referral.agenda_item
-        moved += 1
+            if target is not None:
+                last_on[target.pk] = referral.agenda_item
+            moved += 1
     # One notice per meeting the carried-over items went to, naming the last of them.
     for item in last_on.values():
         warn_if_over_time(item)

@@ -5,9 +5,13 @@ draws it afresh at once."""
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cop_portal.kept import forgetting_once
+from feedback.models import Referral
 from feedback.services import issues as issue_services
 from feedback.services import routing
 from feedback.views.triage import ForumQueueView
@@ -141,3 +145,55 @@ def test_forum_queue_begun_before_the_forum_is_renamed_shows_the_next_facilitato
 
     assert "Riverina CFSN" in _waiting_section(html)
     assert old_name not in html
+
+
+@pytest.mark.parametrize("waiting", [2, 5])
+def test_waiting_issues_placed_together_show_at_once_and_their_forums_are_looked_up_once(
+    client, loop, waiting
+):
+    issues = [
+        PracticeIssueFactory(origin_forum=loop.cfsn, title=f"Waiting issue {number}")
+        for number in range(waiting)
+    ]
+    Referral.objects.filter(issue__in=issues).update(auto_place=True)
+    meeting = MeetingFactory(
+        forum=loop.cfsn,
+        title="Placing meeting",
+        start=timezone.now() + dt.timedelta(days=9),
+        end=timezone.now() + dt.timedelta(days=9, hours=4),
+    )
+    before, _ = _queue(client, loop)
+    for issue in issues:
+        shown_to(client, issue.get_absolute_url(), loop.practitioner)
+
+    with CaptureQueriesContext(connection) as queries:
+        placed = routing.place_waiting_referrals(meeting)
+
+    assert placed == waiting
+    looked_up = [query for query in queries.captured_queries if " UNION " in query["sql"]]
+    assert len(looked_up) == 1
+    after, _ = _queue(client, loop)
+    assert "Waiting issue 0" in _waiting_section(before)
+    assert "Waiting issue 0" not in _waiting_section(after)
+    for issue in issues:
+        page, _ = shown_to(client, issue.get_absolute_url(), loop.practitioner)
+        assert "Placing meeting" in page
+
+
+def _failing_batch(loop) -> None:
+    with transaction.atomic(), forgetting_once():
+        PracticeIssueFactory(origin_forum=loop.cfsn, title="Never raised")
+        raise RuntimeError
+
+
+def test_a_batch_that_fails_forgets_nothing_and_leaves_the_kept_queue_as_it_was(client, loop):
+    PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
+    _queue(client, loop)
+    _, kept_shown = _queue(client, loop)
+
+    with pytest.raises(RuntimeError):
+        _failing_batch(loop)
+
+    html, shown = _queue(client, loop)
+    assert shown == kept_shown
+    assert "Never raised" not in html
