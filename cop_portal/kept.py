@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -72,8 +73,11 @@ def forgetting_once() -> Iterator[None]:
     """For a service that changes many rows in one go (placing a forum's waiting issues on
     an agenda): what its rows' receivers forget is gathered, and forgotten once as the
     block ends (at once, and again once committed, as forget does), each lookup it needs
-    made once for them all. Nothing is forgotten if it fails: its changes are undone."""
-    if _GATHERED.get() is not None:  # inside another: that one forgets
+    made once for them all. Only inside the service's transaction, so that nothing need
+    be forgotten if it fails: its changes are undone."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("forgetting_once gathers the forgets of one transaction.")
+    if _GATHERED.get() is not None:  # inside another, in the same transaction: it forgets
         yield
         return
     gathered = _Gathered()

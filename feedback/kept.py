@@ -3,6 +3,7 @@ forums whose pages name it."""
 
 import functools
 import operator
+from collections import defaultdict
 
 from django.db.models import Q
 
@@ -36,13 +37,22 @@ def _forget_issues(issue_ids) -> None:
     forget_forum(*forums)
 
 
-def issues_staying(**where) -> None:
-    """Stays matching `where` name a meeting, an agenda item or a library item that changed:
-    their issues' pages show it."""
-    if not noted_for_later("feedback:issues-staying", [Q(**where)], _forget_staying):
-        _forget_staying([Q(**where)])
+def issues_staying(*, deleting: bool = False, **where) -> None:
+    """Stays matching `where` (one field, one key) name a meeting, an agenda item or a
+    library item that changed: their issues' pages show it. Found at once when it is being
+    deleted (its stays let go of it as it goes), else inside
+    cop_portal.kept.forgetting_once with every other such change in it."""
+    ((field, key),) = where.items()
+    if deleting or not noted_for_later("feedback:issues-staying", [(field, key)], _forget_staying):
+        _forget_staying([(field, key)])
 
 
-def _forget_staying(conditions: list[Q]) -> None:
-    staying = Referral.objects.filter(functools.reduce(operator.or_, conditions))
-    forget_issue(*staying.values_list("issue_id", flat=True))
+def _forget_staying(named: list[tuple[str, int]]) -> None:
+    by_field = defaultdict(set)
+    for field, key in named:
+        by_field[field].add(key)
+    # One condition a field, however many were named (SQLite refuses a deep OR).
+    staying = functools.reduce(
+        operator.or_, (Q(**{f"{field}__in": keys}) for field, keys in by_field.items())
+    )
+    forget_issue(*Referral.objects.filter(staying).values_list("issue_id", flat=True))

@@ -206,7 +206,7 @@ def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
     # An issue's path and timeline name the meetings it was placed on, to those who may
     # see them.
     if not raw:
-        issues_staying(agenda_item__meeting=instance.pk)
+        issues_staying(deleting=kwargs["signal"] is pre_delete, agenda_item__meeting=instance.pk)
 
 
 @receiver(
@@ -218,7 +218,7 @@ def on_agenda_item_saved(sender, instance: AgendaItem, raw=False, **kwargs) -> N
     origin = kwargs.get("origin")
     deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
     if not raw and deleted_from not in (Meeting, Forum):
-        issues_staying(agenda_item=instance.pk)
+        issues_staying(deleting=kwargs["signal"] is pre_delete, agenda_item=instance.pk)
 
 
 @receiver(post_save, sender=GuidanceItem, dispatch_uid="feedback.kept_parts_guidance")

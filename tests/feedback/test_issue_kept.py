@@ -2,12 +2,16 @@
 the next reader is shown them without their gathering, and any change to what they show
 draws them afresh at once."""
 
+import contextlib
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from cop_portal.kept import forgetting_once
 from feedback.choices import Outcome
+from feedback.kept import issues_staying
 from feedback.services import issues as issue_services
 from feedback.services import responses, routing
 from feedback.views.issues import IssueDetailView
@@ -136,7 +140,10 @@ def test_issue_page_names_the_lead_of_an_area_added_after_it_was_drawn(client, l
     assert "Lena Lead" in html
 
 
-def test_issue_page_drops_a_meeting_deleted_after_it_was_drawn(client, loop, issue):
+# Also inside a batch that forgets once (cop_portal.kept.forgetting_once): its stays let go
+# of the meeting as it goes, so they are found before.
+@pytest.mark.parametrize("gathered", [False, True])
+def test_issue_page_drops_a_meeting_deleted_after_it_was_drawn(client, loop, issue, gathered):
     routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
     with loop.at(loop.cfsn_meeting):
         routing.record_outcome(
@@ -150,7 +157,8 @@ def test_issue_page_drops_a_meeting_deleted_after_it_was_drawn(client, loop, iss
     html, _ = _page(client, issue, loop.practitioner)
     assert loop.cfsn_meeting.title in _path(html)
 
-    loop.cfsn_meeting.delete()
+    with transaction.atomic(), forgetting_once() if gathered else contextlib.nullcontext():
+        loop.cfsn_meeting.delete()
 
     html, _ = _page(client, issue, loop.practitioner)
     assert loop.cfsn_meeting.title not in _path(html)
@@ -223,3 +231,32 @@ def test_issue_page_begun_before_a_placing_shows_it_on_the_path_to_the_next_read
     html, _ = _page(client, issue, another)
 
     assert loop.cfsn_meeting.title in _path(html)
+
+
+def test_issue_page_names_the_meeting_an_unfinished_item_is_carried_over_to(client, loop, issue):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    later = MeetingFactory(
+        forum=loop.cfsn,
+        title="Carried-to meeting",
+        start=loop.cfsn_meeting.start + dt.timedelta(days=14),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=14),
+    )
+    _page(client, issue, loop.practitioner)
+
+    with loop.at(loop.cfsn_meeting, minutes=150):
+        moved = routing.carry_over_unfinished(loop.cfsn_meeting)
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert moved == 1
+    assert later.title in _path(html)
+
+
+def test_stays_named_by_more_changes_than_sqlite_nests_are_found_in_one_query(
+    loop, issue, django_assert_num_queries
+):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    item = issue.referrals.get().agenda_item
+
+    with transaction.atomic(), django_assert_num_queries(1), forgetting_once():
+        for key in range(item.pk, item.pk + 1200):
+            issues_staying(agenda_item=key)

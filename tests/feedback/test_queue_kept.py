@@ -197,3 +197,15 @@ def test_a_batch_that_fails_forgets_nothing_and_leaves_the_kept_queue_as_it_was(
     html, shown = _queue(client, loop)
     assert shown == kept_shown
     assert "Never raised" not in html
+
+
+def _gathered_outside_a_transaction() -> None:
+    with forgetting_once():
+        pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_forgets_once_outside_a_transaction_is_refused():
+    # Its forgets would be dropped were it to fail after some of its changes committed.
+    with pytest.raises(RuntimeError):
+        _gathered_outside_a_transaction()
