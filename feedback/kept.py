@@ -37,12 +37,11 @@ def _forget_issues(issue_ids) -> None:
     forget_forum(*forums)
 
 
-def issues_staying(*, deleting: bool = False, **where) -> None:
-    """Stays matching `where` (one field, one key) name a meeting, an agenda item or a
-    library item that changed: their issues' pages show it. Found at once when it is being
-    deleted (its stays let go of it as it goes), else inside
-    cop_portal.kept.forgetting_once with every other such change in it."""
-    ((field, key),) = where.items()
+def issues_staying(field: str, key: int, *, deleting: bool = False) -> None:
+    """Stays whose `field` is `key` name a meeting, an agenda item or a library item that
+    changed: their issues' pages show it. Found at once when it is being deleted (its stays
+    let go of it as it goes), else inside cop_portal.kept.forgetting_once with every other
+    such change in it."""
     if deleting or not noted_for_later("feedback:issues-staying", [(field, key)], _forget_staying):
         _forget_staying([(field, key)])
 

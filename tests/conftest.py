@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from cop_portal import cache as cop_portal_cache
 from cop_portal.celery import app as celery_app
 from insights.models import Export
 from tests.factories.members import PASSWORD, UserFactory
@@ -217,3 +218,19 @@ def kept_demo() -> KeptDemo:
     """`kept_demo.seed()` in place of `call_command("seed_demo")` in a database that holds
     nothing else; `with kept_demo.rolled_back():` for a module's tests that read the demo."""
     return KeptDemo()
+
+
+@pytest.fixture
+def cache_unreachable(settings):
+    """Redis as the portal reaches it, with nothing listening: connections are refused at
+    once, and the portal carries on without it (cop_portal.cache)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    cop_portal_cache._memory.clear()
+    yield
+    cop_portal_cache._memory.clear()

@@ -35,17 +35,16 @@ class MeetingPermissionMixin(PermissionRequiredMixin):
 
     @cached_property
     def meeting(self) -> Meeting:
-        return get_object_or_404(
-            Meeting.objects.select_related("forum", "series"),
-            pk=self.kwargs[self.meeting_url_kwarg],
-        )
+        return self._meeting(self.kwargs[self.meeting_url_kwarg])
 
     def meeting_read_again(self) -> Meeting:
         """The meeting as it is now, for a kept part (ForumPermissionMixin.forum_read_again
         says why)."""
-        return get_object_or_404(
-            Meeting.objects.select_related("forum", "series"), pk=self.meeting.pk
-        )
+        return self._meeting(self.meeting.pk)
+
+    @staticmethod
+    def _meeting(pk) -> Meeting:
+        return get_object_or_404(Meeting.objects.select_related("forum", "series"), pk=pk)
 
     def get_permission_object(self):
         return self.meeting

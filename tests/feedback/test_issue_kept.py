@@ -259,4 +259,4 @@ def test_stays_named_by_more_changes_than_sqlite_nests_are_found_in_one_query(
 
     with transaction.atomic(), django_assert_num_queries(1), forgetting_once():
         for key in range(item.pk, item.pk + 1200):
-            issues_staying(agenda_item=key)
+            issues_staying("agenda_item", key)

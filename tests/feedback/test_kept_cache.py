@@ -55,16 +55,8 @@ def test_a_change_made_while_the_cache_did_not_answer_shows_once_it_answers_agai
 
 
 def test_queue_is_drawn_afresh_on_every_visit_while_the_cache_is_unreachable(
-    client, loop, settings
+    client, loop, cache_unreachable
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
-            # Nothing listens on port 1: connections are refused at once.
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
     issue = PracticeIssueFactory(origin_forum=loop.cfsn, title="Intake forms repeat")
     assert "Intake forms repeat" in _waiting(_queue(client, loop)[0])
 

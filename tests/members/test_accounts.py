@@ -14,7 +14,6 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 
-from cop_portal import cache as cop_portal_cache
 from members.models import User
 from tests.factories.members import UserFactory
 
@@ -417,20 +416,6 @@ def test_login_when_cache_unreachable_signs_in_and_logs_warning(
     assert [r.getMessage().split(";")[0] for r in caplog.records] == [
         "Cache unreachable (Error 111 connecting to 127.0.0.1:1. Connection refused.)"
     ]
-
-
-@pytest.fixture
-def cache_unreachable(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "cop_portal.cache.ForgivingRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    cop_portal_cache._memory.clear()
-    yield
-    cop_portal_cache._memory.clear()
 
 
 @pytest.mark.django_db
