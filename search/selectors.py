@@ -306,6 +306,7 @@ class PortalSearch:
         self.parsed = parsed_query(self.text)
         self.terms = self.parsed.wanted
         self.postgresql = on_postgresql()
+        self._matches: dict[str, QuerySet] = {}
 
     @cached_property
     def query(self) -> SearchQuery:
@@ -325,8 +326,11 @@ class PortalSearch:
     # --- Matches per kind, before ranking ------------------------------------------------
 
     def matches(self, kind: str) -> QuerySet:
-        """What of this kind the reader may see and the query finds, unordered."""
-        return getattr(self, f"_match_{kind}")()
+        """What of this kind the reader may see and the query finds, unordered; built once
+        per search, then counted and ranked from there."""
+        if kind not in self._matches:
+            self._matches[kind] = getattr(self, f"_match_{kind}")()
+        return self._matches[kind]
 
     def _match_issues(self) -> QuerySet:
         issues = issues_visible_to(self.user)
