@@ -27,6 +27,13 @@ ROLES_SQL = (
     "JOIN forums_forum AS forum ON forum.id = membership.forum_id "
     "WHERE membership.user_id = %s"
 )
+# The same, for several people (as many placeholders as people): their id first.
+MANY_ROLES_SQL = (
+    "SELECT membership.user_id, membership.forum_id, membership.role, forum.tier "
+    "FROM forums_membership AS membership "
+    "JOIN forums_forum AS forum ON forum.id = membership.forum_id "
+    "WHERE membership.user_id IN ({people})"
+)
 
 
 def roles_of(user) -> dict[int, str]:
@@ -39,21 +46,40 @@ def roles_of(user) -> dict[int, str]:
         # (0.7 ms) than PostgreSQL takes to answer it.
         with connection.cursor() as cursor:
             cursor.execute(ROLES_SQL, [user.pk])
-            rows = cursor.fetchall()
-        cached = {forum_id: role for forum_id, role, _ in rows}
-        user._forum_roles = cached
-        strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
-        user._chairs_statewide = any(
-            role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier in rows
-        )
-        user._forums_run = {
-            forum_id
-            for forum_id, role, tier in rows
-            if role in FACILITATING_ROLES or (tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES)
-        }
-        user._is_strategic_member = bool(strategic)
-        user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)
-    return cached
+            _keep_roles(user, cursor.fetchall())
+    return user._forum_roles
+
+
+def read_roles_of(users) -> None:
+    """roles_of for many people at once, in one query (those told of issues placed
+    together); nothing for those whose roles are already read."""
+    unread = {user.pk: user for user in users if getattr(user, "_forum_roles", None) is None}
+    if not unread:
+        return
+    rows: dict[int, list[tuple]] = {pk: [] for pk in unread}
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(unread))
+        cursor.execute(MANY_ROLES_SQL.format(people=placeholders), list(unread))
+        for user_id, forum_id, role, tier in cursor.fetchall():
+            rows[user_id].append((forum_id, role, tier))
+    for pk, user in unread.items():
+        _keep_roles(user, rows[pk])
+
+
+def _keep_roles(user, rows: list[tuple]) -> None:
+    """Keep on the user what roles_of and the predicates below read: (forum, role, tier)."""
+    user._forum_roles = {forum_id: role for forum_id, role, _ in rows}
+    strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
+    user._chairs_statewide = any(
+        role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier in rows
+    )
+    user._forums_run = {
+        forum_id
+        for forum_id, role, tier in rows
+        if role in FACILITATING_ROLES or (tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES)
+    }
+    user._is_strategic_member = bool(strategic)
+    user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)
 
 
 def chairs_statewide(user) -> bool:

@@ -27,7 +27,16 @@ logger = logging.getLogger(__name__)
 SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Notice:
+    """One message to some people: what notify_each records for each of them."""
+
+    recipients: list[User]
+    subject: str
+    body: str = ""
+    url: str = ""
+
+
 def notify_many(
     recipients: Iterable[User],
     *,
@@ -40,11 +49,17 @@ def notify_many(
     each person chose for this kind: emailed after commit, kept for a digest, or not emailed.
 
     Only rows to email at once nudge the worker; the sweep sends them if the broker is down."""
-    subject = Truncator(one_line(subject)).chars(SUBJECT_LENGTH)
-    users = [user for user in recipients if user.is_active]
+    return notify_each([Notice(list(recipients), subject, body, url)], kind=kind)
+
+
+@transaction.atomic
+def notify_each(notices: list[Notice], *, kind: str = NotificationKind.OTHER) -> list[Notification]:
+    """notify_many for several messages of one kind at once (each issue placed on an agenda
+    tells its own watchers): two queries however many there are, and one nudge."""
+    users = {user.pk: user for notice in notices for user in notice.recipients if user.is_active}
     chosen = (
         dict(
-            NotificationPreference.objects.filter(user__in=users, kind=kind).values_list(
+            NotificationPreference.objects.filter(user__in=list(users), kind=kind).values_list(
                 "user_id", "delivery"
             )
         )
@@ -57,12 +72,14 @@ def notify_many(
             recipient=user,
             kind=kind,
             delivery=(delivery := chosen.get(user.pk, Delivery.IMMEDIATE)),
-            subject=subject,
-            body=body,
-            url=url,
+            subject=Truncator(one_line(notice.subject)).chars(SUBJECT_LENGTH),
+            body=notice.body,
+            url=notice.url,
             next_attempt_at=now if delivery == Delivery.IMMEDIATE else None,
         )
-        for user in users
+        for notice in notices
+        for user in notice.recipients
+        if user.is_active
     )
     ids = [n.pk for n in notifications if n.delivery == Delivery.IMMEDIATE]
     if ids:

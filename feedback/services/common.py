@@ -1,3 +1,4 @@
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
@@ -6,14 +7,15 @@ from django.utils.translation import gettext
 
 from forums.choices import FACILITATING_ROLES
 from forums.models import Forum
+from forums.rules import read_roles_of
 from forums.selectors.meetings import facilitators_of as forum_facilitators
 from members.choices import NotificationKind
 from members.models import User
-from members.services import notify_many
+from members.services import Notice, notify_each, notify_many
 
 from ..choices import ALLOWED_TRANSITIONS, FINISHED_STATUSES, REVERSALS, IssueStatus
 from ..exceptions import IdentifyingDetailsFound, TransitionNotAllowed
-from ..models import IssueEvent, PracticeIssue
+from ..models import IssueEvent, PracticeIssue, Referral, Watch
 from ..privacy import find_identifying_details
 
 
@@ -140,6 +142,45 @@ def tell(
 def tell_watchers(issue: PracticeIssue, *, subject: str, body: str = "", exclude=None) -> None:
     """Notify everyone watching the issue (in-app now, email on commit)."""
     tell(issue, subject=subject, body=body, exclude=exclude)
+
+
+def tell_watchers_of_each(told: list[tuple[PracticeIssue, str, str]]) -> None:
+    """tell_watchers for many issues at once, each with its own subject and body (issues
+    placed together on an agenda): a few queries however many issues there are. Each
+    person is read once, and so are the forums they belong to."""
+    issues = {issue.pk: issue for issue, _subject, _body in told}
+    people: dict[int, User] = {}
+    watchers: dict[int, list[User]] = defaultdict(list)
+    watches = (
+        Watch.objects.filter(issue__in=list(issues), user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for watch in watches:
+        watchers[watch.issue_id].append(people.setdefault(watch.user_id, watch.user))
+    visited: dict[int, set[int]] = defaultdict(set)
+    stays = Referral.objects.filter(issue__in=list(issues)).values_list("issue_id", "forum_id")
+    for issue_id, forum_id in stays:
+        visited[issue_id].add(forum_id)
+    # Whether a restricted issue's watcher may still see it turns on their forums.
+    read_roles_of(people.values())
+    notices = []
+    for issue, subject, body in told:
+        issue.visited_forum_ids = visited[issue.pk]
+        notices.append(
+            Notice(
+                # Someone who can no longer see the issue (restricted, merged) hears nothing.
+                [
+                    user
+                    for user in watchers[issue.pk]
+                    if user.has_perm("feedback.view_issue", issue)
+                ],
+                subject=f"{issue.reference}: {subject}",
+                body=body,
+                url=issue.get_absolute_url(),
+            )
+        )
+    notify_each(notices, kind=NotificationKind.ISSUE_UPDATE)
 
 
 def tell_facilitators(forum, *, subject: str, body: str = "", url: str = "") -> None:

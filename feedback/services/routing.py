@@ -15,7 +15,7 @@ from forums.choices import (
 )
 from forums.exceptions import ForumActionRefused
 from forums.models import AgendaItem, Forum, Meeting
-from forums.services.agenda import add_agenda_item, warn_if_over_time
+from forums.services.agenda import add_agenda_item, add_agenda_items, warn_if_over_time
 from forums.services.minutes import record_item_decision
 from members.choices import NotificationKind
 from practice.models import GuidanceItem
@@ -30,9 +30,17 @@ from ..choices import (
     ReferralPurpose,
 )
 from ..exceptions import TransitionNotAllowed
-from ..models import Endorsement, MergeRecord, PracticeIssue, Referral, Watch
+from ..kept import issues_changed
+from ..models import Endorsement, IssueEvent, MergeRecord, PracticeIssue, Referral, Watch
 from .advice import tell_leads
-from .common import check_transition, log_event, move_issue, tell, tell_watchers
+from .common import (
+    check_transition,
+    log_event,
+    move_issue,
+    tell,
+    tell_watchers,
+    tell_watchers_of_each,
+)
 from .counters import refresh_counts, removing_counted_rows
 from .guidance import citable, resolved_by_line
 
@@ -200,22 +208,8 @@ def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> A
     """Add the referral's item at the forum's default length for its kind; when that takes
     the meeting over time, the facilitators are told (unless the caller warns once for a
     batch)."""
-    issue = referral.issue
-    reflect = referral.purpose == ReferralPurpose.REFLECT
-    # An agenda is read by people who may not see a restricted issue: it shows only the
-    # reference there, and the issue page shows the rest to those allowed.
-    title = restricted_title(issue)
-    if reflect:
-        title = gettext("Response for reflection: %(title)s") % {"title": title}
     try:
-        item = add_agenda_item(
-            meeting,
-            by=by,
-            title=title,
-            kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
-            description="" if issue.restricted else (referral.summary or issue.description[:500]),
-            carried_over_from=referral.agenda_item,
-        )
+        [item] = add_agenda_items(meeting, [_item_for(referral)], by=by)
     except ForumActionRefused as refused:
         # The meeting was cancelled or held since the page offering it was drawn: said as
         # the loop's own refusal, which its pages show next to the choice.
@@ -225,6 +219,24 @@ def _attach(referral: Referral, meeting: Meeting, *, by, warn: bool = True) -> A
     if warn:
         warn_if_over_time(item)
     return item
+
+
+def _item_for(referral: Referral) -> AgendaItem:
+    """The agenda item that brings the referral to a meeting, not yet added to one."""
+    issue = referral.issue
+    reflect = referral.purpose == ReferralPurpose.REFLECT
+    # An agenda is read by people who may not see a restricted issue: it shows only the
+    # reference there, and the issue page shows the rest to those allowed.
+    title = restricted_title(issue)
+    if reflect:
+        title = gettext("Response for reflection: %(title)s") % {"title": title}
+    return AgendaItem(
+        title=title,
+        kind=AgendaItemKind.RESPONSE if reflect else AgendaItemKind.PRACTICE_ISSUE,
+        minutes_allotted=None,
+        description="" if issue.restricted else (referral.summary or issue.description[:500]),
+        carried_over_from=referral.agenda_item,
+    )
 
 
 def restricted_title(issue: PracticeIssue) -> str:
@@ -260,6 +272,11 @@ def place_referral(referral: Referral, meeting: Meeting | None, *, by, warn: boo
             "forum": referral.forum.name
         }
     _attach(referral, meeting, by=by, warn=warn)
+    return _on_agenda_of(referral, meeting)
+
+
+def _on_agenda_of(referral: Referral, meeting: Meeting) -> str:
+    """Where a referral placed on the meeting is now, as its issue's timeline says it."""
     if meeting.status == MeetingStatus.DRAFT:
         # A draft meeting is for those who run its forum: the timeline does not name it.
         return gettext("On the agenda of a meeting of %(forum)s being prepared.") % {
@@ -298,6 +315,13 @@ def route_referral(
     )
     if meeting is None:
         return None
+    subject, body = _placed_notice(referral, meeting)
+    tell_watchers(issue, subject=subject, body=body)
+    return meeting
+
+
+def _placed_notice(referral: Referral, meeting: Meeting) -> tuple[str, str]:
+    """The subject and body of the notice telling the issue's watchers where it was placed."""
     if meeting.status == MeetingStatus.DRAFT:
         # Its title and date are for those who run the forum until it is published.
         subject = gettext("On a coming agenda of %(forum)s")
@@ -314,12 +338,62 @@ def route_referral(
     said = {
         "forum": referral.forum.name,
         "when": _when(meeting),
-        "title": issue.title,
+        "title": referral.issue.title,
         "meeting": meeting.title,
     }
-    subject, body = subject % said, body % said
-    tell_watchers(issue, subject=subject, body=body)
-    return meeting
+    return subject % said, body % said
+
+
+def _place_together(
+    stays: list[Referral], meeting: Meeting, *, kind=EventKind.PLACED, note: str = ""
+) -> list[AgendaItem]:
+    """Place stays of the meeting's forum (their issues locked) on its agenda together, as
+    route_referral places each without warning: their issues' status follows, one event
+    each, their watchers told. A few queries however many there are: a State-wide meeting
+    published may take hundreds of waiting issues. Returns their items, in their order."""
+    # Each stay's issue moves as it would placed one after another: (from, to) for each.
+    moves, considered, now = [], {}, timezone.now()
+    for stay in stays:
+        issue, was = stay.issue, stay.issue.status
+        if stay.purpose == ReferralPurpose.CONSIDER:
+            check_transition(issue, IssueStatus.ON_AGENDA)
+            issue.status, issue.current_forum, issue.updated_at = (
+                IssueStatus.ON_AGENDA,
+                meeting.forum,
+                now,
+            )
+            considered[issue.pk] = issue
+        moves.append((was, issue.status))
+    try:
+        items = add_agenda_items(meeting, [_item_for(stay) for stay in stays], by=None)
+    except ForumActionRefused as refused:
+        # Said as the loop's own refusal, as _attach says it.
+        raise TransitionNotAllowed(str(refused)) from refused
+    if considered:
+        PracticeIssue.objects.filter(pk__in=list(considered)).update(
+            status=IssueStatus.ON_AGENDA, current_forum=meeting.forum, updated_at=now
+        )
+    for stay, item in zip(stays, items, strict=True):
+        stay.agenda_item = item
+    Referral.objects.bulk_update(stays, ["agenda_item"])
+    IssueEvent.objects.bulk_create(
+        IssueEvent(
+            issue=stay.issue,
+            actor=None,
+            kind=kind,
+            from_status=was,
+            to_status=now_is,
+            forum=stay.forum,
+            agenda_item=stay.agenda_item,
+            note=note or _on_agenda_of(stay, meeting),
+        )
+        for stay, (was, now_is) in zip(stays, moves, strict=True)
+    )
+    # Rows written together send no signals: what the issues' and the forum's pages show
+    # of them is forgotten here, as their receivers would (feedback.receivers).
+    issues_changed(*(stay.issue_id for stay in stays), also_forum=meeting.forum_id)
+    tell_watchers_of_each([(stay.issue, *_placed_notice(stay, meeting)) for stay in stays])
+    return items
 
 
 @transaction.atomic
@@ -716,13 +790,11 @@ def place_waiting_referrals(meeting: Meeting) -> int:
         .order_by("entered_at", "id")
     )
     waiting = _locked_issues_then_stays(waiting)
-    # What the pages show of them, and of the forum, is forgotten once for the batch.
-    with forgetting_once():
-        for referral in waiting:
-            route_referral(referral, meeting, by=None, warn=False)
-    if waiting:
-        # One notice for the whole batch, naming the last item placed.
-        warn_if_over_time(waiting[-1].agenda_item)
+    if not waiting:
+        return 0
+    items = _place_together(waiting, meeting)
+    # One notice for the whole batch, naming the last item placed.
+    warn_if_over_time(items[-1])
     return len(waiting)
 
 
@@ -734,33 +806,40 @@ def carry_over_unfinished(meeting: Meeting) -> int:
             "forum", "agenda_item"
         )
     )
-    moved = 0
-    last_on: dict[int, AgendaItem] = {}
-    # What the pages show of them, and of the forums, is forgotten once for the batch.
+    if not unfinished:
+        return 0
+    # Each joins a meeting by itself from now on, if it has to wait.
+    Referral.objects.filter(pk__in=[referral.pk for referral in unfinished]).update(auto_place=True)
+    note = (
+        gettext("Not reached at %(meeting)s (cancelled); carried over automatically.")
+        if meeting.status == MeetingStatus.CANCELLED
+        else gettext("Not reached at %(meeting)s; carried over automatically.")
+    ) % {"meeting": meeting.title}
+    # Each to its forum's next meeting taking items, the items of one meeting together.
+    going: dict[int, list[Referral]] = {}
+    targets: dict[int, Meeting | None] = {}
+    for referral in unfinished:
+        referral.auto_place = True
+        if referral.forum_id not in targets:
+            targets[referral.forum_id] = next_open_meeting(referral.forum, after=meeting)
+        going.setdefault(referral.forum_id, []).append(referral)
+    last_on: list[AgendaItem] = []
+    # What the pages show of those left waiting, and of their forums, is forgotten once.
     with forgetting_once():
-        for referral in unfinished:
-            referral.auto_place = True
-            referral.save(update_fields=["auto_place"])
-            target = route_referral(
-                referral,
-                next_open_meeting(referral.forum, after=meeting),
-                by=None,
-                kind=EventKind.CARRIED_OVER,
-                note=(
-                    gettext("Not reached at %(meeting)s (cancelled); carried over automatically.")
-                    if meeting.status == MeetingStatus.CANCELLED
-                    else gettext("Not reached at %(meeting)s; carried over automatically.")
-                )
-                % {"meeting": meeting.title},
-                warn=False,
-            )
-            if target is not None:
-                last_on[target.pk] = referral.agenda_item
-            moved += 1
+        for forum_id, referrals in going.items():
+            target = targets[forum_id]
+            if target is None:
+                for referral in referrals:
+                    route_referral(
+                        referral, None, by=None, kind=EventKind.CARRIED_OVER, note=note, warn=False
+                    )
+            else:
+                items = _place_together(referrals, target, kind=EventKind.CARRIED_OVER, note=note)
+                last_on.append(items[-1])
     # One notice per meeting the carried-over items went to, naming the last of them.
-    for item in last_on.values():
+    for item in last_on:
         warn_if_over_time(item)
-    return moved
+    return len(unfinished)
 
 
 @transaction.atomic

@@ -323,12 +323,22 @@ def agenda_defaults(forum: Forum) -> dict[str, int]:
 
 
 def default_minutes(forum: Forum, kind: str) -> int:
+    return default_minutes_of(forum, {kind})[kind]
+
+
+def default_minutes_of(forum: Forum, kinds: set[str]) -> dict[str, int]:
+    """The forum's default length of an item of each of these kinds; one query, none for
+    no kind."""
     own = (
-        ForumAgendaDefault.objects.filter(forum=forum, kind=kind)
-        .values_list("minutes", flat=True)
-        .first()
+        dict(
+            ForumAgendaDefault.objects.filter(forum=forum, kind__in=kinds).values_list(
+                "kind", "minutes"
+            )
+        )
+        if kinds
+        else {}
     )
-    return own if own is not None else DEFAULT_MINUTES.get(kind, 10)
+    return {kind: own.get(kind, DEFAULT_MINUTES.get(kind, 10)) for kind in kinds}
 
 
 def booked_minutes(meeting: Meeting) -> int:

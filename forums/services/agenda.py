@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from cop_portal.kept import forget_forum
 from members.choices import NotificationKind
 from members.services import notify_many
 
@@ -30,11 +31,12 @@ from ..models import (
 from ..selectors.agenda import (
     booked_minutes,
     default_minutes,
+    default_minutes_of,
     later_open_meetings,
     next_meeting_with_room,
 )
 from ..signals import agenda_item_issues, agenda_item_removing
-from .audit import record_event
+from .audit import record_event, record_events
 from .matters import ensure_matters_arising
 from .search import refresh_meeting_search
 
@@ -53,6 +55,23 @@ def add_agenda_item(
 ) -> AgendaItem:
     """Append an item to the end of a meeting's agenda (not to a cancelled or completed one);
     without minutes it takes the forum's default for its kind."""
+    item = AgendaItem(
+        title=title,
+        kind=kind,
+        minutes_allotted=minutes_allotted,
+        presenter=presenter,
+        description=description,
+        carried_over_from=carried_over_from,
+    )
+    return add_agenda_items(meeting, [item], by=by)[0]
+
+
+@transaction.atomic
+def add_agenda_items(meeting: Meeting, items: list[AgendaItem], *, by) -> list[AgendaItem]:
+    """Append new items, in their order, to the end of a meeting's agenda (not to a
+    cancelled or completed one), each with an audit event; an item without minutes takes
+    the forum's default for its kind. Written together, in a few queries however many
+    items there are (placing a forum's waiting issues on a meeting just published)."""
     meeting = (
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
     )
@@ -61,29 +80,31 @@ def add_agenda_item(
             gettext("Items cannot be added to a %(status)s meeting.")
             % {"status": meeting.get_status_display().lower()}
         )
-    if minutes_allotted is None:
-        minutes_allotted = default_minutes(meeting.forum, kind)
-    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        position=(last or 0) + 1,
-        title=title,
-        kind=kind,
-        minutes_allotted=minutes_allotted,
-        presenter=presenter,
-        description=description,
-        carried_over_from=carried_over_from,
+    if not items:
+        return []
+    defaults = default_minutes_of(
+        meeting.forum, {item.kind for item in items if item.minutes_allotted is None}
     )
-    record_event(
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    for position, item in enumerate(items, start=last + 1):
+        item.meeting = meeting
+        item.position = position
+        if item.minutes_allotted is None:
+            item.minutes_allotted = defaults[item.kind]
+    AgendaItem.objects.bulk_create(items)
+    record_events(
         meeting.forum,
         actor=by,
         kind=ForumEventKind.AGENDA_CHANGED,
         meeting=meeting,
-        note=f"Added: {title}",
+        notes=[f"Added: {item.title}" for item in items],
     )
     if meeting.agenda_published_at is not None:
         refresh_meeting_search(meeting)
-    return item
+    # Rows written together send no signals: the forum's pages are drawn afresh here, as
+    # its rows' receivers would have them (forums.receivers).
+    forget_forum(meeting.forum_id)
+    return items
 
 
 def _locked_agenda(meeting: Meeting) -> tuple[Meeting, list[AgendaItem]]:
