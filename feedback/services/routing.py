@@ -792,7 +792,10 @@ def place_waiting_referrals(meeting: Meeting) -> int:
     waiting = _locked_issues_then_stays(waiting)
     if not waiting:
         return 0
-    items = _place_together(waiting, meeting)
+    # What the pages show of them, and of the forum, is forgotten once the batch is
+    # written, and not at all if it fails.
+    with forgetting_once():
+        items = _place_together(waiting, meeting)
     # One notice for the whole batch, naming the last item placed.
     warn_if_over_time(items[-1])
     return len(waiting)
@@ -824,7 +827,8 @@ def carry_over_unfinished(meeting: Meeting) -> int:
             targets[referral.forum_id] = next_open_meeting(referral.forum, after=meeting)
         going.setdefault(referral.forum_id, []).append(referral)
     last_on: list[AgendaItem] = []
-    # What the pages show of those left waiting, and of their forums, is forgotten once.
+    # What the pages show of them, and of their forums, is forgotten once the batch is
+    # written, and not at all if it fails.
     with forgetting_once():
         for forum_id, referrals in going.items():
             target = targets[forum_id]

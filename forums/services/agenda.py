@@ -41,7 +41,6 @@ from .matters import ensure_matters_arising
 from .search import refresh_meeting_search
 
 
-@transaction.atomic
 def add_agenda_item(
     meeting: Meeting,
     *,
@@ -54,7 +53,8 @@ def add_agenda_item(
     carried_over_from: AgendaItem | None = None,
 ) -> AgendaItem:
     """Append an item to the end of a meeting's agenda (not to a cancelled or completed one);
-    without minutes it takes the forum's default for its kind."""
+    without minutes it takes the forum's default for its kind. In one transaction, as
+    add_agenda_items makes it."""
     item = AgendaItem(
         title=title,
         kind=kind,
