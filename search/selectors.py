@@ -91,6 +91,15 @@ RANK_NOTES = {
         "meetings are ranked. Add words to narrow the search."
     ),
 }
+# What a meeting or minutes result shows of its meeting (PostgreSQL reads no more).
+MEETING_RESULT_FIELDS = (
+    "title",
+    "start",
+    "status",
+    "kind",
+    "minutes_published_at",
+    "forum__name",
+)
 # The "All" view shows this many of each kind.
 TOP_PER_KIND = 3
 # Longer queries are cut here: a search box, not a document.
@@ -501,8 +510,11 @@ class PortalSearch:
         if not ids:
             return []
         text = agenda_text() if kind == MEETINGS else minutes_text()
+        # Found among what the reader may see: read by their keys, with what a result shows.
         rows = (
-            self._visible_meetings.filter(pk__in=ids)
+            Meeting.objects.filter(pk__in=ids)
+            .select_related("forum")
+            .only(*MEETING_RESULT_FIELDS)
             .annotate(snippet=_headline(text, self.query))
             .in_bulk()
         )
