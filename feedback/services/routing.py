@@ -375,7 +375,8 @@ def _place_together(
         )
     for stay, item in zip(stays, items, strict=True):
         stay.agenda_item = item
-    Referral.objects.bulk_update(stays, ["agenda_item"])
+    # Three parameters a stay, and PostgreSQL takes at most 65,535 in one statement.
+    Referral.objects.bulk_update(stays, ["agenda_item"], batch_size=1000)
     IssueEvent.objects.bulk_create(
         IssueEvent(
             issue=stay.issue,
