@@ -19,12 +19,14 @@ from . import outbox
 from .choices import DIGESTS, Delivery, NotificationKind
 from .models import Notification, NotificationPreference, User
 from .signals import member_left
-from .tasks import enqueue, send_notification_email
+from .tasks import enqueue, send_notification_email, send_notification_emails
 from .text import one_line
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
+# Notifications handed to the worker in one task, when several are written together.
+NUDGE_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,22 @@ def notify(
 
 
 def _nudge_worker(notification_ids: list[int]) -> None:
-    for position, notification_id in enumerate(notification_ids):
+    """Hand the notifications to the worker: one alone as a task that retries itself, more
+    in tasks of NUDGE_BATCH each, so that hundreds written together (issues placed on an
+    agenda at once) ask the broker a few times, not hundreds, while their author waits."""
+    batches = [
+        notification_ids[start : start + NUDGE_BATCH]
+        for start in range(0, len(notification_ids), NUDGE_BATCH)
+    ]
+    for position, batch in enumerate(batches):
+        if len(batch) == 1:
+            handed = enqueue(send_notification_email, batch[0])
+        else:
+            handed = enqueue(send_notification_emails, batch)
         # One refused hand-over means the broker is down: the rest wait for the sweep rather
         # than each making the user wait for another refusal.
-        if not enqueue(send_notification_email, notification_id):
-            waiting = ", ".join(str(pk) for pk in notification_ids[position:])
+        if not handed:
+            waiting = ", ".join(str(pk) for later in batches[position:] for pk in later)
             logger.warning("Notifications %s wait for the periodic sweep", waiting)
             break
 

@@ -36,6 +36,14 @@ def send_notification_email(self: Task, notification_id: int) -> bool:
     return attempt.sent
 
 
+@shared_task(name="members.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Email several notifications written together, one after another; returns how many were
+    sent. One that fails is not retried here: its row says when to try again, and the
+    periodic sweep does."""
+    return sum(outbox.deliver(notification_id).sent for notification_id in notification_ids)
+
+
 @shared_task(name="members.send_unsent_notifications")
 def send_unsent_notifications() -> int:
     """Email every notification still owed whose next attempt is due; safe to run twice at once."""

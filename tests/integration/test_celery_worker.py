@@ -147,6 +147,22 @@ def test_notify_with_real_worker_sends_email_through_broker(worker, member):
     assert f"To: {member.email}" in sent
 
 
+def test_notices_written_together_reach_the_real_worker_in_batches_and_each_is_sent_once(worker):
+    members = UserFactory.create_batch(services.NUDGE_BATCH + 3)
+
+    notifications = services.notify_many(members, subject="Minutes published")
+
+    for notification in notifications:
+        wait_until_sent(notification)
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+    sent = worker.sent_messages()
+    assert sent.count("Subject: [CoP Portal] Minutes published") == len(members)
+    recipients = [
+        line.removeprefix("To: ") for line in sent.splitlines() if line.startswith("To: ")
+    ]
+    assert sorted(recipients) == sorted(member.email for member in members)
+
+
 def test_export_asked_for_is_prepared_by_the_real_worker_and_its_person_emailed(worker):
     executive = MembershipFactory(forum=StrategicForumFactory(), role=MembershipRole.CHAIR).user
     PracticeIssueFactory(title="Waiting lists in the north")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from members import outbox
 from members.models import Notification
-from members.services import deactivate_account, notify, notify_many
+from members.services import NUDGE_BATCH, deactivate_account, notify, notify_many
 from members.tasks import send_unsent_notifications
 from tests.factories.members import NotificationFactory, UserFactory
 
@@ -45,6 +45,29 @@ def test_notify_many_with_broker_down_asks_the_broker_once(broker_down, caplog):
     ids = ", ".join(str(n.pk) for n in notifications)
     assert f"Notifications {ids} wait for the periodic sweep" in caplog.text
     assert Notification.objects.filter(sent_at__isnull=True).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_many_past_one_batch_with_broker_down_asks_the_broker_once(broker_down, caplog):
+    members = UserFactory.create_batch(NUDGE_BATCH + 2)
+
+    with caplog.at_level(logging.WARNING, logger="members"):
+        notifications = notify_many(members, subject="Minutes published")
+
+    refusals = [r for r in caplog.records if r.getMessage().startswith("Could not enqueue")]
+    assert len(refusals) == 1
+    ids = ", ".join(str(n.pk) for n in notifications)
+    assert f"Notifications {ids} wait for the periodic sweep" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_many_to_more_people_than_one_task_takes_emails_each_once(mailoutbox):
+    members = UserFactory.create_batch(2 * NUDGE_BATCH + 1)
+
+    notify_many(members, subject="Agenda published")
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(member.email for member in members)
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from members.tasks import send_notification_email
+from members.tasks import send_notification_email, send_notification_emails
 from tests.factories.members import NotificationFactory
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -19,6 +19,22 @@ def test_send_notification_email_run_twice_sends_once(mailoutbox):
     assert len(mailoutbox) == 1
     notification.refresh_from_db()
     assert notification.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_send_notification_emails_run_twice_sends_each_once(mailoutbox):
+    notifications = [NotificationFactory(subject=f"Placed {n}") for n in range(3)]
+    ids = [notification.pk for notification in notifications]
+
+    first = send_notification_emails(ids)
+    second = send_notification_emails(ids)
+
+    assert (first, second) == (3, 0)
+    assert sorted(m.subject for m in mailoutbox) == [
+        "[CoP Portal] Placed 0",
+        "[CoP Portal] Placed 1",
+        "[CoP Portal] Placed 2",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
