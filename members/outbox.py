@@ -12,6 +12,7 @@ import smtplib
 import time
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -119,6 +120,10 @@ def _attempt(notification: Notification) -> Attempt:
         # fails after the mail server accepted), the email may go twice, never not at all;
         # a second email is a nuisance, a lost one is a missed escalation.
         notification_email(notification).send()
+    except SoftTimeLimitExceeded:
+        # The task sending it is out of time: it stops here, before the next row, and the
+        # row, untouched, waits for the sweep.
+        raise
     except Exception as exc:
         # Any failure (mail server down, address refused, a header Django rejects) is kept on
         # the row; the row, not the exception, decides when to try again.

@@ -128,6 +128,35 @@ def worker(tmp_path, transactional_db):
             process.kill()
 
 
+@pytest.fixture
+def broker_queue(transactional_db):
+    """Tasks sent to a queue of this test's own on the real broker, where no worker takes
+    them: reads back what was sent, as (task name, its arguments)."""
+    queue = f"test-{uuid.uuid4().hex}"
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    routes = celery_app.conf.task_routes
+    route_every_task_to(routes={})
+
+    def sent() -> list[tuple[str, list]]:
+        messages = []
+        with celery_app.connection_for_read() as conn, conn.SimpleQueue(queue) as waiting:
+            while True:
+                try:
+                    message = waiting.get(timeout=1)
+                except waiting.Empty:
+                    return messages
+                args, _kwargs, _embed = message.payload
+                messages.append((message.headers["task"], args))
+                message.ack()
+
+    try:
+        yield sent
+    finally:
+        celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        route_every_task_to(routes=routes)
+
+
 def wait_until_sent(notification: Notification, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -161,6 +190,24 @@ def test_notices_written_together_reach_the_real_worker_in_batches_and_each_is_s
         line.removeprefix("To: ") for line in sent.splitlines() if line.startswith("To: ")
     ]
     assert sorted(recipients) == sorted(member.email for member in members)
+
+
+def test_notices_written_together_ask_the_broker_once_for_each_fifty(broker_queue):
+    members = UserFactory.create_batch(2 * services.NUDGE_BATCH + 1)
+
+    notifications = services.notify_many(members, subject="Minutes published")
+
+    sent = broker_queue()
+    batches = sorted(
+        (task, len(args[0]) if isinstance(args[0], list) else 1) for task, args in sent
+    )
+    assert batches == [
+        ("members.send_notification_email", 1),
+        ("members.send_notification_emails", services.NUDGE_BATCH),
+        ("members.send_notification_emails", services.NUDGE_BATCH),
+    ]
+    handed = [pk for _task, args in sent for pk in (args[0] if isinstance(args[0], list) else args)]
+    assert sorted(handed) == sorted(notification.pk for notification in notifications)
 
 
 def test_export_asked_for_is_prepared_by_the_real_worker_and_its_person_emailed(worker):

@@ -6,6 +6,7 @@ import smtplib
 import threading
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, connections
@@ -14,7 +15,7 @@ from django.utils import timezone
 from members import outbox
 from members.models import Notification
 from members.services import NUDGE_BATCH, deactivate_account, notify, notify_many
-from members.tasks import send_unsent_notifications
+from members.tasks import send_notification_emails, send_unsent_notifications
 from tests.factories.members import NotificationFactory, UserFactory
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -154,6 +155,27 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPRecipientsRefused(
             {to: (550, b"5.1.1 User unknown") for m in email_messages for to in m.to}
         )
+
+
+class SlowBackend(BaseEmailBackend):
+    """A mail server so slow that the task sending through it runs out of time."""
+
+    def send_messages(self, email_messages):
+        raise SoftTimeLimitExceeded
+
+
+@pytest.mark.django_db
+def test_a_batch_out_of_time_stops_and_leaves_its_rows_to_the_sweep(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    notifications = NotificationFactory.create_batch(3, subject="Placed on the agenda")
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        send_notification_emails([n.pk for n in notifications])
+
+    rows = Notification.objects.filter(pk__in=[n.pk for n in notifications])
+    assert [(row.attempts, row.last_error, row.sent_at) for row in rows] == [(0, "", None)] * 3
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox.send_due() == 3
 
 
 @pytest.mark.django_db
