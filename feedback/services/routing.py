@@ -347,10 +347,9 @@ def _placed_notice(referral: Referral, meeting: Meeting) -> tuple[str, str]:
 def _place_together(
     stays: list[Referral], meeting: Meeting, *, kind=EventKind.PLACED, note: str = ""
 ) -> list[AgendaItem]:
-    """Place stays of the meeting's forum (their issues locked) on its agenda together, as
-    route_referral places each without warning: their issues' status follows, one event
-    each, their watchers told. A few queries however many there are: a State-wide meeting
-    published may take hundreds of waiting issues. Returns their items, in their order."""
+    """Place stays of the meeting's forum (issues locked) on its agenda together, as
+    route_referral places each without warning, in a few queries however many (a State-wide
+    meeting may take hundreds); returns their items, in order."""
     # Each stay's issue moves as it would placed one after another: (from, to) for each.
     moves, considered, now = [], {}, timezone.now()
     for stay in stays:

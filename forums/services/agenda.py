@@ -68,10 +68,9 @@ def add_agenda_item(
 
 @transaction.atomic
 def add_agenda_items(meeting: Meeting, items: list[AgendaItem], *, by) -> list[AgendaItem]:
-    """Append new items, in their order, to the end of a meeting's agenda (not to a
-    cancelled or completed one), each with an audit event; an item without minutes takes
-    the forum's default for its kind. Written together, in a few queries however many
-    items there are (placing a forum's waiting issues on a meeting just published)."""
+    """Append new items in order to a meeting's agenda (not a cancelled or completed one),
+    each with an audit event and, without minutes, its kind's default length; written
+    together, in a few queries however many (a forum's waiting issues placed at once)."""
     meeting = (
         Meeting.objects.select_related("forum").select_for_update(of=("self",)).get(pk=meeting.pk)
     )
