@@ -206,7 +206,7 @@ def on_meeting_saved(sender, instance: Meeting, raw=False, **kwargs) -> None:
     # An issue's path and timeline name the meetings it was placed on, to those who may
     # see them.
     if not raw:
-        issues_staying("agenda_item__meeting", instance.pk, deleting=kwargs["signal"] is pre_delete)
+        issues_staying(instance.pk, "agenda_item__meeting", deleting=kwargs["signal"] is pre_delete)
 
 
 @receiver(
@@ -218,14 +218,15 @@ def on_agenda_item_saved(sender, instance: AgendaItem, raw=False, **kwargs) -> N
     origin = kwargs.get("origin")
     deleted_from = origin.model if isinstance(origin, QuerySet) else type(origin)
     if not raw and deleted_from not in (Meeting, Forum):
-        issues_staying("agenda_item", instance.pk, deleting=kwargs["signal"] is pre_delete)
+        issues_staying(instance.pk, "agenda_item", deleting=kwargs["signal"] is pre_delete)
 
 
 @receiver(post_save, sender=GuidanceItem, dispatch_uid="feedback.kept_parts_guidance")
 def on_guidance_saved(sender, instance: GuidanceItem, raw=False, **kwargs) -> None:
-    # A stay resolved by a library item names it, and its successor once superseded.
+    # A stay resolved by a library item names it, and its successor once superseded: an
+    # item renamed is named by stays resolved by it and by those resolved by its forerunner.
     if not raw:
-        issues_staying("resolved_by_guidance", instance.pk)
+        issues_staying(instance.pk, "resolved_by_guidance", "resolved_by_guidance__superseded_by")
 
 
 @receiver(

@@ -16,10 +16,11 @@ from feedback.services import issues as issue_services
 from feedback.services import responses, routing
 from feedback.views.issues import IssueDetailView
 from forums.choices import MeetingStatus
+from practice.choices import GuidanceStatus
 from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import MeetingFactory
 from tests.factories.members import PracticeAreaFactory, UserFactory
-from tests.factories.practice import PracticeLeadFactory
+from tests.factories.practice import GuidanceItemFactory, PracticeLeadFactory
 from tests.feedback.test_follow_through import responded_issue
 from tests.kept import begun, shown_to
 
@@ -34,6 +35,10 @@ def _page(client, issue, reader, status: int = 200) -> tuple[str, int]:
 
 def _path(html: str) -> str:
     return html[html.index('id="path-heading"') : html.index('id="timeline-heading"')]
+
+
+def _timeline(html: str) -> str:
+    return html[html.index('id="timeline-heading"') :]
 
 
 @pytest.fixture
@@ -251,6 +256,55 @@ def test_issue_page_names_the_meeting_an_unfinished_item_is_carried_over_to(clie
     assert later.title in _path(html)
 
 
+def test_issue_timeline_names_a_meeting_renamed_after_the_issue_was_carried_over_from_it(
+    client, loop, issue
+):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    MeetingFactory(
+        forum=loop.cfsn,
+        title="Carried-to meeting",
+        start=loop.cfsn_meeting.start + dt.timedelta(days=14),
+        end=loop.cfsn_meeting.end + dt.timedelta(days=14),
+    )
+    with loop.at(loop.cfsn_meeting, minutes=150):
+        routing.carry_over_unfinished(loop.cfsn_meeting)
+    html, _ = _page(client, issue, loop.practitioner)
+    assert loop.cfsn_meeting.title in _timeline(html)
+
+    # No stay of the issue is on it any more; its placing still names it.
+    loop.cfsn_meeting.title = "Northern CFSN, March (held)"
+    loop.cfsn_meeting.save(update_fields=["title", "updated_at"])
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Northern CFSN, March (held)" in _timeline(html)
+
+
+def test_issue_path_names_the_successor_of_its_guidance_renamed_after_it_was_drawn(
+    client, loop, issue
+):
+    routing.place_on_agenda(issue, meeting=loop.cfsn_meeting, by=loop.cfsn_facilitator)
+    guidance = GuidanceItemFactory(title="Intake guide", version="1.0")
+    with loop.at(loop.cfsn_meeting):
+        routing.record_outcome(
+            issue.referrals.get().agenda_item,
+            outcome=Outcome.RESOLVED,
+            note="The guide answers it.",
+            by=loop.cfsn_facilitator,
+            guidance=guidance,
+        )
+    successor = GuidanceItemFactory(title="Intake guide", version="2.0")
+    guidance.status, guidance.superseded_by = GuidanceStatus.SUPERSEDED, successor
+    guidance.save(update_fields=["status", "superseded_by"])
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "superseded by" in _path(html)
+
+    successor.title = "Family intake guide"
+    successor.save(update_fields=["title"])
+
+    html, _ = _page(client, issue, loop.practitioner)
+    assert "Family intake guide (2.0)" in _path(html)
+
+
 def test_stays_named_by_more_changes_than_sqlite_nests_are_found_in_one_query(
     loop, issue, django_assert_num_queries
 ):
@@ -259,4 +313,4 @@ def test_stays_named_by_more_changes_than_sqlite_nests_are_found_in_one_query(
 
     with transaction.atomic(), django_assert_num_queries(1), forgetting_once():
         for key in range(item.pk, item.pk + 1200):
-            issues_staying("agenda_item", key)
+            issues_staying(key, "agenda_item")
