@@ -58,7 +58,16 @@ def notify_many(
 def notify_each(notices: list[Notice], *, kind: str = NotificationKind.OTHER) -> list[Notification]:
     """notify_many for several messages of one kind at once (each issue placed on an agenda
     tells its own watchers): two queries however many there are, and one nudge."""
-    users = {user.pk: user for notice in notices for user in notice.recipients if user.is_active}
+    # Each notice's subject made one line once, and its active recipients.
+    sending = [
+        (
+            notice,
+            Truncator(one_line(notice.subject)).chars(SUBJECT_LENGTH),
+            [user for user in notice.recipients if user.is_active],
+        )
+        for notice in notices
+    ]
+    users = {user.pk for _notice, _subject, recipients in sending for user in recipients}
     chosen = (
         dict(
             NotificationPreference.objects.filter(user__in=list(users), kind=kind).values_list(
@@ -74,14 +83,13 @@ def notify_each(notices: list[Notice], *, kind: str = NotificationKind.OTHER) ->
             recipient=user,
             kind=kind,
             delivery=(delivery := chosen.get(user.pk, Delivery.IMMEDIATE)),
-            subject=Truncator(one_line(notice.subject)).chars(SUBJECT_LENGTH),
+            subject=subject,
             body=notice.body,
             url=notice.url,
             next_attempt_at=now if delivery == Delivery.IMMEDIATE else None,
         )
-        for notice in notices
-        for user in notice.recipients
-        if user.is_active
+        for notice, subject, recipients in sending
+        for user in recipients
     )
     ids = [n.pk for n in notifications if n.delivery == Delivery.IMMEDIATE]
     if ids:
