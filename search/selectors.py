@@ -67,8 +67,9 @@ KIND_LABELS = {
 }
 KINDS = tuple(KIND_LABELS)
 
-# Counts stop here ("1,000+"): counting more would read every match for nothing.
-COUNT_CAP = 1000
+# Counts stop here ("200+"): counting more would read every match for nothing, and a search
+# that finds more than this is one to narrow (the issue list pages through every match).
+COUNT_CAP = 200
 PAGE_SIZE = 20
 # A kind's pages reach as far as its count does.
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
@@ -100,7 +101,8 @@ MEETING_RESULT_FIELDS = (
     "minutes_published_at",
     "forum__name",
 )
-# The "All" view shows this many of each kind.
+# The "All" view shows this many of the first kind found (usually practice issues), and how
+# many of each other kind were found.
 TOP_PER_KIND = 3
 # Longer queries are cut here: a search box, not a document.
 MAX_QUERY_LENGTH = 200

@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .forms import SearchForm
-from .selectors import KIND_LABELS, KINDS, PAGE_SIZE, TOP_PER_KIND, PortalSearch
+from .selectors import KIND_LABELS, PAGE_SIZE, TOP_PER_KIND, PortalSearch
 
 
 class SearchView(LoginRequiredMixin, TemplateView):
-    """Results for one query: every kind's count, then the best few of each ("All"), or
-    one kind a page at a time."""
+    """Results for one query: every kind's count, then ("All") the best few of the first
+    kind found, usually practice issues, and a link to each other kind found; or one kind a
+    page at a time."""
 
     template_name = "search/results.html"
 
@@ -26,18 +27,17 @@ class SearchView(LoginRequiredMixin, TemplateView):
         search = PortalSearch(self.request.user, text)
         counts = search.counts()
         by_kind = {count.kind: count for count in counts}
-        sections, results, pages = [], [], 1
+        lead, lead_results, also_found, results, pages = None, [], [], [], 1
         if kind:
             pages = by_kind[kind].pages
             if page > pages:
                 raise Http404(_("There is no such page of results."))
             results = search.results(kind, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-        else:
-            sections = [
-                (by_kind[each], search.results(each, limit=TOP_PER_KIND))
-                for each in KINDS
-                if by_kind[each].count
-            ]
+        elif found := [count for count in counts if count.count]:
+            # The best of every kind would cost each kind's ranked query again, for a few
+            # rows: the first kind found is shown, and each other is a link away.
+            lead, *also_found = found
+            lead_results = search.results(lead.kind, limit=TOP_PER_KIND)
         return super().get_context_data(
             form=form,
             query=search.text,
@@ -46,7 +46,9 @@ class SearchView(LoginRequiredMixin, TemplateView):
             counts=counts,
             total=sum(count.shown for count in counts),
             any_capped=any(count.is_capped for count in counts),
-            sections=sections,
+            lead=lead,
+            lead_results=lead_results,
+            also_found=also_found,
             results=results,
             page=page,
             pages=pages,

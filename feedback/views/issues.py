@@ -1,6 +1,5 @@
 """Practice issues: list, raise, drafts, the issue page, endorsing, watching, comments."""
 
-import contextlib
 import copy
 from functools import partial
 
@@ -14,7 +13,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.views.generic import DetailView, FormView, TemplateView
 
-from cop_portal.db import plans_for_these_values
 from cop_portal.filters import FILTERS_CACHE_SECONDS, choices_stamp, filters_key
 from cop_portal.kept import ISSUE, asked_pages, kept, pages_of
 from cop_portal.views import ButtonTargetMixin, KeptPlansMixin, moved_on_meanwhile
@@ -48,7 +46,14 @@ class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
     template_name = "feedback/practiceissue_list.html"
     per_page = 20
     count_cap = 1000
+    # A word's matches are counted no further than the portal search counts them: each
+    # issue is read to be matched, and a common word would read thousands to reach 1,000.
+    search_count_cap = 200
     mine = False
+
+    def planned_for_values(self) -> bool:
+        # A word or a filter may match most issues or a handful: each is planned for itself.
+        return any(self.request.GET.get(name) for name in IssueFilterForm.base_fields)
 
     def get_context_data(self, **kwargs):
         self.filter_form = IssueFilterForm(self.request.GET or None)
@@ -65,17 +70,14 @@ class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
             text=filters.get("q", ""),
             mine=self.mine,
         )
-        # A word or a filter may match most issues or a handful: each is planned for itself.
-        narrowed = any(value not in ("", None) for value in filters.values())
-        with plans_for_these_values() if narrowed else contextlib.nullcontext():
-            page = issue_page(
-                issues,
-                after=self.request.GET.get("after"),
-                before=self.request.GET.get("before"),
-                per_page=self.per_page,
-                count_cap=self.count_cap,
-                with_drafts=self.mine,
-            )
+        page = issue_page(
+            issues,
+            after=self.request.GET.get("after"),
+            before=self.request.GET.get("before"),
+            per_page=self.per_page,
+            count_cap=self.search_count_cap if filters.get("q") else self.count_cap,
+            with_drafts=self.mine,
+        )
         return super().get_context_data(
             filter_form=self.filter_form,
             filters_key=filters_key(self.filter_form, choices_stamp(Forum, Region, PracticeArea)),

@@ -37,16 +37,17 @@ def test_member_searches_from_the_header_and_follows_a_result(page, search_world
         "Consultations 1",
     ):
         expect(kinds.get_by_role("link", name=label)).to_be_visible()
-    for heading in ("Practice issues", "Meetings", "Minutes and decisions", "Library"):
-        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
-    expect(page.get_by_role("heading", name="Consultations", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Practice issues", level=2)).to_be_visible()
+    also = page.get_by_role("region", name="Also found")
+    for label in ("Meetings: 1", "Minutes and decisions: 1", "Library: 2", "Consultations: 1"):
+        expect(also.get_by_role("link", name=label)).to_be_visible()
     expect(page.locator("mark", has_text="Kinship").first).to_be_visible()
     # What the member may not see is not there at all.
     expect(page.get_by_text("Kinship carers in the south")).to_have_count(0)
     expect(page.get_by_text("Kinship draft meeting")).to_have_count(0)
     assert axe_violations(page, axe_source) == []
 
-    kinds.get_by_role("link", name="Minutes and decisions 1").click()
+    also.get_by_role("link", name="Minutes and decisions: 1").click()
     expect(page.get_by_role("link", name="Minutes and decisions 1")).to_have_attribute(
         "aria-current", "page"
     )

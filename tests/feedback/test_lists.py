@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cop_portal import db
 from feedback.choices import EventKind, IssueStatus
 from feedback.models import Comment, IssueEvent, PracticeIssue, Watch
 from feedback.pagination import Cursor, issue_page
@@ -162,6 +163,50 @@ def test_issue_list_of_more_than_a_thousand_says_so(client, loop):
     html = client.get(reverse("feedback:issue-list")).content.decode()
 
     assert '<h2 class="h5">More than 1,000 issues</h2>' in html
+
+
+def test_issue_list_search_counts_no_further_than_two_hundred(client, loop):
+    PracticeIssue.objects.bulk_create(
+        PracticeIssue(
+            title=f"Bulk {n}",
+            description="Intake." if n else "Referral.",
+            origin_forum=loop.cfsn,
+            current_forum=loop.cfsn,
+            status=IssueStatus.QUEUED,
+            raised_by=loop.cfsn_facilitator,
+            submitted_at=NOON - dt.timedelta(minutes=n),
+        )
+        for n in range(202)
+    )
+    client.force_login(loop.practitioner)
+    url = reverse("feedback:issue-list")
+
+    searched = client.get(url, {"q": "intake"}).content.decode()
+    listed = client.get(url).content.decode()
+
+    assert '<h2 class="h5">More than 200 issues</h2>' in searched
+    assert '<h2 class="h5">202 issues</h2>' in listed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
+def test_issue_list_keeps_its_plans_and_a_search_is_planned_for_its_word_throughout(
+    client, loop, settings, monkeypatch
+):
+    settings.DATABASE_KEPT_PLANS = True
+    switched = []
+    switch = db._set_kept
+    monkeypatch.setattr(
+        db, "_set_kept", lambda driver, kept: (switched.append(kept), switch(driver, kept))
+    )
+    client.force_login(loop.practitioner)
+    url = reverse("feedback:issue-list")
+
+    client.get(url)
+    listed, switched[:] = list(switched), []
+    client.get(url, {"q": "intake"})
+
+    # Kept for the plain list and set back after it; never set for a search.
+    assert (listed, switched) == ([True, False], [])
 
 
 def test_issue_page_counts_exactly_up_to_its_cap(loop):

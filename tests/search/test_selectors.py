@@ -241,7 +241,7 @@ def test_issue_results_past_the_window_rank_only_the_newest_matches(db, monkeypa
 def test_kind_count_above_cap_is_shown_capped():
     count = KindCount(ISSUES, COUNT_CAP + 1)
 
-    assert (count.is_capped, count.shown, count.pages) == (True, 1000, 50)
+    assert (count.is_capped, count.shown, count.pages) == (True, 200, 10)
 
 
 def test_kind_count_pages_round_up():

@@ -36,22 +36,43 @@ def test_search_page_without_query_explains_what_it_searches(member_client):
     assert "You see only what you may open." in response.content.decode()
 
 
-def test_search_all_view_shows_top_of_each_kind_and_keeps_query(search_world, client):
+def test_search_all_view_shows_the_best_issues_and_links_to_every_other_kind_found(
+    search_world, client
+):
     client.force_login(search_world.people["practitioner"])
 
     response = client.get(URL, {"q": "kinship"})
 
     body = response.content.decode()
-    assert [(count.label, count.count) for count, _ in response.context["sections"]] == [
-        ("Practice issues", 2),
+    assert response.context["lead"].label == "Practice issues"
+    assert [result.kind for result in response.context["lead_results"]] == ["issues", "issues"]
+    assert [(count.label, count.count) for count in response.context["also_found"]] == [
         ("Meetings", 1),
         ("Minutes and decisions", 1),
         ("Library", 2),
         ("Consultations", 1),
     ]
+    also = body[body.index('id="also-found"') :]
+    assert f'<a href="{URL}?q=kinship&amp;kind=library">Library: 2</a>' in also
+    assert f'<a href="{URL}?q=kinship&amp;kind=meetings">Meetings: 1</a>' in also
     assert 'value="kinship"' in body
     assert response.context["total"] == 7
-    assert f'href="{URL}?q=kinship&amp;kind=library"' in body
+
+
+def test_search_all_view_leads_with_the_first_kind_found_when_no_issue_matches(
+    search_world, client
+):
+    GuidanceItemFactory(title="Genogram drawing tool")
+    client.force_login(search_world.people["practitioner"])
+
+    response = client.get(URL, {"q": "genogram"})
+
+    assert response.context["lead"].label == "Library"
+    assert [result.title for result in response.context["lead_results"]] == [
+        "Genogram drawing tool (1.0)"
+    ]
+    assert response.context["also_found"] == []
+    assert "Also found" not in response.content.decode()
 
 
 def test_search_kind_view_lists_one_kind(search_world, client):
@@ -74,7 +95,7 @@ def test_search_with_no_results_shows_suggestions(search_world, client):
     body = response.content.decode()
     assert "Nothing found for “zzyzx”" in body
     assert "Check the spelling" in body
-    assert response.context["sections"] == []
+    assert response.context["lead"] is None
 
 
 def test_search_page_beyond_the_last_is_not_found(search_world, client):
@@ -108,6 +129,7 @@ def test_search_past_the_ranking_window_says_which_issues_are_ranked(
 
     note = "More than 2 practice issues match: the newest 2 are ranked."
     assert note in " ".join(many.split())
+    assert '<a href="/issues/?q=bookings">The issue list</a> shows every match' in many
     assert "are ranked" not in few
 
 
@@ -156,18 +178,18 @@ def _portal_of_size(world, size: int) -> None:
 
 
 # Session and user, the member's forums, the issues' count and the other four kinds' in one
-# query, then five kinds of results ("All") or one page of one kind; and the three the
-# header and menu make on every page. PostgreSQL ranks meetings and minutes in a window of
-# their keys and then reads the page's rows: one query more for each.
+# query, then the best issues ("All") or one page of one kind; and the three the header and
+# menu make on every page. PostgreSQL ranks meetings in a window of their keys and then
+# reads the page's rows: one query more.
 @pytest.mark.parametrize("size", [1, 6])
-@pytest.mark.parametrize(("kind", "queries"), [("", 11), (LIBRARY, 7), (MEETINGS, 7)])
+@pytest.mark.parametrize(("kind", "queries"), [("", 7), (LIBRARY, 7), (MEETINGS, 7)])
 def test_search_page_queries_do_not_grow_with_the_portal(
     search_world, client, django_assert_num_queries, size, kind, queries
 ):
     _portal_of_size(search_world, size)
     client.force_login(search_world.people["practitioner"])
     if connection.vendor == "postgresql":
-        queries += {"": 2, MEETINGS: 1}.get(kind, 0)
+        queries += {MEETINGS: 1}.get(kind, 0)
 
     with django_assert_num_queries(queries):
         response = client.get(URL, {"q": "kinship", "kind": kind})
