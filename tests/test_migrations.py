@@ -205,6 +205,25 @@ def test_queue_indexes_change_concurrently_so_stays_and_agendas_stay_writable():
     assert 'CREATE INDEX CONCURRENTLY "agendaitem_meeting_order_idx"' in agendas.getvalue()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds indexes apart")
+def test_newest_issues_index_is_replaced_concurrently_and_the_table_vacuumed_sooner():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("sqlmigrate", "feedback", "0014", stdout=out)
+    sql = out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'feedback_practiceissue'")
+        (options,) = cursor.fetchone()
+
+    assert "BEGIN;" not in sql
+    built = sql.index('CREATE INDEX CONCURRENTLY "issue_newest_read_idx"')
+    assert "INCLUDE" in sql[built : sql.index(";", built)]
+    assert built < sql.index('DROP INDEX CONCURRENTLY IF EXISTS "issue_newest_first_idx"')
+    assert "autovacuum_vacuum_insert_threshold=100" in options
+    assert "autovacuum_vacuum_threshold=200" in options
+
+
 def test_counters_migration_counts_what_was_there(old_apps):
     """Issues endorsed and commented on before counters existed get their counts."""
     ids = _seed(old_apps)
