@@ -23,7 +23,8 @@ def forum_of(obj):
 
 # Each person's forums, roles and the forums' tiers, for as many people as placeholders.
 ROLES_SQL = (
-    "SELECT membership.user_id, membership.forum_id, membership.role, forum.tier "
+    "SELECT membership.user_id, membership.forum_id, membership.role, forum.tier, "
+    "forum.name, forum.slug "
     "FROM forums_membership AS membership "
     "JOIN forums_forum AS forum ON forum.id = membership.forum_id "
     "WHERE membership.user_id IN ({people})"
@@ -49,22 +50,24 @@ def read_roles_of(users) -> None:
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(unread))
         cursor.execute(ROLES_SQL.format(people=placeholders), list(unread))
-        for user_id, forum_id, role, tier in cursor.fetchall():
-            rows[user_id].append((forum_id, role, tier))
+        for user_id, *row in cursor.fetchall():
+            rows[user_id].append(tuple(row))
     for pk, user in unread.items():
         _keep_roles(user, rows[pk])
 
 
 def _keep_roles(user, rows: list[tuple]) -> None:
-    """Keep on the user what roles_of and the predicates below read: (forum, role, tier)."""
-    user._forum_roles = {forum_id: role for forum_id, role, _ in rows}
-    strategic = [role for _, role, tier in rows if tier == Tier.STRATEGIC]
+    """Keep on the user what roles_of and the predicates below read, and what
+    `forums.selectors.forums.forums_of` shows: (forum, role, tier, name, slug)."""
+    user._forum_roles = {forum_id: role for forum_id, role, *_ in rows}
+    user._forum_rows = rows
+    strategic = [role for _, role, tier, *_ in rows if tier == Tier.STRATEGIC]
     user._chairs_statewide = any(
-        role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier in rows
+        role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier, *_ in rows
     )
     user._forums_run = {
         forum_id
-        for forum_id, role, tier in rows
+        for forum_id, role, tier, *_ in rows
         if role in FACILITATING_ROLES or (tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES)
     }
     user._is_strategic_member = bool(strategic)

@@ -13,9 +13,9 @@ def notification_preferences_for(user: User) -> dict[str, str]:
 
 
 def home_summary(user: User) -> dict:
-    """What the home page shows a person: their organisation, region (loaded with the
-    signed-in person, see members.backends) and forums."""
-    return {"member": user, "forums": list(user.forums.order_by("name"))}
+    """What the home page shows a person of themselves: their organisation and region,
+    loaded with the signed-in person (see members.backends)."""
+    return {"member": user}
 
 
 def administrators() -> list[User]:

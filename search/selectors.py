@@ -92,6 +92,8 @@ RANK_NOTES = {
         "meetings are ranked. Add words to narrow the search."
     ),
 }
+# What an issue result shows of its issue (PostgreSQL reads no more).
+ISSUE_RESULT_FIELDS = ("title", "status", "submitted_at", "created_at", "origin_forum__name")
 # What a meeting or minutes result shows of its meeting (PostgreSQL reads no more).
 MEETING_RESULT_FIELDS = (
     "title",
@@ -478,7 +480,7 @@ class PortalSearch:
         rows = (
             PracticeIssue.objects.filter(pk__in=ids)
             .select_related("origin_forum")
-            .defer("description", "search_vector")
+            .only(*ISSUE_RESULT_FIELDS)
             .annotate(snippet=_headline("description", self.query))
             .in_bulk()
         )

@@ -14,7 +14,7 @@ from members.home import Task
 from ..choices import OPEN_ACTION_STATUSES, TAKES_OUTCOMES, MeetingKind, MeetingStatus
 from ..models import ActionItem, Meeting, Rsvp
 from ..rules import forums_run_by
-from ..selectors.meetings import meetings_for
+from ..selectors.meetings import forums_of, meetings_for
 
 # How far ahead a to-do list looks for actions falling due and agendas to publish, and how
 # far back for minutes still to publish.
@@ -77,6 +77,11 @@ def _open_actions(user) -> tuple[list[ActionItem], int]:
 def upcoming_meetings_panel(user) -> dict:
     meetings, _ = _upcoming(user)
     return {"meetings": meetings}
+
+
+@register.inclusion_tag("forums/_panel_my_forums.html")
+def my_forums_panel(user) -> dict:
+    return {"forums": forums_of(user)}
 
 
 @register.inclusion_tag("forums/_panel_actions.html")

@@ -9,14 +9,39 @@ from tests.factories.feedback import PracticeIssueFactory
 from tests.factories.forums import (
     ActionItemFactory,
     AgendaItemFactory,
+    ForumFactory,
     MeetingFactory,
     MembershipFactory,
+    StatewideForumFactory,
 )
 
 
 @pytest.fixture
 def membership(member):
     return MembershipFactory(user=member)
+
+
+def test_home_lists_the_persons_forums_by_name_with_their_tier_and_page(member_client, member):
+    north = ForumFactory(name="Northern CFSN", slug="northern")
+    statewide = StatewideForumFactory(name="Coastal practitioners", slug="coastal")
+    MembershipFactory(user=member, forum=north)
+    MembershipFactory(user=member, forum=statewide, role=MembershipRole.FACILITATOR)
+    ForumFactory(name="Another CFSN")
+
+    html = member_client.get(reverse("home")).content.decode()
+
+    yours = " ".join(html[html.index('id="your-forums"') :].split())
+    assert yours.index('<a href="/forums/coastal/">Coastal practitioners</a>') < yours.index(
+        '<a href="/forums/northern/">Northern CFSN</a> <span class="text-body-secondary small">'
+        "(Regional CFSN meeting)</span>"
+    )
+    assert "Another CFSN" not in yours
+
+
+def test_home_says_when_the_person_belongs_to_no_forum(member_client):
+    html = member_client.get(reverse("home")).content.decode()
+
+    assert "You are not a member of any forum yet." in html
 
 
 def test_home_shows_next_meeting_overdue_action_and_my_issue(member_client, member, membership):
@@ -61,7 +86,7 @@ def test_home_queries_do_not_grow(
         ActionItemFactory(meeting=meeting, owner=member)
         PracticeIssueFactory(origin_forum=membership.forum, raised_by=member)
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = member_client.get(reverse("home"))
 
     assert response.status_code == 200
