@@ -39,6 +39,15 @@ def roles_of(user) -> dict[int, str]:
     return user._forum_roles
 
 
+def memberships_of(user) -> list[tuple[int, str, str, str, str]]:
+    """(forum, role, tier, forum name, forum slug) of each forum this person belongs to,
+    read with their roles: no query of its own after roles_of."""
+    if not user.is_authenticated:
+        return []
+    read_roles_of([user])
+    return user._forum_rows
+
+
 def read_roles_of(users) -> None:
     """roles_of for these people in one query, nothing for those already read: one person on
     nearly every page, those told of issues placed together at once. Written out: Django took
@@ -57,8 +66,8 @@ def read_roles_of(users) -> None:
 
 
 def _keep_roles(user, rows: list[tuple]) -> None:
-    """Keep on the user what roles_of and the predicates below read, and what
-    `forums.selectors.forums.forums_of` shows: (forum, role, tier, name, slug)."""
+    """Keep on the user what roles_of, memberships_of and the predicates below read:
+    (forum, role, tier, name, slug)."""
     user._forum_roles = {forum_id: role for forum_id, role, *_ in rows}
     user._forum_rows = rows
     strategic = [role for _, role, tier, *_ in rows if tier == Tier.STRATEGIC]

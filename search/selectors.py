@@ -105,7 +105,7 @@ MEETING_RESULT_FIELDS = (
 )
 # The "All" view shows this many of the first kind found (usually practice issues), and how
 # many of each other kind were found.
-TOP_PER_KIND = 3
+BEST_IN_ALL = 3
 # Longer queries are cut here: a search box, not a document.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -1,10 +1,12 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .forms import SearchForm
-from .selectors import KIND_LABELS, PAGE_SIZE, TOP_PER_KIND, PortalSearch
+from .selectors import BEST_IN_ALL, KIND_LABELS, PAGE_SIZE, PortalSearch
 
 
 class SearchView(LoginRequiredMixin, TemplateView):
@@ -37,7 +39,7 @@ class SearchView(LoginRequiredMixin, TemplateView):
             # The best of every kind would cost each kind's ranked query again, for a few
             # rows: the first kind found is shown, and each other is a link away.
             lead, *also_found = found
-            lead_results = search.results(lead.kind, limit=TOP_PER_KIND)
+            lead_results = search.results(lead.kind, limit=BEST_IN_ALL)
         return super().get_context_data(
             form=form,
             query=search.text,
@@ -46,6 +48,7 @@ class SearchView(LoginRequiredMixin, TemplateView):
             counts=counts,
             total=sum(count.shown for count in counts),
             any_capped=any(count.is_capped for count in counts),
+            issues_search_url=f"{reverse('feedback:issue-list')}?{urlencode({'q': search.text})}",
             lead=lead,
             lead_results=lead_results,
             also_found=also_found,

@@ -205,6 +205,19 @@ def test_queue_indexes_change_concurrently_so_stays_and_agendas_stay_writable():
     assert 'CREATE INDEX CONCURRENTLY "agendaitem_meeting_order_idx"' in agendas.getvalue()
 
 
+def _issue_table() -> tuple[list[str], str]:
+    """The issues table's newest-first indexes (by name) and its storage settings."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'feedback_practiceissue' "
+            "AND indexname LIKE 'issue_newest_%%' ORDER BY 1"
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'feedback_practiceissue'")
+        (options,) = cursor.fetchone()
+    return names, str(options)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds indexes apart")
 def test_newest_issues_index_is_replaced_concurrently_and_the_table_vacuumed_sooner():
     from io import StringIO
@@ -212,16 +225,21 @@ def test_newest_issues_index_is_replaced_concurrently_and_the_table_vacuumed_soo
     out = StringIO()
     call_command("sqlmigrate", "feedback", "0014", stdout=out)
     sql = out.getvalue()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'feedback_practiceissue'")
-        (options,) = cursor.fetchone()
+    names, options = _issue_table()
+    _migrate([("feedback", "0013_kept_off_until")])
+    names_before, options_before = _issue_table()
+    call_command("migrate", verbosity=0)
 
     assert "BEGIN;" not in sql
     built = sql.index('CREATE INDEX CONCURRENTLY "issue_newest_read_idx"')
-    assert "INCLUDE" in sql[built : sql.index(";", built)]
+    assert 'INCLUDE ("status", "restricted", "raised_by_id")' in sql[built : sql.index(";", built)]
     assert built < sql.index('DROP INDEX CONCURRENTLY IF EXISTS "issue_newest_first_idx"')
+    assert names == ["issue_newest_read_idx"]
     assert "autovacuum_vacuum_insert_threshold=100" in options
     assert "autovacuum_vacuum_threshold=200" in options
+    # Undone, the old index and PostgreSQL's own vacuum settings are back.
+    assert names_before == ["issue_newest_first_idx"]
+    assert options_before == "None"
 
 
 def test_counters_migration_counts_what_was_there(old_apps):

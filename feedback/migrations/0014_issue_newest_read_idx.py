@@ -1,7 +1,9 @@
 """Issues newest first are read from an index that carries their status, whether they are
-restricted, who raised them and their search vector: counting a list and finding a word's
-newest matches then read the index alone, not the table. It replaces the index on the order
-alone, built before that one goes; both concurrently on PostgreSQL.
+restricted and who raised them: counting a list, which decides for each issue whether the
+reader may see it, then reads the index alone, not the table. It replaces the index on the
+order alone, built before that one goes; both concurrently on PostgreSQL. (The search
+vector stays out: a B-tree entry holds at most 2,704 bytes, and a long description's
+vector is longer.)
 
 An index is read alone only for the table's pages that vacuum has marked all visible, so
 the table is vacuumed after a hundred new issues or two hundred changed ones, rather than
@@ -43,10 +45,10 @@ class Migration(migrations.Migration):
             model_name="practiceissue",
             index=models.Index(
                 fields=["-submitted_at", "-id"],
-                include=("status", "restricted", "raised_by", "search_vector"),
+                include=("status", "restricted", "raised_by"),
                 name="issue_newest_read_idx",
             ),
         ),
         RemoveIndexConcurrently(model_name="practiceissue", name="issue_newest_first_idx"),
-        migrations.RunPython(vacuum_sooner, vacuum_as_default, elidable=True),
+        migrations.RunPython(vacuum_sooner, vacuum_as_default, elidable=False),
     ]

@@ -88,12 +88,12 @@ class PracticeIssue(models.Model):
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["status", "current_forum"]),
-            # Newest first, carrying what says whether a reader may see an issue and whether
-            # a search finds it: counting a list and finding a word's newest matches read
-            # the index alone, without the table (PostgreSQL; elsewhere the order alone).
+            # Newest first, carrying what says whether a reader may see an issue: counting a
+            # list reads the index alone, without the table (PostgreSQL; elsewhere the order
+            # alone). Not the search vector: a long description's is more than an entry holds.
             models.Index(
                 fields=["-submitted_at", "-id"],
-                include=("status", "restricted", "raised_by", "search_vector"),
+                include=("status", "restricted", "raised_by"),
                 name="issue_newest_read_idx",
             ),
             # The list filtered by status or by the forum an issue is with, newest first.

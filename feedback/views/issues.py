@@ -51,13 +51,21 @@ class IssueListView(KeptPlansMixin, LoginRequiredMixin, TemplateView):
     search_count_cap = 200
     mine = False
 
+    @cached_property
+    def filter_form(self) -> IssueFilterForm:
+        return IssueFilterForm(self.request.GET or None)
+
+    @cached_property
+    def filters(self) -> dict:
+        """The filters the list applies: none while any of them does not clean."""
+        return self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+
     def planned_for_values(self) -> bool:
         # A word or a filter may match most issues or a handful: each is planned for itself.
-        return any(self.request.GET.get(name) for name in IssueFilterForm.base_fields)
+        return any(value not in ("", None) for value in self.filters.values())
 
     def get_context_data(self, **kwargs):
-        self.filter_form = IssueFilterForm(self.request.GET or None)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        filters = self.filters
         issues = selectors.issue_list(
             self.request.user,
             status=filters.get("status", ""),

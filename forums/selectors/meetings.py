@@ -306,18 +306,6 @@ def clashes(
     )
 
 
-def forums_of(user) -> list[Forum]:
-    """The person's forums by name, as read with their roles (`forums.rules.roles_of`): no
-    query of their own; each carries its name, address and tier."""
-    roles_of(user)
-    rows = getattr(user, "_forum_rows", [])
-    forums = [
-        Forum(pk=forum_id, tier=tier, name=name, slug=slug)
-        for forum_id, _role, tier, name, slug in rows
-    ]
-    return sorted(forums, key=lambda forum: (forum.name, forum.pk))
-
-
 def forum_directory() -> dict[str, list[Forum]]:
     """Every forum grouped by tier (in the loop's order), with its member count."""
     groups: dict[str, list[Forum]] = {tier: [] for tier in Tier.values}

@@ -14,7 +14,8 @@ from members.home import Task
 from ..choices import OPEN_ACTION_STATUSES, TAKES_OUTCOMES, MeetingKind, MeetingStatus
 from ..models import ActionItem, Meeting, Rsvp
 from ..rules import forums_run_by
-from ..selectors.meetings import forums_of, meetings_for
+from ..selectors.forums import forums_of
+from ..selectors.meetings import meetings_for
 
 # How far ahead a to-do list looks for actions falling due and agendas to publish, and how
 # far back for minutes still to publish.

@@ -10,7 +10,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cop_portal import db
 from feedback.choices import EventKind, IssueStatus
 from feedback.models import Comment, IssueEvent, PracticeIssue, Watch
 from feedback.pagination import Cursor, issue_page
@@ -188,25 +187,56 @@ def test_issue_list_search_counts_no_further_than_two_hundred(client, loop):
     assert '<h2 class="h5">202 issues</h2>' in listed
 
 
+def _plans_of_issue_reads(client, url: str, params: dict) -> set[str]:
+    """How each query of the page that reads issues was planned."""
+    seen = set()
+
+    def record(execute, sql, query_params, many, context):
+        if "feedback_practiceissue" in sql:
+            driver = connection.connection
+            if getattr(driver, "portal_plans_kept", False):
+                seen.add("kept")
+            else:
+                seen.add("for its values" if driver.prepare_threshold is None else "prepared")
+        return execute(sql, query_params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get(url, params).status_code == 200
+    return seen
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL keeps plans")
 def test_issue_list_keeps_its_plans_and_a_search_is_planned_for_its_word_throughout(
-    client, loop, settings, monkeypatch
+    client, loop, settings
 ):
     settings.DATABASE_KEPT_PLANS = True
-    switched = []
-    switch = db._set_kept
-    monkeypatch.setattr(
-        db, "_set_kept", lambda driver, kept: (switched.append(kept), switch(driver, kept))
-    )
+    _issues(loop.cfsn, 3)
     client.force_login(loop.practitioner)
     url = reverse("feedback:issue-list")
 
-    client.get(url)
-    listed, switched[:] = list(switched), []
-    client.get(url, {"q": "intake"})
+    listed = _plans_of_issue_reads(client, url, {})
+    searched = _plans_of_issue_reads(client, url, {"q": "issue"})
+    blank = _plans_of_issue_reads(client, url, {"q": " ", "status": ""})
 
-    # Kept for the plain list and set back after it; never set for a search.
-    assert (listed, switched) == ([True, False], [])
+    assert listed == {"kept"}
+    # Its count, its page and its cards' practice areas alike.
+    assert searched == {"for its values"}
+    assert blank == {"kept"}
+
+
+def test_an_issue_of_the_longest_description_saves_and_is_found(client, loop):
+    # Two thousand words, each its own: a stored vector far longer than an index entry holds.
+    words = " ".join(f"placement{n}" for n in range(2000))
+    issue = PracticeIssueFactory(
+        origin_forum=loop.cfsn, title="Long account", description=words[:20000]
+    )
+    issue.description = f"{issue.description[:19990]} hydrant"
+    issue.save()
+    client.force_login(loop.practitioner)
+
+    response = client.get(reverse("feedback:issue-list"), {"q": "hydrant"})
+
+    assert _titles(response) == ["Long account"]
 
 
 def test_issue_page_counts_exactly_up_to_its_cap(loop):

@@ -129,8 +129,21 @@ def test_search_past_the_ranking_window_says_which_issues_are_ranked(
 
     note = "More than 2 practice issues match: the newest 2 are ranked."
     assert note in " ".join(many.split())
-    assert '<a href="/issues/?q=bookings">The issue list</a> shows every match' in many
+    assert '<a href="/issues/?q=bookings">The issue list</a> pages through every match' in many
     assert "are ranked" not in few
+
+
+def test_search_all_view_says_where_a_count_stops_at_its_cap(db, member_client, monkeypatch):
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 2)
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    PracticeIssueFactory.create_batch(3, title="Interpreter bookings")
+    GuidanceItemFactory.create_batch(3, title="Interpreter guide")
+
+    body = " ".join(member_client.get(URL, {"q": "interpreter"}).content.decode().split())
+
+    assert f'<a href="{URL}?q=interpreter&amp;kind=issues">See all 2+ practice issues</a>' in body
+    assert f'<a href="{URL}?q=interpreter&amp;kind=library">Library: 2+</a>' in body
+    assert 'All <span class="badge text-bg-light">4+</span>' in body
 
 
 def test_search_past_the_ranking_window_ranks_the_newest_meetings_and_says_so(
