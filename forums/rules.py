@@ -1,5 +1,7 @@
 """Who may do what in forums: one set of predicates for views, templates and the admin."""
 
+from typing import NamedTuple
+
 import rules
 from django.db import connection
 
@@ -39,9 +41,19 @@ def roles_of(user) -> dict[int, str]:
     return user._forum_roles
 
 
-def memberships_of(user) -> list[tuple[int, str, str, str, str]]:
-    """(forum, role, tier, forum name, forum slug) of each forum this person belongs to,
-    read with their roles: no query of its own after roles_of."""
+class MembershipRow(NamedTuple):
+    """One of a person's forums as ROLES_SQL reads it."""
+
+    forum_id: int
+    role: str
+    tier: str
+    name: str
+    slug: str
+
+
+def memberships_of(user) -> list[MembershipRow]:
+    """Each forum this person belongs to, read with their roles: no query of its own after
+    roles_of."""
     if not user.is_authenticated:
         return []
     read_roles_of([user])
@@ -55,29 +67,29 @@ def read_roles_of(users) -> None:
     unread = {user.pk: user for user in users if getattr(user, "_forum_roles", None) is None}
     if not unread:
         return
-    rows: dict[int, list[tuple]] = {pk: [] for pk in unread}
+    rows: dict[int, list[MembershipRow]] = {pk: [] for pk in unread}
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(unread))
         cursor.execute(ROLES_SQL.format(people=placeholders), list(unread))
         for user_id, *row in cursor.fetchall():
-            rows[user_id].append(tuple(row))
+            rows[user_id].append(MembershipRow(*row))
     for pk, user in unread.items():
         _keep_roles(user, rows[pk])
 
 
-def _keep_roles(user, rows: list[tuple]) -> None:
-    """Keep on the user what roles_of, memberships_of and the predicates below read:
-    (forum, role, tier, name, slug)."""
-    user._forum_roles = {forum_id: role for forum_id, role, *_ in rows}
+def _keep_roles(user, rows: list[MembershipRow]) -> None:
+    """Keep on the user what roles_of, memberships_of and the predicates below read."""
+    user._forum_roles = {row.forum_id: row.role for row in rows}
     user._forum_rows = rows
-    strategic = [role for _, role, tier, *_ in rows if tier == Tier.STRATEGIC]
+    strategic = [row.role for row in rows if row.tier == Tier.STRATEGIC]
     user._chairs_statewide = any(
-        role == MembershipRole.CHAIR and tier == Tier.STATEWIDE for _, role, tier, *_ in rows
+        row.role == MembershipRole.CHAIR and row.tier == Tier.STATEWIDE for row in rows
     )
     user._forums_run = {
-        forum_id
-        for forum_id, role, tier, *_ in rows
-        if role in FACILITATING_ROLES or (tier == Tier.STRATEGIC and role in EXECUTIVE_ROLES)
+        row.forum_id
+        for row in rows
+        if row.role in FACILITATING_ROLES
+        or (row.tier == Tier.STRATEGIC and row.role in EXECUTIVE_ROLES)
     }
     user._is_strategic_member = bool(strategic)
     user._is_executive = any(role in EXECUTIVE_ROLES for role in strategic)

@@ -155,6 +155,11 @@ class KindCount:
         return min(self.count, COUNT_CAP)
 
     @property
+    def figure(self) -> str:
+        """The count as the page writes it: "7", "1,000", or "200+" past the cap."""
+        return intcomma(self.shown) + ("+" if self.is_capped else "")
+
+    @property
     def rank_note(self) -> str:
         """Past RANK_WINDOW matches of a ranked kind, which of them are ranked; else empty."""
         if self.kind not in RANK_NOTES or self.count <= RANK_WINDOW:

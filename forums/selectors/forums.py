@@ -20,8 +20,12 @@ class ForumLink:
 def forums_of(user) -> list[ForumLink]:
     """The person's forums by name, from what was read with their roles: no query of its
     own."""
-    rows = sorted(memberships_of(user), key=lambda row: (row[3], row[0]))
+    rows = sorted(memberships_of(user), key=lambda row: (row.name, row.forum_id))
     return [
-        ForumLink(name, reverse("forums:forum-detail", kwargs={"slug": slug}), Tier(tier).label)
-        for _forum, _role, tier, name, slug in rows
+        ForumLink(
+            row.name,
+            reverse("forums:forum-detail", kwargs={"slug": row.slug}),
+            Tier(row.tier).label,
+        )
+        for row in rows
     ]
