@@ -44,7 +44,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cop_portal.db import plans_for_these_values
 from feedback.models import PracticeIssue
-from feedback.selectors import consultations_visible_to, issues_visible_to, search_issues
+from feedback.selectors import (
+    consultations_visible_to,
+    issues_visible_to,
+    newest_found,
+    search_issues,
+)
 from forums.models import AgendaItem, Meeting
 from forums.selectors.meetings import meetings_visible_to
 from forums.services.search import AGENDA_IS_OUT, SEARCH_CONFIG, agenda_text, minutes_text
@@ -454,20 +459,10 @@ class PortalSearch:
 
     @cached_property
     def _issue_window(self) -> list[tuple[int, float]]:
-        """PostgreSQL: the newest COUNT_CAP + 1 matching issues (by the issue list's index,
-        so a word most issues hold stops at the cap), each ranked in the same scan that
-        finds it; one query. Its length is the issues' count.
-
-        How many issues a word matches decides how best to find them (a common word by the
-        index, a rare one by the vector's), so the query is planned for its word."""
-        window = (
-            self.matches(ISSUES)
-            .order_by("-submitted_at", "-id")
-            .annotate(rank=SearchRank(F("search_vector"), self.query))
-            .values_list("pk", "rank")[: COUNT_CAP + 1]
-        )
-        with plans_for_these_values():
-            return list(window)
+        """PostgreSQL: the newest COUNT_CAP + 1 matching issues, each ranked in the scan
+        that finds it, so a word most issues hold stops at the cap; one query. Its length
+        is the issues' count."""
+        return newest_found(self.user, self.text, COUNT_CAP + 1)
 
     @cached_property
     def _ranked_issue_ids(self) -> list[int]:

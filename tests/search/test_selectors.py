@@ -1,9 +1,14 @@
 import datetime as dt
 
 import pytest
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
+from feedback.choices import IssueStatus
+from feedback.models import PracticeIssue
+from feedback.selectors import issues_visible_to, newest_found
 from forums.choices import MembershipRole
 from forums.models import Meeting
 from forums.services.agenda import add_agenda_item, publish_agenda
@@ -236,6 +241,69 @@ def test_issue_results_past_the_window_rank_only_the_newest_matches(db, monkeypa
         "More than 2 practice issues match: the newest 2 are ranked. "
         "Add words to narrow the search."
     )
+
+
+def _draft(by, title: str):
+    return PracticeIssueFactory(
+        title=title, raised_by=by, status=IssueStatus.DRAFT, submitted_at=None, referral=False
+    )
+
+
+@on_postgresql
+@pytest.mark.parametrize("role", ROLES)
+def test_postgresql_issue_window_holds_what_the_reader_may_see_drafts_then_newest(
+    search_world, role
+):
+    """The issues' window is read in SQL of its own: it finds what the reader may see and
+    the stored vector matches, in the issue list's order, ranked as SearchRank ranks."""
+    reader = search_world.people[role]
+    _draft(reader, "Kinship notes of my own")
+    _draft(reader, "Kinship carers, a second draft")
+    _draft(UserFactory(), "Kinship notes of someone else")
+    PracticeIssueFactory(
+        title="Kinship question kept in the south",
+        raised_by=reader,
+        origin_forum=search_world.south,
+        restricted=True,
+    )
+    query = PortalSearch(reader, "kinship").query
+    expected = list(
+        issues_visible_to(reader)
+        .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by(F("submitted_at").desc(nulls_first=True), "-id")
+        .values_list("pk", "rank")
+    )
+
+    found = newest_found(reader, "kinship", 50)
+
+    assert found == expected
+    assert newest_found(reader, "kinship", 3) == expected[:3]
+    titles = dict(PracticeIssue.objects.values_list("pk", "title"))
+    drafts = ["Kinship carers, a second draft", "Kinship notes of my own"]
+    if role == "administrator":
+        drafts.insert(0, "Kinship notes of someone else")
+    found_titles = [titles[pk] for pk, _rank in found]
+    assert found_titles[: len(drafts)] == drafts
+    assert "Kinship question kept in the south" in found_titles
+    assert ("Kinship notes of someone else" in found_titles) == (role == "administrator")
+
+
+@on_postgresql
+def test_postgresql_a_readers_own_draft_is_found_past_the_cap_and_no_one_elses(db, monkeypatch):
+    monkeypatch.setattr("search.selectors.COUNT_CAP", 2)
+    monkeypatch.setattr("search.selectors.RANK_WINDOW", 2)
+    reader = UserFactory()
+    _draft(reader, "Interpreter notes")
+    _draft(UserFactory(), "Interpreter notes of someone else")
+    PracticeIssueFactory.create_batch(3, title="Interpreter bookings")
+    search = PortalSearch(reader, "interpreter")
+
+    found = [result.title for result in search.results(ISSUES)]
+
+    assert "Interpreter notes" in found
+    assert "Interpreter notes of someone else" not in found
+    assert search.count(ISSUES).count == 3
 
 
 def test_kind_count_above_cap_is_shown_capped():
