@@ -74,7 +74,8 @@ def issues_visible_to(user) -> QuerySet[PracticeIssue]:
 
 def visible_issue(user, path: str = "") -> Q:
     """`issues_visible_to` as a condition: on an issue, or, given the `path` from another
-    model to its issue ("issue"), on that model's rows, each seen as its issue is."""
+    model to its issue ("issue"), on that model's rows, each seen as its issue is. Written
+    out for search in NEWEST_FOUND_SQL: a change here is made there too."""
     if user.is_superuser:
         return Q()
     to = f"{path}__" if path else ""
