@@ -14,6 +14,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+# PostgreSQL's text search configuration, for every stored vector and every query.
+SEARCH_CONFIG = "english"
+
 # Each term is one contains-match over every field searched: a query is cut here.
 MAX_TERMS = 8
 
@@ -125,7 +128,7 @@ def search_rows(rows: QuerySet, text: str, *fields: str) -> QuerySet:
         return rows
     if connection.vendor == "postgresql":
         return rows.filter(
-            search_vector=SearchQuery(text, search_type="websearch", config="english")
+            search_vector=SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         )
     query = parse_websearch(text)
     if not query:

@@ -37,10 +37,9 @@ from forums.choices import (
 from forums.models import AgendaItem, Forum, Membership, meeting_vectors
 from forums.rules import sees_meeting
 from forums.selectors.meetings import addresses_of
-from forums.services.search import SEARCH_CONFIG
 from members.models import PracticeArea, name_fields
 from practice.models import GuidanceItem
-from practice.websearch import search_rows
+from practice.websearch import SEARCH_CONFIG, search_rows
 
 from ..choices import (
     ACTIVE_STATUSES,
@@ -97,10 +96,13 @@ def visible_issue(user, path: str = "") -> Q:
 
 
 # The newest issues one person may see that a search finds, each ranked as SearchRank
-# ranks: `issues_visible_to` and `search_issues` written out. Their drafts come first, newest
-# first, found by who raised them ({own}, blank for an administrator, who sees every draft);
-# then the submitted, by `issue_newest_read_idx` from past every draft in the state ({may_see},
-# blank for an administrator).
+# ranks: `issues_visible_to` and `search_issues` written out. First the issues never
+# submitted, newest first: a person's own drafts, found by who raised them ({own}; blank for
+# an administrator, who sees every draft). An issue is a draft exactly while it has no
+# submission date (`raise_issue` sets both), as the issue list also takes it. Then the
+# submitted, newest first ({may_see}; blank for an administrator): for a common word by
+# walking `issue_newest_read_idx` from past every draft in the state, for a rare one by the
+# vector's index.
 NEWEST_FOUND_SQL = """
 SELECT id, rank FROM (
     (SELECT issue.id, issue.submitted_at,
@@ -114,7 +116,7 @@ SELECT id, rank FROM (
     (SELECT issue.id, issue.submitted_at,
         ts_rank(issue.search_vector, websearch_to_tsquery(%(config)s::regconfig, %(text)s)) AS rank
     FROM feedback_practiceissue AS issue
-    WHERE issue.submitted_at IS NOT NULL AND issue.status <> %(draft)s {may_see}
+    WHERE issue.submitted_at IS NOT NULL {may_see}
         AND issue.search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(text)s)
     ORDER BY issue.submitted_at DESC, issue.id DESC
     LIMIT %(limit)s)
@@ -125,21 +127,24 @@ LIMIT %(limit)s
 OWN_DRAFT_SQL = "AND issue.raised_by_id = %(user)s"
 MAY_SEE_SQL = """AND (
         issue.raised_by_id = %(user)s
-        OR NOT issue.restricted
-        OR EXISTS (
-            SELECT 1 FROM forums_membership AS membership
-            WHERE membership.user_id = %(user)s AND EXISTS (
-                SELECT 1 FROM feedback_referral AS referral
-                WHERE referral.forum_id = membership.forum_id AND referral.issue_id = issue.id
+        OR (issue.status <> %(draft)s AND (
+            NOT issue.restricted
+            OR EXISTS (
+                SELECT 1 FROM forums_membership AS membership
+                WHERE membership.user_id = %(user)s AND EXISTS (
+                    SELECT 1 FROM feedback_referral AS referral
+                    WHERE referral.forum_id = membership.forum_id
+                        AND referral.issue_id = issue.id
+                )
             )
-        )
+        ))
     )"""
 
 
 def newest_found(user, text: str, limit: int) -> list[tuple[int, float]]:
     """PostgreSQL: the newest `limit` issues this person may see that the search box's text
-    finds (their drafts first, as the issue list has them), each with its rank; one query.
-    Written out: Django took longer to build it than PostgreSQL takes to answer."""
+    finds (drafts, never submitted, first), each with its rank; one query. Written out:
+    Django took longer to build it than PostgreSQL takes to answer."""
     everything = user.is_superuser
     sql = NEWEST_FOUND_SQL.format(
         own="" if everything else OWN_DRAFT_SQL, may_see="" if everything else MAY_SEE_SQL

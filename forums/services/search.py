@@ -13,10 +13,10 @@ from django.db.models import Case, Expression, OuterRef, Q, Subquery, TextField,
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from practice.websearch import SEARCH_CONFIG
+
 from ..choices import MeetingKind
 from ..models import AgendaItem, Meeting
-
-SEARCH_CONFIG = "english"
 
 # The text of a meeting's published minutes, as readers see them: the newest published
 # revision's notes and decisions, or, for minutes published before revisions were kept,

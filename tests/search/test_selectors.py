@@ -30,7 +30,7 @@ from search.selectors import (
     plain_snippet,
     terms_of,
 )
-from tests.factories.feedback import PracticeIssueFactory
+from tests.factories.feedback import PracticeIssueFactory, ReferralFactory
 from tests.factories.forums import MeetingFactory, MembershipFactory
 from tests.factories.members import UserFactory
 from tests.factories.practice import GuidanceItemFactory
@@ -266,6 +266,29 @@ def test_postgresql_issue_window_holds_what_the_reader_may_see_drafts_then_newes
         origin_forum=search_world.south,
         restricted=True,
     )
+    # Seen from the north, where it was raised, though it is now at the State-wide forum.
+    escalated = PracticeIssueFactory(
+        title="Kinship question escalated",
+        origin_forum=search_world.north,
+        current_forum=search_world.statewide,
+        restricted=True,
+    )
+    ReferralFactory(issue=escalated, forum=search_world.north)
+    # Submitted at the same moment: the newer key first.
+    same_moment = PracticeIssueFactory.create_batch(2, title="Kinship at the same moment")
+    PracticeIssue.objects.filter(pk__in=[issue.pk for issue in same_moment]).update(
+        submitted_at=same_moment[0].submitted_at
+    )
+    # Neither the word nor the reader's drafts alone are enough.
+    _draft(reader, "Respite notes of my own")
+    PracticeIssueFactory(title="Respite waits", raised_by=reader)
+    # A draft with a submission date, which no service writes: still its author's alone.
+    PracticeIssueFactory(
+        title="Kinship draft with a date",
+        raised_by=reader,
+        status=IssueStatus.DRAFT,
+        referral=False,
+    )
     query = PortalSearch(reader, "kinship").query
     expected = list(
         issues_visible_to(reader)
@@ -286,6 +309,11 @@ def test_postgresql_issue_window_holds_what_the_reader_may_see_drafts_then_newes
     found_titles = [titles[pk] for pk, _rank in found]
     assert found_titles[: len(drafts)] == drafts
     assert "Kinship question kept in the south" in found_titles
+    assert "Kinship draft with a date" in found_titles
+    assert ("Kinship question escalated" in found_titles) == (
+        role in ("practitioner", "facilitator", "administrator")
+    )
+    assert not any(title.startswith("Respite") for title in found_titles)
     assert ("Kinship notes of someone else" in found_titles) == (role == "administrator")
 
 
