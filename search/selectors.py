@@ -48,14 +48,13 @@ from feedback.selectors import (
     consultations_visible_to,
     issues_visible_to,
     newest_found,
-    search_issues,
 )
 from forums.models import AgendaItem, Meeting
 from forums.selectors.meetings import meetings_visible_to
-from forums.services.search import AGENDA_IS_OUT, SEARCH_CONFIG, agenda_text, minutes_text
+from forums.services.search import AGENDA_IS_OUT, agenda_text, minutes_text
 from practice.choices import GuidanceStatus
 from practice.models import GuidanceItem
-from practice.websearch import WebSearch, parse_websearch
+from practice.websearch import SEARCH_CONFIG, WebSearch, parse_websearch
 
 ISSUES = "issues"
 MEETINGS = "meetings"
@@ -356,10 +355,8 @@ class PortalSearch:
         return self._matches[kind]
 
     def _match_issues(self) -> QuerySet:
-        issues = issues_visible_to(self.user)
-        if self.postgresql:
-            return search_issues(issues, self.text)
-        return issues.filter(self.parsed.matching("title", "description"))
+        # Elsewhere than PostgreSQL, whose issues are read as their window (_issue_window).
+        return issues_visible_to(self.user).filter(self.parsed.matching("title", "description"))
 
     def _match_meetings(self) -> QuerySet:
         meetings = self._visible_meetings

@@ -159,7 +159,7 @@ def newest_found(user, text: str, limit: int) -> list[tuple[int, float]]:
     # A common word is found quickest by walking the index, a rare one by the vector's.
     with plans_for_these_values(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(pk, rank) for pk, rank in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def search_issues(issues: QuerySet[PracticeIssue], text: str) -> QuerySet[PracticeIssue]:
